@@ -1,0 +1,197 @@
+//! Brand users (owners, admins, staff): argon2-hashed passwords and sign-in to the console.
+
+use std::sync::OnceLock;
+
+use app::api::{AdminSession, AdminSessionRequest, ErrorBody, StaffRole, StaffUser};
+use argon2::{
+    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
+    password_hash::{SaltString, rand_core::OsRng},
+};
+use axum::extract::State;
+
+use super::tokens::{NewSession, Role, start_session};
+use crate::{
+    AppState,
+    brands::Brand,
+    db::{Db, new_id, now_ms},
+    error::{Error, Json, Result, is_unique_violation},
+};
+
+/// Shortest password accepted for a brand user.
+pub const MIN_PASSWORD_LEN: usize = 12;
+
+/// Hashes a password with argon2id and a random salt.
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing a password: {e}").into())
+}
+
+async fn verify_password(hash: String, password: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash of nothing in particular, verified when the e-mail is unknown so both failures take as long.
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| hash_password("decoy password, never valid").unwrap_or_default())
+}
+
+fn normalise_email(email: &str) -> Result<String> {
+    let email = email.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+        && !email.chars().any(char::is_whitespace);
+    if valid { Ok(email) } else { Err(Error::unprocessable("invalid_email", "This is not a valid e-mail address.")) }
+}
+
+/// Creates a brand user; `user_exists` (409) when the e-mail is taken in the brand.
+pub async fn create_user(db: &Db, brand_id: &str, email: &str, password: &str, role: StaffRole) -> Result<StaffUser> {
+    let email = normalise_email(email)?;
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(Error::unprocessable(
+            "weak_password",
+            format!("A password needs at least {MIN_PASSWORD_LEN} characters."),
+        ));
+    }
+    let password = password.to_owned();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| anyhow::anyhow!("password hashing task: {e}"))??;
+    let id = new_id();
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, brand_id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(brand_id)
+    .bind(&email)
+    .bind(&hash)
+    .bind(role.as_str())
+    .bind(now_ms())
+    .execute(db.write())
+    .await;
+    match inserted {
+        Ok(_) => Ok(StaffUser { id, email, role }),
+        Err(e) if is_unique_violation(&e, "users_brand_email_key") => Err(Error::new(
+            axum::http::StatusCode::CONFLICT,
+            "user_exists",
+            "A user with this e-mail already exists in this brand.",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct UserRow {
+    id: String,
+    email: String,
+    password_hash: String,
+    role: String,
+    disabled_at: Option<i64>,
+}
+
+/// Signs a brand owner, admin or staff member in with e-mail and password.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/session",
+    tag = "auth",
+    request_body = AdminSessionRequest,
+    responses(
+        (status = 200, body = AdminSession),
+        (status = 401, description = "`invalid_credentials`", body = ErrorBody),
+        (status = 403, description = "`account_disabled`", body = ErrorBody),
+        (status = 404, description = "`unknown_brand`", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(brand = %req.brand))]
+pub(super) async fn sign_in(
+    State(state): State<AppState>,
+    Json(req): Json<AdminSessionRequest>,
+) -> Result<Json<AdminSession>> {
+    let brand = Brand::require_slug(&state.db, &req.brand).await?;
+    let email = req.email.trim().to_lowercase();
+    let user: Option<UserRow> = sqlx::query_as(
+        "SELECT id, email, password_hash, role, disabled_at FROM users WHERE brand_id = $1 AND email = $2",
+    )
+    .bind(&brand.id)
+    .bind(&email)
+    .fetch_optional(state.db.read())
+    .await?;
+    let hash = user.as_ref().map_or_else(|| decoy_hash().to_owned(), |u| u.password_hash.clone());
+    let password_ok = verify_password(hash, req.password.clone()).await;
+    let refused = || Error::unauthorized("invalid_credentials", "The e-mail or password is not right.");
+    let user = match user {
+        Some(u) if password_ok => u,
+        _ => {
+            metrics::counter!("cham_admin_sign_ins_total", "outcome" => "refused").increment(1);
+            return Err(refused());
+        }
+    };
+    if user.disabled_at.is_some() {
+        return Err(Error::forbidden("account_disabled", "This account has been disabled by the brand owner."));
+    }
+    let role = StaffRole::parse(&user.role).ok_or_else(|| anyhow::anyhow!("unknown role {}", user.role))?;
+    let session_role = match role {
+        StaffRole::Owner => Role::Owner,
+        StaffRole::Admin => Role::Admin,
+        StaffRole::Staff => Role::Staff,
+    };
+    let mut tx = state.db.begin().await?;
+    let tokens = start_session(
+        &mut tx,
+        &state.keys,
+        &NewSession {
+            brand_id: &brand.id,
+            brand_slug: &brand.slug,
+            subject_id: &user.id,
+            role: session_role,
+            provider: "password",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    metrics::counter!("cham_admin_sign_ins_total", "outcome" => "ok").increment(1);
+    Ok(Json(AdminSession {
+        tokens,
+        user: StaffUser { id: user.id, email: user.email, role },
+        brand: brand.public(),
+    }))
+}
+
+/// A brand user by id, within the brand.
+pub async fn user_in_brand(db: &Db, brand_id: &str, user_id: &str) -> Result<Option<StaffUser>> {
+    let row: Option<(String, String, String)> =
+        sqlx::query_as("SELECT id, email, role FROM users WHERE id = $1 AND brand_id = $2 AND disabled_at IS NULL")
+            .bind(user_id)
+            .bind(brand_id)
+            .fetch_optional(db.read())
+            .await?;
+    Ok(row.and_then(|(id, email, role)| StaffRole::parse(&role).map(|role| StaffUser { id, email, role })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn e_mails_are_trimmed_lower_cased_and_checked() {
+        assert_eq!(normalise_email("  Owner@Demo.VN ").unwrap(), "owner@demo.vn");
+        assert!(normalise_email("no-at-sign").is_err());
+        assert!(normalise_email("a b@c.vn").is_err());
+        assert!(normalise_email("@c.vn").is_err());
+    }
+
+    #[test]
+    fn password_hashes_are_salted_argon2id() {
+        let a = hash_password("correct horse battery").unwrap();
+        let b = hash_password("correct horse battery").unwrap();
+        assert_ne!(a, b);
+        assert!(a.starts_with("$argon2id$"));
+    }
+}

@@ -1,0 +1,131 @@
+//! The one HTTP error type: every rejection is `{"error":{"code":…,"message":…}}` with the right status.
+//! Internal causes are logged, never sent to the client.
+
+use app::api::{ErrorBody, ErrorDetail};
+use axum::{
+    extract::rejection::JsonRejection,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+
+/// `Result` with [`Error`] as the default error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error an HTTP handler can return.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A rejection the client can act on.
+    #[error("{code}: {message}")]
+    Client {
+        /// HTTP status.
+        status: StatusCode,
+        /// Stable code.
+        code: &'static str,
+        /// Human message.
+        message: String,
+    },
+    /// A database failure: logged, answered as 500.
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+    /// Any other internal failure: logged, answered as 500.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl Error {
+    /// A client error with its status, code and message.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Error::Client { status, code, message: message.into() }
+    }
+
+    /// 400 with a code.
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// 401 with a code.
+    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, message)
+    }
+
+    /// 403 with a code.
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, code, message)
+    }
+
+    /// 404 with a code.
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, message)
+    }
+
+    /// 422 with a code.
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+
+    /// The stable code this error answers with.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Client { code, .. } => code,
+            Error::Sqlx(_) | Error::Internal(_) => "internal_error",
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let (status, code, message) = match self {
+            Error::Client { status, code, message } => (status, code, message),
+            Error::Sqlx(e) => {
+                tracing::error!(error = %e, "database error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side.".into())
+            }
+            Error::Internal(e) => {
+                tracing::error!(error = format!("{e:#}"), "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side.".into())
+            }
+        };
+        let body = ErrorBody { error: ErrorDetail { code: code.into(), message } };
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+impl From<JsonRejection> for Error {
+    fn from(rejection: JsonRejection) -> Self {
+        let (status, code) = match &rejection {
+            JsonRejection::MissingJsonContentType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            JsonRejection::JsonSyntaxError(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
+            JsonRejection::JsonDataError(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+            _ => (StatusCode::BAD_REQUEST, "invalid_body"),
+        };
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return Error::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "The request body is too large.");
+        }
+        Error::new(status, code, rejection.body_text())
+    }
+}
+
+/// `axum::Json` whose rejections answer in the API's error shape.
+#[derive(Debug, Clone, Copy, Default, axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(Error))]
+pub struct Json<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// Whether a database error is the violation of the named unique constraint (or, on SQLite, which does not name
+/// constraints, of a unique index over the named table).
+pub fn is_unique_violation(err: &sqlx::Error, constraint_or_table: &str) -> bool {
+    match err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            db.constraint().is_none_or(|c| c == constraint_or_table)
+                || db.message().contains(constraint_or_table)
+        }
+        _ => false,
+    }
+}

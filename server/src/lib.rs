@@ -1,0 +1,160 @@
+//! Chạm's server as a library: [`launch`] starts it on a listener until a shutdown signal, so `main.rs` and the
+//! black-box tests start it the same way.
+
+pub mod admin;
+pub mod auth;
+pub mod brands;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod ops;
+pub mod profiles;
+pub mod sim;
+pub mod superapp;
+pub mod telemetry;
+mod openapi;
+mod web;
+
+use std::{future::Future, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    http::{HeaderName, HeaderValue, Method, header},
+    middleware,
+    routing::{any, get},
+};
+use tokio::net::TcpListener;
+use tower_http::{cors::CorsLayer, limit::RequestBodyLimitLayer, trace::TraceLayer};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::{
+    auth::tokens::SessionKeys,
+    config::Config,
+    crypto::{MasterKey, Sealer},
+    db::Db,
+    superapp::SuperApps,
+};
+
+/// What every handler can reach; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The configuration the server started with.
+    pub config: Arc<Config>,
+    /// The store.
+    pub db: Db,
+    /// JWT keys and lifetimes.
+    pub keys: SessionKeys,
+    /// Opens brand secrets.
+    pub sealer: Sealer,
+    /// Super-app API clients.
+    pub superapps: SuperApps,
+}
+
+/// Options of one server start that are not configuration.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LaunchOptions {
+    /// Seed the demo brand and mount the simulator under `/__sim`, pointing the super-app clients at it unless
+    /// their URLs were configured.
+    pub demo: bool,
+}
+
+/// Connects to the store and brings it up to date.
+pub async fn open_store(config: &Config) -> anyhow::Result<Db> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+/// Serves on `listener` until `shutdown` completes, then finishes in-flight requests and closes the store.
+pub async fn launch(
+    mut config: Config,
+    options: LaunchOptions,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let addr = listener.local_addr()?;
+    let master = MasterKey::from_config(&config)?;
+    let sealer = master.sealer();
+    let db = open_store(&config).await?;
+
+    let mut simulator = None;
+    if options.demo {
+        let seed = demo::seed(&db, &sealer).await?;
+        simulator = Some(sim::Sim::new(demo::sim_config_for(&seed.brand, &sealer)?));
+        let defaults = Config::default();
+        let local = format!("http://{addr}/__sim");
+        if config.zalo_graph_url == defaults.zalo_graph_url {
+            config.zalo_graph_url = format!("{local}/zalo/graph");
+        }
+        if config.momo_open_url == defaults.momo_open_url {
+            config.momo_open_url = format!("{local}/momo/open");
+        }
+        let origin = format!("http://{addr}");
+        if !config.cors_origins.contains(&origin) {
+            config.cors_origins.push(origin);
+        }
+    }
+
+    let state = AppState {
+        keys: SessionKeys::new(&master, &config),
+        superapps: SuperApps::new(&config)?,
+        config: Arc::new(config),
+        db: db.clone(),
+        sealer,
+    };
+    let mut router = build_router(state.clone(), simulator.is_some())?;
+    if let Some(sim) = simulator {
+        router = router.nest("/__sim", sim.router());
+    }
+    tracing::info!(%addr, store = ?db.dialect(), demo = options.demo, "Chạm is listening");
+    axum::serve(listener, router.into_make_service())
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")?;
+    tracing::info!("in-flight requests finished; closing the store");
+    db.close().await;
+    Ok(())
+}
+
+/// The whole HTTP surface: the API, operations, the OpenAPI document and the web app.
+pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> {
+    let (api, openapi) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(auth::router())
+        .merge(brands::router())
+        .merge(admin::router())
+        .merge(ops::router())
+        .split_for_parts();
+    let openapi = Arc::new(openapi);
+    let config = state.config.clone();
+    let index = web::IndexPage::load(&config.public_dir, &config.default_brand, simulator);
+
+    let origins = config
+        .allowed_origins()
+        .iter()
+        .map(|o| HeaderValue::from_str(o).with_context(|| format!("CORS origin {o:?} is not a valid header value")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let cors = CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, HeaderName::from_static(auth::extract::BRAND_HEADER)])
+        .max_age(Duration::from_secs(3600));
+
+    let api = api
+        .route("/api/v1/openapi.json", get(move || async move { axum::Json(openapi.as_ref().clone()) }))
+        .route("/api/{*rest}", any(unknown_endpoint))
+        .with_state(state)
+        .layer(middleware::from_fn(ops::track))
+        .layer(DefaultBodyLimit::max(config.body_limit_bytes))
+        .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
+        .layer(cors);
+    Ok(api.merge(web::router(&config.public_dir, index)).layer(TraceLayer::new_for_http()))
+}
+
+async fn unknown_endpoint() -> error::Error {
+    error::Error::not_found("unknown_endpoint", "There is no such API endpoint; see /api/v1/openapi.json.")
+}

@@ -1,0 +1,34 @@
+//! The OpenAPI document, generated from the handlers' annotations so it cannot drift from the code.
+
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+
+/// The document's header; paths are collected from the routers.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Chạm API", description = "Loyalty and customer engagement for brands inside Zalo and MoMo. Every error is `{\"error\":{\"code\",\"message\"}}`."),
+    modifiers(&BearerAuth),
+    components(schemas(app::api::ErrorBody, app::api::ErrorDetail)),
+    tags(
+        (name = "auth", description = "Sign-in and sessions"),
+        (name = "profile", description = "The customer's own profile"),
+        (name = "brands", description = "Public brand information"),
+        (name = "admin", description = "The brand admin console"),
+        (name = "ops", description = "Health and metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
