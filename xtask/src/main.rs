@@ -1,1 +1,132 @@
-fn main() {}
+//! `cargo xtask`: the build helper.
+//!
+//! - `build`: builds the WASM app (`wasm-release` profile), binds it with `wasm-bindgen-cli-support` (pinned to
+//!   the exact `wasm-bindgen` of `Cargo.lock`, so nothing is downloaded) and writes the site to `target/site`,
+//!   printing the customer bundle's size raw and brotli-compressed.
+//! - `run [ARGS]`: `build`, then `cham serve --demo ARGS` on http://127.0.0.1:3000.
+//! - `test`: formatting, clippy, `build`, then every test (SQLite always; PostgreSQL too when
+//!   `CHAM_TEST_POSTGRES_URL` is set).
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use anyhow::{Context, bail};
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let task = args.next().unwrap_or_default();
+    let rest: Vec<String> = args.collect();
+    let root = workspace_root();
+    std::env::set_current_dir(&root)?;
+    match task.as_str() {
+        "build" => build(&root),
+        "run" => {
+            build(&root)?;
+            let mut serve = vec!["run", "--package", "cham-server", "--bin", "cham", "--", "serve", "--demo"];
+            serve.extend(rest.iter().map(String::as_str));
+            cargo(&serve)
+        }
+        "test" => test(&root, &rest),
+        _ => {
+            eprintln!("usage: cargo xtask <build | run [serve args] | test [cargo test args]>");
+            bail!("unknown task {task:?}")
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn cargo(args: &[&str]) -> anyhow::Result<()> {
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .status()
+        .with_context(|| format!("running cargo {}", args.join(" ")))?;
+    if !status.success() {
+        bail!("`cargo {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+fn step(name: &str) {
+    eprintln!("\n==> {name}");
+}
+
+fn build(root: &Path) -> anyhow::Result<()> {
+    step("building the WASM app");
+    cargo(&["build", "--package", "frontend", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"])?;
+    let wasm = root.join("target/wasm32-unknown-unknown/wasm-release/frontend.wasm");
+    let site = root.join("target/site");
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg)?;
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .web(true)?
+        .typescript(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .out_name("cham")
+        .generate(&pkg)
+        .context("binding the WASM module")?;
+    for (from, to) in [
+        ("frontend/index.html", "index.html"),
+        ("frontend/bridge.js", "bridge.js"),
+        ("style/main.css", "style.css"),
+    ] {
+        std::fs::copy(root.join(from), site.join(to)).with_context(|| format!("copying {from}"))?;
+    }
+    report_sizes(&site)
+}
+
+fn brotli_len(data: &[u8]) -> anyhow::Result<usize> {
+    let mut out = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 64 * 1024, 11, 22);
+        writer.write_all(data)?;
+    }
+    Ok(out.len())
+}
+
+fn report_sizes(site: &Path) -> anyhow::Result<()> {
+    let mut raw_total = 0;
+    let mut br_total = 0;
+    eprintln!("customer bundle ({}):", site.display());
+    for file in ["pkg/cham_bg.wasm", "pkg/cham.js", "bridge.js", "style.css", "index.html"] {
+        let data = std::fs::read(site.join(file)).with_context(|| format!("reading {file}"))?;
+        let br = brotli_len(&data)?;
+        raw_total += data.len();
+        br_total += br;
+        eprintln!("  {file:<18} {:>9} bytes raw {:>9} bytes brotli", data.len(), br);
+    }
+    eprintln!(
+        "  {:<18} {:>9} bytes raw {:>9} bytes brotli ({:.1} KB)",
+        "total",
+        raw_total,
+        br_total,
+        br_total as f64 / 1024.0
+    );
+    Ok(())
+}
+
+fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
+    step("formatting");
+    cargo(&["fmt", "--all", "--", "--check"])?;
+    step("clippy (server side)");
+    cargo(&["clippy", "--workspace", "--exclude", "frontend", "--exclude", "xtask", "--all-targets", "--", "-D", "warnings"])?;
+    step("clippy (WASM app)");
+    cargo(&["clippy", "--package", "frontend", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])?;
+    step("clippy (build helper)");
+    cargo(&["clippy", "--package", "xtask", "--", "-D", "warnings"])?;
+    build(root)?;
+    step(match std::env::var("CHAM_TEST_POSTGRES_URL") {
+        Ok(_) => "tests on SQLite and PostgreSQL, and in headless Chromium",
+        Err(_) => "tests on SQLite and in headless Chromium (set CHAM_TEST_POSTGRES_URL to add PostgreSQL)",
+    });
+    let mut args = vec!["test", "--workspace", "--exclude", "frontend", "--exclude", "xtask"];
+    args.extend(extra.iter().map(String::as_str));
+    cargo(&args)
+}

@@ -1,0 +1,110 @@
+//! The brand admin console: sign in, then the console shell with the areas that exist.
+
+mod overview;
+mod signin;
+
+use leptos::{prelude::*, task::spawn_local};
+
+use super::{
+    api::{Api, ApiFailure, Session},
+    i18n::{I18n, LangSwitch},
+};
+use crate::api::{AdminSession, BrandOverview};
+
+const SURFACE: &str = "admin";
+
+#[derive(Debug, Clone, PartialEq)]
+enum Screen {
+    Loading,
+    SignedOut,
+    Console(Box<BrandOverview>),
+    Failed(ApiFailure),
+}
+
+/// The console's root.
+#[component]
+pub fn AdminApp() -> impl IntoView {
+    let api = expect_context::<Api>();
+    let i18n = expect_context::<I18n>();
+    let screen = RwSignal::new(Screen::Loading);
+
+    let load = {
+        let api = api.clone();
+        move || {
+            let api = api.clone();
+            if api.stored_session(SURFACE).is_none() {
+                return screen.set(Screen::SignedOut);
+            }
+            screen.set(Screen::Loading);
+            spawn_local(async move {
+                match api.get_as::<BrandOverview>(SURFACE, "/api/v1/admin/brand").await {
+                    Ok(o) => screen.set(Screen::Console(Box::new(o))),
+                    Err(e) if e.code == "network" => screen.set(Screen::Failed(e)),
+                    Err(_) => {
+                        api.store_session(SURFACE, None);
+                        screen.set(Screen::SignedOut);
+                    }
+                }
+            });
+        }
+    };
+    load();
+
+    let on_signed_in = {
+        let api = api.clone();
+        let load = load.clone();
+        Callback::new(move |session: AdminSession| {
+            let stored = Session { access: session.tokens.access_token, refresh: session.tokens.refresh_token };
+            api.store_session(SURFACE, Some(&stored));
+            load();
+        })
+    };
+    let sign_out = {
+        let api = api.clone();
+        move |_| {
+            let api = api.clone();
+            spawn_local(async move {
+                api.sign_out(SURFACE).await;
+                screen.set(Screen::SignedOut);
+            });
+        }
+    };
+
+    view! {
+        <div class="app admin">
+            {move || match screen.get() {
+                Screen::Loading => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
+                Screen::Failed(e) => {
+                    let load = load.clone();
+                    view! {
+                        <div class="notice error" role="alert">
+                            <p>{move || e.text(i18n.lang())}</p>
+                            <button type="button" on:click=move |_| load()>{move || i18n.t("retry")}</button>
+                        </div>
+                    }
+                        .into_any()
+                }
+                Screen::SignedOut => view! { <signin::AdminSignIn on_signed_in=on_signed_in/> }.into_any(),
+                Screen::Console(o) => {
+                    let sign_out = sign_out.clone();
+                    let email = o.user.email.clone();
+                    view! {
+                        <header class="topbar">
+                            <span class="brand-name">{o.brand.name.clone()}</span>
+                            <span class="muted user">{move || i18n.t("signed_in_as")} " " {email.clone()}</span>
+                            <LangSwitch/>
+                            <button class="link" type="button" on:click=sign_out>{move || i18n.t("sign_out")}</button>
+                        </header>
+                        <div class="console">
+                            <nav class="sidebar">
+                                <a class="active" href="/admin">{move || i18n.t("nav_overview")}</a>
+                            </nav>
+                            <main><overview::Overview overview=*o/></main>
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
+        </div>
+    }
+}

@@ -1,0 +1,77 @@
+//! The console's sign-in form.
+
+use leptos::{prelude::*, task::spawn_local};
+
+use super::super::{
+    api::{Api, ApiFailure},
+    i18n::{I18n, LangSwitch},
+};
+use crate::api::{AdminSession, AdminSessionRequest};
+
+/// E-mail and password sign-in for brand owners, admins and staff.
+#[component]
+pub fn AdminSignIn(on_signed_in: Callback<AdminSession>) -> impl IntoView {
+    let api = expect_context::<Api>();
+    let i18n = expect_context::<I18n>();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiFailure>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let api = api.clone();
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let request = AdminSessionRequest {
+                brand: api.brand().to_owned(),
+                email: email.get_untracked(),
+                password: password.get_untracked(),
+            };
+            match api.post::<_, AdminSession>("/api/v1/admin/session", &request, None).await {
+                Ok(session) => on_signed_in.run(session),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="admin-sign-in">
+            <header class="topbar">
+                <span class="brand-name">"Chạm"</span>
+                <LangSwitch/>
+            </header>
+            <form on:submit=submit>
+                <h1>{move || i18n.t("admin_title")}</h1>
+                <label>
+                    {move || i18n.t("admin_email")}
+                    <input
+                        name="email"
+                        type="email"
+                        required
+                        autocomplete="username"
+                        prop:value=move || email.get()
+                        on:input=move |ev| email.set(event_target_value(&ev))
+                    />
+                </label>
+                <label>
+                    {move || i18n.t("admin_password")}
+                    <input
+                        name="password"
+                        type="password"
+                        required
+                        autocomplete="current-password"
+                        prop:value=move || password.get()
+                        on:input=move |ev| password.set(event_target_value(&ev))
+                    />
+                </label>
+                <button class="primary" type="submit" disabled=move || busy.get()>
+                    {move || if busy.get() { i18n.t("loading") } else { i18n.t("admin_sign_in") }}
+                </button>
+                {move || {
+                    error.get().map(|e| view! { <p class="notice error" role="alert">{move || e.text(i18n.lang())}</p> })
+                }}
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,89 @@
+//! The bridge to the host super-app, implemented in `frontend/bridge.js` as `window.chamBridge`: zmp-sdk inside
+//! Zalo, MoMo's MiniApi inside MoMo, and the simulator's control API in a plain browser.
+
+use serde::{Deserialize, de::DeserializeOwned};
+use wasm_bindgen::prelude::*;
+
+use crate::api::Provider;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = chamBridge, js_name = host, catch)]
+    fn js_host() -> Result<String, JsValue>;
+    #[wasm_bindgen(js_namespace = chamBridge, js_name = hostSignIn, catch)]
+    async fn js_host_sign_in(provider: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = chamBridge, js_name = simUsers, catch)]
+    async fn js_sim_users(sim: &str, provider: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = chamBridge, js_name = simCreate, catch)]
+    async fn js_sim_create(sim: &str, provider: &str, name: &str, phone: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = chamBridge, js_name = simTokens, catch)]
+    async fn js_sim_tokens(sim: &str, provider: &str, id: &str) -> Result<JsValue, JsValue>;
+}
+
+/// Where the app is running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    /// Inside Zalo.
+    Zalo,
+    /// Inside MoMo.
+    Momo,
+    /// A plain browser (development, demo).
+    Browser,
+}
+
+/// The tokens a super-app hands the mini app, to be proven by the server.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HostTokens {
+    /// Zalo access token or MoMo auth token.
+    pub access_token: String,
+    /// Zalo phone token, when the user shared their number.
+    #[serde(default)]
+    pub phone_token: Option<String>,
+}
+
+/// A simulated user, phone masked.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct SimUser {
+    /// Id at the simulated super-app.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// `0912 *** 678`.
+    #[serde(default)]
+    pub phone_masked: Option<String>,
+}
+
+fn decode<T: DeserializeOwned>(value: Result<JsValue, JsValue>) -> Result<T, String> {
+    let value = value.map_err(|e| e.as_string().unwrap_or_else(|| "the bridge failed".into()))?;
+    let text = js_sys::JSON::stringify(&value).map_err(|_| "the bridge returned no JSON".to_owned())?;
+    serde_json::from_str(&String::from(text)).map_err(|e| e.to_string())
+}
+
+/// The host the app runs in.
+pub fn host() -> Host {
+    match js_host().ok().as_deref() {
+        Some("zalo") => Host::Zalo,
+        Some("momo") => Host::Momo,
+        _ => Host::Browser,
+    }
+}
+
+/// Asks the host super-app for sign-in tokens (the user may be asked to consent).
+pub async fn host_sign_in(provider: Provider) -> Result<HostTokens, String> {
+    decode(js_host_sign_in(provider.as_str()).await)
+}
+
+/// The simulator's recent users.
+pub async fn sim_users(sim: &str, provider: Provider) -> Result<Vec<SimUser>, String> {
+    decode(js_sim_users(sim, provider.as_str()).await)
+}
+
+/// Creates a simulated user and returns their tokens.
+pub async fn sim_create(sim: &str, provider: Provider, name: &str, phone: &str) -> Result<HostTokens, String> {
+    decode(js_sim_create(sim, provider.as_str(), name, phone).await)
+}
+
+/// New tokens for an existing simulated user.
+pub async fn sim_tokens(sim: &str, provider: Provider, id: &str) -> Result<HostTokens, String> {
+    decode(js_sim_tokens(sim, provider.as_str(), id).await)
+}

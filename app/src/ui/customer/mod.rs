@@ -1,0 +1,124 @@
+//! The customer mini app: sign in with one tap, then the member card.
+
+mod home;
+mod signin;
+
+use leptos::{prelude::*, task::spawn_local};
+
+use super::{
+    api::{Api, ApiFailure, Session},
+    bridge::HostTokens,
+    i18n::{I18n, LangSwitch},
+};
+use crate::api::{CustomerSession, CustomerSessionRequest, Me, Provider, PublicBrand};
+
+const SURFACE: &str = "customer";
+
+#[derive(Debug, Clone, PartialEq)]
+enum Screen {
+    Loading,
+    SignedOut,
+    Home(Box<Me>),
+    Failed(ApiFailure),
+}
+
+/// The customer app's root.
+#[component]
+pub fn CustomerApp() -> impl IntoView {
+    let api = expect_context::<Api>();
+    let i18n = expect_context::<I18n>();
+    let screen = RwSignal::new(Screen::Loading);
+    let brand = RwSignal::new(None::<PublicBrand>);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiFailure>);
+
+    let load = {
+        let api = api.clone();
+        move || {
+            let api = api.clone();
+            screen.set(Screen::Loading);
+            spawn_local(async move {
+                match api.get::<PublicBrand>(&format!("/api/v1/brands/{}", api.brand()), None).await {
+                    Ok(b) => brand.set(Some(b)),
+                    Err(e) => return screen.set(Screen::Failed(e)),
+                }
+                if api.stored_session(SURFACE).is_none() {
+                    return screen.set(Screen::SignedOut);
+                }
+                match api.get_as::<Me>(SURFACE, "/api/v1/me").await {
+                    Ok(me) => screen.set(Screen::Home(Box::new(me))),
+                    Err(e) if e.code == "network" => screen.set(Screen::Failed(e)),
+                    Err(_) => {
+                        api.store_session(SURFACE, None);
+                        screen.set(Screen::SignedOut);
+                    }
+                }
+            });
+        }
+    };
+    load();
+
+    let on_tokens = {
+        let api = api.clone();
+        Callback::new(move |(provider, tokens): (Provider, HostTokens)| {
+            let api = api.clone();
+            busy.set(true);
+            error.set(None);
+            spawn_local(async move {
+                let request = CustomerSessionRequest {
+                    brand: api.brand().to_owned(),
+                    provider,
+                    access_token: tokens.access_token,
+                    phone_token: tokens.phone_token,
+                };
+                match api.post::<_, CustomerSession>("/api/v1/auth/session", &request, None).await {
+                    Ok(session) => {
+                        let stored = Session { access: session.tokens.access_token, refresh: session.tokens.refresh_token };
+                        api.store_session(SURFACE, Some(&stored));
+                        screen.set(Screen::Home(Box::new(session.me)));
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let on_sign_out = {
+        let api = api.clone();
+        Callback::new(move |()| {
+            let api = api.clone();
+            spawn_local(async move {
+                api.sign_out(SURFACE).await;
+                screen.set(Screen::SignedOut);
+            });
+        })
+    };
+
+    view! {
+        <div class="app customer">
+            <header class="topbar">
+                <span class="brand-name">{move || brand.get().map(|b| b.name).unwrap_or_default()}</span>
+                <LangSwitch/>
+            </header>
+            <main>
+                {move || match screen.get() {
+                    Screen::Loading => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
+                    Screen::Failed(e) => {
+                        let load = load.clone();
+                        view! {
+                            <div class="notice error" role="alert">
+                                <p>{move || e.text(i18n.lang())}</p>
+                                <button type="button" on:click=move |_| load()>{move || i18n.t("retry")}</button>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Screen::SignedOut => {
+                        view! { <signin::SignIn on_tokens=on_tokens busy=busy error=error/> }.into_any()
+                    }
+                    Screen::Home(me) => view! { <home::Home me=*me on_sign_out=on_sign_out/> }.into_any(),
+                }}
+            </main>
+        </div>
+    }
+}

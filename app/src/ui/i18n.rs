@@ -1,0 +1,142 @@
+//! Vietnamese (the default) and English text, switchable at any time and remembered on the device.
+
+use leptos::prelude::*;
+
+use super::api::local_storage;
+
+/// A language the app speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// Tiếng Việt.
+    Vi,
+    /// English.
+    En,
+}
+
+const LANG_KEY: &str = "cham.lang";
+
+/// The current language, shared through context.
+#[derive(Debug, Clone, Copy)]
+pub struct I18n(RwSignal<Lang>);
+
+impl I18n {
+    /// The stored choice, Vietnamese by default.
+    pub fn new() -> Self {
+        let stored = local_storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten());
+        Self(RwSignal::new(if stored.as_deref() == Some("en") { Lang::En } else { Lang::Vi }))
+    }
+
+    /// The current language (reactive).
+    pub fn lang(&self) -> Lang {
+        self.0.get()
+    }
+
+    /// Switches between Vietnamese and English.
+    pub fn toggle(&self) {
+        let next = if self.0.get_untracked() == Lang::Vi { Lang::En } else { Lang::Vi };
+        if let Some(s) = local_storage() {
+            let _ = s.set_item(LANG_KEY, if next == Lang::En { "en" } else { "vi" });
+        }
+        self.0.set(next);
+    }
+
+    /// The text for `key` in the current language (reactive).
+    pub fn t(&self, key: &'static str) -> &'static str {
+        tr(self.lang(), key)
+    }
+}
+
+/// The app's text, one `(Vietnamese, English)` pair a key.
+fn tr(lang: Lang, key: &'static str) -> &'static str {
+    let (vi, en) = match key {
+        "lang_switch" => ("English", "Tiếng Việt"),
+        "loading" => ("Đang tải…", "Loading…"),
+        "retry" => ("Thử lại", "Try again"),
+        "sign_in_title" => ("Đăng nhập thành viên", "Member sign-in"),
+        "sign_in_lead" => ("Một chạm để nhận điểm, quà và ưu đãi.", "One tap for points, rewards and offers."),
+        "sign_in_zalo" => ("Đăng nhập bằng Zalo", "Sign in with Zalo"),
+        "sign_in_momo" => ("Đăng nhập bằng MoMo", "Sign in with MoMo"),
+        "signing_in" => ("Đang đăng nhập…", "Signing in…"),
+        "sim_title" => ("Trình giả lập siêu ứng dụng", "Super-app simulator"),
+        "sim_lead" => (
+            "Bạn đang mở ứng dụng trong trình duyệt. Tạo hoặc chọn một người dùng giả lập để đăng nhập như trong Zalo hoặc MoMo.",
+            "You are in a plain browser. Create or pick a simulated user to sign in as you would inside Zalo or MoMo.",
+        ),
+        "sim_name" => ("Họ tên", "Full name"),
+        "sim_phone" => ("Số điện thoại", "Phone number"),
+        "sim_create" => ("Tạo người dùng & đăng nhập", "Create user & sign in"),
+        "sim_existing" => ("Người dùng đã tạo", "Users created earlier"),
+        "sim_none" => ("Chưa có người dùng giả lập nào.", "No simulated users yet."),
+        "sim_use" => ("Đăng nhập", "Sign in"),
+        "no_host" => (
+            "Hãy mở ứng dụng này trong Zalo hoặc MoMo để đăng nhập.",
+            "Open this mini app inside Zalo or MoMo to sign in.",
+        ),
+        "hello" => ("Xin chào", "Hello"),
+        "member_card" => ("Thẻ thành viên", "Member card"),
+        "points" => ("điểm", "points"),
+        "tier" => ("Hạng", "Tier"),
+        "tier_member" => ("Thành viên", "Member"),
+        "no_phone" => ("Chưa chia sẻ số điện thoại", "Phone number not shared"),
+        "sign_out" => ("Đăng xuất", "Sign out"),
+        "admin_title" => ("Bảng quản trị", "Admin console"),
+        "admin_email" => ("Email", "E-mail"),
+        "admin_password" => ("Mật khẩu", "Password"),
+        "admin_sign_in" => ("Đăng nhập", "Sign in"),
+        "nav_overview" => ("Tổng quan", "Overview"),
+        "members" => ("Thành viên", "Members"),
+        "active_30d" => ("Hoạt động 30 ngày qua", "Active in the last 30 days"),
+        "channels" => ("Kết nối siêu ứng dụng", "Super-app connections"),
+        "ready" => ("Sẵn sàng", "Ready"),
+        "not_ready" => ("Chưa cấu hình", "Not configured"),
+        "signed_in_as" => ("Đăng nhập với", "Signed in as"),
+        _ => (key, key),
+    };
+    if lang == Lang::Vi { vi } else { en }
+}
+
+/// The text for an API error `code`, or `None` when the server's own message should be shown.
+pub fn error_text(lang: Lang, code: &str) -> Option<&'static str> {
+    let (vi, en) = match code {
+        "network" => (
+            "Không kết nối được máy chủ. Kiểm tra mạng và thử lại.",
+            "Cannot reach the server. Check the connection and try again.",
+        ),
+        "invalid_superapp_token" => (
+            "Zalo/MoMo không xác nhận phiên đăng nhập này. Hãy mở lại ứng dụng.",
+            "Zalo/MoMo did not confirm this sign-in. Open the app again.",
+        ),
+        "phone_token_used_or_expired" => (
+            "Mã chia sẻ số điện thoại đã hết hạn. Hãy thử đăng nhập lại.",
+            "The phone-sharing code expired. Try signing in again.",
+        ),
+        "superapp_geo_blocked" => (
+            "Zalo từ chối kết nối từ máy chủ ngoài Việt Nam. Vui lòng báo cho nhãn hàng.",
+            "Zalo refused a server outside Vietnam. Please tell the brand.",
+        ),
+        "superapp_unavailable" => (
+            "Zalo/MoMo đang không phản hồi. Thử lại sau ít phút.",
+            "Zalo/MoMo is not answering. Try again in a few minutes.",
+        ),
+        "unknown_brand" => ("Không tìm thấy nhãn hàng này.", "This brand does not exist."),
+        "invalid_credentials" => ("Email hoặc mật khẩu không đúng.", "The e-mail or password is not right."),
+        "invalid_phone" => ("Số điện thoại không hợp lệ.", "This phone number is not valid."),
+        "provider_not_configured" => (
+            "Nhãn hàng chưa bật đăng nhập bằng ứng dụng này.",
+            "The brand has not enabled sign-in with this app.",
+        ),
+        _ => return None,
+    };
+    Some(if lang == Lang::Vi { vi } else { en })
+}
+
+/// The language switch button.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    view! {
+        <button class="lang" type="button" on:click=move |_| i18n.toggle()>
+            {move || i18n.t("lang_switch")}
+        </button>
+    }
+}
