@@ -1,10 +1,7 @@
 //! Brands: the tenants. Every brand-owned row carries its brand id; a brand holds its super-app credentials,
 //! with the secrets sealed by the master key.
 
-use app::{
-    api::PublicBrand,
-    domain::BrandSlug,
-};
+use app::{api::PublicBrand, domain::BrandSlug};
 use axum::extract::{Path, State};
 use secrecy::{ExposeSecret, SecretString};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -86,27 +83,45 @@ impl Brand {
     /// The brand with this slug, if any.
     pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Brand>> {
         let sql = format!("SELECT {BRAND_COLUMNS} FROM brands WHERE slug = $1");
-        Ok(sqlx::query_as(&sql).bind(slug.trim().to_ascii_lowercase()).fetch_optional(db.read()).await?)
+        Ok(sqlx::query_as(&sql)
+            .bind(slug.trim().to_ascii_lowercase())
+            .fetch_optional(db.read())
+            .await?)
     }
 
     /// The brand with this slug, or `unknown_brand` (404).
     pub async fn require_slug(db: &Db, slug: &str) -> Result<Brand> {
-        Self::by_slug(db, slug)
-            .await?
-            .ok_or_else(|| Error::not_found("unknown_brand", format!("No brand is called '{}'.", slug.trim())))
+        Self::by_slug(db, slug).await?.ok_or_else(|| {
+            Error::not_found(
+                "unknown_brand",
+                format!("No brand is called '{}'.", slug.trim()),
+            )
+        })
     }
 
     /// The brand with this id, if any.
     pub async fn by_id(db: &Db, id: &str) -> Result<Option<Brand>> {
         let sql = format!("SELECT {BRAND_COLUMNS} FROM brands WHERE id = $1");
-        Ok(sqlx::query_as(&sql).bind(id).fetch_optional(db.read()).await?)
+        Ok(sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(db.read())
+            .await?)
     }
 
     /// Creates a brand; `brand_exists` (409) when the slug is taken.
-    pub async fn create(db: &Db, sealer: &Sealer, slug: &BrandSlug, name: &str, creds: &Credentials) -> Result<Brand> {
+    pub async fn create(
+        db: &Db,
+        sealer: &Sealer,
+        slug: &BrandSlug,
+        name: &str,
+        creds: &Credentials,
+    ) -> Result<Brand> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 120 {
-            return Err(Error::unprocessable("invalid_brand_name", "A brand name has 1 to 120 characters."));
+            return Err(Error::unprocessable(
+                "invalid_brand_name",
+                "A brand name has 1 to 120 characters.",
+            ));
         }
         let seal = |s: &Option<SecretString>| s.as_ref().map(|s| sealer.seal(s.expose_secret()));
         let id = new_id();
@@ -142,7 +157,9 @@ impl Brand {
             }
             Err(e) => return Err(e.into()),
         }
-        Brand::by_id(db, &id).await?.ok_or_else(|| anyhow::anyhow!("brand vanished after insert").into())
+        Brand::by_id(db, &id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("brand vanished after insert").into())
     }
 
     /// Opens one of the brand's secrets; `None` when it was never configured.
@@ -155,7 +172,11 @@ impl Brand {
             BrandSecret::MomoSecretKey => &self.momo_secret_key,
             BrandSecret::MomoOpenPrivateKey => &self.momo_open_private_key,
         };
-        sealed.as_deref().map(|s| sealer.open(s)).transpose().map_err(Error::from)
+        sealed
+            .as_deref()
+            .map(|s| sealer.open(s))
+            .transpose()
+            .map_err(Error::from)
     }
 
     /// Whether the brand has the secret, without opening it.
@@ -172,7 +193,10 @@ impl Brand {
 
     /// What anyone may see of the brand.
     pub fn public(&self) -> PublicBrand {
-        PublicBrand { slug: self.slug.clone(), name: self.name.clone() }
+        PublicBrand {
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+        }
     }
 }
 
@@ -192,6 +216,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 404, description = "`unknown_brand`", body = app::api::ErrorBody),
     )
 )]
-async fn public_brand(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<PublicBrand>> {
+async fn public_brand(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<PublicBrand>> {
     Ok(Json(Brand::require_slug(&state.db, &slug).await?.public()))
 }

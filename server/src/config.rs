@@ -122,7 +122,10 @@ impl Config {
             (1..=900).contains(&self.access_token_ttl_secs),
             "access_token_ttl_secs must be between 1 and 900"
         );
-        anyhow::ensure!(self.refresh_token_ttl_days >= 1, "refresh_token_ttl_days must be at least 1");
+        anyhow::ensure!(
+            self.refresh_token_ttl_days >= 1,
+            "refresh_token_ttl_days must be at least 1"
+        );
         anyhow::ensure!(
             self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres"),
             "database_url must start with sqlite:// or postgres://"
@@ -150,7 +153,10 @@ mod tests {
             ..Config::default()
         };
         assert!(!format!("{config:?}").contains("super-secret"));
-        assert_eq!(config.master_key.unwrap().expose_secret(), "super-secret-key-material");
+        assert_eq!(
+            config.master_key.unwrap().expose_secret(),
+            "super-secret-key-material"
+        );
     }
 
     #[test]
@@ -159,7 +165,10 @@ mod tests {
         assert_eq!(c.zalo_graph_url, "https://graph.zalo.me");
         assert_eq!(c.listen.to_string(), "127.0.0.1:3000");
         assert_eq!(c.database_url, "sqlite://data/cham.db");
-        assert!(c.allowed_origins().contains(&ZALO_MINI_APP_ORIGIN.to_owned()));
+        assert!(
+            c.allowed_origins()
+                .contains(&ZALO_MINI_APP_ORIGIN.to_owned())
+        );
         c.validate().unwrap();
     }
 }

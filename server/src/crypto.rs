@@ -33,8 +33,9 @@ impl MasterKey {
             .ok()
             .or_else(|| STANDARD.decode(text).ok())
             .context("the master key must be 32 bytes as 64 hex characters or base64")?;
-        let key: [u8; 32] =
-            bytes.try_into().map_err(|_| anyhow::anyhow!("the master key must be exactly 32 bytes"))?;
+        let key: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("the master key must be exactly 32 bytes"))?;
         Ok(Self(key))
     }
 
@@ -59,7 +60,8 @@ impl MasterKey {
             bail!("CHAM_MASTER_KEY must be set when the store is PostgreSQL");
         };
         if file.exists() {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
             return Self::parse(&text);
         }
         let key = Self::generate();
@@ -91,7 +93,9 @@ impl MasterKey {
 }
 
 fn key_file_for(database_url: &str) -> Option<PathBuf> {
-    let rest = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:"))?;
+    let rest = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))?;
     let db = Path::new(rest.split('?').next()?);
     Some(db.parent().unwrap_or(Path::new(".")).join("master.key"))
 }
@@ -173,9 +177,12 @@ mod tests {
         let key = MasterKey::generate();
         let sealed = key.sealer().seal("app-secret");
         assert!(!sealed.contains("app-secret"));
-        assert_eq!(key.sealer().open(&sealed).unwrap().expose_secret(), "app-secret");
+        assert_eq!(
+            key.sealer().open(&sealed).unwrap().expose_secret(),
+            "app-secret"
+        );
         assert!(MasterKey::generate().sealer().open(&sealed).is_err());
-        let mut tampered = sealed.clone();
+        let mut tampered = sealed;
         tampered.push('A');
         assert!(key.sealer().open(&tampered).is_err());
     }

@@ -34,13 +34,18 @@ pub struct DemoSeed {
 /// A fresh RSA key for signing MoMo open-platform requests, as PKCS#8 PEM.
 pub fn generate_momo_key() -> anyhow::Result<SecretString> {
     let key = RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048)?;
-    Ok(SecretString::from(key.to_pkcs8_pem(LineEnding::LF)?.to_string()))
+    Ok(SecretString::from(
+        key.to_pkcs8_pem(LineEnding::LF)?.to_string(),
+    ))
 }
 
 /// Creates the demo brand and its owner unless they exist.
 pub async fn seed(db: &Db, sealer: &Sealer) -> Result<DemoSeed> {
     if let Some(brand) = Brand::by_slug(db, DEMO_SLUG).await? {
-        return Ok(DemoSeed { brand, new_owner_password: None });
+        return Ok(DemoSeed {
+            brand,
+            new_owner_password: None,
+        });
     }
     let momo_key = tokio::task::spawn_blocking(generate_momo_key)
         .await
@@ -61,14 +66,23 @@ pub async fn seed(db: &Db, sealer: &Sealer) -> Result<DemoSeed> {
     let brand = Brand::create(db, sealer, &slug, "Chạm Coffee (demo)", &creds).await?;
     let password = random_token(12);
     create_user(db, &brand.id, DEMO_OWNER_EMAIL, &password, StaffRole::Owner).await?;
-    Ok(DemoSeed { brand, new_owner_password: Some(SecretString::from(password)) })
+    Ok(DemoSeed {
+        brand,
+        new_owner_password: Some(SecretString::from(password)),
+    })
 }
 
 /// The simulator configuration that accepts `brand`'s credentials.
 pub fn sim_config_for(brand: &Brand, sealer: &Sealer) -> Result<SimConfig> {
     let mut config = SimConfig::default();
-    if let (Some(app_id), Some(app_secret)) = (&brand.zalo_app_id, brand.secret(sealer, BrandSecret::ZaloAppSecret)?) {
-        config.zalo_apps.push(SimZaloApp { app_id: app_id.clone(), app_secret });
+    if let (Some(app_id), Some(app_secret)) = (
+        &brand.zalo_app_id,
+        brand.secret(sealer, BrandSecret::ZaloAppSecret)?,
+    ) {
+        config.zalo_apps.push(SimZaloApp {
+            app_id: app_id.clone(),
+            app_secret,
+        });
     }
     if let (Some(partner_code), Some(secret_key), Some(pem)) = (
         &brand.momo_partner_code,

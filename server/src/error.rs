@@ -35,7 +35,11 @@ pub enum Error {
 impl Error {
     /// A client error with its status, code and message.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Error::Client { status, code, message: message.into() }
+        Error::Client {
+            status,
+            code,
+            message: message.into(),
+        }
     }
 
     /// 400 with a code.
@@ -75,17 +79,34 @@ impl Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let (status, code, message) = match self {
-            Error::Client { status, code, message } => (status, code, message),
+            Error::Client {
+                status,
+                code,
+                message,
+            } => (status, code, message),
             Error::Sqlx(e) => {
                 tracing::error!(error = %e, "database error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side.".into())
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal_error",
+                    "Something went wrong on our side.".into(),
+                )
             }
             Error::Internal(e) => {
                 tracing::error!(error = format!("{e:#}"), "internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side.".into())
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal_error",
+                    "Something went wrong on our side.".into(),
+                )
             }
         };
-        let body = ErrorBody { error: ErrorDetail { code: code.into(), message } };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: code.into(),
+                message,
+            },
+        };
         (status, axum::Json(body)).into_response()
     }
 }
@@ -101,7 +122,11 @@ impl From<JsonRejection> for Error {
             _ => (StatusCode::BAD_REQUEST, "invalid_body"),
         };
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            return Error::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "The request body is too large.");
+            return Error::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "The request body is too large.",
+            );
         }
         Error::new(status, code, rejection.body_text())
     }

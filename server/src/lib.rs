@@ -9,12 +9,12 @@ pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod error;
+mod openapi;
 pub mod ops;
 pub mod profiles;
 pub mod sim;
 pub mod superapp;
 pub mod telemetry;
-mod openapi;
 mod web;
 
 use std::{future::Future, sync::Arc, time::Duration};
@@ -130,31 +130,54 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .merge(ops::router())
         .split_for_parts();
     let openapi = Arc::new(openapi);
+    // Install the recorder before the first request, or the first requests' metrics would be dropped.
+    ops::prometheus();
     let config = state.config.clone();
     let index = web::IndexPage::load(&config.public_dir, &config.default_brand, simulator);
 
     let origins = config
         .allowed_origins()
         .iter()
-        .map(|o| HeaderValue::from_str(o).with_context(|| format!("CORS origin {o:?} is not a valid header value")))
+        .map(|o| {
+            HeaderValue::from_str(o)
+                .with_context(|| format!("CORS origin {o:?} is not a valid header value"))
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let cors = CorsLayer::new()
         .allow_origin(origins)
-        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
-        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, HeaderName::from_static(auth::extract::BRAND_HEADER)])
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static(auth::extract::BRAND_HEADER),
+        ])
         .max_age(Duration::from_secs(3600));
 
     let api = api
-        .route("/api/v1/openapi.json", get(move || async move { axum::Json(openapi.as_ref().clone()) }))
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { axum::Json(openapi.as_ref().clone()) }),
+        )
         .route("/api/{*rest}", any(unknown_endpoint))
         .with_state(state)
         .layer(middleware::from_fn(ops::track))
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
         .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
         .layer(cors);
-    Ok(api.merge(web::router(&config.public_dir, index)).layer(TraceLayer::new_for_http()))
+    Ok(api
+        .merge(web::router(&config.public_dir, index))
+        .layer(TraceLayer::new_for_http()))
 }
 
 async fn unknown_endpoint() -> error::Error {
-    error::Error::not_found("unknown_endpoint", "There is no such API endpoint; see /api/v1/openapi.json.")
+    error::Error::not_found(
+        "unknown_endpoint",
+        "There is no such API endpoint; see /api/v1/openapi.json.",
+    )
 }

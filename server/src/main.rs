@@ -1,5 +1,8 @@
 //! `cham`: the Chạm server binary. Parses the command line and configuration, then calls the library.
 
+// A command-line tool's printed output is its interface (the one-time passwords above all); logs go to tracing.
+#![allow(clippy::print_stdout)]
+
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -15,7 +18,11 @@ use clap::{Parser, Subcommand};
 use secrecy::{ExposeSecret, SecretString};
 
 #[derive(Parser)]
-#[command(name = "cham", version, about = "Chạm: loyalty and customer engagement inside Zalo and MoMo")]
+#[command(
+    name = "cham",
+    version,
+    about = "Chạm: loyalty and customer engagement inside Zalo and MoMo"
+)]
 struct Cli {
     /// A TOML configuration file (read after the defaults, before `CHAM_*` environment variables).
     #[arg(long, global = true, env = "CHAM_CONFIG")]
@@ -49,7 +56,7 @@ enum Command {
 #[derive(Subcommand)]
 enum BrandCommand {
     /// Creates a brand with its super-app credentials; secrets are encrypted with the master key.
-    Add(BrandAdd),
+    Add(Box<BrandAdd>),
 }
 
 #[derive(clap::Args)]
@@ -68,7 +75,11 @@ struct BrandAdd {
     zalo_oa_id: Option<String>,
     #[arg(long, env = "CHAM_BRAND_ZALO_OA_SECRET_KEY", hide_env_values = true)]
     zalo_oa_secret_key: Option<String>,
-    #[arg(long, env = "CHAM_BRAND_ZALO_CHECKOUT_PRIVATE_KEY", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "CHAM_BRAND_ZALO_CHECKOUT_PRIVATE_KEY",
+        hide_env_values = true
+    )]
     zalo_checkout_private_key: Option<String>,
     #[arg(long)]
     momo_partner_code: Option<String>,
@@ -112,14 +123,27 @@ async fn main() -> anyhow::Result<()> {
             println!("The store is up to date.");
             Ok(())
         }
-        Command::Brand { command: BrandCommand::Add(args) } => add_brand(&config, args).await,
-        Command::User { command: UserCommand::Add { brand, email, role } } => {
+        Command::Brand {
+            command: BrandCommand::Add(args),
+        } => add_brand(&config, *args).await,
+        Command::User {
+            command: UserCommand::Add { brand, email, role },
+        } => {
             let role = StaffRole::parse(&role).context("role must be owner, admin or staff")?;
             let db = open_store(&config).await?;
-            let brand = Brand::by_slug(&db, &brand).await?.context("no brand has this slug")?;
+            let brand = Brand::by_slug(&db, &brand)
+                .await?
+                .context("no brand has this slug")?;
             let password = random_token(12);
-            let user = cham_server::auth::staff::create_user(&db, &brand.id, &email, &password, role).await?;
-            println!("Created {} ({}) in {}.\nPassword (shown once): {password}", user.email, role.as_str(), brand.slug);
+            let user =
+                cham_server::auth::staff::create_user(&db, &brand.id, &email, &password, role)
+                    .await?;
+            println!(
+                "Created {} ({}) in {}.\nPassword (shown once): {password}",
+                user.email,
+                role.as_str(),
+                brand.slug
+            );
             Ok(())
         }
     }
@@ -137,7 +161,10 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
         let seed = demo::seed(&db, &sealer).await?;
         db.close().await;
         println!("\nChạm demo: http://{addr}/  (customer mini app, sign in through the simulator)");
-        println!("Admin console: http://{addr}/admin  brand '{}'", seed.brand.slug);
+        println!(
+            "Admin console: http://{addr}/admin  brand '{}'",
+            seed.brand.slug
+        );
         match seed.new_owner_password {
             Some(password) => println!(
                 "Admin sign-in: {} / {}   (shown once; only its hash is stored)\n",
@@ -150,7 +177,13 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
             ),
         }
     }
-    launch(config, LaunchOptions { demo: demo_mode }, listener, shutdown_signal()).await
+    launch(
+        config,
+        LaunchOptions { demo: demo_mode },
+        listener,
+        shutdown_signal(),
+    )
+    .await
 }
 
 async fn add_brand(config: &Config, args: BrandAdd) -> anyhow::Result<()> {
@@ -175,13 +208,21 @@ async fn add_brand(config: &Config, args: BrandAdd) -> anyhow::Result<()> {
         momo_secret_key: secret(args.momo_secret_key),
         momo_open_private_key,
     };
-    let brand = Brand::create(&db, &sealer, &slug, &args.name, &creds).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let brand = Brand::create(&db, &sealer, &slug, &args.name, &creds)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("Created brand {} ({}).", brand.slug, brand.name);
     if let Some(email) = args.owner_email {
         let password = random_token(12);
-        let user = cham_server::auth::staff::create_user(&db, &brand.id, &email, &password, StaffRole::Owner)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let user = cham_server::auth::staff::create_user(
+            &db,
+            &brand.id,
+            &email,
+            &password,
+            StaffRole::Owner,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
         println!("Owner {} — password (shown once): {password}", user.email);
     }
     Ok(())

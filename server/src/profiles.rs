@@ -23,27 +23,40 @@ fn proven_identities(user: &VerifiedUser) -> Vec<ProvenIdentity> {
         app::api::Provider::Zalo => "zalo_id",
         app::api::Provider::Momo => "momo_id",
     };
-    let mut ids = vec![ProvenIdentity { kind: id_kind, value: user.user_id.clone(), source }];
+    let mut ids = vec![ProvenIdentity {
+        kind: id_kind,
+        value: user.user_id.clone(),
+        source,
+    }];
     if let Some(phone) = &user.phone {
-        ids.push(ProvenIdentity { kind: "phone", value: phone.as_str().to_owned(), source });
+        ids.push(ProvenIdentity {
+            kind: "phone",
+            value: phone.as_str().to_owned(),
+            source,
+        });
     }
     ids
 }
 
 /// Finds the profile the super-app-verified `user` belongs to (a verified phone first, then the super-app id),
 /// or creates one, and records the proven identities on it. Runs inside the caller's transaction.
-pub async fn resolve_sign_in(conn: &mut AnyConnection, brand_id: &str, user: &VerifiedUser) -> Result<String> {
+pub async fn resolve_sign_in(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    user: &VerifiedUser,
+) -> Result<String> {
     let now = now_ms();
     let ids = proven_identities(user);
     let mut owners: Vec<(String, String)> = Vec::new();
     for id in &ids {
-        let owner: Option<(String,)> =
-            sqlx::query_as("SELECT profile_id FROM identities WHERE brand_id = $1 AND kind = $2 AND value = $3")
-                .bind(brand_id)
-                .bind(id.kind)
-                .bind(&id.value)
-                .fetch_optional(&mut *conn)
-                .await?;
+        let owner: Option<(String,)> = sqlx::query_as(
+            "SELECT profile_id FROM identities WHERE brand_id = $1 AND kind = $2 AND value = $3",
+        )
+        .bind(brand_id)
+        .bind(id.kind)
+        .bind(&id.value)
+        .fetch_optional(&mut *conn)
+        .await?;
         if let Some((profile_id,)) = owner {
             owners.push((id.kind.to_owned(), profile_id));
         }
@@ -148,7 +161,9 @@ pub async fn me(db: &Db, brand_id: &str, profile_id: &str) -> Result<Option<Me>>
     .bind(brand_id)
     .fetch_optional(db.read())
     .await?;
-    let Some(profile) = profile else { return Ok(None) };
+    let Some(profile) = profile else {
+        return Ok(None);
+    };
     let identities: Vec<IdentityRow> = sqlx::query_as(
         "SELECT kind, value, verified, source FROM identities WHERE profile_id = $1 AND brand_id = $2 ORDER BY first_seen_at, kind",
     )
@@ -162,23 +177,33 @@ pub async fn me(db: &Db, brand_id: &str, profile_id: &str) -> Result<Option<Me>>
         .find_map(|i| app::domain::Phone::parse(&i.value).ok());
     Ok(Some(Me {
         profile_id: profile.id,
-        brand: PublicBrand { slug: profile.slug, name: profile.name },
+        brand: PublicBrand {
+            slug: profile.slug,
+            name: profile.name,
+        },
         name: profile.display_name,
         avatar_url: profile.avatar_url,
         phone: phone.as_ref().map(|p| p.as_str().to_owned()),
         phone_masked: phone.as_ref().map(app::domain::Phone::masked),
         identities: identities
             .into_iter()
-            .map(|i| IdentitySummary { kind: i.kind, verified: i.verified == 1, source: i.source })
+            .map(|i| IdentitySummary {
+                kind: i.kind,
+                verified: i.verified == 1,
+                source: i.source,
+            })
             .collect(),
         // No points can exist before the loyalty ledger does; every member starts in the entry tier.
-        loyalty: LoyaltySummary { points: 0, tier: "member".into() },
+        loyalty: LoyaltySummary {
+            points: 0,
+            tier: "member".into(),
+        },
     }))
 }
 
 /// The profile summary, or `invalid_token` when the token's profile no longer exists.
 pub async fn require_me(db: &Db, brand_id: &str, profile_id: &str) -> Result<Me> {
-    me(db, brand_id, profile_id)
-        .await?
-        .ok_or_else(|| Error::unauthorized("invalid_token", "This session's profile no longer exists."))
+    me(db, brand_id, profile_id).await?.ok_or_else(|| {
+        Error::unauthorized("invalid_token", "This session's profile no longer exists.")
+    })
 }

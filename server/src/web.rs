@@ -18,11 +18,13 @@ pub struct IndexPage(Option<String>);
 impl IndexPage {
     /// Reads `index.html` from `public_dir` and fills in the brand and the simulator path.
     pub fn load(public_dir: &Path, default_brand: &str, simulator: bool) -> Self {
-        let page = std::fs::read_to_string(public_dir.join("index.html")).ok().map(|html| {
-            html.replace("{{CHAM_BRAND}}", &escape(default_brand))
-                .replace("{{CHAM_API}}", "")
-                .replace("{{CHAM_SIM}}", if simulator { "/__sim" } else { "" })
-        });
+        let page = std::fs::read_to_string(public_dir.join("index.html"))
+            .ok()
+            .map(|html| {
+                html.replace("{{CHAM_BRAND}}", &escape(default_brand))
+                    .replace("{{CHAM_API}}", "")
+                    .replace("{{CHAM_SIM}}", if simulator { "/__sim" } else { "" })
+            });
         if page.is_none() {
             tracing::warn!(dir = %public_dir.display(), "the WASM app is not built: run `cargo xtask build`");
         }
@@ -31,7 +33,10 @@ impl IndexPage {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Static files and the app's pages.
@@ -53,8 +58,10 @@ pub fn router(public_dir: &Path, index: IndexPage) -> Router {
     Router::new()
         .route("/", get(page.clone()))
         .route("/admin", get(page.clone()))
-        .route("/admin/{*rest}", get(page.clone()))
-        .route("/staff", get(page.clone()))
+        .route("/admin/{*rest}", get(page))
         .fallback_service(assets)
-        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, header::HeaderValue::from_static("no-cache")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-cache"),
+        ))
 }

@@ -1,1 +1,14 @@
+//! Black-box tests of Chạm: the real server on port 0, against SQLite and (when `CHAM_TEST_POSTGRES_URL` is set)
+//! PostgreSQL, with the super-app simulator, and the real WASM app in headless Chromium.
 
+// A skipped PostgreSQL variant says so on stderr.
+#![allow(clippy::print_stderr)]
+
+mod helpers;
+
+mod admin;
+mod browser;
+mod fake_zalo;
+mod ops;
+mod sessions;
+mod sign_in;

@@ -7,6 +7,9 @@
 //! - `test`: formatting, clippy, `build`, then every test (SQLite always; PostgreSQL too when
 //!   `CHAM_TEST_POSTGRES_URL` is set).
 
+// The build helper reports progress and sizes on stderr: that is its interface.
+#![allow(clippy::print_stderr)]
+
 use std::{
     io::Write,
     path::{Path, PathBuf},
@@ -25,7 +28,16 @@ fn main() -> anyhow::Result<()> {
         "build" => build(&root),
         "run" => {
             build(&root)?;
-            let mut serve = vec!["run", "--package", "cham-server", "--bin", "cham", "--", "serve", "--demo"];
+            let mut serve = vec![
+                "run",
+                "--package",
+                "cham-server",
+                "--bin",
+                "cham",
+                "--",
+                "serve",
+                "--demo",
+            ];
             serve.extend(rest.iter().map(String::as_str));
             cargo(&serve)
         }
@@ -38,7 +50,10 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 fn cargo(args: &[&str]) -> anyhow::Result<()> {
@@ -58,7 +73,15 @@ fn step(name: &str) {
 
 fn build(root: &Path) -> anyhow::Result<()> {
     step("building the WASM app");
-    cargo(&["build", "--package", "frontend", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"])?;
+    cargo(&[
+        "build",
+        "--package",
+        "frontend",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ])?;
     let wasm = root.join("target/wasm32-unknown-unknown/wasm-release/frontend.wasm");
     let site = root.join("target/site");
     let pkg = site.join("pkg");
@@ -95,12 +118,22 @@ fn report_sizes(site: &Path) -> anyhow::Result<()> {
     let mut raw_total = 0;
     let mut br_total = 0;
     eprintln!("customer bundle ({}):", site.display());
-    for file in ["pkg/cham_bg.wasm", "pkg/cham.js", "bridge.js", "style.css", "index.html"] {
+    for file in [
+        "pkg/cham_bg.wasm",
+        "pkg/cham.js",
+        "bridge.js",
+        "style.css",
+        "index.html",
+    ] {
         let data = std::fs::read(site.join(file)).with_context(|| format!("reading {file}"))?;
         let br = brotli_len(&data)?;
         raw_total += data.len();
         br_total += br;
-        eprintln!("  {file:<18} {:>9} bytes raw {:>9} bytes brotli", data.len(), br);
+        eprintln!(
+            "  {file:<18} {:>9} bytes raw {:>9} bytes brotli",
+            data.len(),
+            br
+        );
     }
     eprintln!(
         "  {:<18} {:>9} bytes raw {:>9} bytes brotli ({:.1} KB)",
@@ -116,17 +149,46 @@ fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     step("formatting");
     cargo(&["fmt", "--all", "--", "--check"])?;
     step("clippy (server side)");
-    cargo(&["clippy", "--workspace", "--exclude", "frontend", "--exclude", "xtask", "--all-targets", "--", "-D", "warnings"])?;
+    cargo(&[
+        "clippy",
+        "--workspace",
+        "--exclude",
+        "frontend",
+        "--exclude",
+        "xtask",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
     step("clippy (WASM app)");
-    cargo(&["clippy", "--package", "frontend", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])?;
+    cargo(&[
+        "clippy",
+        "--package",
+        "frontend",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
     step("clippy (build helper)");
     cargo(&["clippy", "--package", "xtask", "--", "-D", "warnings"])?;
     build(root)?;
     step(match std::env::var("CHAM_TEST_POSTGRES_URL") {
         Ok(_) => "tests on SQLite and PostgreSQL, and in headless Chromium",
-        Err(_) => "tests on SQLite and in headless Chromium (set CHAM_TEST_POSTGRES_URL to add PostgreSQL)",
+        Err(_) => {
+            "tests on SQLite and in headless Chromium (set CHAM_TEST_POSTGRES_URL to add PostgreSQL)"
+        }
     });
-    let mut args = vec!["test", "--workspace", "--exclude", "frontend", "--exclude", "xtask"];
+    let mut args = vec![
+        "test",
+        "--workspace",
+        "--exclude",
+        "frontend",
+        "--exclude",
+        "xtask",
+    ];
     args.extend(extra.iter().map(String::as_str));
     cargo(&args)
 }

@@ -24,7 +24,9 @@ pub enum PhoneError {
     #[error("a Vietnamese mobile number has 10 digits (0912 345 678)")]
     WrongLength,
     /// A landline, a 1800/1900 number or an unassigned prefix.
-    #[error("this is not a Vietnamese mobile number (landlines and 1800/1900 numbers are not accepted)")]
+    #[error(
+        "this is not a Vietnamese mobile number (landlines and 1800/1900 numbers are not accepted)"
+    )]
     NotMobile,
 }
 
@@ -133,12 +135,11 @@ impl Phone {
 }
 
 fn renumber(national: String) -> String {
-    if national.len() == 11 {
-        if let Some((_, new)) = RENUMBERED.iter().find(|(old, _)| national.starts_with(old)) {
-            return format!("{new}{}", &national[4..]);
-        }
+    let old = RENUMBERED.iter().find(|(old, _)| national.starts_with(old));
+    match old {
+        Some((_, new)) if national.len() == 11 => format!("{new}{}", &national[4..]),
+        _ => national,
     }
-    national
 }
 
 /// `0(3[2-9]|5[25689]|7[06-9]|8[1-9]|9[0-46-9])` followed by seven digits.
@@ -196,8 +197,14 @@ mod tests {
     #[test]
     fn old_eleven_digit_numbers_are_renumbered() {
         assert_eq!(Phone::parse("01689123456").unwrap().as_str(), "84389123456");
-        assert_eq!(Phone::parse("0120 123 4567").unwrap().as_str(), "84701234567");
-        assert_eq!(Phone::parse("+84 129 123 4567").unwrap().as_str(), "84821234567");
+        assert_eq!(
+            Phone::parse("0120 123 4567").unwrap().as_str(),
+            "84701234567"
+        );
+        assert_eq!(
+            Phone::parse("+84 129 123 4567").unwrap().as_str(),
+            "84821234567"
+        );
         assert_eq!(Phone::parse("01991234567").unwrap().as_str(), "84591234567");
         assert_eq!(Phone::parse("1881234567").unwrap().as_str(), "84581234567");
     }
@@ -208,8 +215,14 @@ mod tests {
         assert_eq!(Phone::parse("0243812345"), Err(PhoneError::NotMobile));
         assert_eq!(Phone::parse("1900123456"), Err(PhoneError::NotMobile));
         assert_eq!(Phone::parse("+6591234567"), Err(PhoneError::NotVietnamese));
-        assert_eq!(Phone::parse("0065912345678"), Err(PhoneError::NotVietnamese));
-        assert_eq!(Phone::parse("0912a45678"), Err(PhoneError::InvalidCharacters));
+        assert_eq!(
+            Phone::parse("0065912345678"),
+            Err(PhoneError::NotVietnamese)
+        );
+        assert_eq!(
+            Phone::parse("0912a45678"),
+            Err(PhoneError::InvalidCharacters)
+        );
         assert_eq!(Phone::parse("   "), Err(PhoneError::Empty));
         assert_eq!(Phone::parse("091234567"), Err(PhoneError::WrongLength));
         assert_eq!(Phone::parse("0301234567"), Err(PhoneError::NotMobile));
@@ -217,17 +230,26 @@ mod tests {
 
     #[test]
     fn masking_hides_the_middle_digits() {
-        assert_eq!(Phone::parse("84912345678").unwrap().masked(), "0912 *** 678");
-        assert_eq!(Phone::parse("84912345678").unwrap().national(), "0912345678");
+        assert_eq!(
+            Phone::parse("84912345678").unwrap().masked(),
+            "0912 *** 678"
+        );
+        assert_eq!(
+            Phone::parse("84912345678").unwrap().national(),
+            "0912345678"
+        );
     }
 
     fn mobile_national() -> impl Strategy<Value = String> {
         let prefixes = [
-            "032", "033", "034", "035", "036", "037", "038", "039", "052", "055", "056", "058", "059", "070",
-            "076", "077", "078", "079", "081", "082", "083", "084", "085", "086", "087", "088", "089", "090",
-            "091", "092", "093", "094", "096", "097", "098", "099",
+            "032", "033", "034", "035", "036", "037", "038", "039", "052", "055", "056", "058",
+            "059", "070", "076", "077", "078", "079", "081", "082", "083", "084", "085", "086",
+            "087", "088", "089", "090", "091", "092", "093", "094", "096", "097", "098", "099",
         ];
-        (proptest::sample::select(prefixes.to_vec()), 0u32..10_000_000)
+        (
+            proptest::sample::select(prefixes.to_vec()),
+            0u32..10_000_000,
+        )
             .prop_map(|(p, n)| format!("{p}{n:07}"))
     }
 
@@ -235,10 +257,10 @@ mod tests {
         #[test]
         fn parsing_is_idempotent_and_format_independent(national in mobile_national(), sep in "[ .-]?") {
             let canonical = Phone::parse(&national).unwrap();
-            prop_assert_eq!(canonical.national(), national.clone());
-            prop_assert_eq!(Phone::parse(canonical.as_str()).unwrap(), canonical.clone());
+            prop_assert_eq!(&canonical.national(), &national);
+            prop_assert_eq!(&Phone::parse(canonical.as_str()).unwrap(), &canonical);
             let spaced = format!("+84{sep}{}{sep}{}", &national[1..4], &national[4..]);
-            prop_assert_eq!(Phone::parse(&spaced).unwrap(), canonical.clone());
+            prop_assert_eq!(&Phone::parse(&spaced).unwrap(), &canonical);
             prop_assert_eq!(Phone::parse(&format!("0084{}", &national[1..])).unwrap(), canonical);
         }
 

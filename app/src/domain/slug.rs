@@ -14,7 +14,9 @@ impl BrandSlug {
     /// Accepts a slug, lower-casing it first.
     pub fn parse(raw: &str) -> Result<Self, SlugError> {
         let s = raw.trim().to_ascii_lowercase();
-        let ok_chars = s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let ok_chars = s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if (2..=40).contains(&s.len()) && ok_chars && !s.starts_with('-') && !s.ends_with('-') {
             Ok(Self(s))
         } else {

@@ -21,7 +21,10 @@ pub struct ApiFailure {
 
 impl ApiFailure {
     fn network(e: impl std::fmt::Display) -> Self {
-        Self { code: "network".into(), message: e.to_string() }
+        Self {
+            code: "network".into(),
+            message: e.to_string(),
+        }
     }
 
     /// What to show a person, in their language.
@@ -54,7 +57,10 @@ pub struct Api {
 impl Api {
     /// A client for the page's API and brand.
     pub fn new(config: &PageConfig) -> Self {
-        Self { base: config.api.clone(), brand: config.brand.clone() }
+        Self {
+            base: config.api.clone(),
+            brand: config.brand.clone(),
+        }
     }
 
     /// The brand's slug.
@@ -74,20 +80,37 @@ impl Api {
         }
     }
 
-    async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> Result<T, ApiFailure> {
+    async fn read<T: DeserializeOwned>(
+        response: Result<Response, gloo_net::Error>,
+    ) -> Result<T, ApiFailure> {
         let response = response.map_err(ApiFailure::network)?;
         if response.ok() {
             return response.json::<T>().await.map_err(ApiFailure::network);
         }
         match response.json::<ErrorBody>().await {
-            Ok(body) => Err(ApiFailure { code: body.error.code, message: body.error.message }),
-            Err(_) => Err(ApiFailure { code: "http".into(), message: format!("HTTP {}", response.status()) }),
+            Ok(body) => Err(ApiFailure {
+                code: body.error.code,
+                message: body.error.message,
+            }),
+            Err(_) => Err(ApiFailure {
+                code: "http".into(),
+                message: format!("HTTP {}", response.status()),
+            }),
         }
     }
 
     /// `GET path`.
-    pub async fn get<T: DeserializeOwned>(&self, path: &str, token: Option<&str>) -> Result<T, ApiFailure> {
-        Self::read(self.with_headers(Request::get(&self.url(path)), token).send().await).await
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+    ) -> Result<T, ApiFailure> {
+        Self::read(
+            self.with_headers(Request::get(&self.url(path)), token)
+                .send()
+                .await,
+        )
+        .await
     }
 
     /// `POST path` with a JSON body.
@@ -97,15 +120,28 @@ impl Api {
         body: &B,
         token: Option<&str>,
     ) -> Result<T, ApiFailure> {
-        let request = self.with_headers(Request::post(&self.url(path)), token).json(body).map_err(ApiFailure::network)?;
+        let request = self
+            .with_headers(Request::post(&self.url(path)), token)
+            .json(body)
+            .map_err(ApiFailure::network)?;
         Self::read(request.send().await).await
     }
 
     /// `POST path` whose answer has no body.
     pub async fn post_empty<B: Serialize>(&self, path: &str, body: &B) -> Result<(), ApiFailure> {
-        let request = self.with_headers(Request::post(&self.url(path)), None).json(body).map_err(ApiFailure::network)?;
+        let request = self
+            .with_headers(Request::post(&self.url(path)), None)
+            .json(body)
+            .map_err(ApiFailure::network)?;
         let response = request.send().await.map_err(ApiFailure::network)?;
-        if response.ok() { Ok(()) } else { Err(ApiFailure { code: "http".into(), message: response.status_text() }) }
+        if response.ok() {
+            Ok(())
+        } else {
+            Err(ApiFailure {
+                code: "http".into(),
+                message: response.status_text(),
+            })
+        }
     }
 
     fn session_key(&self, surface: &str) -> String {
@@ -114,13 +150,17 @@ impl Api {
 
     /// The session stored for `surface` (`customer` or `admin`).
     pub fn stored_session(&self, surface: &str) -> Option<Session> {
-        let text = local_storage()?.get_item(&self.session_key(surface)).ok()??;
+        let text = local_storage()?
+            .get_item(&self.session_key(surface))
+            .ok()??;
         serde_json::from_str(&text).ok()
     }
 
     /// Stores (or, with `None`, forgets) the session of `surface`.
     pub fn store_session(&self, surface: &str, session: Option<&Session>) {
-        let Some(storage) = local_storage() else { return };
+        let Some(storage) = local_storage() else {
+            return;
+        };
         let key = self.session_key(surface);
         let _ = match session.and_then(|s| serde_json::to_string(s).ok()) {
             Some(text) => storage.set_item(&key, &text),
@@ -129,7 +169,11 @@ impl Api {
     }
 
     /// `GET path` as the stored session of `surface`, refreshing it once if the access token expired.
-    pub async fn get_as<T: DeserializeOwned>(&self, surface: &str, path: &str) -> Result<T, ApiFailure> {
+    pub async fn get_as<T: DeserializeOwned>(
+        &self,
+        surface: &str,
+        path: &str,
+    ) -> Result<T, ApiFailure> {
         let session = self.stored_session(surface).ok_or_else(|| ApiFailure {
             code: "missing_token".into(),
             message: "not signed in".into(),
@@ -137,10 +181,19 @@ impl Api {
         match self.get(path, Some(&session.access)).await {
             Err(e) if e.code == "token_expired" => {
                 let pair: TokenPair = self
-                    .post("/api/v1/auth/refresh", &RefreshRequest { refresh_token: session.refresh }, None)
+                    .post(
+                        "/api/v1/auth/refresh",
+                        &RefreshRequest {
+                            refresh_token: session.refresh,
+                        },
+                        None,
+                    )
                     .await
                     .inspect_err(|_| self.store_session(surface, None))?;
-                let renewed = Session { access: pair.access_token, refresh: pair.refresh_token };
+                let renewed = Session {
+                    access: pair.access_token,
+                    refresh: pair.refresh_token,
+                };
                 self.store_session(surface, Some(&renewed));
                 self.get(path, Some(&renewed.access)).await
             }
@@ -151,7 +204,14 @@ impl Api {
     /// Signs out of `surface`: the server ends the session and the device forgets it.
     pub async fn sign_out(&self, surface: &str) {
         if let Some(session) = self.stored_session(surface) {
-            let _ = self.post_empty("/api/v1/auth/logout", &RefreshRequest { refresh_token: session.refresh }).await;
+            let _ = self
+                .post_empty(
+                    "/api/v1/auth/logout",
+                    &RefreshRequest {
+                        refresh_token: session.refresh,
+                    },
+                )
+                .await;
         }
         self.store_session(surface, None);
     }

@@ -23,7 +23,11 @@ impl I18n {
     /// The stored choice, Vietnamese by default.
     pub fn new() -> Self {
         let stored = local_storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten());
-        Self(RwSignal::new(if stored.as_deref() == Some("en") { Lang::En } else { Lang::Vi }))
+        Self(RwSignal::new(if stored.as_deref() == Some("en") {
+            Lang::En
+        } else {
+            Lang::Vi
+        }))
     }
 
     /// The current language (reactive).
@@ -33,7 +37,11 @@ impl I18n {
 
     /// Switches between Vietnamese and English.
     pub fn toggle(&self) {
-        let next = if self.0.get_untracked() == Lang::Vi { Lang::En } else { Lang::Vi };
+        let next = if self.0.get_untracked() == Lang::Vi {
+            Lang::En
+        } else {
+            Lang::Vi
+        };
         if let Some(s) = local_storage() {
             let _ = s.set_item(LANG_KEY, if next == Lang::En { "en" } else { "vi" });
         }
@@ -53,7 +61,10 @@ fn tr(lang: Lang, key: &'static str) -> &'static str {
         "loading" => ("Đang tải…", "Loading…"),
         "retry" => ("Thử lại", "Try again"),
         "sign_in_title" => ("Đăng nhập thành viên", "Member sign-in"),
-        "sign_in_lead" => ("Một chạm để nhận điểm, quà và ưu đãi.", "One tap for points, rewards and offers."),
+        "sign_in_lead" => (
+            "Một chạm để nhận điểm, quà và ưu đãi.",
+            "One tap for points, rewards and offers.",
+        ),
         "sign_in_zalo" => ("Đăng nhập bằng Zalo", "Sign in with Zalo"),
         "sign_in_momo" => ("Đăng nhập bằng MoMo", "Sign in with MoMo"),
         "signing_in" => ("Đang đăng nhập…", "Signing in…"),
@@ -118,9 +129,18 @@ pub fn error_text(lang: Lang, code: &str) -> Option<&'static str> {
             "Zalo/MoMo đang không phản hồi. Thử lại sau ít phút.",
             "Zalo/MoMo is not answering. Try again in a few minutes.",
         ),
-        "unknown_brand" => ("Không tìm thấy nhãn hàng này.", "This brand does not exist."),
-        "invalid_credentials" => ("Email hoặc mật khẩu không đúng.", "The e-mail or password is not right."),
-        "invalid_phone" => ("Số điện thoại không hợp lệ.", "This phone number is not valid."),
+        "unknown_brand" => (
+            "Không tìm thấy nhãn hàng này.",
+            "This brand does not exist.",
+        ),
+        "invalid_credentials" => (
+            "Email hoặc mật khẩu không đúng.",
+            "The e-mail or password is not right.",
+        ),
+        "invalid_phone" => (
+            "Số điện thoại không hợp lệ.",
+            "This phone number is not valid.",
+        ),
         "provider_not_configured" => (
             "Nhãn hàng chưa bật đăng nhập bằng ứng dụng này.",
             "The brand has not enabled sign-in with this app.",

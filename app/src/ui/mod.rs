@@ -24,5 +24,9 @@ fn App() -> impl IntoView {
     provide_context(api::Api::new(&config));
     provide_context(config);
     provide_context(i18n::I18n::new());
-    if admin { view! { <admin::AdminApp/> }.into_any() } else { view! { <customer::CustomerApp/> }.into_any() }
+    if admin {
+        view! { <admin::AdminApp/> }.into_any()
+    } else {
+        view! { <customer::CustomerApp/> }.into_any()
+    }
 }

@@ -1,6 +1,8 @@
 //! Customer sign-in through a super-app, refresh, sign-out, and `GET /api/v1/me`.
 
-use app::api::{CustomerSession, CustomerSessionRequest, ErrorBody, Me, Provider, RefreshRequest, TokenPair};
+use app::api::{
+    CustomerSession, CustomerSessionRequest, ErrorBody, Me, Provider, RefreshRequest, TokenPair,
+};
 use axum::{extract::State, http::StatusCode};
 use rand::Rng;
 
@@ -38,11 +40,21 @@ pub(super) async fn sign_in(
 ) -> Result<Json<CustomerSession>> {
     let access_token = req.access_token.trim();
     if access_token.is_empty() {
-        return Err(Error::unprocessable("missing_access_token", "The super-app access token is missing."));
+        return Err(Error::unprocessable(
+            "missing_access_token",
+            "The super-app access token is missing.",
+        ));
     }
     let brand = Brand::require_slug(&state.db, &req.brand).await?;
     // Ask the super-app first, outside any transaction: nothing is written unless it vouches for the user.
-    let user = verify(&state, &brand, req.provider, access_token, req.phone_token.as_deref()).await;
+    let user = verify(
+        &state,
+        &brand,
+        req.provider,
+        access_token,
+        req.phone_token.as_deref(),
+    )
+    .await;
     metrics::counter!("cham_sign_ins_total", "provider" => req.provider.as_str(), "outcome" => if user.is_ok() { "ok" } else { "refused" })
         .increment(1);
     let user = user?;
@@ -73,7 +85,9 @@ pub(super) async fn sign_in(
                 tx.commit().await?;
                 break done;
             }
-            Err(Error::Sqlx(e)) if attempt < 3 && crate::error::is_unique_violation(&e, "identities") => {
+            Err(Error::Sqlx(e))
+                if attempt < 3 && crate::error::is_unique_violation(&e, "identities") =>
+            {
                 drop(tx);
                 attempt += 1;
                 let jitter = rand::thread_rng().gen_range(5..30);
@@ -100,16 +114,27 @@ async fn verify(
                 .secret(&state.sealer, BrandSecret::ZaloAppSecret)?
                 .filter(|_| brand.zalo_app_id.is_some())
                 .ok_or(SuperAppError::NotConfigured("Zalo"))?;
-            Ok(state.superapps.verify_zalo(&secret, access_token, phone_token).await?)
+            Ok(state
+                .superapps
+                .verify_zalo(&secret, access_token, phone_token)
+                .await?)
         }
         Provider::Momo => {
-            let partner_code = brand.momo_partner_code.as_deref().ok_or(SuperAppError::NotConfigured("MoMo"))?;
-            let secret_key =
-                brand.secret(&state.sealer, BrandSecret::MomoSecretKey)?.ok_or(SuperAppError::NotConfigured("MoMo"))?;
+            let partner_code = brand
+                .momo_partner_code
+                .as_deref()
+                .ok_or(SuperAppError::NotConfigured("MoMo"))?;
+            let secret_key = brand
+                .secret(&state.sealer, BrandSecret::MomoSecretKey)?
+                .ok_or(SuperAppError::NotConfigured("MoMo"))?;
             let private_key = brand
                 .secret(&state.sealer, BrandSecret::MomoOpenPrivateKey)?
                 .ok_or(SuperAppError::NotConfigured("MoMo"))?;
-            let creds = MomoCredentials { partner_code, secret_key: &secret_key, private_key_pem: &private_key };
+            let creds = MomoCredentials {
+                partner_code,
+                secret_key: &secret_key,
+                private_key_pem: &private_key,
+            };
             Ok(state.superapps.verify_momo(creds, access_token).await?)
         }
     }
@@ -126,8 +151,13 @@ async fn verify(
         (status = 401, description = "`invalid_refresh_token`, `refresh_token_expired`, `refresh_token_reused` (the whole session is revoked)", body = ErrorBody),
     )
 )]
-pub(super) async fn refresh(State(state): State<AppState>, Json(req): Json<RefreshRequest>) -> Result<Json<TokenPair>> {
-    Ok(Json(tokens::rotate(&state.db, &state.keys, &req.refresh_token).await?))
+pub(super) async fn refresh(
+    State(state): State<AppState>,
+    Json(req): Json<RefreshRequest>,
+) -> Result<Json<TokenPair>> {
+    Ok(Json(
+        tokens::rotate(&state.db, &state.keys, &req.refresh_token).await?,
+    ))
 }
 
 /// Signs out: the refresh token's session ends.
@@ -138,7 +168,10 @@ pub(super) async fn refresh(State(state): State<AppState>, Json(req): Json<Refre
     request_body = RefreshRequest,
     responses((status = 204, description = "Signed out"))
 )]
-pub(super) async fn logout(State(state): State<AppState>, Json(req): Json<RefreshRequest>) -> Result<StatusCode> {
+pub(super) async fn logout(
+    State(state): State<AppState>,
+    Json(req): Json<RefreshRequest>,
+) -> Result<StatusCode> {
     tokens::revoke(&state.db, &req.refresh_token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -155,6 +188,11 @@ pub(super) async fn logout(State(state): State<AppState>, Json(req): Json<Refres
         (status = 403, description = "`wrong_brand`, `customers_only`", body = ErrorBody),
     )
 )]
-pub(super) async fn me(State(state): State<AppState>, CustomerAuth(claims): CustomerAuth) -> Result<Json<Me>> {
-    Ok(Json(profiles::require_me(&state.db, &claims.brand, &claims.sub).await?))
+pub(super) async fn me(
+    State(state): State<AppState>,
+    CustomerAuth(claims): CustomerAuth,
+) -> Result<Json<Me>> {
+    Ok(Json(
+        profiles::require_me(&state.db, &claims.brand, &claims.sub).await?,
+    ))
 }

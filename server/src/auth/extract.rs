@@ -13,9 +13,18 @@ use crate::{AppState, error::Error};
 pub const BRAND_HEADER: &str = "x-cham-brand";
 
 fn verified_claims(parts: &Parts, state: &AppState) -> Result<Claims, Error> {
-    let header = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer "))) else {
-        return Err(Error::unauthorized("missing_token", "Sign in first: this request has no access token."));
+    let header = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let Some(token) = header.and_then(|h| {
+        h.strip_prefix("Bearer ")
+            .or_else(|| h.strip_prefix("bearer "))
+    }) else {
+        return Err(Error::unauthorized(
+            "missing_token",
+            "Sign in first: this request has no access token.",
+        ));
     };
     let claims = state.keys.verify(token.trim()).map_err(|e| {
         tracing::debug!(error = %e, "access token refused");
@@ -26,11 +35,17 @@ fn verified_claims(parts: &Parts, state: &AppState) -> Result<Claims, Error> {
             _ => Error::unauthorized("invalid_token", "This access token is not valid."),
         }
     })?;
-    if let Some(slug) = parts.headers.get(BRAND_HEADER).and_then(|v| v.to_str().ok()) {
-        if !slug.trim().eq_ignore_ascii_case(&claims.bslug) {
-            tracing::debug!(token_brand = %claims.bslug, requested = %slug, "token of another brand");
-            return Err(Error::forbidden("wrong_brand", "This session belongs to another brand."));
-        }
+    if let Some(slug) = parts
+        .headers
+        .get(BRAND_HEADER)
+        .and_then(|v| v.to_str().ok())
+        && !slug.trim().eq_ignore_ascii_case(&claims.bslug)
+    {
+        tracing::debug!(token_brand = %claims.bslug, requested = %slug, "token of another brand");
+        return Err(Error::forbidden(
+            "wrong_brand",
+            "This session belongs to another brand.",
+        ));
     }
     Ok(claims)
 }
@@ -45,7 +60,10 @@ impl FromRequestParts<AppState> for CustomerAuth {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
         let claims = verified_claims(parts, state)?;
         if claims.role != Role::Customer {
-            return Err(Error::forbidden("customers_only", "Only a signed-in customer can do this."));
+            return Err(Error::forbidden(
+                "customers_only",
+                "Only a signed-in customer can do this.",
+            ));
         }
         Ok(Self(claims))
     }
@@ -61,7 +79,10 @@ impl FromRequestParts<AppState> for AdminAuth {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
         let claims = verified_claims(parts, state)?;
         if !matches!(claims.role, Role::Owner | Role::Admin) {
-            return Err(Error::forbidden("admins_only", "Only a brand admin can do this."));
+            return Err(Error::forbidden(
+                "admins_only",
+                "Only a brand admin can do this.",
+            ));
         }
         Ok(Self(claims))
     }

@@ -85,7 +85,9 @@ pub struct SessionKeys {
 
 impl std::fmt::Debug for SessionKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionKeys").field("access_ttl_secs", &self.access_ttl_secs).finish_non_exhaustive()
+        f.debug_struct("SessionKeys")
+            .field("access_ttl_secs", &self.access_ttl_secs)
+            .finish_non_exhaustive()
     }
 }
 
@@ -122,7 +124,8 @@ impl SessionKeys {
             sub: session.subject_id.clone(),
             brand: session.brand_id.clone(),
             bslug: session.brand_slug.clone(),
-            role: Role::parse(&session.role).ok_or_else(|| anyhow::anyhow!("unknown role {}", session.role))?,
+            role: Role::parse(&session.role)
+                .ok_or_else(|| anyhow::anyhow!("unknown role {}", session.role))?,
             sid: session.id.clone(),
             iat,
             exp: iat + self.access_ttl_secs,
@@ -156,7 +159,11 @@ struct SessionRow {
 }
 
 /// Creates a session and its first refresh token inside the caller's transaction.
-pub async fn start_session(conn: &mut AnyConnection, keys: &SessionKeys, new: &NewSession<'_>) -> Result<TokenPair> {
+pub async fn start_session(
+    conn: &mut AnyConnection,
+    keys: &SessionKeys,
+    new: &NewSession<'_>,
+) -> Result<TokenPair> {
     let now = now_ms();
     let session = SessionRow {
         id: new_id(),
@@ -165,7 +172,11 @@ pub async fn start_session(conn: &mut AnyConnection, keys: &SessionKeys, new: &N
         subject_id: new.subject_id.to_owned(),
         role: new.role.as_str().to_owned(),
     };
-    let kind = if new.role == Role::Customer { "profile" } else { "user" };
+    let kind = if new.role == Role::Customer {
+        "profile"
+    } else {
+        "user"
+    };
     sqlx::query(
         "INSERT INTO auth_sessions (id, brand_id, subject_kind, subject_id, role, provider, created_at, last_used_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
@@ -180,10 +191,19 @@ pub async fn start_session(conn: &mut AnyConnection, keys: &SessionKeys, new: &N
     .execute(&mut *conn)
     .await?;
     let refresh_token = insert_refresh_token(conn, keys, &session.id, now).await?;
-    Ok(TokenPair { access_token: keys.access_token(&session)?, expires_in: keys.access_ttl_secs, refresh_token })
+    Ok(TokenPair {
+        access_token: keys.access_token(&session)?,
+        expires_in: keys.access_ttl_secs,
+        refresh_token,
+    })
 }
 
-async fn insert_refresh_token(conn: &mut AnyConnection, keys: &SessionKeys, session_id: &str, now: i64) -> Result<String> {
+async fn insert_refresh_token(
+    conn: &mut AnyConnection,
+    keys: &SessionKeys,
+    session_id: &str,
+    now: i64,
+) -> Result<String> {
     let token = random_token(32);
     sqlx::query(
         "INSERT INTO refresh_tokens (id, session_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
@@ -209,7 +229,10 @@ struct RefreshRow {
 }
 
 fn invalid_refresh() -> Error {
-    Error::unauthorized("invalid_refresh_token", "This session has ended. Sign in again.")
+    Error::unauthorized(
+        "invalid_refresh_token",
+        "This session has ended. Sign in again.",
+    )
 }
 
 /// Exchanges a refresh token for a new pair. A token that was already exchanged revokes its family.
@@ -224,12 +247,17 @@ pub async fn rotate(db: &Db, keys: &SessionKeys, refresh_token: &str) -> Result<
     .bind(sha256_hex(refresh_token.trim()))
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(row) = row else { return Err(invalid_refresh()) };
+    let Some(row) = row else {
+        return Err(invalid_refresh());
+    };
     if row.revoked_at.is_some() {
         return Err(invalid_refresh());
     }
     if row.expires_at < now {
-        return Err(Error::unauthorized("refresh_token_expired", "This session has expired. Sign in again."));
+        return Err(Error::unauthorized(
+            "refresh_token_expired",
+            "This session has expired. Sign in again.",
+        ));
     }
     let claimed = if row.used_at.is_none() {
         sqlx::query("UPDATE refresh_tokens SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
@@ -258,10 +286,19 @@ pub async fn rotate(db: &Db, keys: &SessionKeys, refresh_token: &str) -> Result<
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(TokenPair { access_token: keys.access_token(&row.session)?, expires_in: keys.access_ttl_secs, refresh_token })
+    Ok(TokenPair {
+        access_token: keys.access_token(&row.session)?,
+        expires_in: keys.access_ttl_secs,
+        refresh_token,
+    })
 }
 
-async fn revoke_in(conn: &mut AnyConnection, session_id: &str, reason: &str, now: i64) -> Result<()> {
+async fn revoke_in(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    reason: &str,
+    now: i64,
+) -> Result<()> {
     sqlx::query("UPDATE auth_sessions SET revoked_at = $1, revoked_reason = $2 WHERE id = $3 AND revoked_at IS NULL")
         .bind(now)
         .bind(reason)
@@ -273,12 +310,11 @@ async fn revoke_in(conn: &mut AnyConnection, session_id: &str, reason: &str, now
 
 /// Ends the session a refresh token belongs to (sign-out). Unknown tokens are ignored: signing out twice is fine.
 pub async fn revoke(db: &Db, refresh_token: &str) -> Result<()> {
-    let session: Option<(String,)> = sqlx::query_as(
-        "SELECT session_id FROM refresh_tokens WHERE token_hash = $1",
-    )
-    .bind(sha256_hex(refresh_token.trim()))
-    .fetch_optional(db.read())
-    .await?;
+    let session: Option<(String,)> =
+        sqlx::query_as("SELECT session_id FROM refresh_tokens WHERE token_hash = $1")
+            .bind(sha256_hex(refresh_token.trim()))
+            .fetch_optional(db.read())
+            .await?;
     if let Some((session_id,)) = session {
         let mut conn = db.write().acquire().await?;
         revoke_in(&mut conn, &session_id, "signed_out", now_ms()).await?;

@@ -11,12 +11,7 @@ use std::{
 };
 
 use app::domain::Phone;
-use axum::{
-    Router,
-    extract::State,
-    http::StatusCode,
-    routing::post,
-};
+use axum::{Router, extract::State, http::StatusCode, routing::post};
 use rsa::RsaPublicKey;
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -106,11 +101,16 @@ const MOMO_AUTH_CODE_TTL_MS: i64 = 5 * 60 * 1000;
 impl Sim {
     /// A simulator accepting the apps and partners of `config`.
     pub fn new(config: SimConfig) -> Self {
-        Self { config: Arc::new(config), state: Arc::default() }
+        Self {
+            config: Arc::new(config),
+            state: Arc::default(),
+        }
     }
 
     fn state(&self) -> MutexGuard<'_, SimState> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn now_ms(&self) -> i64 {
@@ -160,7 +160,10 @@ pub async fn spawn(config: SimConfig) -> anyhow::Result<SpawnedSim> {
             tracing::error!(error = %e, "simulator stopped");
         }
     });
-    Ok(SpawnedSim { base_url: format!("http://{addr}/__sim"), sim })
+    Ok(SpawnedSim {
+        base_url: format!("http://{addr}/__sim"),
+        sim,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -206,17 +209,35 @@ impl NewUser {
     fn validate(self, default_app: Option<&str>) -> Result<SimUser, Error> {
         let name = self.name.trim().to_owned();
         if name.is_empty() || name.chars().count() > 80 {
-            return Err(Error::unprocessable("invalid_name", "A simulated user needs a name of 1 to 80 characters."));
+            return Err(Error::unprocessable(
+                "invalid_name",
+                "A simulated user needs a name of 1 to 80 characters.",
+            ));
         }
-        let phone = match self.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-            Some(p) => Some(Phone::parse(p).map_err(|e| Error::unprocessable("invalid_phone", e.to_string()))?),
+        let phone = match self
+            .phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            Some(p) => Some(
+                Phone::parse(p)
+                    .map_err(|e| Error::unprocessable("invalid_phone", e.to_string()))?,
+            ),
             None => None,
         };
         let app = self
             .app_id
             .or_else(|| default_app.map(str::to_owned))
-            .ok_or_else(|| Error::unprocessable("no_app", "The simulator has no app configured."))?;
-        Ok(SimUser { id: String::new(), name, phone, app })
+            .ok_or_else(|| {
+                Error::unprocessable("no_app", "The simulator has no app configured.")
+            })?;
+        Ok(SimUser {
+            id: String::new(),
+            name,
+            phone,
+            app,
+        })
     }
 }
 
@@ -224,7 +245,11 @@ impl NewUser {
 fn numeric_id() -> String {
     use rand::Rng;
     let mut rng = rand::thread_rng();
-    format!("{}{:018}", rng.gen_range(1..=9), rng.gen_range(0..1_000_000_000_000_000_000u64))
+    format!(
+        "{}{:018}",
+        rng.gen_range(1..=9),
+        rng.gen_range(0..1_000_000_000_000_000_000u64)
+    )
 }
 
 /// One listed simulated user, with the phone masked.
@@ -237,6 +262,10 @@ struct ListedUser {
 
 impl From<&SimUser> for ListedUser {
     fn from(u: &SimUser) -> Self {
-        Self { id: u.id.clone(), name: u.name.clone(), phone_masked: u.phone.as_ref().map(Phone::masked) }
+        Self {
+            id: u.id.clone(),
+            name: u.name.clone(),
+            phone_masked: u.phone.as_ref().map(Phone::masked),
+        }
     }
 }

@@ -17,7 +17,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use super::{FailureMode, ListedUser, MOMO_AUTH_CODE_TTL_MS, NewUser, OneTimeToken, Sim, numeric_id};
+use super::{
+    FailureMode, ListedUser, MOMO_AUTH_CODE_TTL_MS, NewUser, OneTimeToken, Sim, numeric_id,
+};
 use crate::{
     crypto::random_token,
     error::{Error, Json},
@@ -31,11 +33,15 @@ pub(super) fn routes() -> Router<Sim> {
     Router::new()
         .route("/momo/users", post(create_user).get(list_users))
         .route("/momo/users/{id}/tokens", post(new_tokens))
-        .route("/momo/open/gateway/open/v1/oauth/accessToken", get(access_token))
+        .route(
+            "/momo/open/gateway/open/v1/oauth/accessToken",
+            get(access_token),
+        )
 }
 
 fn momo_result(code: i64, message: &str) -> Response {
-    Json(json!({ "resultCode": code, "message": message, "responseTime": crate::db::now_ms() })).into_response()
+    Json(json!({ "resultCode": code, "message": message, "responseTime": crate::db::now_ms() }))
+        .into_response()
 }
 
 impl Sim {
@@ -43,9 +49,14 @@ impl Sim {
         let now = self.now_ms();
         let auth_token = random_token(32);
         let mut state = self.state();
-        state
-            .momo_auth_codes
-            .insert(auth_token.clone(), OneTimeToken { user_id: user_id.to_owned(), issued_ms: now, used: false });
+        state.momo_auth_codes.insert(
+            auth_token.clone(),
+            OneTimeToken {
+                user_id: user_id.to_owned(),
+                issued_ms: now,
+                used: false,
+            },
+        );
         let user = state.momo_users.iter().find(|u| u.id == user_id);
         json!({
             "id": user_id,
@@ -56,8 +67,15 @@ impl Sim {
     }
 }
 
-async fn create_user(State(sim): State<Sim>, Json(req): Json<NewUser>) -> Result<Json<Value>, Error> {
-    let default_partner = sim.config.momo_partners.first().map(|p| p.partner_code.as_str());
+async fn create_user(
+    State(sim): State<Sim>,
+    Json(req): Json<NewUser>,
+) -> Result<Json<Value>, Error> {
+    let default_partner = sim
+        .config
+        .momo_partners
+        .first()
+        .map(|p| p.partner_code.as_str());
     let mut user = req.validate(default_partner)?;
     user.id = numeric_id();
     let id = user.id.clone();
@@ -66,12 +84,23 @@ async fn create_user(State(sim): State<Sim>, Json(req): Json<NewUser>) -> Result
 }
 
 async fn list_users(State(sim): State<Sim>) -> Json<Vec<ListedUser>> {
-    Json(sim.state().momo_users.iter().rev().take(20).map(ListedUser::from).collect())
+    Json(
+        sim.state()
+            .momo_users
+            .iter()
+            .rev()
+            .take(20)
+            .map(ListedUser::from)
+            .collect(),
+    )
 }
 
 async fn new_tokens(State(sim): State<Sim>, Path(id): Path<String>) -> Result<Json<Value>, Error> {
     if !sim.state().momo_users.iter().any(|u| u.id == id) {
-        return Err(Error::not_found("unknown_user", "The simulator has no such MoMo user."));
+        return Err(Error::not_found(
+            "unknown_user",
+            "The simulator has no such MoMo user.",
+        ));
     }
     Ok(Json(sim.momo_tokens(&id)))
 }
@@ -85,15 +114,28 @@ struct TokenQuery {
 }
 
 /// `GET /gateway/open/v1/oauth/accessToken`, signed with `OP-Signature`.
-async fn access_token(State(sim): State<Sim>, headers: HeaderMap, Query(q): Query<TokenQuery>) -> Response {
+async fn access_token(
+    State(sim): State<Sim>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> Response {
     match sim.state().momo_failure {
         FailureMode::None => {}
         FailureMode::GeoBlocked | FailureMode::Unavailable => {
-            return (StatusCode::SERVICE_UNAVAILABLE, "<html><body>503 Service Unavailable</body></html>")
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "<html><body>503 Service Unavailable</body></html>",
+            )
                 .into_response();
         }
     }
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
     let partner_code = header("M-Partner-Code");
     let Some(partner) = sim
         .config
@@ -105,8 +147,14 @@ async fn access_token(State(sim): State<Sim>, headers: HeaderMap, Query(q): Quer
     };
     let timestamp = header("M-Timestamp");
     let now = sim.now_ms();
-    if timestamp.parse::<i64>().map_or(true, |t| (now - t).abs() > TIMESTAMP_SKEW_MS) {
-        return momo_result(13, "Merchant authentication failed: stale or missing M-Timestamp");
+    if timestamp
+        .parse::<i64>()
+        .map_or(true, |t| (now - t).abs() > TIMESTAMP_SKEW_MS)
+    {
+        return momo_result(
+            13,
+            "Merchant authentication failed: stale or missing M-Timestamp",
+        );
     }
     let signed = format!(
         "{}{}{}",
@@ -118,7 +166,11 @@ async fn access_token(State(sim): State<Sim>, headers: HeaderMap, Query(q): Quer
         .decode(header("OP-Signature"))
         .ok()
         .and_then(|bytes| Signature::try_from(bytes.as_slice()).ok())
-        .is_some_and(|sig| VerifyingKey::<Sha256>::new(partner.public_key.clone()).verify(signed.as_bytes(), &sig).is_ok());
+        .is_some_and(|sig| {
+            VerifyingKey::<Sha256>::new(partner.public_key.clone())
+                .verify(signed.as_bytes(), &sig)
+                .is_ok()
+        });
     if !verified {
         return momo_result(13, "Merchant authentication failed: invalid OP-Signature");
     }
@@ -128,10 +180,22 @@ async fn access_token(State(sim): State<Sim>, headers: HeaderMap, Query(q): Quer
             t.used = true;
             t.user_id.clone()
         }
-        _ => return momo_result(11, "Access denied: the auth code is invalid, used or expired"),
+        _ => {
+            return momo_result(
+                11,
+                "Access denied: the auth code is invalid, used or expired",
+            );
+        }
     };
-    let Some(user) = state.momo_users.iter().find(|u| u.id == user_id && u.app == partner.partner_code) else {
-        return momo_result(11, "Access denied: the auth code belongs to another partner");
+    let Some(user) = state
+        .momo_users
+        .iter()
+        .find(|u| u.id == user_id && u.app == partner.partner_code)
+    else {
+        return momo_result(
+            11,
+            "Access denied: the auth code belongs to another partner",
+        );
     };
     Json(json!({
         "resultCode": 0,

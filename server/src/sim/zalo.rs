@@ -10,7 +10,9 @@ use axum::{
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
-use super::{FailureMode, ListedUser, NewUser, OneTimeToken, PHONE_TOKEN_TTL_MS, Sim, SimUser, numeric_id};
+use super::{
+    FailureMode, ListedUser, NewUser, OneTimeToken, PHONE_TOKEN_TTL_MS, Sim, SimUser, numeric_id,
+};
 use crate::{
     crypto::random_token,
     error::{Error, Json},
@@ -33,9 +35,13 @@ fn failure(mode: FailureMode) -> Option<Response> {
     match mode {
         FailureMode::None => None,
         FailureMode::GeoBlocked => Some(zalo_error(-501, "IP address not inside Vietnam")),
-        FailureMode::Unavailable => {
-            Some((StatusCode::SERVICE_UNAVAILABLE, "<html><body>503 Service Unavailable</body></html>").into_response())
-        }
+        FailureMode::Unavailable => Some(
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "<html><body>503 Service Unavailable</body></html>",
+            )
+                .into_response(),
+        ),
     }
 }
 
@@ -46,10 +52,17 @@ impl Sim {
         let mut state = self.state();
         let access_token = random_token(32);
         let phone_token = random_token(24);
-        state.zalo_access_tokens.insert(access_token.clone(), user_id.to_owned());
         state
-            .zalo_phone_tokens
-            .insert(phone_token.clone(), OneTimeToken { user_id: user_id.to_owned(), issued_ms: now, used: false });
+            .zalo_access_tokens
+            .insert(access_token.clone(), user_id.to_owned());
+        state.zalo_phone_tokens.insert(
+            phone_token.clone(),
+            OneTimeToken {
+                user_id: user_id.to_owned(),
+                issued_ms: now,
+                used: false,
+            },
+        );
         let user = state.zalo_users.iter().find(|u| u.id == user_id).cloned();
         json!({
             "id": user_id,
@@ -61,18 +74,19 @@ impl Sim {
     }
 
     /// The user behind a Zalo access token, checked against its appsecret_proof.
-    fn zalo_caller(&self, headers: &HeaderMap) -> Result<SimUser, Response> {
+    fn zalo_caller(&self, headers: &HeaderMap) -> Result<SimUser, &'static str> {
         let token = header(headers, "access_token");
         let state = self.state();
         let user = token
             .and_then(|t| state.zalo_access_tokens.get(t))
             .and_then(|id| state.zalo_users.iter().find(|u| &u.id == id))
             .cloned()
-            .ok_or_else(|| zalo_error(452, "Access token is invalid"))?;
+            .ok_or("Access token is invalid")?;
         let app = self.config.zalo_apps.iter().find(|a| a.app_id == user.app);
-        let expected = app.map(|a| appsecret_proof(a.app_secret.expose_secret(), token.unwrap_or_default()));
+        let expected =
+            app.map(|a| appsecret_proof(a.app_secret.expose_secret(), token.unwrap_or_default()));
         if expected.is_none() || header(headers, "appsecret_proof") != expected.as_deref() {
-            return Err(zalo_error(452, "appsecret_proof is invalid"));
+            return Err("appsecret_proof is invalid");
         }
         Ok(user)
     }
@@ -82,7 +96,10 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-async fn create_user(State(sim): State<Sim>, Json(req): Json<NewUser>) -> Result<Json<Value>, Error> {
+async fn create_user(
+    State(sim): State<Sim>,
+    Json(req): Json<NewUser>,
+) -> Result<Json<Value>, Error> {
     let default_app = sim.config.zalo_apps.first().map(|a| a.app_id.as_str());
     let mut user = req.validate(default_app)?;
     user.id = numeric_id();
@@ -92,12 +109,23 @@ async fn create_user(State(sim): State<Sim>, Json(req): Json<NewUser>) -> Result
 }
 
 async fn list_users(State(sim): State<Sim>) -> Json<Vec<ListedUser>> {
-    Json(sim.state().zalo_users.iter().rev().take(20).map(ListedUser::from).collect())
+    Json(
+        sim.state()
+            .zalo_users
+            .iter()
+            .rev()
+            .take(20)
+            .map(ListedUser::from)
+            .collect(),
+    )
 }
 
 async fn new_tokens(State(sim): State<Sim>, Path(id): Path<String>) -> Result<Json<Value>, Error> {
     if !sim.state().zalo_users.iter().any(|u| u.id == id) {
-        return Err(Error::not_found("unknown_user", "The simulator has no such Zalo user."));
+        return Err(Error::not_found(
+            "unknown_user",
+            "The simulator has no such Zalo user.",
+        ));
     }
     Ok(Json(sim.zalo_tokens(&id)))
 }
@@ -114,7 +142,7 @@ async fn me(State(sim): State<Sim>, headers: HeaderMap) -> Response {
             "picture": { "data": { "url": format!("https://s120-ava-talk.zadn.vn/sim/{}.jpg", user.id) } },
         }))
         .into_response(),
-        Err(r) => r,
+        Err(message) => zalo_error(452, message),
     }
 }
 
@@ -123,7 +151,9 @@ async fn me_info(State(sim): State<Sim>, headers: HeaderMap) -> Response {
     if let Some(r) = failure(sim.state().zalo_failure) {
         return r;
     }
-    let token = header(&headers, "access_token").unwrap_or_default().to_owned();
+    let token = header(&headers, "access_token")
+        .unwrap_or_default()
+        .to_owned();
     let state_user = {
         let state = sim.state();
         state
@@ -135,11 +165,9 @@ async fn me_info(State(sim): State<Sim>, headers: HeaderMap) -> Response {
     let Some(user) = state_user else {
         return zalo_error(452, "Access token is invalid");
     };
-    let secret_ok = sim
-        .config
-        .zalo_apps
-        .iter()
-        .any(|a| a.app_id == user.app && Some(a.app_secret.expose_secret()) == header(&headers, "secret_key"));
+    let secret_ok = sim.config.zalo_apps.iter().any(|a| {
+        a.app_id == user.app && Some(a.app_secret.expose_secret()) == header(&headers, "secret_key")
+    });
     if !secret_ok {
         return zalo_error(-124, "secret_key is invalid");
     }
@@ -153,7 +181,10 @@ async fn me_info(State(sim): State<Sim>, headers: HeaderMap) -> Response {
         _ => return zalo_error(-230, "The code is invalid, already used or expired"),
     }
     match &user.phone {
-        Some(phone) => Json(json!({ "data": { "number": phone.as_str() }, "error": 0, "message": "Success" })).into_response(),
+        Some(phone) => {
+            Json(json!({ "data": { "number": phone.as_str() }, "error": 0, "message": "Success" }))
+                .into_response()
+        }
         None => zalo_error(-231, "The user has no phone number"),
     }
 }

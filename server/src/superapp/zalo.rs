@@ -13,14 +13,19 @@ const GEO_BLOCKED: i64 = -501;
 
 /// `hex(HMAC-SHA256(key = app_secret, msg = access_token))`.
 pub fn appsecret_proof(app_secret: &str, access_token: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(app_secret.as_bytes()).expect("HMAC takes keys of any length");
+    let mut mac = Hmac::<Sha256>::new_from_slice(app_secret.as_bytes())
+        .expect("HMAC takes keys of any length");
     mac.update(access_token.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
 
 fn zalo_error(body: &Value) -> Option<(i64, String)> {
     let code = body.get("error")?.as_i64().filter(|c| *c != 0)?;
-    let message = body.get("message").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let message = body
+        .get("message")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     Some((code, message))
 }
 
@@ -51,20 +56,40 @@ impl SuperApps {
         }
         let user_id = body
             .get("id")
-            .and_then(|v| v.as_str().map(str::to_owned).or_else(|| v.as_i64().map(|n| n.to_string())))
+            .and_then(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .or_else(|| v.as_i64().map(|n| n.to_string()))
+            })
             .filter(|id| !id.is_empty())
             .ok_or_else(|| SuperAppError::Unavailable("the profile answer has no id".into()))?;
         let name = body.get("name").and_then(Value::as_str).map(str::to_owned);
-        let avatar_url = body.pointer("/picture/data/url").and_then(Value::as_str).map(str::to_owned);
+        let avatar_url = body
+            .pointer("/picture/data/url")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
 
         let phone = match phone_token {
-            Some(code) if !code.trim().is_empty() => Some(self.zalo_phone(app_secret, access_token, code).await?),
+            Some(code) if !code.trim().is_empty() => {
+                Some(self.zalo_phone(app_secret, access_token, code).await?)
+            }
             _ => None,
         };
-        Ok(VerifiedUser { provider: Provider::Zalo, user_id, name, avatar_url, phone })
+        Ok(VerifiedUser {
+            provider: Provider::Zalo,
+            user_id,
+            name,
+            avatar_url,
+            phone,
+        })
     }
 
-    async fn zalo_phone(&self, app_secret: &SecretString, access_token: &str, code: &str) -> Result<Phone, SuperAppError> {
+    async fn zalo_phone(
+        &self,
+        app_secret: &SecretString,
+        access_token: &str,
+        code: &str,
+    ) -> Result<Phone, SuperAppError> {
         let response = self
             .http
             .get(format!("{}/v2.0/me/info", self.zalo_graph_url))
@@ -84,7 +109,9 @@ impl SuperApps {
         let number = body
             .pointer("/data/number")
             .and_then(Value::as_str)
-            .ok_or_else(|| SuperAppError::Unavailable("the phone answer has no data.number".into()))?;
+            .ok_or_else(|| {
+                SuperAppError::Unavailable("the phone answer has no data.number".into())
+            })?;
         Phone::parse(number).map_err(|_| SuperAppError::UnusablePhone)
     }
 }

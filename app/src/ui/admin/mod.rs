@@ -37,7 +37,10 @@ pub fn AdminApp() -> impl IntoView {
             }
             screen.set(Screen::Loading);
             spawn_local(async move {
-                match api.get_as::<BrandOverview>(SURFACE, "/api/v1/admin/brand").await {
+                match api
+                    .get_as::<BrandOverview>(SURFACE, "/api/v1/admin/brand")
+                    .await
+                {
                     Ok(o) => screen.set(Screen::Console(Box::new(o))),
                     Err(e) if e.code == "network" => screen.set(Screen::Failed(e)),
                     Err(_) => {
@@ -54,13 +57,15 @@ pub fn AdminApp() -> impl IntoView {
         let api = api.clone();
         let load = load.clone();
         Callback::new(move |session: AdminSession| {
-            let stored = Session { access: session.tokens.access_token, refresh: session.tokens.refresh_token };
+            let stored = Session {
+                access: session.tokens.access_token,
+                refresh: session.tokens.refresh_token,
+            };
             api.store_session(SURFACE, Some(&stored));
             load();
         })
     };
     let sign_out = {
-        let api = api.clone();
         move |_| {
             let api = api.clone();
             spawn_local(async move {
@@ -91,7 +96,7 @@ pub fn AdminApp() -> impl IntoView {
                     view! {
                         <header class="topbar">
                             <span class="brand-name">{o.brand.name.clone()}</span>
-                            <span class="muted user">{move || i18n.t("signed_in_as")} " " {email.clone()}</span>
+                            <span class="muted user">{move || i18n.t("signed_in_as")} " " {email}</span>
                             <LangSwitch/>
                             <button class="link" type="button" on:click=sign_out>{move || i18n.t("sign_out")}</button>
                         </header>

@@ -28,7 +28,10 @@ pub fn AdminSignIn(on_signed_in: Callback<AdminSession>) -> impl IntoView {
                 email: email.get_untracked(),
                 password: password.get_untracked(),
             };
-            match api.post::<_, AdminSession>("/api/v1/admin/session", &request, None).await {
+            match api
+                .post::<_, AdminSession>("/api/v1/admin/session", &request, None)
+                .await
+            {
                 Ok(session) => on_signed_in.run(session),
                 Err(e) => error.set(Some(e)),
             }

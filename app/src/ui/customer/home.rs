@@ -9,11 +9,20 @@ use crate::api::Me;
 #[component]
 pub fn Home(me: Me, on_sign_out: Callback<()>) -> impl IntoView {
     let i18n = expect_context::<I18n>();
-    let name = me.name.clone().unwrap_or_default();
-    let phone = me.phone_masked.clone();
-    let points = me.loyalty.points;
-    let tier_key = if me.loyalty.tier == "member" { "tier_member" } else { "" };
-    let tier = me.loyalty.tier.clone();
+    let Me {
+        name,
+        phone_masked: phone,
+        loyalty,
+        ..
+    } = me;
+    let name = name.unwrap_or_default();
+    let points = loyalty.points;
+    let tier_key = if loyalty.tier == "member" {
+        "tier_member"
+    } else {
+        ""
+    };
+    let tier = loyalty.tier;
     view! {
         <section class="home">
             <p class="greeting">{move || i18n.t("hello")} ", " <strong class="member-name">{name}</strong></p>

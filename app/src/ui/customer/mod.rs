@@ -38,7 +38,10 @@ pub fn CustomerApp() -> impl IntoView {
             let api = api.clone();
             screen.set(Screen::Loading);
             spawn_local(async move {
-                match api.get::<PublicBrand>(&format!("/api/v1/brands/{}", api.brand()), None).await {
+                match api
+                    .get::<PublicBrand>(&format!("/api/v1/brands/{}", api.brand()), None)
+                    .await
+                {
                     Ok(b) => brand.set(Some(b)),
                     Err(e) => return screen.set(Screen::Failed(e)),
                 }
@@ -71,9 +74,15 @@ pub fn CustomerApp() -> impl IntoView {
                     access_token: tokens.access_token,
                     phone_token: tokens.phone_token,
                 };
-                match api.post::<_, CustomerSession>("/api/v1/auth/session", &request, None).await {
+                match api
+                    .post::<_, CustomerSession>("/api/v1/auth/session", &request, None)
+                    .await
+                {
                     Ok(session) => {
-                        let stored = Session { access: session.tokens.access_token, refresh: session.tokens.refresh_token };
+                        let stored = Session {
+                            access: session.tokens.access_token,
+                            refresh: session.tokens.refresh_token,
+                        };
                         api.store_session(SURFACE, Some(&stored));
                         screen.set(Screen::Home(Box::new(session.me)));
                     }
@@ -84,7 +93,6 @@ pub fn CustomerApp() -> impl IntoView {
         })
     };
     let on_sign_out = {
-        let api = api.clone();
         Callback::new(move |()| {
             let api = api.clone();
             spawn_local(async move {

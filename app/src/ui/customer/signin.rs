@@ -46,7 +46,8 @@ pub fn SignIn(
         Host::Zalo => host_button(Provider::Zalo, "sign_in_zalo").into_any(),
         Host::Momo => host_button(Provider::Momo, "sign_in_momo").into_any(),
         Host::Browser if !config.sim.is_empty() => {
-            view! { <Simulator sim=config.sim.clone() on_tokens=on_tokens busy=busy error=error/> }.into_any()
+            view! { <Simulator sim=config.sim on_tokens=on_tokens busy=busy error=error/> }
+                .into_any()
         }
         Host::Browser => view! { <p class="notice">{move || i18n.t("no_host")}</p> }.into_any(),
     };
@@ -81,7 +82,11 @@ fn Simulator(
         move || {
             let sim = sim.clone();
             spawn_local(async move {
-                users.set(bridge::sim_users(&sim, provider.get_untracked()).await.unwrap_or_default());
+                users.set(
+                    bridge::sim_users(&sim, provider.get_untracked())
+                        .await
+                        .unwrap_or_default(),
+                );
             });
         }
     };
@@ -90,7 +95,10 @@ fn Simulator(
     let finish = move |p: Provider, result: Result<HostTokens, String>| match result {
         Ok(tokens) => on_tokens.run((p, tokens)),
         Err(message) => {
-            error.set(Some(ApiFailure { code: "simulator".into(), message }));
+            error.set(Some(ApiFailure {
+                code: "simulator".into(),
+                message,
+            }));
             busy.set(false);
         }
     };
@@ -102,12 +110,15 @@ fn Simulator(
             let p = provider.get_untracked();
             busy.set(true);
             spawn_local(async move {
-                finish(p, bridge::sim_create(&sim, p, &name.get_untracked(), &phone.get_untracked()).await);
+                finish(
+                    p,
+                    bridge::sim_create(&sim, p, &name.get_untracked(), &phone.get_untracked())
+                        .await,
+                );
             });
         }
     };
     let tab = {
-        let refresh_users = refresh_users.clone();
         move |p: Provider, label: &'static str| {
             let refresh_users = refresh_users.clone();
             view! {

@@ -1,0 +1,193 @@
+//! The real WASM app in headless Chromium: a customer signs in through the simulator bridge and sees their
+//! name and masked phone; an admin signs in to the console and sees the brand. Chromium and ChromeDriver are
+//! required (Debian's `chromium` and `chromium-driver`): without them these tests fail, they never skip.
+
+use std::{process::Stdio, time::Duration};
+
+use app::api::StaffRole;
+use cham_server::brands::Brand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use tokio::process::{Child, Command};
+
+use crate::helpers::{SpawnOptions, Store, TestApp, spawn_with};
+
+struct Browser {
+    client: Client,
+    _driver: Child,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn browser() -> Browser {
+    let driver_path =
+        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let chrome = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        std::path::Path::new(&driver_path).exists() && std::path::Path::new(&chrome).exists(),
+        "browser tests need Chromium and ChromeDriver ({chrome}, {driver_path}): apt-get install chromium chromium-driver"
+    );
+    let port = free_port();
+    let driver = Command::new(&driver_path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("chromedriver starts");
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chrome,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                     "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                     "--disable-sync", "--window-size=390,844"],
+        }),
+    );
+    for _ in 0..100 {
+        // ChromeDriver listens on loopback over plain HTTP: no TLS connector is needed.
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        if let Ok(client) = ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            return Browser {
+                client,
+                _driver: driver,
+            };
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not accept a session");
+}
+
+/// Waits until the element matching `css` shows `expected`, re-finding it as the app re-renders.
+async fn wait_for_text(client: &Client, css: &str, expected: &str) {
+    let mut last = String::new();
+    for _ in 0..150 {
+        if let Ok(el) = client.find(Locator::Css(css)).await
+            && let Ok(text) = el.text().await
+        {
+            if text.trim() == expected {
+                return;
+            }
+            last = text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let page = client.source().await.unwrap_or_default();
+    panic!("{css} never showed {expected:?} (last: {last:?}); page: {page}");
+}
+
+async fn type_into(client: &Client, css: &str, text: &str) {
+    client
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+async fn a_customer_signs_in_through_the_simulator_and_an_admin_opens_the_console(store: Store) {
+    let Some(app) = spawn_with(
+        store,
+        SpawnOptions {
+            demo: true,
+            ..SpawnOptions::default()
+        },
+    )
+    .await
+    else {
+        return;
+    };
+    let site = std::path::Path::new(&app.config.public_dir).join("pkg/cham_bg.wasm");
+    assert!(
+        site.exists(),
+        "the WASM app must be built first: cargo xtask build"
+    );
+    let browser = browser().await;
+    let c = &browser.client;
+
+    c.goto(&app.url("/")).await.unwrap();
+    wait_for_text(c, ".brand-name", "Chạm Coffee (demo)").await;
+    type_into(c, "input[name=name]", "Trần Thị Bích").await;
+    type_into(c, "input[name=phone]", "0912 345 678").await;
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(c, ".member-name", "Trần Thị Bích").await;
+    wait_for_text(c, ".member-phone", "0912 *** 678").await;
+    wait_for_text(c, ".points-value", "0").await;
+    wait_for_text(c, ".tier-name", "Thành viên").await;
+    c.find(Locator::Css("button.lang"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(c, ".tier-name", "Member").await;
+
+    // A reload keeps the session.
+    c.refresh().await.unwrap();
+    wait_for_text(c, ".member-name", "Trần Thị Bích").await;
+
+    let admin_password = admin_of_demo(&app).await;
+    c.goto(&app.url("/admin")).await.unwrap();
+    type_into(c, "input[name=email]", "console@demo.vn").await;
+    type_into(c, "input[name=password]", "wrong password here").await;
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(c, "[role=alert]", "The e-mail or password is not right.").await;
+    c.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+    type_into(c, "input[name=password]", &admin_password).await;
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(c, ".brand-name", "Chạm Coffee (demo)").await;
+    wait_for_text(c, ".members-count", "1").await;
+    browser.client.close().await.unwrap();
+}
+
+async fn admin_of_demo(app: &TestApp) -> String {
+    let demo = Brand::by_slug(&app.db, "demo")
+        .await
+        .unwrap()
+        .expect("demo mode seeds the demo brand");
+    app.brand_user(&demo, "console@demo.vn", StaffRole::Admin)
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_chromium_a_customer_and_an_admin_sign_in_sqlite() {
+    a_customer_signs_in_through_the_simulator_and_an_admin_opens_the_console(Store::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_chromium_a_customer_and_an_admin_sign_in_postgres() {
+    a_customer_signs_in_through_the_simulator_and_an_admin_opens_the_console(Store::Postgres).await;
+}
