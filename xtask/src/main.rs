@@ -7,8 +7,8 @@
 //! - `test`: formatting, clippy, `build`, then every test (SQLite always; PostgreSQL too when
 //!   `CHAM_TEST_POSTGRES_URL` is set).
 
-// The build helper reports progress and sizes on stderr: that is its interface.
-#![allow(clippy::print_stderr)]
+// The build helper reports progress, sizes and test totals on the terminal: that is its interface.
+#![allow(clippy::print_stderr, clippy::print_stdout)]
 
 use std::{
     io::Write,
@@ -190,5 +190,40 @@ fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
         "xtask",
     ];
     args.extend(extra.iter().map(String::as_str));
-    cargo(&args)
+    cargo_test(&args)
+}
+
+/// Runs `cargo test`, passing its output through, and closes with the totals over every test binary, so the
+/// last line counts every test rather than the last (often empty) doc-test run.
+fn cargo_test(args: &[&str]) -> anyhow::Result<()> {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("running cargo test")?;
+    let stdout = child.stdout.take().context("cargo test's output")?;
+    let (mut passed, mut failed, mut skipped) = (0u64, 0u64, 0u64);
+    for line in BufReader::new(stdout).lines() {
+        let line = line?;
+        println!("{line}");
+        if let Some(summary) = line.strip_prefix("test result: ") {
+            for part in summary.split(['.', ';']).map(str::trim) {
+                let mut words = part.split_whitespace();
+                let n = words.next().and_then(|n| n.parse::<u64>().ok());
+                match (n, words.next()) {
+                    (Some(n), Some("passed")) => passed += n,
+                    (Some(n), Some("failed")) => failed += n,
+                    (Some(n), Some("ignored")) => skipped += n,
+                    _ => {}
+                }
+            }
+        }
+    }
+    let status = child.wait()?;
+    println!("\ncham: {passed} passed, {failed} failed, {skipped} skipped");
+    if !status.success() {
+        bail!("tests failed ({status})");
+    }
+    Ok(())
 }
