@@ -20,6 +20,12 @@
   async function zaloSignIn() {
     const zmp = window.chamHost.zalo;
     const access = await zmp.getAccessToken({});
+    try {
+      // Asks for the name and avatar; the server reads them from Zalo, never from here.
+      await zmp.getUserInfo({});
+    } catch (e) {
+      // Declined (-1401): the token still proves the user's id.
+    }
     let phoneToken = null;
     try {
       const phone = await zmp.getPhoneNumber({});

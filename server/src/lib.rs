@@ -9,6 +9,7 @@ pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod events;
 mod openapi;
 pub mod ops;
 pub mod profiles;
@@ -127,6 +128,7 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .merge(auth::router())
         .merge(brands::router())
         .merge(admin::router())
+        .merge(events::router())
         .merge(ops::router())
         .split_for_parts();
     let openapi = Arc::new(openapi);

@@ -14,6 +14,7 @@ use utoipa::{
     tags(
         (name = "auth", description = "Sign-in and sessions"),
         (name = "profile", description = "The customer's own profile"),
+        (name = "events", description = "The interaction log"),
         (name = "brands", description = "Public brand information"),
         (name = "admin", description = "The brand admin console"),
         (name = "ops", description = "Health and metrics"),

@@ -140,12 +140,31 @@ async fn a_customer_signs_in_through_the_simulator_and_an_admin_opens_the_consol
         .unwrap();
     wait_for_text(c, ".tier-name", "Member").await;
 
-    // A reload keeps the session.
+    // A reload keeps the session; each opening is on the member's timeline.
     c.refresh().await.unwrap();
     wait_for_text(c, ".member-name", "Trần Thị Bích").await;
+    let mut opened = 0;
+    for _ in 0..50 {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM events WHERE type = 'app_opened' AND source = 'web'",
+        )
+        .fetch_one(app.db.read())
+        .await
+        .unwrap();
+        opened = n;
+        if opened == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        opened, 2,
+        "the mini app records app_opened on sign-in and on every opening"
+    );
 
     let admin_password = admin_of_demo(&app).await;
     c.goto(&app.url("/admin")).await.unwrap();
+    wait_for_text(c, ".brand-name", "Chạm Coffee (demo)").await;
     type_into(c, "input[name=email]", "console@demo.vn").await;
     type_into(c, "input[name=password]", "wrong password here").await;
     c.find(Locator::Css("button[type=submit]"))

@@ -275,6 +275,17 @@ impl TestApp {
         panic!("the server did not become ready");
     }
 
+    /// Sends the shutdown signal and waits until the server has finished in-flight requests and closed the store.
+    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        match self.server.take() {
+            Some(server) => server.await?,
+            None => Ok(()),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

@@ -8,6 +8,7 @@ mod helpers;
 
 mod admin;
 mod browser;
+mod events;
 mod fake_zalo;
 mod ops;
 mod sessions;

@@ -29,6 +29,8 @@ both_stores! {
             ("/api/v1/admin/session", "post"),
             ("/api/v1/admin/brand", "get"),
             ("/api/v1/brands/{slug}", "get"),
+            ("/api/v1/events", "post"),
+            ("/api/v1/me/events", "get"),
             ("/healthz", "get"),
             ("/readyz", "get"),
             ("/metrics", "get"),
@@ -52,6 +54,14 @@ both_stores! {
         assert_eq!(ok.headers().get("access-control-allow-origin").unwrap(), "https://h5.zdn.vn");
         let refused = preflight("https://evil.example").await.unwrap();
         assert!(refused.headers().get("access-control-allow-origin").is_none());
+    }
+
+    async fn a_shutdown_signal_stops_the_server_cleanly(app) {
+        let health = app.url("/healthz");
+        let client = app.client.clone();
+        assert_eq!(client.get(&health).send().await.unwrap().status(), StatusCode::OK);
+        app.shutdown().await.expect("the server stops without an error");
+        assert!(client.get(&health).send().await.is_err(), "nothing listens after shutdown");
     }
 
     async fn unknown_endpoints_and_brands_answer_in_the_error_shape(app) {

@@ -201,6 +201,21 @@ impl Api {
         }
     }
 
+    /// Records the customer's own interactions (`app_opened`, `screen_viewed`, …). Best effort: a lost
+    /// analytics event must never get in the customer's way, so failures are ignored.
+    pub async fn track(&self, events: Vec<crate::api::EventIn>) {
+        if let Some(session) = self.stored_session("customer") {
+            let body = crate::api::EventsRequest::Batch { events };
+            let _ = self
+                .post::<_, crate::api::EventsResponse>(
+                    "/api/v1/events",
+                    &body,
+                    Some(&session.access),
+                )
+                .await;
+        }
+    }
+
     /// Signs out of `surface`: the server ends the session and the device forgets it.
     pub async fn sign_out(&self, surface: &str) {
         if let Some(session) = self.stored_session(surface) {

@@ -14,7 +14,7 @@ use crate::{
     AppState,
     brands::{Brand, BrandSecret},
     error::{Error, Json, Result},
-    profiles,
+    events, profiles,
     superapp::{MomoCredentials, SuperAppError, VerifiedUser},
 };
 
@@ -65,6 +65,21 @@ pub(super) async fn sign_in(
         let mut tx = state.db.begin().await?;
         let result: Result<(String, TokenPair)> = async {
             let profile_id = profiles::resolve_sign_in(&mut tx, &brand.id, &user).await?;
+            let properties = serde_json::json!({ "provider": req.provider.as_str() });
+            events::record(
+                &mut tx,
+                &brand.id,
+                &events::NewEvent {
+                    profile_id: &profile_id,
+                    event_type: "session_started",
+                    occurred_at: crate::db::now_ms(),
+                    source: req.provider.as_str(),
+                    properties: &properties,
+                    campaign: &events::Campaign::default(),
+                    idempotency_key: None,
+                },
+            )
+            .await?;
             let tokens = start_session(
                 &mut tx,
                 &state.keys,

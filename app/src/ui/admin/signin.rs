@@ -6,7 +6,7 @@ use super::super::{
     api::{Api, ApiFailure},
     i18n::{I18n, LangSwitch},
 };
-use crate::api::{AdminSession, AdminSessionRequest};
+use crate::api::{AdminSession, AdminSessionRequest, PublicBrand};
 
 /// E-mail and password sign-in for brand owners, admins and staff.
 #[component]
@@ -17,6 +17,19 @@ pub fn AdminSignIn(on_signed_in: Callback<AdminSession>) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiFailure>);
+    let brand_name = RwSignal::new(None::<String>);
+    {
+        let api = api.clone();
+        spawn_local(async move {
+            match api
+                .get::<PublicBrand>(&format!("/api/v1/brands/{}", api.brand()), None)
+                .await
+            {
+                Ok(brand) => brand_name.set(Some(brand.name)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    }
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let api = api.clone();
@@ -41,7 +54,7 @@ pub fn AdminSignIn(on_signed_in: Callback<AdminSession>) -> impl IntoView {
     view! {
         <section class="admin-sign-in">
             <header class="topbar">
-                <span class="brand-name">"Chạm"</span>
+                <span class="brand-name">{move || brand_name.get().unwrap_or_default()}</span>
                 <LangSwitch/>
             </header>
             <form on:submit=submit>

@@ -7,12 +7,37 @@ use leptos::{prelude::*, task::spawn_local};
 
 use super::{
     api::{Api, ApiFailure, Session},
-    bridge::HostTokens,
+    bridge::{self, Host, HostTokens},
     i18n::{I18n, LangSwitch},
 };
-use crate::api::{CustomerSession, CustomerSessionRequest, Me, Provider, PublicBrand};
+use crate::api::{CustomerSession, CustomerSessionRequest, EventIn, Me, Provider, PublicBrand};
 
 const SURFACE: &str = "customer";
+
+/// `app_opened` and the home screen's `screen_viewed`, recorded once the member is known.
+fn opened_events() -> Vec<EventIn> {
+    let source = match bridge::host() {
+        Host::Zalo => "zalo",
+        Host::Momo => "momo",
+        Host::Browser => "web",
+    };
+    let event = |event_type: &str, properties: serde_json::Value| EventIn {
+        event_type: event_type.into(),
+        occurred_at: None,
+        source: Some(source.into()),
+        properties: Some(properties),
+        utm_source: None,
+        utm_medium: None,
+        utm_campaign: None,
+        utm_content: None,
+        link_id: None,
+        idempotency_key: None,
+    };
+    vec![
+        event("app_opened", serde_json::json!({})),
+        event("screen_viewed", serde_json::json!({ "screen": "home" })),
+    ]
+}
 
 #[derive(Debug, Clone, PartialEq)]
 enum Screen {
@@ -49,7 +74,10 @@ pub fn CustomerApp() -> impl IntoView {
                     return screen.set(Screen::SignedOut);
                 }
                 match api.get_as::<Me>(SURFACE, "/api/v1/me").await {
-                    Ok(me) => screen.set(Screen::Home(Box::new(me))),
+                    Ok(me) => {
+                        screen.set(Screen::Home(Box::new(me)));
+                        api.track(opened_events()).await;
+                    }
                     Err(e) if e.code == "network" => screen.set(Screen::Failed(e)),
                     Err(_) => {
                         api.store_session(SURFACE, None);
@@ -85,6 +113,7 @@ pub fn CustomerApp() -> impl IntoView {
                         };
                         api.store_session(SURFACE, Some(&stored));
                         screen.set(Screen::Home(Box::new(session.me)));
+                        api.track(opened_events()).await;
                     }
                     Err(e) => error.set(Some(e)),
                 }

@@ -1,0 +1,221 @@
+//! `POST /api/v1/events` (the mini app, customer JWT) and `GET /api/v1/me/events` (the customer's timeline).
+
+use app::api::{ErrorBody, EventOutcome, EventsRequest, EventsResponse, Timeline, TimelineEvent};
+use axum::{
+    extract::{Query, State},
+    http::StatusCode,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{NewEvent, record, validate_client_event};
+use crate::{
+    AppState,
+    auth::extract::CustomerAuth,
+    db::{Db, now_ms},
+    error::{Error, Json, Result},
+};
+
+/// Most events in one request.
+pub const MAX_BATCH: usize = 500;
+
+/// The event routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(ingest))
+        .routes(routes!(my_timeline))
+}
+
+/// Records the signed-in customer's interactions: one event, or a batch of up to 500 answered item by item
+/// (valid events are stored, each invalid one gets its own error and nothing of it is stored).
+#[utoipa::path(
+    post,
+    path = "/api/v1/events",
+    tag = "events",
+    security(("bearer" = [])),
+    request_body = EventsRequest,
+    responses(
+        (status = 200, body = EventsResponse),
+        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`", body = ErrorBody),
+        (status = 413, description = "`batch_too_large`", body = ErrorBody),
+        (status = 422, description = "`empty_batch`", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(profile = %claims.sub))]
+async fn ingest(
+    State(state): State<AppState>,
+    CustomerAuth(claims): CustomerAuth,
+    Json(request): Json<EventsRequest>,
+) -> Result<Json<EventsResponse>> {
+    let events = match request {
+        EventsRequest::Batch { events } => events,
+        EventsRequest::One(event) => vec![*event],
+    };
+    if events.is_empty() {
+        return Err(Error::unprocessable(
+            "empty_batch",
+            "Send at least one event.",
+        ));
+    }
+    if events.len() > MAX_BATCH {
+        return Err(Error::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "batch_too_large",
+            format!("A batch holds at most {MAX_BATCH} events."),
+        ));
+    }
+    let now = now_ms();
+    let mut results = Vec::with_capacity(events.len());
+    // One transaction for the whole batch: one commit, however many events.
+    let mut tx = state.db.begin().await?;
+    for (index, input) in events.into_iter().enumerate() {
+        let outcome = match validate_client_event(input, now) {
+            Ok(event) => {
+                let recorded = record(
+                    &mut tx,
+                    &claims.brand,
+                    &NewEvent {
+                        profile_id: &claims.sub,
+                        event_type: &event.event_type,
+                        occurred_at: event.occurred_at,
+                        source: &event.source,
+                        properties: &event.properties,
+                        campaign: &event.campaign,
+                        idempotency_key: event.idempotency_key.as_deref(),
+                    },
+                )
+                .await?;
+                EventOutcome {
+                    index,
+                    id: Some(recorded.id),
+                    duplicate: recorded.duplicate,
+                    error: None,
+                }
+            }
+            Err(error) => EventOutcome {
+                index,
+                id: None,
+                duplicate: false,
+                error: Some(error),
+            },
+        };
+        results.push(outcome);
+    }
+    tx.commit().await?;
+    let rejected = results.iter().filter(|r| r.error.is_some()).count();
+    Ok(Json(EventsResponse {
+        accepted: results.len() - rejected,
+        rejected,
+        results,
+    }))
+}
+
+/// Timeline paging.
+#[derive(Debug, Deserialize, IntoParams)]
+struct TimelineQuery {
+    /// At most this many events (1–100, default 50).
+    limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+    /// Only events of this type.
+    #[serde(rename = "type")]
+    event_type: Option<String>,
+}
+
+/// The signed-in customer's own timeline, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/events",
+    tag = "events",
+    security(("bearer" = [])),
+    params(TimelineQuery),
+    responses(
+        (status = 200, body = Timeline),
+        (status = 400, description = "`invalid_cursor`", body = ErrorBody),
+        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`", body = ErrorBody),
+    )
+)]
+async fn my_timeline(
+    State(state): State<AppState>,
+    CustomerAuth(claims): CustomerAuth,
+    Query(q): Query<TimelineQuery>,
+) -> Result<Json<Timeline>> {
+    Ok(Json(
+        timeline(&state.db, &claims.brand, &claims.sub, &q).await?,
+    ))
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct EventRow {
+    id: String,
+    #[sqlx(rename = "type")]
+    event_type: String,
+    occurred_at: i64,
+    source: String,
+    properties: String,
+    utm_campaign: Option<String>,
+}
+
+fn parse_cursor(cursor: &str) -> Result<(i64, String)> {
+    cursor
+        .split_once('_')
+        .and_then(|(ms, id)| Some((ms.parse().ok()?, id.to_owned())))
+        .ok_or_else(|| Error::bad_request("invalid_cursor", "This page cursor is not valid."))
+}
+
+async fn timeline(
+    db: &Db,
+    brand_id: &str,
+    profile_id: &str,
+    q: &TimelineQuery,
+) -> Result<Timeline> {
+    let limit = q.limit.unwrap_or(50).clamp(1, 100);
+    let (before_ms, before_id) = match q.cursor.as_deref() {
+        Some(c) => parse_cursor(c)?,
+        None => (i64::MAX, String::new()),
+    };
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "SELECT id, type, occurred_at, source, properties, utm_campaign FROM events \
+         WHERE brand_id = $1 AND profile_id = $2 AND ($3 = '' OR type = $3) \
+         AND (occurred_at < $4 OR (occurred_at = $4 AND $5 <> '' AND id < $5)) \
+         ORDER BY occurred_at DESC, id DESC LIMIT $6",
+    )
+    .bind(brand_id)
+    .bind(profile_id)
+    .bind(q.event_type.clone().unwrap_or_default())
+    .bind(before_ms)
+    .bind(before_id)
+    .bind(limit + 1)
+    .fetch_all(db.read())
+    .await?;
+    let more = rows.len() as i64 > limit;
+    let events: Vec<TimelineEvent> = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(|r| TimelineEvent {
+            occurred_at: chrono::DateTime::from_timestamp_millis(r.occurred_at)
+                .unwrap_or_default()
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            properties: serde_json::from_str(&r.properties).unwrap_or_default(),
+            id: r.id,
+            event_type: r.event_type,
+            source: r.source,
+            utm_campaign: r.utm_campaign,
+        })
+        .collect();
+    let next_cursor = if more {
+        events.last().and_then(|e| {
+            let ms = chrono::DateTime::parse_from_rfc3339(&e.occurred_at)
+                .ok()?
+                .timestamp_millis();
+            Some(format!("{ms}_{}", e.id))
+        })
+    } else {
+        None
+    };
+    Ok(Timeline {
+        events,
+        next_cursor,
+    })
+}

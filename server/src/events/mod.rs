@@ -1,0 +1,134 @@
+//! The interaction log: every interaction is an event on a profile, written through [`record`], the one path
+//! every feature uses. Events are append-only and idempotent per brand by key.
+
+mod http;
+mod validate;
+
+use serde_json::Value;
+use sqlx::AnyConnection;
+
+use crate::{
+    db::{new_id, now_ms},
+    error::Result,
+};
+
+pub use http::router;
+pub use validate::{ValidEvent, validate_client_event};
+
+/// Types the product itself records; clients other than the server may send only [`CLIENT_TYPES`] of them.
+pub const BUILT_IN_TYPES: &[&str] = &[
+    "session_started",
+    "app_opened",
+    "screen_viewed",
+    "phone_shared",
+    "followed_oa",
+    "unfollowed_oa",
+    "consent_changed",
+    "profile_merged",
+];
+
+/// Built-in types the mini app may send about itself.
+pub const CLIENT_TYPES: &[&str] = &["app_opened", "screen_viewed"];
+
+/// Campaign attribution of an event.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Campaign {
+    /// `utm_source`.
+    pub utm_source: Option<String>,
+    /// `utm_medium`.
+    pub utm_medium: Option<String>,
+    /// `utm_campaign`.
+    pub utm_campaign: Option<String>,
+    /// `utm_content`.
+    pub utm_content: Option<String>,
+    /// Tracked link id.
+    pub link_id: Option<String>,
+}
+
+/// An event to record.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    /// The profile it belongs to.
+    pub profile_id: &'a str,
+    /// Its type.
+    pub event_type: &'a str,
+    /// When it happened, epoch ms.
+    pub occurred_at: i64,
+    /// `zalo`, `momo`, `web`, `store`, `pos` or `server`.
+    pub source: &'a str,
+    /// A JSON object.
+    pub properties: &'a Value,
+    /// Attribution.
+    pub campaign: &'a Campaign,
+    /// Idempotency key, unique per brand.
+    pub idempotency_key: Option<&'a str>,
+}
+
+/// What [`record`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// The event's id; for a repeated key, the first event's.
+    pub id: String,
+    /// Whether the key had been seen, so nothing was written.
+    pub duplicate: bool,
+}
+
+/// Appends an event to the log inside the caller's transaction. A repeated idempotency key writes nothing and
+/// returns the first event's id.
+pub async fn record(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    event: &NewEvent<'_>,
+) -> Result<Recorded> {
+    let id = new_id();
+    let inserted = sqlx::query(
+        "INSERT INTO events (id, brand_id, profile_id, type, occurred_at, received_at, source, properties, \
+         utm_source, utm_medium, utm_campaign, utm_content, link_id, idempotency_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+         ON CONFLICT (brand_id, idempotency_key) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(brand_id)
+    .bind(event.profile_id)
+    .bind(event.event_type)
+    .bind(event.occurred_at)
+    .bind(now_ms())
+    .bind(event.source)
+    .bind(event.properties.to_string())
+    .bind(event.campaign.utm_source.clone())
+    .bind(event.campaign.utm_medium.clone())
+    .bind(event.campaign.utm_campaign.clone())
+    .bind(event.campaign.utm_content.clone())
+    .bind(event.campaign.link_id.clone())
+    .bind(event.idempotency_key)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if inserted == 1 {
+        metrics::counter!("cham_events_recorded_total", "type" => metric_type(event.event_type))
+            .increment(1);
+        return Ok(Recorded {
+            id,
+            duplicate: false,
+        });
+    }
+    let (first,): (String,) =
+        sqlx::query_as("SELECT id FROM events WHERE brand_id = $1 AND idempotency_key = $2")
+            .bind(brand_id)
+            .bind(event.idempotency_key)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(Recorded {
+        id: first,
+        duplicate: true,
+    })
+}
+
+/// Built-in types by name; custom types as one label, to bound the metric's cardinality.
+fn metric_type(event_type: &str) -> &'static str {
+    BUILT_IN_TYPES
+        .iter()
+        .find(|t| **t == event_type)
+        .copied()
+        .unwrap_or("custom")
+}

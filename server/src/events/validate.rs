@@ -1,0 +1,192 @@
+//! Parsing events from clients: each refusal has its own stable code.
+
+use app::api::{ErrorDetail, EventIn};
+use serde_json::Value;
+
+use super::{BUILT_IN_TYPES, CLIENT_TYPES, Campaign};
+
+/// Largest serialized `properties` object.
+pub const MAX_PROPERTIES_BYTES: usize = 8 * 1024;
+/// How far in the future `occurred_at` may be (clock skew).
+const MAX_FUTURE_MS: i64 = 5 * 60 * 1000;
+/// Sources the mini app may claim.
+const CLIENT_SOURCES: &[&str] = &["zalo", "momo", "web"];
+
+/// An event that passed validation.
+#[derive(Debug, Clone)]
+pub struct ValidEvent {
+    /// Type.
+    pub event_type: String,
+    /// Epoch ms.
+    pub occurred_at: i64,
+    /// Source.
+    pub source: String,
+    /// A JSON object.
+    pub properties: Value,
+    /// Attribution.
+    pub campaign: Campaign,
+    /// Idempotency key.
+    pub idempotency_key: Option<String>,
+}
+
+fn refuse(code: &str, message: impl Into<String>) -> ErrorDetail {
+    ErrorDetail {
+        code: code.into(),
+        message: message.into(),
+    }
+}
+
+/// `web.banner_clicked`: a lower-case namespace, a dot, a lower-case name; at most 64 characters.
+fn is_namespaced(t: &str) -> bool {
+    let valid_part = |p: &str| {
+        !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            && p.as_bytes()[0].is_ascii_lowercase()
+    };
+    t.len() <= 64
+        && t.split_once('.')
+            .is_some_and(|(ns, name)| valid_part(ns) && valid_part(name))
+}
+
+fn short(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, ErrorDetail> {
+    match value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
+        Some(v) if v.chars().count() > max => Err(refuse(
+            "field_too_long",
+            format!("{field} has more than {max} characters"),
+        )),
+        other => Ok(other),
+    }
+}
+
+/// Checks an event sent by the mini app at `now` (epoch ms).
+pub fn validate_client_event(input: EventIn, now: i64) -> Result<ValidEvent, ErrorDetail> {
+    let event_type = input.event_type.trim().to_owned();
+    if BUILT_IN_TYPES.contains(&event_type.as_str()) {
+        if !CLIENT_TYPES.contains(&event_type.as_str()) {
+            return Err(refuse(
+                "reserved_event_type",
+                format!("'{event_type}' is recorded by the server itself and cannot be sent"),
+            ));
+        }
+    } else if !is_namespaced(&event_type) {
+        return Err(refuse(
+            "invalid_event_type",
+            "an event type is a built-in name or a namespaced custom name such as web.banner_clicked",
+        ));
+    }
+    let occurred_at = match input.occurred_at.as_deref() {
+        None => now,
+        Some(text) => chrono::DateTime::parse_from_rfc3339(text)
+            .map_err(|_| {
+                refuse(
+                    "invalid_occurred_at",
+                    "occurred_at must be an RFC 3339 time",
+                )
+            })?
+            .timestamp_millis(),
+    };
+    if occurred_at > now + MAX_FUTURE_MS {
+        return Err(refuse("occurred_in_future", "occurred_at is in the future"));
+    }
+    let source = input.source.unwrap_or_else(|| "web".into());
+    if !CLIENT_SOURCES.contains(&source.as_str()) {
+        return Err(refuse(
+            "invalid_source",
+            "the mini app's source is zalo, momo or web",
+        ));
+    }
+    let properties = input
+        .properties
+        .unwrap_or_else(|| Value::Object(Default::default()));
+    if !properties.is_object() {
+        return Err(refuse(
+            "properties_not_object",
+            "properties must be a JSON object",
+        ));
+    }
+    if properties.to_string().len() > MAX_PROPERTIES_BYTES {
+        return Err(refuse(
+            "properties_too_large",
+            format!("properties exceed {MAX_PROPERTIES_BYTES} bytes"),
+        ));
+    }
+    let campaign = Campaign {
+        utm_source: short("utm_source", input.utm_source, 200)?,
+        utm_medium: short("utm_medium", input.utm_medium, 200)?,
+        utm_campaign: short("utm_campaign", input.utm_campaign, 200)?,
+        utm_content: short("utm_content", input.utm_content, 200)?,
+        link_id: short("link_id", input.link_id, 64)?,
+    };
+    let idempotency_key = short("idempotency_key", input.idempotency_key, 128)?;
+    Ok(ValidEvent {
+        event_type,
+        occurred_at,
+        source,
+        properties,
+        campaign,
+        idempotency_key,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(t: &str) -> EventIn {
+        serde_json::from_value(serde_json::json!({ "type": t })).unwrap()
+    }
+
+    #[test]
+    fn custom_types_must_be_namespaced() {
+        assert!(validate_client_event(event("web.banner_clicked"), 0).is_ok());
+        assert!(validate_client_event(event("app_opened"), 0).is_ok());
+        for bad in ["clicked", "Web.clicked", "web.", ".x", "a.b.c", "web.bánh"] {
+            assert_eq!(
+                validate_client_event(event(bad), 0).unwrap_err().code,
+                "invalid_event_type",
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            validate_client_event(event("session_started"), 0)
+                .unwrap_err()
+                .code,
+            "reserved_event_type"
+        );
+    }
+
+    #[test]
+    fn times_properties_and_sources_are_checked() {
+        let mut e = event("app_opened");
+        e.occurred_at = Some("2026-11-22T10:00:00+07:00".into());
+        assert_eq!(
+            validate_client_event(e.clone(), i64::MAX / 2)
+                .unwrap()
+                .occurred_at,
+            1_795_316_400_000
+        );
+        assert_eq!(
+            validate_client_event(e, 0).unwrap_err().code,
+            "occurred_in_future"
+        );
+        let mut e = event("app_opened");
+        e.properties = Some(serde_json::json!([1, 2]));
+        assert_eq!(
+            validate_client_event(e, 0).unwrap_err().code,
+            "properties_not_object"
+        );
+        let mut e = event("app_opened");
+        e.properties = Some(serde_json::json!({ "x": "y".repeat(MAX_PROPERTIES_BYTES) }));
+        assert_eq!(
+            validate_client_event(e, 0).unwrap_err().code,
+            "properties_too_large"
+        );
+        let mut e = event("app_opened");
+        e.source = Some("pos".into());
+        assert_eq!(
+            validate_client_event(e, 0).unwrap_err().code,
+            "invalid_source"
+        );
+    }
+}
