@@ -59,6 +59,9 @@ pub struct CustomerSessionRequest {
     /// Zalo only: `getPhoneNumber().token`, redeemable once within two minutes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_token: Option<String>,
+    /// The device's anonymous id, if it sent events before signing in: that history joins the profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymous_id: Option<String>,
 }
 
 /// A signed-in session: a short-lived access JWT and a rotating refresh token.
@@ -297,6 +300,18 @@ pub enum EventsRequest {
     },
     /// A single event.
     One(Box<EventIn>),
+}
+
+/// `POST /api/v1/anonymous/events`: a visitor who has not signed in, known by a device or cookie id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AnonymousEventsRequest {
+    /// The brand's slug.
+    pub brand: String,
+    /// The device's anonymous id (8–64 letters, digits, `-`, `_`).
+    pub anonymous_id: String,
+    /// Up to 500 events.
+    pub events: Vec<EventIn>,
 }
 
 /// The outcome of one event of a request.

@@ -143,6 +143,18 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
     }
 }
 
+/// Whether retrying the whole transaction may succeed: a lost race on a unique key, a concurrent merge, or
+/// PostgreSQL's serialization failure or deadlock.
+pub fn is_transient(err: &Error) -> bool {
+    match err {
+        Error::Client { code, .. } => *code == "concurrent_update",
+        Error::Sqlx(sqlx::Error::Database(db)) => {
+            db.is_unique_violation() || matches!(db.code().as_deref(), Some("40001" | "40P01"))
+        }
+        _ => false,
+    }
+}
+
 /// Whether a database error is the violation of the named unique constraint (or, on SQLite, which does not name
 /// constraints, of a unique index over the named table).
 pub fn is_unique_violation(err: &sqlx::Error, constraint_or_table: &str) -> bool {

@@ -10,6 +10,7 @@ mod admin;
 mod browser;
 mod events;
 mod fake_zalo;
+mod merges;
 mod ops;
 mod sessions;
 mod sign_in;

@@ -30,6 +30,7 @@ both_stores! {
             ("/api/v1/admin/brand", "get"),
             ("/api/v1/brands/{slug}", "get"),
             ("/api/v1/events", "post"),
+            ("/api/v1/anonymous/events", "post"),
             ("/api/v1/me/events", "get"),
             ("/healthz", "get"),
             ("/readyz", "get"),

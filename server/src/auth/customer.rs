@@ -46,6 +46,11 @@ pub(super) async fn sign_in(
         ));
     }
     let brand = Brand::require_slug(&state.db, &req.brand).await?;
+    let anonymous_id = req
+        .anonymous_id
+        .as_deref()
+        .map(profiles::parse_anonymous_id)
+        .transpose()?;
     // Ask the super-app first, outside any transaction: nothing is written unless it vouches for the user.
     let user = verify(
         &state,
@@ -59,12 +64,13 @@ pub(super) async fn sign_in(
         .increment(1);
     let user = user?;
 
-    // Two first sign-ins of one person can race to create the profile; the loser retries and finds it.
+    // Two sign-ins of one person can race to create or merge the profile; the loser retries and finds it.
     let mut attempt = 0;
     let (profile_id, tokens) = loop {
         let mut tx = state.db.begin().await?;
         let result: Result<(String, TokenPair)> = async {
-            let profile_id = profiles::resolve_sign_in(&mut tx, &brand.id, &user).await?;
+            let profile_id =
+                profiles::resolve_sign_in(&mut tx, &brand.id, &user, anonymous_id).await?;
             let properties = serde_json::json!({ "provider": req.provider.as_str() });
             events::record(
                 &mut tx,
@@ -100,9 +106,7 @@ pub(super) async fn sign_in(
                 tx.commit().await?;
                 break done;
             }
-            Err(Error::Sqlx(e))
-                if attempt < 3 && crate::error::is_unique_violation(&e, "identities") =>
-            {
+            Err(e) if attempt < 5 && crate::error::is_transient(&e) => {
                 drop(tx);
                 attempt += 1;
                 let jitter = rand::thread_rng().gen_range(5..30);

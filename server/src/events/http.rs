@@ -1,6 +1,9 @@
 //! `POST /api/v1/events` (the mini app, customer JWT) and `GET /api/v1/me/events` (the customer's timeline).
 
-use app::api::{ErrorBody, EventOutcome, EventsRequest, EventsResponse, Timeline, TimelineEvent};
+use app::api::{
+    AnonymousEventsRequest, ErrorBody, EventIn, EventOutcome, EventsRequest, EventsResponse,
+    Timeline, TimelineEvent,
+};
 use axum::{
     extract::{Query, State},
     http::StatusCode,
@@ -13,8 +16,10 @@ use super::{NewEvent, record, validate_client_event};
 use crate::{
     AppState,
     auth::extract::CustomerAuth,
+    brands::Brand,
     db::{Db, now_ms},
     error::{Error, Json, Result},
+    profiles,
 };
 
 /// Most events in one request.
@@ -24,6 +29,7 @@ pub const MAX_BATCH: usize = 500;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(ingest))
+        .routes(routes!(ingest_anonymous))
         .routes(routes!(my_timeline))
 }
 
@@ -52,6 +58,47 @@ async fn ingest(
         EventsRequest::Batch { events } => events,
         EventsRequest::One(event) => vec![*event],
     };
+    check_batch(&events)?;
+    let profile = profiles::live_id(&state.db, &claims.brand, &claims.sub)
+        .await?
+        .ok_or_else(|| {
+            Error::unauthorized("invalid_token", "This session's profile no longer exists.")
+        })?;
+    let mut tx = state.db.begin().await?;
+    let response = store_batch(&mut tx, &claims.brand, &profile, events).await?;
+    tx.commit().await?;
+    Ok(Json(response))
+}
+
+/// Records the interactions of a visitor who has not signed in yet, on an anonymous profile keyed by their
+/// device id. When they sign in with the same `anonymous_id`, this history joins their profile.
+#[utoipa::path(
+    post,
+    path = "/api/v1/anonymous/events",
+    tag = "events",
+    request_body = AnonymousEventsRequest,
+    responses(
+        (status = 200, body = EventsResponse),
+        (status = 404, description = "`unknown_brand`", body = ErrorBody),
+        (status = 413, description = "`batch_too_large`", body = ErrorBody),
+        (status = 422, description = "`empty_batch`, `invalid_anonymous_id`", body = ErrorBody),
+    )
+)]
+async fn ingest_anonymous(
+    State(state): State<AppState>,
+    Json(request): Json<AnonymousEventsRequest>,
+) -> Result<Json<EventsResponse>> {
+    check_batch(&request.events)?;
+    let brand = Brand::require_slug(&state.db, &request.brand).await?;
+    profiles::parse_anonymous_id(&request.anonymous_id)?;
+    let mut tx = state.db.begin().await?;
+    let profile = profiles::resolve_anonymous(&mut tx, &brand.id, &request.anonymous_id).await?;
+    let response = store_batch(&mut tx, &brand.id, &profile, request.events).await?;
+    tx.commit().await?;
+    Ok(Json(response))
+}
+
+fn check_batch(events: &[EventIn]) -> Result<()> {
     if events.is_empty() {
         return Err(Error::unprocessable(
             "empty_batch",
@@ -65,18 +112,26 @@ async fn ingest(
             format!("A batch holds at most {MAX_BATCH} events."),
         ));
     }
+    Ok(())
+}
+
+/// Validates and records a batch inside one transaction (one commit however many events), item by item.
+async fn store_batch(
+    conn: &mut sqlx::AnyConnection,
+    brand_id: &str,
+    profile_id: &str,
+    events: Vec<EventIn>,
+) -> Result<EventsResponse> {
     let now = now_ms();
     let mut results = Vec::with_capacity(events.len());
-    // One transaction for the whole batch: one commit, however many events.
-    let mut tx = state.db.begin().await?;
     for (index, input) in events.into_iter().enumerate() {
         let outcome = match validate_client_event(input, now) {
             Ok(event) => {
                 let recorded = record(
-                    &mut tx,
-                    &claims.brand,
+                    conn,
+                    brand_id,
                     &NewEvent {
-                        profile_id: &claims.sub,
+                        profile_id,
                         event_type: &event.event_type,
                         occurred_at: event.occurred_at,
                         source: &event.source,
@@ -102,13 +157,12 @@ async fn ingest(
         };
         results.push(outcome);
     }
-    tx.commit().await?;
     let rejected = results.iter().filter(|r| r.error.is_some()).count();
-    Ok(Json(EventsResponse {
+    Ok(EventsResponse {
         accepted: results.len() - rejected,
         rejected,
         results,
-    }))
+    })
 }
 
 /// Timeline paging.

@@ -23,6 +23,7 @@ pub(super) fn routes() -> Router<Sim> {
     Router::new()
         .route("/zalo/users", post(create_user).get(list_users))
         .route("/zalo/users/{id}/tokens", post(new_tokens))
+        .route("/zalo/users/{id}", axum::routing::put(change_phone))
         .route("/zalo/graph/v2.0/me", get(me))
         .route("/zalo/graph/v2.0/me/info", get(me_info))
 }
@@ -128,6 +129,25 @@ async fn new_tokens(State(sim): State<Sim>, Path(id): Path<String>) -> Result<Js
         ));
     }
     Ok(Json(sim.zalo_tokens(&id)))
+}
+
+/// `PUT /__sim/zalo/users/{id}` with `{"phone":…}`: the user changed their number in Zalo.
+async fn change_phone(
+    State(sim): State<Sim>,
+    Path(id): Path<String>,
+    Json(req): Json<Value>,
+) -> Result<StatusCode, Error> {
+    let phone = req["phone"].as_str().unwrap_or_default();
+    let phone = app::domain::Phone::parse(phone)
+        .map_err(|e| Error::unprocessable("invalid_phone", e.to_string()))?;
+    let mut state = sim.state();
+    let user = state
+        .zalo_users
+        .iter_mut()
+        .find(|u| u.id == id)
+        .ok_or_else(|| Error::not_found("unknown_user", "The simulator has no such Zalo user."))?;
+    user.phone = Some(phone);
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /v2.0/me?fields=id,name,picture` with `access_token` and `appsecret_proof` headers.

@@ -101,6 +101,7 @@ pub fn CustomerApp() -> impl IntoView {
                     provider,
                     access_token: tokens.access_token,
                     phone_token: tokens.phone_token,
+                    anonymous_id: None,
                 };
                 match api
                     .post::<_, CustomerSession>("/api/v1/auth/session", &request, None)

@@ -1,0 +1,115 @@
+//! Customer profiles and their identities: one profile per real person per brand. A verified phone is the
+//! trusted key; profiles found to be one person are merged, and a merged profile's id keeps resolving to the
+//! survivor.
+
+mod merge;
+mod resolve;
+
+use app::api::{IdentitySummary, LoyaltySummary, Me, PublicBrand};
+
+use crate::{
+    db::Db,
+    error::{Error, Result},
+};
+
+pub use merge::merge;
+pub use resolve::{parse_anonymous_id, resolve_anonymous, resolve_sign_in};
+
+/// The live profile an id stands for: the id itself, or the profile it was merged into (followed to the end).
+pub async fn live_id(db: &Db, brand_id: &str, profile_id: &str) -> Result<Option<String>> {
+    let mut current = profile_id.to_owned();
+    // A merge chain is short; the bound only guards against a corrupted cycle.
+    for _ in 0..16 {
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT merged_into FROM profiles WHERE id = $1 AND brand_id = $2")
+                .bind(&current)
+                .bind(brand_id)
+                .fetch_optional(db.read())
+                .await?;
+        match row {
+            None => return Ok(None),
+            Some((None,)) => return Ok(Some(current)),
+            Some((Some(next),)) => current = next,
+        }
+    }
+    Err(anyhow::anyhow!("profile merge chain of {profile_id} does not end").into())
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct ProfileRow {
+    id: String,
+    display_name: Option<String>,
+    avatar_url: Option<String>,
+    slug: String,
+    name: String,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct IdentityRow {
+    kind: String,
+    value: String,
+    verified: i64,
+    source: String,
+}
+
+/// The profile summary a customer sees of themself (following merges); `None` when the profile is not the
+/// brand's.
+pub async fn me(db: &Db, brand_id: &str, profile_id: &str) -> Result<Option<Me>> {
+    let Some(profile_id) = live_id(db, brand_id, profile_id).await? else {
+        return Ok(None);
+    };
+    let profile_id = profile_id.as_str();
+    let profile: Option<ProfileRow> = sqlx::query_as(
+        "SELECT p.id, p.display_name, p.avatar_url, b.slug, b.name FROM profiles p JOIN brands b ON b.id = p.brand_id \
+         WHERE p.id = $1 AND p.brand_id = $2",
+    )
+    .bind(profile_id)
+    .bind(brand_id)
+    .fetch_optional(db.read())
+    .await?;
+    let Some(profile) = profile else {
+        return Ok(None);
+    };
+    let identities: Vec<IdentityRow> = sqlx::query_as(
+        "SELECT kind, value, verified, source FROM identities WHERE profile_id = $1 AND brand_id = $2 ORDER BY first_seen_at, kind",
+    )
+    .bind(profile_id)
+    .bind(brand_id)
+    .fetch_all(db.read())
+    .await?;
+    let phone = identities
+        .iter()
+        .filter(|i| i.kind == "phone" && i.verified == 1)
+        .find_map(|i| app::domain::Phone::parse(&i.value).ok());
+    Ok(Some(Me {
+        profile_id: profile.id,
+        brand: PublicBrand {
+            slug: profile.slug,
+            name: profile.name,
+        },
+        name: profile.display_name,
+        avatar_url: profile.avatar_url,
+        phone: phone.as_ref().map(|p| p.as_str().to_owned()),
+        phone_masked: phone.as_ref().map(app::domain::Phone::masked),
+        identities: identities
+            .into_iter()
+            .map(|i| IdentitySummary {
+                kind: i.kind,
+                verified: i.verified == 1,
+                source: i.source,
+            })
+            .collect(),
+        // No points can exist before the loyalty ledger does; every member starts in the entry tier.
+        loyalty: LoyaltySummary {
+            points: 0,
+            tier: "member".into(),
+        },
+    }))
+}
+
+/// The profile summary, or `invalid_token` when the token's profile no longer exists.
+pub async fn require_me(db: &Db, brand_id: &str, profile_id: &str) -> Result<Me> {
+    me(db, brand_id, profile_id).await?.ok_or_else(|| {
+        Error::unauthorized("invalid_token", "This session's profile no longer exists.")
+    })
+}

@@ -1,0 +1,280 @@
+//! Identity resolution: which profile a set of identifiers belongs to, by clear rules.
+//!
+//! - A verified phone is the trusted key: a super-app id found on another profile is merged into the phone's.
+//! - Two profiles with different verified phones are never merged; the conflict is recorded instead.
+//! - An anonymous profile (a device or cookie id) merges into the identified one when that person signs in.
+//! - Unverified claims attach as unverified and never cause a merge by themselves.
+
+use sqlx::AnyConnection;
+
+use super::merge::merge;
+use crate::{
+    db::{new_id, now_ms},
+    error::{Error, Result},
+    superapp::VerifiedUser,
+};
+
+async fn owner(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    kind: &str,
+    value: &str,
+) -> Result<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT profile_id FROM identities WHERE brand_id = $1 AND kind = $2 AND value = $3",
+    )
+    .bind(brand_id)
+    .bind(kind)
+    .bind(value)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|(p,)| p))
+}
+
+async fn verified_phones(conn: &mut AnyConnection, profile_id: &str) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT value FROM identities WHERE profile_id = $1 AND kind = 'phone' AND verified = 1",
+    )
+    .bind(profile_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|(v,)| v).collect())
+}
+
+async fn new_profile(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    name: Option<&str>,
+    avatar: Option<&str>,
+) -> Result<String> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO profiles (id, brand_id, display_name, avatar_url, created_at, updated_at, last_seen_at) \
+         VALUES ($1, $2, $3, $4, $5, $5, $5)",
+    )
+    .bind(&id)
+    .bind(brand_id)
+    .bind(name)
+    .bind(avatar)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Attaches an identifier to a profile, or refreshes it when it is already there. A verified sighting upgrades
+/// an unverified one; an unverified one never downgrades.
+async fn attach(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    profile_id: &str,
+    (kind, value): (&str, &str),
+    verified: bool,
+    source: &str,
+) -> Result<()> {
+    let now = now_ms();
+    let updated = sqlx::query(
+        "UPDATE identities SET last_seen_at = $1, verified = CASE WHEN $2 = 1 THEN 1 ELSE verified END \
+         WHERE brand_id = $3 AND kind = $4 AND value = $5 AND profile_id = $6",
+    )
+    .bind(now)
+    .bind(i64::from(verified))
+    .bind(brand_id)
+    .bind(kind)
+    .bind(value)
+    .bind(profile_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        sqlx::query(
+            "INSERT INTO identities (id, brand_id, profile_id, kind, value, verified, source, first_seen_at, last_seen_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        )
+        .bind(new_id())
+        .bind(brand_id)
+        .bind(profile_id)
+        .bind(kind)
+        .bind(value)
+        .bind(i64::from(verified))
+        .bind(source)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn record_conflict(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    (kind, value): (&str, &str),
+    profile_id: &str,
+    other: &str,
+    reason: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO identity_conflicts (id, brand_id, kind, value, profile_id, other_profile_id, reason, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(new_id())
+    .bind(brand_id)
+    .bind(kind)
+    .bind(value)
+    .bind(profile_id)
+    .bind(other)
+    .bind(reason)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    tracing::warn!(kind, profile = %profile_id, other = %other, reason, "identity conflict recorded");
+    Ok(())
+}
+
+/// Whether `other` may be merged into a profile whose verified phone is `phone`: it has no verified phone of
+/// its own, or only that one.
+async fn mergeable(conn: &mut AnyConnection, other: &str, phone: Option<&str>) -> Result<bool> {
+    let phones = verified_phones(conn, other).await?;
+    Ok(phones.is_empty() || phones.iter().all(|p| Some(p.as_str()) == phone))
+}
+
+/// The profile a super-app-verified user signs in to, merging and attaching by the rules above, inside the
+/// caller's transaction. `anonymous_id` is the device's anonymous id, whose profile merges in.
+pub async fn resolve_sign_in(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    user: &VerifiedUser,
+    anonymous_id: Option<&str>,
+) -> Result<String> {
+    let source = user.provider.as_str();
+    let app_id = (
+        match user.provider {
+            app::api::Provider::Zalo => "zalo_id",
+            app::api::Provider::Momo => "momo_id",
+        },
+        user.user_id.as_str(),
+    );
+    let phone = user.phone.as_ref().map(|p| p.as_str());
+    let phone_owner = match phone {
+        Some(p) => owner(conn, brand_id, "phone", p).await?,
+        None => None,
+    };
+    let app_owner = owner(conn, brand_id, app_id.0, app_id.1).await?;
+
+    let profile = match (phone_owner, app_owner) {
+        (Some(p), Some(a)) if p == a => p,
+        (Some(p), Some(a)) => {
+            if mergeable(conn, &a, phone).await? {
+                merge(conn, brand_id, &a, &p, "verified_phone", source).await?;
+            } else {
+                record_conflict(conn, brand_id, app_id, &a, &p, "different_verified_phones")
+                    .await?;
+            }
+            p
+        }
+        (Some(p), None) => p,
+        (None, Some(a)) => a,
+        (None, None) => {
+            new_profile(
+                conn,
+                brand_id,
+                user.name.as_deref(),
+                user.avatar_url.as_deref(),
+            )
+            .await?
+        }
+    };
+
+    // The super-app id stays where it is when it belongs to a person with another verified phone.
+    if owner(conn, brand_id, app_id.0, app_id.1)
+        .await?
+        .is_none_or(|o| o == profile)
+    {
+        attach(conn, brand_id, &profile, app_id, true, source).await?;
+    }
+    if let Some(p) = phone {
+        attach(conn, brand_id, &profile, ("phone", p), true, source).await?;
+    }
+    if let Some(anon) = anonymous_id {
+        match owner(conn, brand_id, "anonymous_id", anon).await? {
+            Some(a) if a != profile => {
+                if mergeable(conn, &a, phone).await? {
+                    merge(conn, brand_id, &a, &profile, "anonymous_signed_in", source).await?;
+                } else {
+                    record_conflict(
+                        conn,
+                        brand_id,
+                        ("anonymous_id", anon),
+                        &a,
+                        &profile,
+                        "different_verified_phones",
+                    )
+                    .await?;
+                }
+            }
+            Some(_) => {}
+            None => {
+                attach(
+                    conn,
+                    brand_id,
+                    &profile,
+                    ("anonymous_id", anon),
+                    false,
+                    "web",
+                )
+                .await?
+            }
+        }
+    }
+    sqlx::query(
+        "UPDATE profiles SET display_name = COALESCE($1, display_name), avatar_url = COALESCE($2, avatar_url), \
+         updated_at = $3, last_seen_at = $3 WHERE id = $4",
+    )
+    .bind(user.name.clone())
+    .bind(user.avatar_url.clone())
+    .bind(now_ms())
+    .bind(&profile)
+    .execute(&mut *conn)
+    .await?;
+    Ok(profile)
+}
+
+/// Checks an anonymous (device or cookie) id: 8 to 64 characters of letters, digits, `-` and `_`.
+pub fn parse_anonymous_id(raw: &str) -> Result<&str> {
+    let id = raw.trim();
+    let ok = (8..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(id)
+    } else {
+        Err(Error::unprocessable(
+            "invalid_anonymous_id",
+            "An anonymous id has 8 to 64 letters, digits, - or _.",
+        ))
+    }
+}
+
+/// The profile of an anonymous visitor, created on first sight, inside the caller's transaction.
+pub async fn resolve_anonymous(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    anonymous_id: &str,
+) -> Result<String> {
+    let anonymous_id = parse_anonymous_id(anonymous_id)?;
+    if let Some(p) = owner(conn, brand_id, "anonymous_id", anonymous_id).await? {
+        return Ok(p);
+    }
+    let profile = new_profile(conn, brand_id, None, None).await?;
+    attach(
+        conn,
+        brand_id,
+        &profile,
+        ("anonymous_id", anonymous_id),
+        false,
+        "web",
+    )
+    .await?;
+    Ok(profile)
+}
