@@ -342,6 +342,18 @@ pub struct EventsResponse {
     pub results: Vec<EventOutcome>,
 }
 
+impl EventsResponse {
+    /// Counts the outcomes.
+    pub fn from_outcomes(results: Vec<EventOutcome>) -> Self {
+        let rejected = results.iter().filter(|r| r.error.is_some()).count();
+        Self {
+            accepted: results.len() - rejected,
+            rejected,
+            results,
+        }
+    }
+}
+
 /// One event on a timeline.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -372,4 +384,103 @@ pub struct Timeline {
     /// Pass as `cursor` for the next page; absent on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+}
+
+/// `POST /api/v1/admin/api-keys`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NewApiKey {
+    /// What the key is for, e.g. "POS Quận 1".
+    pub name: String,
+}
+
+/// An API key as the console lists it (never the key itself).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApiKeyInfo {
+    /// Key id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The key's first characters, to recognise it.
+    pub prefix: String,
+    /// What it may do: `ingest`.
+    pub scope: String,
+    /// Created, RFC 3339.
+    pub created_at: String,
+    /// Last used, RFC 3339.
+    pub last_used_at: Option<String>,
+    /// Revoked, RFC 3339.
+    pub revoked_at: Option<String>,
+}
+
+/// A key just created: the only time the key is shown.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreatedApiKey {
+    /// The key's details.
+    pub info: ApiKeyInfo,
+    /// The key, for the `X-Api-Key` header. It cannot be shown again.
+    pub key: String,
+}
+
+/// Who a server-sent call is about: at least one of the brand's own ids for the person.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UserRef {
+    /// A device or cookie id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymous_id: Option<String>,
+    /// The id in the brand's POS or CRM.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+}
+
+/// One event sent by a server: who it is about, and the event.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ServerEvent {
+    /// The person.
+    pub user: UserRef,
+    /// The event; `source` is `pos`, `web`, `store` or `server`.
+    #[serde(flatten)]
+    pub event: EventIn,
+}
+
+/// `POST /api/v1/track`: up to 500 events from a server, answered item by item.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TrackRequest {
+    /// The events.
+    pub events: Vec<ServerEvent>,
+}
+
+/// `POST /api/v1/identify`: attach a phone, e-mail or external id to a person known by an anonymous id
+/// (or an external id). Claims from a server are unverified: they never merge profiles by themselves.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct IdentifyRequest {
+    /// The person.
+    pub user: UserRef,
+    /// A phone number in any common format.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// An e-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// A display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The answer to `identify`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct IdentifyResponse {
+    /// The person's profile.
+    pub profile_id: String,
+    /// Identifiers attached by this call.
+    pub attached: Vec<String>,
+    /// Identifiers not attached because another profile already holds them (recorded as conflicts).
+    pub conflicts: Vec<String>,
 }

@@ -31,23 +31,13 @@ const THIRTY_DAYS_MS: i64 = 30 * 24 * 3600 * 1000;
         (status = 403, description = "`admins_only`, `wrong_brand`", body = ErrorBody),
     )
 )]
-async fn overview(
-    State(state): State<AppState>,
-    AdminAuth(claims): AdminAuth,
-) -> Result<Json<BrandOverview>> {
+async fn overview(State(state): State<AppState>, AdminAuth(claims): AdminAuth) -> Result<Json<BrandOverview>> {
     let brand = Brand::by_id(&state.db, &claims.brand)
         .await?
-        .ok_or_else(|| {
-            Error::unauthorized("invalid_token", "This session's brand no longer exists.")
-        })?;
+        .ok_or_else(|| Error::unauthorized("invalid_token", "This session's brand no longer exists."))?;
     let user = user_in_brand(&state.db, &brand.id, &claims.sub)
         .await?
-        .ok_or_else(|| {
-            Error::unauthorized(
-                "invalid_token",
-                "This account no longer exists or was disabled.",
-            )
-        })?;
+        .ok_or_else(|| Error::unauthorized("invalid_token", "This account no longer exists or was disabled."))?;
     let (members, active): (i64, i64) = sqlx::query_as(
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN last_seen_at >= $2 THEN 1 ELSE 0 END), 0) FROM profiles WHERE brand_id = $1",
     )
@@ -59,8 +49,7 @@ async fn overview(
         zalo_app_id: brand.zalo_app_id.clone(),
         zalo_oa_id: brand.zalo_oa_id.clone(),
         momo_partner_code: brand.momo_partner_code.clone(),
-        zalo_sign_in_ready: brand.zalo_app_id.is_some()
-            && brand.has_secret(BrandSecret::ZaloAppSecret),
+        zalo_sign_in_ready: brand.zalo_app_id.is_some() && brand.has_secret(BrandSecret::ZaloAppSecret),
         momo_sign_in_ready: brand.momo_partner_code.is_some()
             && brand.has_secret(BrandSecret::MomoSecretKey)
             && brand.has_secret(BrandSecret::MomoOpenPrivateKey),

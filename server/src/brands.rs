@@ -91,31 +91,19 @@ impl Brand {
 
     /// The brand with this slug, or `unknown_brand` (404).
     pub async fn require_slug(db: &Db, slug: &str) -> Result<Brand> {
-        Self::by_slug(db, slug).await?.ok_or_else(|| {
-            Error::not_found(
-                "unknown_brand",
-                format!("No brand is called '{}'.", slug.trim()),
-            )
-        })
+        Self::by_slug(db, slug)
+            .await?
+            .ok_or_else(|| Error::not_found("unknown_brand", format!("No brand is called '{}'.", slug.trim())))
     }
 
     /// The brand with this id, if any.
     pub async fn by_id(db: &Db, id: &str) -> Result<Option<Brand>> {
         let sql = format!("SELECT {BRAND_COLUMNS} FROM brands WHERE id = $1");
-        Ok(sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(db.read())
-            .await?)
+        Ok(sqlx::query_as(&sql).bind(id).fetch_optional(db.read()).await?)
     }
 
     /// Creates a brand; `brand_exists` (409) when the slug is taken.
-    pub async fn create(
-        db: &Db,
-        sealer: &Sealer,
-        slug: &BrandSlug,
-        name: &str,
-        creds: &Credentials,
-    ) -> Result<Brand> {
+    pub async fn create(db: &Db, sealer: &Sealer, slug: &BrandSlug, name: &str, creds: &Credentials) -> Result<Brand> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 120 {
             return Err(Error::unprocessable(
@@ -216,9 +204,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 404, description = "`unknown_brand`", body = app::api::ErrorBody),
     )
 )]
-async fn public_brand(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-) -> Result<Json<PublicBrand>> {
+async fn public_brand(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<PublicBrand>> {
     Ok(Json(Brand::require_slug(&state.db, &slug).await?.public()))
 }

@@ -153,10 +153,7 @@ mod tests {
             ..Config::default()
         };
         assert!(!format!("{config:?}").contains("super-secret"));
-        assert_eq!(
-            config.master_key.unwrap().expose_secret(),
-            "super-secret-key-material"
-        );
+        assert_eq!(config.master_key.unwrap().expose_secret(), "super-secret-key-material");
     }
 
     #[test]
@@ -165,10 +162,7 @@ mod tests {
         assert_eq!(c.zalo_graph_url, "https://graph.zalo.me");
         assert_eq!(c.listen.to_string(), "127.0.0.1:3000");
         assert_eq!(c.database_url, "sqlite://data/cham.db");
-        assert!(
-            c.allowed_origins()
-                .contains(&ZALO_MINI_APP_ORIGIN.to_owned())
-        );
+        assert!(c.allowed_origins().contains(&ZALO_MINI_APP_ORIGIN.to_owned()));
         c.validate().unwrap();
     }
 }

@@ -60,8 +60,7 @@ impl MasterKey {
             bail!("CHAM_MASTER_KEY must be set when the store is PostgreSQL");
         };
         if file.exists() {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading {}", file.display()))?;
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
             return Self::parse(&text);
         }
         let key = Self::generate();
@@ -177,10 +176,7 @@ mod tests {
         let key = MasterKey::generate();
         let sealed = key.sealer().seal("app-secret");
         assert!(!sealed.contains("app-secret"));
-        assert_eq!(
-            key.sealer().open(&sealed).unwrap().expose_secret(),
-            "app-secret"
-        );
+        assert_eq!(key.sealer().open(&sealed).unwrap().expose_secret(), "app-secret");
         assert!(MasterKey::generate().sealer().open(&sealed).is_err());
         let mut tampered = sealed;
         tampered.push('A');

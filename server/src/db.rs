@@ -51,12 +51,8 @@ impl Db {
                 dialect: Dialect::Postgres,
             });
         }
-        let path =
-            sqlite_path(url).context("database_url must be sqlite://PATH or postgres://…")?;
-        if let Some(dir) = Path::new(&path)
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-        {
+        let path = sqlite_path(url).context("database_url must be sqlite://PATH or postgres://…")?;
+        if let Some(dir) = Path::new(&path).parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
         let options = AnyConnectOptions::from_str(&format!("sqlite://{path}?mode=rwc"))?;
@@ -66,10 +62,7 @@ impl Db {
             .connect_with(options.clone())
             .await
             .context("opening SQLite")?;
-        let read = sqlite_pool(4)
-            .connect_with(options)
-            .await
-            .context("opening SQLite")?;
+        let read = sqlite_pool(4).connect_with(options).await.context("opening SQLite")?;
         Ok(Self {
             read,
             write,
@@ -83,10 +76,7 @@ impl Db {
             Dialect::Sqlite => &SQLITE_MIGRATIONS,
             Dialect::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator
-            .run(&self.write)
-            .await
-            .context("running migrations")?;
+        migrator.run(&self.write).await.context("running migrations")?;
         Ok(())
     }
 
@@ -144,9 +134,7 @@ fn sqlite_pool(max: u32) -> AnyPoolOptions {
 
 /// `sqlite://data/cham.db`, `sqlite:data/cham.db` or `sqlite:///abs/path.db` → the file path.
 fn sqlite_path(url: &str) -> Option<String> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
     (!path.is_empty() && path != ":memory:").then(|| path.to_owned())
 }
@@ -167,14 +155,8 @@ mod tests {
 
     #[test]
     fn sqlite_urls_name_a_file() {
-        assert_eq!(
-            sqlite_path("sqlite://data/cham.db").as_deref(),
-            Some("data/cham.db")
-        );
-        assert_eq!(
-            sqlite_path("sqlite:///tmp/x.db?mode=rwc").as_deref(),
-            Some("/tmp/x.db")
-        );
+        assert_eq!(sqlite_path("sqlite://data/cham.db").as_deref(), Some("data/cham.db"));
+        assert_eq!(sqlite_path("sqlite:///tmp/x.db?mode=rwc").as_deref(), Some("/tmp/x.db"));
         assert_eq!(sqlite_path("sqlite::memory:"), None);
         assert_eq!(sqlite_path("mysql://x"), None);
     }

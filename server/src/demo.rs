@@ -34,9 +34,7 @@ pub struct DemoSeed {
 /// A fresh RSA key for signing MoMo open-platform requests, as PKCS#8 PEM.
 pub fn generate_momo_key() -> anyhow::Result<SecretString> {
     let key = RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048)?;
-    Ok(SecretString::from(
-        key.to_pkcs8_pem(LineEnding::LF)?.to_string(),
-    ))
+    Ok(SecretString::from(key.to_pkcs8_pem(LineEnding::LF)?.to_string()))
 }
 
 /// Creates the demo brand and its owner unless they exist.
@@ -75,10 +73,7 @@ pub async fn seed(db: &Db, sealer: &Sealer) -> Result<DemoSeed> {
 /// The simulator configuration that accepts `brand`'s credentials.
 pub fn sim_config_for(brand: &Brand, sealer: &Sealer) -> Result<SimConfig> {
     let mut config = SimConfig::default();
-    if let (Some(app_id), Some(app_secret)) = (
-        &brand.zalo_app_id,
-        brand.secret(sealer, BrandSecret::ZaloAppSecret)?,
-    ) {
+    if let (Some(app_id), Some(app_secret)) = (&brand.zalo_app_id, brand.secret(sealer, BrandSecret::ZaloAppSecret)?) {
         config.zalo_apps.push(SimZaloApp {
             app_id: app_id.clone(),
             app_secret,

@@ -79,11 +79,7 @@ impl Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let (status, code, message) = match self {
-            Error::Client {
-                status,
-                code,
-                message,
-            } => (status, code, message),
+            Error::Client { status, code, message } => (status, code, message),
             Error::Sqlx(e) => {
                 tracing::error!(error = %e, "database error");
                 (
@@ -114,9 +110,7 @@ impl IntoResponse for Error {
 impl From<JsonRejection> for Error {
     fn from(rejection: JsonRejection) -> Self {
         let (status, code) = match &rejection {
-            JsonRejection::MissingJsonContentType(_) => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
-            }
+            JsonRejection::MissingJsonContentType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             JsonRejection::JsonSyntaxError(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
             JsonRejection::JsonDataError(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
             _ => (StatusCode::BAD_REQUEST, "invalid_body"),
@@ -160,8 +154,7 @@ pub fn is_transient(err: &Error) -> bool {
 pub fn is_unique_violation(err: &sqlx::Error, constraint_or_table: &str) -> bool {
     match err {
         sqlx::Error::Database(db) if db.is_unique_violation() => {
-            db.constraint().is_none_or(|c| c == constraint_or_table)
-                || db.message().contains(constraint_or_table)
+            db.constraint().is_none_or(|c| c == constraint_or_table) || db.message().contains(constraint_or_table)
         }
         _ => false,
     }

@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod ingest;
 mod openapi;
 pub mod ops;
 pub mod profiles;
@@ -129,6 +130,7 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .merge(brands::router())
         .merge(admin::router())
         .merge(events::router())
+        .merge(ingest::router())
         .merge(ops::router())
         .split_for_parts();
     let openapi = Arc::new(openapi);
@@ -140,20 +142,11 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
     let origins = config
         .allowed_origins()
         .iter()
-        .map(|o| {
-            HeaderValue::from_str(o)
-                .with_context(|| format!("CORS origin {o:?} is not a valid header value"))
-        })
+        .map(|o| HeaderValue::from_str(o).with_context(|| format!("CORS origin {o:?} is not a valid header value")))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let cors = CorsLayer::new()
         .allow_origin(origins)
-        .allow_methods([
-            Method::GET,
-            Method::POST,
-            Method::PUT,
-            Method::PATCH,
-            Method::DELETE,
-        ])
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
         .allow_headers([
             header::AUTHORIZATION,
             header::CONTENT_TYPE,

@@ -75,11 +75,7 @@ struct BrandAdd {
     zalo_oa_id: Option<String>,
     #[arg(long, env = "CHAM_BRAND_ZALO_OA_SECRET_KEY", hide_env_values = true)]
     zalo_oa_secret_key: Option<String>,
-    #[arg(
-        long,
-        env = "CHAM_BRAND_ZALO_CHECKOUT_PRIVATE_KEY",
-        hide_env_values = true
-    )]
+    #[arg(long, env = "CHAM_BRAND_ZALO_CHECKOUT_PRIVATE_KEY", hide_env_values = true)]
     zalo_checkout_private_key: Option<String>,
     #[arg(long)]
     momo_partner_code: Option<String>,
@@ -131,13 +127,9 @@ async fn main() -> anyhow::Result<()> {
         } => {
             let role = StaffRole::parse(&role).context("role must be owner, admin or staff")?;
             let db = open_store(&config).await?;
-            let brand = Brand::by_slug(&db, &brand)
-                .await?
-                .context("no brand has this slug")?;
+            let brand = Brand::by_slug(&db, &brand).await?.context("no brand has this slug")?;
             let password = random_token(12);
-            let user =
-                cham_server::auth::staff::create_user(&db, &brand.id, &email, &password, role)
-                    .await?;
+            let user = cham_server::auth::staff::create_user(&db, &brand.id, &email, &password, role).await?;
             println!(
                 "Created {} ({}) in {}.\nPassword (shown once): {password}",
                 user.email,
@@ -161,10 +153,7 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
         let seed = demo::seed(&db, &sealer).await?;
         db.close().await;
         println!("\nChạm demo: http://{addr}/  (customer mini app, sign in through the simulator)");
-        println!(
-            "Admin console: http://{addr}/admin  brand '{}'",
-            seed.brand.slug
-        );
+        println!("Admin console: http://{addr}/admin  brand '{}'", seed.brand.slug);
         match seed.new_owner_password {
             Some(password) => println!(
                 "Admin sign-in: {} / {}   (shown once; only its hash is stored)\n",
@@ -177,13 +166,7 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
             ),
         }
     }
-    launch(
-        config,
-        LaunchOptions { demo: demo_mode },
-        listener,
-        shutdown_signal(),
-    )
-    .await
+    launch(config, LaunchOptions { demo: demo_mode }, listener, shutdown_signal()).await
 }
 
 async fn add_brand(config: &Config, args: BrandAdd) -> anyhow::Result<()> {
@@ -214,15 +197,9 @@ async fn add_brand(config: &Config, args: BrandAdd) -> anyhow::Result<()> {
     println!("Created brand {} ({}).", brand.slug, brand.name);
     if let Some(email) = args.owner_email {
         let password = random_token(12);
-        let user = cham_server::auth::staff::create_user(
-            &db,
-            &brand.id,
-            &email,
-            &password,
-            StaffRole::Owner,
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let user = cham_server::auth::staff::create_user(&db, &brand.id, &email, &password, StaffRole::Owner)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         println!("Owner {} — password (shown once): {password}", user.email);
     }
     Ok(())

@@ -15,6 +15,7 @@ use utoipa::{
         (name = "auth", description = "Sign-in and sessions"),
         (name = "profile", description = "The customer's own profile"),
         (name = "events", description = "The interaction log"),
+        (name = "ingest", description = "Server-to-server ingestion with an API key"),
         (name = "brands", description = "Public brand information"),
         (name = "admin", description = "The brand admin console"),
         (name = "ops", description = "Health and metrics"),
@@ -27,6 +28,12 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Header(
+                utoipa::openapi::security::ApiKeyValue::new("X-Api-Key"),
+            )),
+        );
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(

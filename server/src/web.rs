@@ -18,13 +18,11 @@ pub struct IndexPage(Option<String>);
 impl IndexPage {
     /// Reads `index.html` from `public_dir` and fills in the brand and the simulator path.
     pub fn load(public_dir: &Path, default_brand: &str, simulator: bool) -> Self {
-        let page = std::fs::read_to_string(public_dir.join("index.html"))
-            .ok()
-            .map(|html| {
-                html.replace("{{CHAM_BRAND}}", &escape(default_brand))
-                    .replace("{{CHAM_API}}", "")
-                    .replace("{{CHAM_SIM}}", if simulator { "/__sim" } else { "" })
-            });
+        let page = std::fs::read_to_string(public_dir.join("index.html")).ok().map(|html| {
+            html.replace("{{CHAM_BRAND}}", &escape(default_brand))
+                .replace("{{CHAM_API}}", "")
+                .replace("{{CHAM_SIM}}", if simulator { "/__sim" } else { "" })
+        });
         if page.is_none() {
             tracing::warn!(dir = %public_dir.display(), "the WASM app is not built: run `cargo xtask build`");
         }

@@ -26,8 +26,7 @@ fn free_port() -> u16 {
 }
 
 async fn browser() -> Browser {
-    let driver_path =
-        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let driver_path = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     let chrome = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
     assert!(
         std::path::Path::new(&driver_path).exists() && std::path::Path::new(&chrome).exists(),
@@ -111,10 +110,7 @@ async fn a_customer_signs_in_through_the_simulator_and_an_admin_opens_the_consol
         return;
     };
     let site = std::path::Path::new(&app.config.public_dir).join("pkg/cham_bg.wasm");
-    assert!(
-        site.exists(),
-        "the WASM app must be built first: cargo xtask build"
-    );
+    assert!(site.exists(), "the WASM app must be built first: cargo xtask build");
     let browser = browser().await;
     let c = &browser.client;
 
@@ -145,12 +141,10 @@ async fn a_customer_signs_in_through_the_simulator_and_an_admin_opens_the_consol
     wait_for_text(c, ".member-name", "Trần Thị Bích").await;
     let mut opened = 0;
     for _ in 0..50 {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM events WHERE type = 'app_opened' AND source = 'web'",
-        )
-        .fetch_one(app.db.read())
-        .await
-        .unwrap();
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM events WHERE type = 'app_opened' AND source = 'web'")
+            .fetch_one(app.db.read())
+            .await
+            .unwrap();
         opened = n;
         if opened == 2 {
             break;
@@ -197,8 +191,7 @@ async fn admin_of_demo(app: &TestApp) -> String {
         .await
         .unwrap()
         .expect("demo mode seeds the demo brand");
-    app.brand_user(&demo, "console@demo.vn", StaffRole::Admin)
-        .await
+    app.brand_user(&demo, "console@demo.vn", StaffRole::Admin).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,10 +11,7 @@ use crate::{
 async fn customer(app: &TestApp, phone: &str) -> (String, String) {
     let session = app.signed_in_customer("Khách Sự Kiện", phone).await;
     (
-        session["tokens"]["access_token"]
-            .as_str()
-            .unwrap()
-            .to_owned(),
+        session["tokens"]["access_token"].as_str().unwrap().to_owned(),
         session["me"]["profile_id"].as_str().unwrap().to_owned(),
     )
 }

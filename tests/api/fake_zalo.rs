@@ -33,25 +33,13 @@ fn proof(token: &str) -> String {
 }
 
 fn h<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
+    headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
 }
 
-async fn me(
-    State(calls): State<Calls>,
-    headers: HeaderMap,
-    Query(q): Query<Vec<(String, String)>>,
-) -> Json<Value> {
+async fn me(State(calls): State<Calls>, headers: HeaderMap, Query(q): Query<Vec<(String, String)>>) -> Json<Value> {
     calls.0.fetch_add(1, Ordering::SeqCst);
-    let fields_ok = q
-        .iter()
-        .any(|(k, v)| k == "fields" && v == "id,name,picture");
-    if h(&headers, "access_token") != USER_TOKEN
-        || h(&headers, "appsecret_proof") != proof(USER_TOKEN)
-        || !fields_ok
-    {
+    let fields_ok = q.iter().any(|(k, v)| k == "fields" && v == "id,name,picture");
+    if h(&headers, "access_token") != USER_TOKEN || h(&headers, "appsecret_proof") != proof(USER_TOKEN) || !fields_ok {
         return Json(json!({ "error": 452, "message": "Invalid access token" }));
     }
     Json(
@@ -93,7 +81,10 @@ async fn signs_in_through_an_independent_fake_graph_api(store: Store) {
         return;
     };
     let r = app
-        .post_json("/api/v1/auth/session", &json!({ "brand": "acme", "provider": "zalo", "access_token": USER_TOKEN, "phone_token": PHONE_CODE }))
+        .post_json(
+            "/api/v1/auth/session",
+            &json!({ "brand": "acme", "provider": "zalo", "access_token": USER_TOKEN, "phone_token": PHONE_CODE }),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let session: Value = r.json().await.unwrap();
@@ -102,7 +93,10 @@ async fn signs_in_through_an_independent_fake_graph_api(store: Store) {
     assert_eq!(calls.0.load(Ordering::SeqCst), 2);
 
     let r = app
-        .post_json("/api/v1/auth/session", &json!({ "brand": "acme", "provider": "zalo", "access_token": USER_TOKEN, "phone_token": "stale" }))
+        .post_json(
+            "/api/v1/auth/session",
+            &json!({ "brand": "acme", "provider": "zalo", "access_token": USER_TOKEN, "phone_token": "stale" }),
+        )
         .await;
     assert_error(r, StatusCode::UNAUTHORIZED, "phone_token_used_or_expired").await;
     assert_eq!(app.footprint().await, (1, 2, 1));

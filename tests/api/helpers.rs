@@ -169,11 +169,7 @@ pub async fn spawn_with(store: Store, options: SpawnOptions) -> Option<TestApp> 
             sim.momo_open_url()
         },
         public_dir: workspace.join("target/site"),
-        default_brand: if options.demo {
-            "demo".into()
-        } else {
-            "acme".into()
-        },
+        default_brand: if options.demo { "demo".into() } else { "acme".into() },
         superapp_timeout_ms: 3_000,
         ..Config::default()
     };
@@ -246,10 +242,9 @@ impl Drop for TestApp {
                 rt.block_on(async move {
                     use sqlx::Connection;
                     if let Ok(mut conn) = sqlx::AnyConnection::connect(&admin_url).await {
-                        let _ =
-                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                                .execute(&mut conn)
-                                .await;
+                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut conn)
+                            .await;
                     }
                 });
             })
@@ -261,11 +256,7 @@ impl Drop for TestApp {
 impl TestApp {
     async fn wait_until_ready(&self) {
         for _ in 0..200 {
-            if let Ok(r) = self
-                .client
-                .get(format!("{}/readyz", self.address))
-                .send()
-                .await
+            if let Ok(r) = self.client.get(format!("{}/readyz", self.address)).send().await
                 && r.status() == StatusCode::OK
             {
                 return;
@@ -291,21 +282,11 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {
-        self.client
-            .post(self.url(path))
-            .json(body)
-            .send()
-            .await
-            .unwrap()
+        self.client.post(self.url(path)).json(body).send().await.unwrap()
     }
 
     pub async fn get_with(&self, path: &str, token: &str) -> Response {
-        self.client
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
+        self.client.get(self.url(path)).bearer_auth(token).send().await.unwrap()
     }
 
     /// Creates a simulated Zalo user and returns the tokens Zalo would hand the mini app.
@@ -409,9 +390,7 @@ impl TestApp {
     /// Creates a brand user with a random password and returns the password.
     pub async fn brand_user(&self, brand: &Brand, email: &str, role: StaffRole) -> String {
         let password = format!("pw-{}", uuid::Uuid::now_v7().simple());
-        create_user(&self.db, &brand.id, email, &password, role)
-            .await
-            .unwrap();
+        create_user(&self.db, &brand.id, email, &password, role).await.unwrap();
         password
     }
 
@@ -458,9 +437,7 @@ pub async fn assert_error(response: Response, status: StatusCode, code: &str) ->
     assert_eq!(actual, status, "status for {body}");
     assert_eq!(body["error"]["code"], code, "code in {body}");
     assert!(
-        body["error"]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty()),
+        body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
         "a message in {body}"
     );
     body

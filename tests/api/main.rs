@@ -10,6 +10,7 @@ mod admin;
 mod browser;
 mod events;
 mod fake_zalo;
+mod ingest;
 mod merges;
 mod ops;
 mod sessions;

@@ -129,11 +129,7 @@ fn report_sizes(site: &Path) -> anyhow::Result<()> {
         let br = brotli_len(&data)?;
         raw_total += data.len();
         br_total += br;
-        eprintln!(
-            "  {file:<18} {:>9} bytes raw {:>9} bytes brotli",
-            data.len(),
-            br
-        );
+        eprintln!("  {file:<18} {:>9} bytes raw {:>9} bytes brotli", data.len(), br);
     }
     eprintln!(
         "  {:<18} {:>9} bytes raw {:>9} bytes brotli ({:.1} KB)",
@@ -177,18 +173,9 @@ fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     build(root)?;
     step(match std::env::var("CHAM_TEST_POSTGRES_URL") {
         Ok(_) => "tests on SQLite and PostgreSQL, and in headless Chromium",
-        Err(_) => {
-            "tests on SQLite and in headless Chromium (set CHAM_TEST_POSTGRES_URL to add PostgreSQL)"
-        }
+        Err(_) => "tests on SQLite and in headless Chromium (set CHAM_TEST_POSTGRES_URL to add PostgreSQL)",
     });
-    let mut args = vec![
-        "test",
-        "--workspace",
-        "--exclude",
-        "frontend",
-        "--exclude",
-        "xtask",
-    ];
+    let mut args = vec!["test", "--workspace", "--exclude", "frontend", "--exclude", "xtask"];
     args.extend(extra.iter().map(String::as_str));
     cargo_test(&args)
 }

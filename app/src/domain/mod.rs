@@ -1,7 +1,9 @@
 //! Domain newtypes: a value of one of these types is valid by construction.
 
+mod email;
 mod phone;
 mod slug;
 
+pub use email::{Email, EmailError};
 pub use phone::{Phone, PhoneError};
 pub use slug::{BrandSlug, SlugError};

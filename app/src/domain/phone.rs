@@ -24,9 +24,7 @@ pub enum PhoneError {
     #[error("a Vietnamese mobile number has 10 digits (0912 345 678)")]
     WrongLength,
     /// A landline, a 1800/1900 number or an unassigned prefix.
-    #[error(
-        "this is not a Vietnamese mobile number (landlines and 1800/1900 numbers are not accepted)"
-    )]
+    #[error("this is not a Vietnamese mobile number (landlines and 1800/1900 numbers are not accepted)")]
     NotMobile,
 }
 
@@ -197,14 +195,8 @@ mod tests {
     #[test]
     fn old_eleven_digit_numbers_are_renumbered() {
         assert_eq!(Phone::parse("01689123456").unwrap().as_str(), "84389123456");
-        assert_eq!(
-            Phone::parse("0120 123 4567").unwrap().as_str(),
-            "84701234567"
-        );
-        assert_eq!(
-            Phone::parse("+84 129 123 4567").unwrap().as_str(),
-            "84821234567"
-        );
+        assert_eq!(Phone::parse("0120 123 4567").unwrap().as_str(), "84701234567");
+        assert_eq!(Phone::parse("+84 129 123 4567").unwrap().as_str(), "84821234567");
         assert_eq!(Phone::parse("01991234567").unwrap().as_str(), "84591234567");
         assert_eq!(Phone::parse("1881234567").unwrap().as_str(), "84581234567");
     }
@@ -215,14 +207,8 @@ mod tests {
         assert_eq!(Phone::parse("0243812345"), Err(PhoneError::NotMobile));
         assert_eq!(Phone::parse("1900123456"), Err(PhoneError::NotMobile));
         assert_eq!(Phone::parse("+6591234567"), Err(PhoneError::NotVietnamese));
-        assert_eq!(
-            Phone::parse("0065912345678"),
-            Err(PhoneError::NotVietnamese)
-        );
-        assert_eq!(
-            Phone::parse("0912a45678"),
-            Err(PhoneError::InvalidCharacters)
-        );
+        assert_eq!(Phone::parse("0065912345678"), Err(PhoneError::NotVietnamese));
+        assert_eq!(Phone::parse("0912a45678"), Err(PhoneError::InvalidCharacters));
         assert_eq!(Phone::parse("   "), Err(PhoneError::Empty));
         assert_eq!(Phone::parse("091234567"), Err(PhoneError::WrongLength));
         assert_eq!(Phone::parse("0301234567"), Err(PhoneError::NotMobile));
@@ -230,27 +216,17 @@ mod tests {
 
     #[test]
     fn masking_hides_the_middle_digits() {
-        assert_eq!(
-            Phone::parse("84912345678").unwrap().masked(),
-            "0912 *** 678"
-        );
-        assert_eq!(
-            Phone::parse("84912345678").unwrap().national(),
-            "0912345678"
-        );
+        assert_eq!(Phone::parse("84912345678").unwrap().masked(), "0912 *** 678");
+        assert_eq!(Phone::parse("84912345678").unwrap().national(), "0912345678");
     }
 
     fn mobile_national() -> impl Strategy<Value = String> {
         let prefixes = [
-            "032", "033", "034", "035", "036", "037", "038", "039", "052", "055", "056", "058",
-            "059", "070", "076", "077", "078", "079", "081", "082", "083", "084", "085", "086",
-            "087", "088", "089", "090", "091", "092", "093", "094", "096", "097", "098", "099",
+            "032", "033", "034", "035", "036", "037", "038", "039", "052", "055", "056", "058", "059", "070", "076",
+            "077", "078", "079", "081", "082", "083", "084", "085", "086", "087", "088", "089", "090", "091", "092",
+            "093", "094", "096", "097", "098", "099",
         ];
-        (
-            proptest::sample::select(prefixes.to_vec()),
-            0u32..10_000_000,
-        )
-            .prop_map(|(p, n)| format!("{p}{n:07}"))
+        (proptest::sample::select(prefixes.to_vec()), 0u32..10_000_000).prop_map(|(p, n)| format!("{p}{n:07}"))
     }
 
     proptest! {

@@ -80,9 +80,7 @@ impl Api {
         }
     }
 
-    async fn read<T: DeserializeOwned>(
-        response: Result<Response, gloo_net::Error>,
-    ) -> Result<T, ApiFailure> {
+    async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> Result<T, ApiFailure> {
         let response = response.map_err(ApiFailure::network)?;
         if response.ok() {
             return response.json::<T>().await.map_err(ApiFailure::network);
@@ -100,17 +98,8 @@ impl Api {
     }
 
     /// `GET path`.
-    pub async fn get<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        token: Option<&str>,
-    ) -> Result<T, ApiFailure> {
-        Self::read(
-            self.with_headers(Request::get(&self.url(path)), token)
-                .send()
-                .await,
-        )
-        .await
+    pub async fn get<T: DeserializeOwned>(&self, path: &str, token: Option<&str>) -> Result<T, ApiFailure> {
+        Self::read(self.with_headers(Request::get(&self.url(path)), token).send().await).await
     }
 
     /// `POST path` with a JSON body.
@@ -150,9 +139,7 @@ impl Api {
 
     /// The session stored for `surface` (`customer` or `admin`).
     pub fn stored_session(&self, surface: &str) -> Option<Session> {
-        let text = local_storage()?
-            .get_item(&self.session_key(surface))
-            .ok()??;
+        let text = local_storage()?.get_item(&self.session_key(surface)).ok()??;
         serde_json::from_str(&text).ok()
     }
 
@@ -169,11 +156,7 @@ impl Api {
     }
 
     /// `GET path` as the stored session of `surface`, refreshing it once if the access token expired.
-    pub async fn get_as<T: DeserializeOwned>(
-        &self,
-        surface: &str,
-        path: &str,
-    ) -> Result<T, ApiFailure> {
+    pub async fn get_as<T: DeserializeOwned>(&self, surface: &str, path: &str) -> Result<T, ApiFailure> {
         let session = self.stored_session(surface).ok_or_else(|| ApiFailure {
             code: "missing_token".into(),
             message: "not signed in".into(),
@@ -207,11 +190,7 @@ impl Api {
         if let Some(session) = self.stored_session("customer") {
             let body = crate::api::EventsRequest::Batch { events };
             let _ = self
-                .post::<_, crate::api::EventsResponse>(
-                    "/api/v1/events",
-                    &body,
-                    Some(&session.access),
-                )
+                .post::<_, crate::api::EventsResponse>("/api/v1/events", &body, Some(&session.access))
                 .await;
         }
     }

@@ -15,12 +15,7 @@ extern "C" {
     #[wasm_bindgen(js_namespace = chamBridge, js_name = simUsers, catch)]
     async fn js_sim_users(sim: &str, provider: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = chamBridge, js_name = simCreate, catch)]
-    async fn js_sim_create(
-        sim: &str,
-        provider: &str,
-        name: &str,
-        phone: &str,
-    ) -> Result<JsValue, JsValue>;
+    async fn js_sim_create(sim: &str, provider: &str, name: &str, phone: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = chamBridge, js_name = simTokens, catch)]
     async fn js_sim_tokens(sim: &str, provider: &str, id: &str) -> Result<JsValue, JsValue>;
 }
@@ -60,8 +55,7 @@ pub struct SimUser {
 
 fn decode<T: DeserializeOwned>(value: Result<JsValue, JsValue>) -> Result<T, String> {
     let value = value.map_err(|e| e.as_string().unwrap_or_else(|| "the bridge failed".into()))?;
-    let text =
-        js_sys::JSON::stringify(&value).map_err(|_| "the bridge returned no JSON".to_owned())?;
+    let text = js_sys::JSON::stringify(&value).map_err(|_| "the bridge returned no JSON".to_owned())?;
     serde_json::from_str(&String::from(text)).map_err(|e| e.to_string())
 }
 
@@ -85,12 +79,7 @@ pub async fn sim_users(sim: &str, provider: Provider) -> Result<Vec<SimUser>, St
 }
 
 /// Creates a simulated user and returns their tokens.
-pub async fn sim_create(
-    sim: &str,
-    provider: Provider,
-    name: &str,
-    phone: &str,
-) -> Result<HostTokens, String> {
+pub async fn sim_create(sim: &str, provider: Provider, name: &str, phone: &str) -> Result<HostTokens, String> {
     decode(js_sim_create(sim, provider.as_str(), name, phone).await)
 }
 

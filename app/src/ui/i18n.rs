@@ -129,18 +129,12 @@ pub fn error_text(lang: Lang, code: &str) -> Option<&'static str> {
             "Zalo/MoMo đang không phản hồi. Thử lại sau ít phút.",
             "Zalo/MoMo is not answering. Try again in a few minutes.",
         ),
-        "unknown_brand" => (
-            "Không tìm thấy nhãn hàng này.",
-            "This brand does not exist.",
-        ),
+        "unknown_brand" => ("Không tìm thấy nhãn hàng này.", "This brand does not exist."),
         "invalid_credentials" => (
             "Email hoặc mật khẩu không đúng.",
             "The e-mail or password is not right.",
         ),
-        "invalid_phone" => (
-            "Số điện thoại không hợp lệ.",
-            "This phone number is not valid.",
-        ),
+        "invalid_phone" => ("Số điện thoại không hợp lệ.", "This phone number is not valid."),
         "provider_not_configured" => (
             "Nhãn hàng chưa bật đăng nhập bằng ứng dụng này.",
             "The brand has not enabled sign-in with this app.",

@@ -1,8 +1,6 @@
 //! Customer sign-in through a super-app, refresh, sign-out, and `GET /api/v1/me`.
 
-use app::api::{
-    CustomerSession, CustomerSessionRequest, ErrorBody, Me, Provider, RefreshRequest, TokenPair,
-};
+use app::api::{CustomerSession, CustomerSessionRequest, ErrorBody, Me, Provider, RefreshRequest, TokenPair};
 use axum::{extract::State, http::StatusCode};
 use rand::Rng;
 
@@ -52,14 +50,7 @@ pub(super) async fn sign_in(
         .map(profiles::parse_anonymous_id)
         .transpose()?;
     // Ask the super-app first, outside any transaction: nothing is written unless it vouches for the user.
-    let user = verify(
-        &state,
-        &brand,
-        req.provider,
-        access_token,
-        req.phone_token.as_deref(),
-    )
-    .await;
+    let user = verify(&state, &brand, req.provider, access_token, req.phone_token.as_deref()).await;
     metrics::counter!("cham_sign_ins_total", "provider" => req.provider.as_str(), "outcome" => if user.is_ok() { "ok" } else { "refused" })
         .increment(1);
     let user = user?;
@@ -69,8 +60,7 @@ pub(super) async fn sign_in(
     let (profile_id, tokens) = loop {
         let mut tx = state.db.begin().await?;
         let result: Result<(String, TokenPair)> = async {
-            let profile_id =
-                profiles::resolve_sign_in(&mut tx, &brand.id, &user, anonymous_id).await?;
+            let profile_id = profiles::resolve_sign_in(&mut tx, &brand.id, &user, anonymous_id).await?;
             let properties = serde_json::json!({ "provider": req.provider.as_str() });
             events::record(
                 &mut tx,
@@ -133,10 +123,7 @@ async fn verify(
                 .secret(&state.sealer, BrandSecret::ZaloAppSecret)?
                 .filter(|_| brand.zalo_app_id.is_some())
                 .ok_or(SuperAppError::NotConfigured("Zalo"))?;
-            Ok(state
-                .superapps
-                .verify_zalo(&secret, access_token, phone_token)
-                .await?)
+            Ok(state.superapps.verify_zalo(&secret, access_token, phone_token).await?)
         }
         Provider::Momo => {
             let partner_code = brand
@@ -170,13 +157,8 @@ async fn verify(
         (status = 401, description = "`invalid_refresh_token`, `refresh_token_expired`, `refresh_token_reused` (the whole session is revoked)", body = ErrorBody),
     )
 )]
-pub(super) async fn refresh(
-    State(state): State<AppState>,
-    Json(req): Json<RefreshRequest>,
-) -> Result<Json<TokenPair>> {
-    Ok(Json(
-        tokens::rotate(&state.db, &state.keys, &req.refresh_token).await?,
-    ))
+pub(super) async fn refresh(State(state): State<AppState>, Json(req): Json<RefreshRequest>) -> Result<Json<TokenPair>> {
+    Ok(Json(tokens::rotate(&state.db, &state.keys, &req.refresh_token).await?))
 }
 
 /// Signs out: the refresh token's session ends.
@@ -187,10 +169,7 @@ pub(super) async fn refresh(
     request_body = RefreshRequest,
     responses((status = 204, description = "Signed out"))
 )]
-pub(super) async fn logout(
-    State(state): State<AppState>,
-    Json(req): Json<RefreshRequest>,
-) -> Result<StatusCode> {
+pub(super) async fn logout(State(state): State<AppState>, Json(req): Json<RefreshRequest>) -> Result<StatusCode> {
     tokens::revoke(&state.db, &req.refresh_token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -207,11 +186,6 @@ pub(super) async fn logout(
         (status = 403, description = "`wrong_brand`, `customers_only`", body = ErrorBody),
     )
 )]
-pub(super) async fn me(
-    State(state): State<AppState>,
-    CustomerAuth(claims): CustomerAuth,
-) -> Result<Json<Me>> {
-    Ok(Json(
-        profiles::require_me(&state.db, &claims.brand, &claims.sub).await?,
-    ))
+pub(super) async fn me(State(state): State<AppState>, CustomerAuth(claims): CustomerAuth) -> Result<Json<Me>> {
+    Ok(Json(profiles::require_me(&state.db, &claims.brand, &claims.sub).await?))
 }

@@ -13,14 +13,8 @@ use crate::{AppState, error::Error};
 pub const BRAND_HEADER: &str = "x-cham-brand";
 
 fn verified_claims(parts: &Parts, state: &AppState) -> Result<Claims, Error> {
-    let header = parts
-        .headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let Some(token) = header.and_then(|h| {
-        h.strip_prefix("Bearer ")
-            .or_else(|| h.strip_prefix("bearer "))
-    }) else {
+    let header = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer "))) else {
         return Err(Error::unauthorized(
             "missing_token",
             "Sign in first: this request has no access token.",
@@ -35,10 +29,7 @@ fn verified_claims(parts: &Parts, state: &AppState) -> Result<Claims, Error> {
             _ => Error::unauthorized("invalid_token", "This access token is not valid."),
         }
     })?;
-    if let Some(slug) = parts
-        .headers
-        .get(BRAND_HEADER)
-        .and_then(|v| v.to_str().ok())
+    if let Some(slug) = parts.headers.get(BRAND_HEADER).and_then(|v| v.to_str().ok())
         && !slug.trim().eq_ignore_ascii_case(&claims.bslug)
     {
         tracing::debug!(token_brand = %claims.bslug, requested = %slug, "token of another brand");
@@ -79,10 +70,7 @@ impl FromRequestParts<AppState> for AdminAuth {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
         let claims = verified_claims(parts, state)?;
         if !matches!(claims.role, Role::Owner | Role::Admin) {
-            return Err(Error::forbidden(
-                "admins_only",
-                "Only a brand admin can do this.",
-            ));
+            return Err(Error::forbidden("admins_only", "Only a brand admin can do this."));
         }
         Ok(Self(claims))
     }

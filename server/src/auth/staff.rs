@@ -31,11 +31,7 @@ pub fn hash_password(password: &str) -> Result<String> {
 
 async fn verify_password(hash: String, password: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
+        PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
     })
     .await
     .unwrap_or(false)
@@ -48,30 +44,13 @@ fn decoy_hash() -> &'static str {
 }
 
 fn normalise_email(email: &str) -> Result<String> {
-    let email = email.trim().to_lowercase();
-    let valid = email.len() <= 254
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-        && !email.chars().any(char::is_whitespace);
-    if valid {
-        Ok(email)
-    } else {
-        Err(Error::unprocessable(
-            "invalid_email",
-            "This is not a valid e-mail address.",
-        ))
-    }
+    app::domain::Email::parse(email)
+        .map(|e| e.as_str().to_owned())
+        .map_err(|_| Error::unprocessable("invalid_email", "This is not a valid e-mail address."))
 }
 
 /// Creates a brand user; `user_exists` (409) when the e-mail is taken in the brand.
-pub async fn create_user(
-    db: &Db,
-    brand_id: &str,
-    email: &str,
-    password: &str,
-    role: StaffRole,
-) -> Result<StaffUser> {
+pub async fn create_user(db: &Db, brand_id: &str, email: &str, password: &str, role: StaffRole) -> Result<StaffUser> {
     let email = normalise_email(email)?;
     if password.chars().count() < MIN_PASSWORD_LEN {
         return Err(Error::unprocessable(
@@ -146,12 +125,7 @@ pub(super) async fn sign_in(
         .as_ref()
         .map_or_else(|| decoy_hash().to_owned(), |u| u.password_hash.clone());
     let password_ok = verify_password(hash, req.password.clone()).await;
-    let refused = || {
-        Error::unauthorized(
-            "invalid_credentials",
-            "The e-mail or password is not right.",
-        )
-    };
+    let refused = || Error::unauthorized("invalid_credentials", "The e-mail or password is not right.");
     let user = match user {
         Some(u) if password_ok => u,
         _ => {
@@ -165,8 +139,7 @@ pub(super) async fn sign_in(
             "This account has been disabled by the brand owner.",
         ));
     }
-    let role = StaffRole::parse(&user.role)
-        .ok_or_else(|| anyhow::anyhow!("unknown role {}", user.role))?;
+    let role = StaffRole::parse(&user.role).ok_or_else(|| anyhow::anyhow!("unknown role {}", user.role))?;
     let session_role = match role {
         StaffRole::Owner => Role::Owner,
         StaffRole::Admin => Role::Admin,
@@ -200,16 +173,13 @@ pub(super) async fn sign_in(
 
 /// A brand user by id, within the brand.
 pub async fn user_in_brand(db: &Db, brand_id: &str, user_id: &str) -> Result<Option<StaffUser>> {
-    let row: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT id, email, role FROM users WHERE id = $1 AND brand_id = $2 AND disabled_at IS NULL",
-    )
-    .bind(user_id)
-    .bind(brand_id)
-    .fetch_optional(db.read())
-    .await?;
-    Ok(row.and_then(|(id, email, role)| {
-        StaffRole::parse(&role).map(|role| StaffUser { id, email, role })
-    }))
+    let row: Option<(String, String, String)> =
+        sqlx::query_as("SELECT id, email, role FROM users WHERE id = $1 AND brand_id = $2 AND disabled_at IS NULL")
+            .bind(user_id)
+            .bind(brand_id)
+            .fetch_optional(db.read())
+            .await?;
+    Ok(row.and_then(|(id, email, role)| StaffRole::parse(&role).map(|role| StaffUser { id, email, role })))
 }
 
 #[cfg(test)]
@@ -218,10 +188,7 @@ mod tests {
 
     #[test]
     fn e_mails_are_trimmed_lower_cased_and_checked() {
-        assert_eq!(
-            normalise_email("  Owner@Demo.VN ").unwrap(),
-            "owner@demo.vn"
-        );
+        assert_eq!(normalise_email("  Owner@Demo.VN ").unwrap(), "owner@demo.vn");
         assert!(normalise_email("no-at-sign").is_err());
         assert!(normalise_email("a b@c.vn").is_err());
         assert!(normalise_email("@c.vn").is_err());

@@ -124,8 +124,7 @@ impl SessionKeys {
             sub: session.subject_id.clone(),
             brand: session.brand_id.clone(),
             bslug: session.brand_slug.clone(),
-            role: Role::parse(&session.role)
-                .ok_or_else(|| anyhow::anyhow!("unknown role {}", session.role))?,
+            role: Role::parse(&session.role).ok_or_else(|| anyhow::anyhow!("unknown role {}", session.role))?,
             sid: session.id.clone(),
             iat,
             exp: iat + self.access_ttl_secs,
@@ -159,11 +158,7 @@ struct SessionRow {
 }
 
 /// Creates a session and its first refresh token inside the caller's transaction.
-pub async fn start_session(
-    conn: &mut AnyConnection,
-    keys: &SessionKeys,
-    new: &NewSession<'_>,
-) -> Result<TokenPair> {
+pub async fn start_session(conn: &mut AnyConnection, keys: &SessionKeys, new: &NewSession<'_>) -> Result<TokenPair> {
     let now = now_ms();
     let session = SessionRow {
         id: new_id(),
@@ -172,11 +167,7 @@ pub async fn start_session(
         subject_id: new.subject_id.to_owned(),
         role: new.role.as_str().to_owned(),
     };
-    let kind = if new.role == Role::Customer {
-        "profile"
-    } else {
-        "user"
-    };
+    let kind = if new.role == Role::Customer { "profile" } else { "user" };
     sqlx::query(
         "INSERT INTO auth_sessions (id, brand_id, subject_kind, subject_id, role, provider, created_at, last_used_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
@@ -229,10 +220,7 @@ struct RefreshRow {
 }
 
 fn invalid_refresh() -> Error {
-    Error::unauthorized(
-        "invalid_refresh_token",
-        "This session has ended. Sign in again.",
-    )
+    Error::unauthorized("invalid_refresh_token", "This session has ended. Sign in again.")
 }
 
 /// Exchanges a refresh token for a new pair. A token that was already exchanged revokes its family.
@@ -293,12 +281,7 @@ pub async fn rotate(db: &Db, keys: &SessionKeys, refresh_token: &str) -> Result<
     })
 }
 
-async fn revoke_in(
-    conn: &mut AnyConnection,
-    session_id: &str,
-    reason: &str,
-    now: i64,
-) -> Result<()> {
+async fn revoke_in(conn: &mut AnyConnection, session_id: &str, reason: &str, now: i64) -> Result<()> {
     sqlx::query("UPDATE auth_sessions SET revoked_at = $1, revoked_reason = $2 WHERE id = $3 AND revoked_at IS NULL")
         .bind(now)
         .bind(reason)
@@ -310,11 +293,10 @@ async fn revoke_in(
 
 /// Ends the session a refresh token belongs to (sign-out). Unknown tokens are ignored: signing out twice is fine.
 pub async fn revoke(db: &Db, refresh_token: &str) -> Result<()> {
-    let session: Option<(String,)> =
-        sqlx::query_as("SELECT session_id FROM refresh_tokens WHERE token_hash = $1")
-            .bind(sha256_hex(refresh_token.trim()))
-            .fetch_optional(db.read())
-            .await?;
+    let session: Option<(String,)> = sqlx::query_as("SELECT session_id FROM refresh_tokens WHERE token_hash = $1")
+        .bind(sha256_hex(refresh_token.trim()))
+        .fetch_optional(db.read())
+        .await?;
     if let Some((session_id,)) = session {
         let mut conn = db.write().acquire().await?;
         revoke_in(&mut conn, &session_id, "signed_out", now_ms()).await?;

@@ -1,9 +1,6 @@
 //! `POST /api/v1/events` (the mini app, customer JWT) and `GET /api/v1/me/events` (the customer's timeline).
 
-use app::api::{
-    AnonymousEventsRequest, ErrorBody, EventIn, EventOutcome, EventsRequest, EventsResponse,
-    Timeline, TimelineEvent,
-};
+use app::api::{AnonymousEventsRequest, ErrorBody, EventIn, EventsRequest, EventsResponse, Timeline, TimelineEvent};
 use axum::{
     extract::{Query, State},
     http::StatusCode,
@@ -12,7 +9,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{NewEvent, record, validate_client_event};
+use super::{Sender, store_one};
 use crate::{
     AppState,
     auth::extract::CustomerAuth,
@@ -61,9 +58,7 @@ async fn ingest(
     check_batch(&events)?;
     let profile = profiles::live_id(&state.db, &claims.brand, &claims.sub)
         .await?
-        .ok_or_else(|| {
-            Error::unauthorized("invalid_token", "This session's profile no longer exists.")
-        })?;
+        .ok_or_else(|| Error::unauthorized("invalid_token", "This session's profile no longer exists."))?;
     let mut tx = state.db.begin().await?;
     let response = store_batch(&mut tx, &claims.brand, &profile, events).await?;
     tx.commit().await?;
@@ -98,12 +93,10 @@ async fn ingest_anonymous(
     Ok(Json(response))
 }
 
-fn check_batch(events: &[EventIn]) -> Result<()> {
+/// Refuses empty batches and batches over the limit, before anything is written.
+pub fn check_batch<T>(events: &[T]) -> Result<()> {
     if events.is_empty() {
-        return Err(Error::unprocessable(
-            "empty_batch",
-            "Send at least one event.",
-        ));
+        return Err(Error::unprocessable("empty_batch", "Send at least one event."));
     }
     if events.len() > MAX_BATCH {
         return Err(Error::new(
@@ -125,44 +118,9 @@ async fn store_batch(
     let now = now_ms();
     let mut results = Vec::with_capacity(events.len());
     for (index, input) in events.into_iter().enumerate() {
-        let outcome = match validate_client_event(input, now) {
-            Ok(event) => {
-                let recorded = record(
-                    conn,
-                    brand_id,
-                    &NewEvent {
-                        profile_id,
-                        event_type: &event.event_type,
-                        occurred_at: event.occurred_at,
-                        source: &event.source,
-                        properties: &event.properties,
-                        campaign: &event.campaign,
-                        idempotency_key: event.idempotency_key.as_deref(),
-                    },
-                )
-                .await?;
-                EventOutcome {
-                    index,
-                    id: Some(recorded.id),
-                    duplicate: recorded.duplicate,
-                    error: None,
-                }
-            }
-            Err(error) => EventOutcome {
-                index,
-                id: None,
-                duplicate: false,
-                error: Some(error),
-            },
-        };
-        results.push(outcome);
+        results.push(store_one(conn, brand_id, profile_id, index, input, now, Sender::MiniApp).await?);
     }
-    let rejected = results.iter().filter(|r| r.error.is_some()).count();
-    Ok(EventsResponse {
-        accepted: results.len() - rejected,
-        rejected,
-        results,
-    })
+    Ok(EventsResponse::from_outcomes(results))
 }
 
 /// Timeline paging.
@@ -195,9 +153,7 @@ async fn my_timeline(
     CustomerAuth(claims): CustomerAuth,
     Query(q): Query<TimelineQuery>,
 ) -> Result<Json<Timeline>> {
-    Ok(Json(
-        timeline(&state.db, &claims.brand, &claims.sub, &q).await?,
-    ))
+    Ok(Json(timeline(&state.db, &claims.brand, &claims.sub, &q).await?))
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -218,12 +174,7 @@ fn parse_cursor(cursor: &str) -> Result<(i64, String)> {
         .ok_or_else(|| Error::bad_request("invalid_cursor", "This page cursor is not valid."))
 }
 
-async fn timeline(
-    db: &Db,
-    brand_id: &str,
-    profile_id: &str,
-    q: &TimelineQuery,
-) -> Result<Timeline> {
+async fn timeline(db: &Db, brand_id: &str, profile_id: &str, q: &TimelineQuery) -> Result<Timeline> {
     let limit = q.limit.unwrap_or(50).clamp(1, 100);
     let (before_ms, before_id) = match q.cursor.as_deref() {
         Some(c) => parse_cursor(c)?,
@@ -268,8 +219,5 @@ async fn timeline(
     } else {
         None
     };
-    Ok(Timeline {
-        events,
-        next_cursor,
-    })
+    Ok(Timeline { events, next_cursor })
 }

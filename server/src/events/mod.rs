@@ -4,6 +4,7 @@
 mod http;
 mod validate;
 
+use app::api::{EventIn, EventOutcome};
 use serde_json::Value;
 use sqlx::AnyConnection;
 
@@ -12,8 +13,8 @@ use crate::{
     error::Result,
 };
 
-pub use http::router;
-pub use validate::{ValidEvent, validate_client_event};
+pub use http::{check_batch, router};
+pub use validate::{Sender, ValidEvent, validate_event};
 
 /// Types the product itself records; clients other than the server may send only [`CLIENT_TYPES`] of them.
 pub const BUILT_IN_TYPES: &[&str] = &[
@@ -26,6 +27,9 @@ pub const BUILT_IN_TYPES: &[&str] = &[
     "consent_changed",
     "profile_merged",
 ];
+
+/// Built-in types only the server's own features record, never sent from outside.
+pub const SERVER_ONLY_TYPES: &[&str] = &["session_started", "profile_merged", "consent_changed"];
 
 /// Built-in types the mini app may send about itself.
 pub const CLIENT_TYPES: &[&str] = &["app_opened", "screen_viewed"];
@@ -75,11 +79,7 @@ pub struct Recorded {
 
 /// Appends an event to the log inside the caller's transaction. A repeated idempotency key writes nothing and
 /// returns the first event's id.
-pub async fn record(
-    conn: &mut AnyConnection,
-    brand_id: &str,
-    event: &NewEvent<'_>,
-) -> Result<Recorded> {
+pub async fn record(conn: &mut AnyConnection, brand_id: &str, event: &NewEvent<'_>) -> Result<Recorded> {
     let id = new_id();
     let inserted = sqlx::query(
         "INSERT INTO events (id, brand_id, profile_id, type, occurred_at, received_at, source, properties, \
@@ -105,22 +105,61 @@ pub async fn record(
     .await?
     .rows_affected();
     if inserted == 1 {
-        metrics::counter!("cham_events_recorded_total", "type" => metric_type(event.event_type))
-            .increment(1);
-        return Ok(Recorded {
-            id,
-            duplicate: false,
-        });
+        metrics::counter!("cham_events_recorded_total", "type" => metric_type(event.event_type)).increment(1);
+        return Ok(Recorded { id, duplicate: false });
     }
-    let (first,): (String,) =
-        sqlx::query_as("SELECT id FROM events WHERE brand_id = $1 AND idempotency_key = $2")
-            .bind(brand_id)
-            .bind(event.idempotency_key)
-            .fetch_one(&mut *conn)
-            .await?;
+    let (first,): (String,) = sqlx::query_as("SELECT id FROM events WHERE brand_id = $1 AND idempotency_key = $2")
+        .bind(brand_id)
+        .bind(event.idempotency_key)
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(Recorded {
         id: first,
         duplicate: true,
+    })
+}
+
+/// Validates one event from `sender` and, when valid, records it on `profile_id`; an invalid event gets its
+/// own error in the outcome and writes nothing.
+pub async fn store_one(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    profile_id: &str,
+    index: usize,
+    input: EventIn,
+    now: i64,
+    sender: Sender,
+) -> Result<EventOutcome> {
+    let event = match validate_event(input, now, sender) {
+        Ok(event) => event,
+        Err(error) => {
+            return Ok(EventOutcome {
+                index,
+                id: None,
+                duplicate: false,
+                error: Some(error),
+            });
+        }
+    };
+    let recorded = record(
+        conn,
+        brand_id,
+        &NewEvent {
+            profile_id,
+            event_type: &event.event_type,
+            occurred_at: event.occurred_at,
+            source: &event.source,
+            properties: &event.properties,
+            campaign: &event.campaign,
+            idempotency_key: event.idempotency_key.as_deref(),
+        },
+    )
+    .await?;
+    Ok(EventOutcome {
+        index,
+        id: Some(recorded.id),
+        duplicate: recorded.duplicate,
+        error: None,
     })
 }
 

@@ -3,14 +3,36 @@
 use app::api::{ErrorDetail, EventIn};
 use serde_json::Value;
 
-use super::{BUILT_IN_TYPES, CLIENT_TYPES, Campaign};
+use super::{BUILT_IN_TYPES, CLIENT_TYPES, Campaign, SERVER_ONLY_TYPES};
 
 /// Largest serialized `properties` object.
 pub const MAX_PROPERTIES_BYTES: usize = 8 * 1024;
 /// How far in the future `occurred_at` may be (clock skew).
 const MAX_FUTURE_MS: i64 = 5 * 60 * 1000;
-/// Sources the mini app may claim.
-const CLIENT_SOURCES: &[&str] = &["zalo", "momo", "web"];
+/// Who sent an event, which decides the types and sources it may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sender {
+    /// The mini app, for its signed-in customer or an anonymous visitor.
+    MiniApp,
+    /// A brand's server (POS, website) with an API key.
+    Server,
+}
+
+impl Sender {
+    fn sources(self) -> &'static [&'static str] {
+        match self {
+            Sender::MiniApp => &["web", "zalo", "momo"],
+            Sender::Server => &["server", "pos", "web", "store"],
+        }
+    }
+
+    fn may_send(self, built_in: &str) -> bool {
+        match self {
+            Sender::MiniApp => CLIENT_TYPES.contains(&built_in),
+            Sender::Server => !SERVER_ONLY_TYPES.contains(&built_in),
+        }
+    }
+}
 
 /// An event that passed validation.
 #[derive(Debug, Clone)]
@@ -59,11 +81,11 @@ fn short(field: &str, value: Option<String>, max: usize) -> Result<Option<String
     }
 }
 
-/// Checks an event sent by the mini app at `now` (epoch ms).
-pub fn validate_client_event(input: EventIn, now: i64) -> Result<ValidEvent, ErrorDetail> {
+/// Checks an event from `sender` at `now` (epoch ms).
+pub fn validate_event(input: EventIn, now: i64, sender: Sender) -> Result<ValidEvent, ErrorDetail> {
     let event_type = input.event_type.trim().to_owned();
     if BUILT_IN_TYPES.contains(&event_type.as_str()) {
-        if !CLIENT_TYPES.contains(&event_type.as_str()) {
+        if !sender.may_send(&event_type) {
             return Err(refuse(
                 "reserved_event_type",
                 format!("'{event_type}' is recorded by the server itself and cannot be sent"),
@@ -78,32 +100,23 @@ pub fn validate_client_event(input: EventIn, now: i64) -> Result<ValidEvent, Err
     let occurred_at = match input.occurred_at.as_deref() {
         None => now,
         Some(text) => chrono::DateTime::parse_from_rfc3339(text)
-            .map_err(|_| {
-                refuse(
-                    "invalid_occurred_at",
-                    "occurred_at must be an RFC 3339 time",
-                )
-            })?
+            .map_err(|_| refuse("invalid_occurred_at", "occurred_at must be an RFC 3339 time"))?
             .timestamp_millis(),
     };
     if occurred_at > now + MAX_FUTURE_MS {
         return Err(refuse("occurred_in_future", "occurred_at is in the future"));
     }
-    let source = input.source.unwrap_or_else(|| "web".into());
-    if !CLIENT_SOURCES.contains(&source.as_str()) {
+    let sources = sender.sources();
+    let source = input.source.unwrap_or_else(|| sources[0].to_owned());
+    if !sources.contains(&source.as_str()) {
         return Err(refuse(
             "invalid_source",
-            "the mini app's source is zalo, momo or web",
+            format!("the source must be one of {}", sources.join(", ")),
         ));
     }
-    let properties = input
-        .properties
-        .unwrap_or_else(|| Value::Object(Default::default()));
+    let properties = input.properties.unwrap_or_else(|| Value::Object(Default::default()));
     if !properties.is_object() {
-        return Err(refuse(
-            "properties_not_object",
-            "properties must be a JSON object",
-        ));
+        return Err(refuse("properties_not_object", "properties must be a JSON object"));
     }
     if properties.to_string().len() > MAX_PROPERTIES_BYTES {
         return Err(refuse(
@@ -139,17 +152,17 @@ mod tests {
 
     #[test]
     fn custom_types_must_be_namespaced() {
-        assert!(validate_client_event(event("web.banner_clicked"), 0).is_ok());
-        assert!(validate_client_event(event("app_opened"), 0).is_ok());
+        assert!(validate_event(event("web.banner_clicked"), 0, Sender::MiniApp).is_ok());
+        assert!(validate_event(event("app_opened"), 0, Sender::MiniApp).is_ok());
         for bad in ["clicked", "Web.clicked", "web.", ".x", "a.b.c", "web.bánh"] {
             assert_eq!(
-                validate_client_event(event(bad), 0).unwrap_err().code,
+                validate_event(event(bad), 0, Sender::MiniApp).unwrap_err().code,
                 "invalid_event_type",
                 "{bad}"
             );
         }
         assert_eq!(
-            validate_client_event(event("session_started"), 0)
+            validate_event(event("session_started"), 0, Sender::MiniApp)
                 .unwrap_err()
                 .code,
             "reserved_event_type"
@@ -161,31 +174,31 @@ mod tests {
         let mut e = event("app_opened");
         e.occurred_at = Some("2026-11-22T10:00:00+07:00".into());
         assert_eq!(
-            validate_client_event(e.clone(), i64::MAX / 2)
+            validate_event(e.clone(), i64::MAX / 2, Sender::MiniApp)
                 .unwrap()
                 .occurred_at,
             1_795_316_400_000
         );
         assert_eq!(
-            validate_client_event(e, 0).unwrap_err().code,
+            validate_event(e, 0, Sender::MiniApp).unwrap_err().code,
             "occurred_in_future"
         );
         let mut e = event("app_opened");
         e.properties = Some(serde_json::json!([1, 2]));
         assert_eq!(
-            validate_client_event(e, 0).unwrap_err().code,
+            validate_event(e, 0, Sender::MiniApp).unwrap_err().code,
             "properties_not_object"
         );
         let mut e = event("app_opened");
         e.properties = Some(serde_json::json!({ "x": "y".repeat(MAX_PROPERTIES_BYTES) }));
         assert_eq!(
-            validate_client_event(e, 0).unwrap_err().code,
+            validate_event(e, 0, Sender::MiniApp).unwrap_err().code,
             "properties_too_large"
         );
         let mut e = event("app_opened");
         e.source = Some("pos".into());
         assert_eq!(
-            validate_client_event(e, 0).unwrap_err().code,
+            validate_event(e, 0, Sender::MiniApp).unwrap_err().code,
             "invalid_source"
         );
     }

@@ -19,26 +19,16 @@ pub fn concurrent_update() -> Error {
 }
 
 /// Locks a profile row for the transaction and checks that it has not been merged away.
-async fn lock_live(
-    conn: &mut AnyConnection,
-    brand_id: &str,
-    profile_id: &str,
-    now: i64,
-) -> Result<()> {
-    let touched = sqlx::query(
-        "UPDATE profiles SET updated_at = $1 WHERE id = $2 AND brand_id = $3 AND merged_into IS NULL",
-    )
-    .bind(now)
-    .bind(profile_id)
-    .bind(brand_id)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if touched == 1 {
-        Ok(())
-    } else {
-        Err(concurrent_update())
-    }
+async fn lock_live(conn: &mut AnyConnection, brand_id: &str, profile_id: &str, now: i64) -> Result<()> {
+    let touched =
+        sqlx::query("UPDATE profiles SET updated_at = $1 WHERE id = $2 AND brand_id = $3 AND merged_into IS NULL")
+            .bind(now)
+            .bind(profile_id)
+            .bind(brand_id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    if touched == 1 { Ok(()) } else { Err(concurrent_update()) }
 }
 
 /// Merges `from` into `into` inside the caller's transaction: identities, events and sessions move, `from`
@@ -57,11 +47,7 @@ pub async fn merge(
     let now = now_ms();
     // Lock both rows in one global order so two crossing merges wait for each other instead of deadlocking,
     // and the second one finds its profile merged away and retries.
-    let (first, second) = if from < into {
-        (from, into)
-    } else {
-        (into, from)
-    };
+    let (first, second) = if from < into { (from, into) } else { (into, from) };
     lock_live(conn, brand_id, first, now).await?;
     lock_live(conn, brand_id, second, now).await?;
 
@@ -101,8 +87,7 @@ pub async fn merge(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    let properties =
-        serde_json::json!({ "merged_profile_id": from, "reason": reason, "actor": actor });
+    let properties = serde_json::json!({ "merged_profile_id": from, "reason": reason, "actor": actor });
     record(
         conn,
         brand_id,

@@ -13,7 +13,9 @@ use crate::{
 };
 
 pub use merge::merge;
-pub use resolve::{parse_anonymous_id, resolve_anonymous, resolve_sign_in};
+pub use resolve::{
+    Claimed, check_user_ref, claim, parse_anonymous_id, resolve_anonymous, resolve_sign_in, resolve_user_ref,
+};
 
 /// The live profile an id stands for: the id itself, or the profile it was merged into (followed to the end).
 pub async fn live_id(db: &Db, brand_id: &str, profile_id: &str) -> Result<Option<String>> {
@@ -109,7 +111,7 @@ pub async fn me(db: &Db, brand_id: &str, profile_id: &str) -> Result<Option<Me>>
 
 /// The profile summary, or `invalid_token` when the token's profile no longer exists.
 pub async fn require_me(db: &Db, brand_id: &str, profile_id: &str) -> Result<Me> {
-    me(db, brand_id, profile_id).await?.ok_or_else(|| {
-        Error::unauthorized("invalid_token", "This session's profile no longer exists.")
-    })
+    me(db, brand_id, profile_id)
+        .await?
+        .ok_or_else(|| Error::unauthorized("invalid_token", "This session's profile no longer exists."))
 }

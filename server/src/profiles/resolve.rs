@@ -5,6 +5,7 @@
 //! - An anonymous profile (a device or cookie id) merges into the identified one when that person signs in.
 //! - Unverified claims attach as unverified and never cause a merge by themselves.
 
+use app::api::UserRef;
 use sqlx::AnyConnection;
 
 use super::merge::merge;
@@ -14,30 +15,23 @@ use crate::{
     superapp::VerifiedUser,
 };
 
-async fn owner(
-    conn: &mut AnyConnection,
-    brand_id: &str,
-    kind: &str,
-    value: &str,
-) -> Result<Option<String>> {
-    let row: Option<(String,)> = sqlx::query_as(
-        "SELECT profile_id FROM identities WHERE brand_id = $1 AND kind = $2 AND value = $3",
-    )
-    .bind(brand_id)
-    .bind(kind)
-    .bind(value)
-    .fetch_optional(&mut *conn)
-    .await?;
+async fn owner(conn: &mut AnyConnection, brand_id: &str, kind: &str, value: &str) -> Result<Option<String>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT profile_id FROM identities WHERE brand_id = $1 AND kind = $2 AND value = $3")
+            .bind(brand_id)
+            .bind(kind)
+            .bind(value)
+            .fetch_optional(&mut *conn)
+            .await?;
     Ok(row.map(|(p,)| p))
 }
 
 async fn verified_phones(conn: &mut AnyConnection, profile_id: &str) -> Result<Vec<String>> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT value FROM identities WHERE profile_id = $1 AND kind = 'phone' AND verified = 1",
-    )
-    .bind(profile_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT value FROM identities WHERE profile_id = $1 AND kind = 'phone' AND verified = 1")
+            .bind(profile_id)
+            .fetch_all(&mut *conn)
+            .await?;
     Ok(rows.into_iter().map(|(v,)| v).collect())
 }
 
@@ -167,22 +161,13 @@ pub async fn resolve_sign_in(
             if mergeable(conn, &a, phone).await? {
                 merge(conn, brand_id, &a, &p, "verified_phone", source).await?;
             } else {
-                record_conflict(conn, brand_id, app_id, &a, &p, "different_verified_phones")
-                    .await?;
+                record_conflict(conn, brand_id, app_id, &a, &p, "different_verified_phones").await?;
             }
             p
         }
         (Some(p), None) => p,
         (None, Some(a)) => a,
-        (None, None) => {
-            new_profile(
-                conn,
-                brand_id,
-                user.name.as_deref(),
-                user.avatar_url.as_deref(),
-            )
-            .await?
-        }
+        (None, None) => new_profile(conn, brand_id, user.name.as_deref(), user.avatar_url.as_deref()).await?,
     };
 
     // The super-app id stays where it is when it belongs to a person with another verified phone.
@@ -213,17 +198,7 @@ pub async fn resolve_sign_in(
                 }
             }
             Some(_) => {}
-            None => {
-                attach(
-                    conn,
-                    brand_id,
-                    &profile,
-                    ("anonymous_id", anon),
-                    false,
-                    "web",
-                )
-                .await?
-            }
+            None => attach(conn, brand_id, &profile, ("anonymous_id", anon), false, "web").await?,
         }
     }
     sqlx::query(
@@ -242,10 +217,7 @@ pub async fn resolve_sign_in(
 /// Checks an anonymous (device or cookie) id: 8 to 64 characters of letters, digits, `-` and `_`.
 pub fn parse_anonymous_id(raw: &str) -> Result<&str> {
     let id = raw.trim();
-    let ok = (8..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let ok = (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok {
         Ok(id)
     } else {
@@ -257,24 +229,122 @@ pub fn parse_anonymous_id(raw: &str) -> Result<&str> {
 }
 
 /// The profile of an anonymous visitor, created on first sight, inside the caller's transaction.
-pub async fn resolve_anonymous(
-    conn: &mut AnyConnection,
-    brand_id: &str,
-    anonymous_id: &str,
-) -> Result<String> {
+pub async fn resolve_anonymous(conn: &mut AnyConnection, brand_id: &str, anonymous_id: &str) -> Result<String> {
     let anonymous_id = parse_anonymous_id(anonymous_id)?;
     if let Some(p) = owner(conn, brand_id, "anonymous_id", anonymous_id).await? {
         return Ok(p);
     }
     let profile = new_profile(conn, brand_id, None, None).await?;
-    attach(
-        conn,
-        brand_id,
-        &profile,
-        ("anonymous_id", anonymous_id),
-        false,
-        "web",
-    )
-    .await?;
+    attach(conn, brand_id, &profile, ("anonymous_id", anonymous_id), false, "web").await?;
     Ok(profile)
+}
+
+/// Checks a brand's own id for a person (POS or CRM): 1 to 128 printable characters.
+fn parse_external_id(raw: &str) -> Result<&str> {
+    let id = raw.trim();
+    if (1..=128).contains(&id.chars().count()) && !id.chars().any(char::is_control) {
+        Ok(id)
+    } else {
+        Err(Error::unprocessable(
+            "invalid_external_id",
+            "An external id has 1 to 128 printable characters.",
+        ))
+    }
+}
+
+/// Checks a [`UserRef`] without writing anything: at least one id, each well-formed.
+pub fn check_user_ref(user: &UserRef) -> Result<()> {
+    if user.anonymous_id.is_none() && user.external_id.is_none() {
+        return Err(Error::unprocessable(
+            "missing_user",
+            "Name the person with an anonymous_id or an external_id.",
+        ));
+    }
+    if let Some(a) = &user.anonymous_id {
+        parse_anonymous_id(a)?;
+    }
+    if let Some(e) = &user.external_id {
+        parse_external_id(e)?;
+    }
+    Ok(())
+}
+
+/// The profile a server-sent call is about, created on first sight: the external id (the brand's own, trusted
+/// id) wins, and an anonymous profile merges into it.
+pub async fn resolve_user_ref(conn: &mut AnyConnection, brand_id: &str, user: &UserRef) -> Result<String> {
+    check_user_ref(user)?;
+    let Some(external) = user.external_id.as_deref().map(parse_external_id).transpose()? else {
+        let anonymous = user.anonymous_id.as_deref().unwrap_or_default();
+        return resolve_anonymous(conn, brand_id, anonymous).await;
+    };
+    let profile = match owner(conn, brand_id, "external_id", external).await? {
+        Some(p) => p,
+        None => {
+            let p = new_profile(conn, brand_id, None, None).await?;
+            attach(conn, brand_id, &p, ("external_id", external), true, "server").await?;
+            p
+        }
+    };
+    if let Some(anonymous) = user.anonymous_id.as_deref() {
+        match owner(conn, brand_id, "anonymous_id", anonymous).await? {
+            None => attach(conn, brand_id, &profile, ("anonymous_id", anonymous), false, "web").await?,
+            Some(a) if a != profile => {
+                let phones = verified_phones(conn, &profile).await?;
+                let phone = phones.first().map(String::as_str);
+                if mergeable(conn, &a, phone).await? {
+                    merge(conn, brand_id, &a, &profile, "anonymous_identified", "server").await?;
+                } else {
+                    record_conflict(
+                        conn,
+                        brand_id,
+                        ("anonymous_id", anonymous),
+                        &a,
+                        &profile,
+                        "different_verified_phones",
+                    )
+                    .await?;
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(profile)
+}
+
+/// What [`claim`] did with an unverified identifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claimed {
+    /// Attached to the profile (or already there).
+    Attached,
+    /// Another profile holds it: nothing merged, the conflict is recorded.
+    Conflict,
+}
+
+/// Attaches an unverified claim (a phone typed into a form, an e-mail) to a profile. It never merges: when
+/// another profile already holds the identifier, the conflict is recorded and nothing moves.
+pub async fn claim(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    profile_id: &str,
+    identity: (&str, &str),
+    source: &str,
+) -> Result<Claimed> {
+    match owner(conn, brand_id, identity.0, identity.1).await? {
+        Some(other) if other != profile_id => {
+            record_conflict(
+                conn,
+                brand_id,
+                identity,
+                profile_id,
+                &other,
+                "claimed_by_another_profile",
+            )
+            .await?;
+            Ok(Claimed::Conflict)
+        }
+        _ => {
+            attach(conn, brand_id, profile_id, identity, false, source).await?;
+            Ok(Claimed::Attached)
+        }
+    }
 }

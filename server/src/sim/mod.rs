@@ -108,9 +108,7 @@ impl Sim {
     }
 
     fn state(&self) -> MutexGuard<'_, SimState> {
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn now_ms(&self) -> i64 {
@@ -214,24 +212,14 @@ impl NewUser {
                 "A simulated user needs a name of 1 to 80 characters.",
             ));
         }
-        let phone = match self
-            .phone
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            Some(p) => Some(
-                Phone::parse(p)
-                    .map_err(|e| Error::unprocessable("invalid_phone", e.to_string()))?,
-            ),
+        let phone = match self.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            Some(p) => Some(Phone::parse(p).map_err(|e| Error::unprocessable("invalid_phone", e.to_string()))?),
             None => None,
         };
         let app = self
             .app_id
             .or_else(|| default_app.map(str::to_owned))
-            .ok_or_else(|| {
-                Error::unprocessable("no_app", "The simulator has no app configured.")
-            })?;
+            .ok_or_else(|| Error::unprocessable("no_app", "The simulator has no app configured."))?;
         Ok(SimUser {
             id: String::new(),
             name,

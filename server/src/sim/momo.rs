@@ -17,9 +17,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use super::{
-    FailureMode, ListedUser, MOMO_AUTH_CODE_TTL_MS, NewUser, OneTimeToken, Sim, numeric_id,
-};
+use super::{FailureMode, ListedUser, MOMO_AUTH_CODE_TTL_MS, NewUser, OneTimeToken, Sim, numeric_id};
 use crate::{
     crypto::random_token,
     error::{Error, Json},
@@ -33,15 +31,11 @@ pub(super) fn routes() -> Router<Sim> {
     Router::new()
         .route("/momo/users", post(create_user).get(list_users))
         .route("/momo/users/{id}/tokens", post(new_tokens))
-        .route(
-            "/momo/open/gateway/open/v1/oauth/accessToken",
-            get(access_token),
-        )
+        .route("/momo/open/gateway/open/v1/oauth/accessToken", get(access_token))
 }
 
 fn momo_result(code: i64, message: &str) -> Response {
-    Json(json!({ "resultCode": code, "message": message, "responseTime": crate::db::now_ms() }))
-        .into_response()
+    Json(json!({ "resultCode": code, "message": message, "responseTime": crate::db::now_ms() })).into_response()
 }
 
 impl Sim {
@@ -67,15 +61,8 @@ impl Sim {
     }
 }
 
-async fn create_user(
-    State(sim): State<Sim>,
-    Json(req): Json<NewUser>,
-) -> Result<Json<Value>, Error> {
-    let default_partner = sim
-        .config
-        .momo_partners
-        .first()
-        .map(|p| p.partner_code.as_str());
+async fn create_user(State(sim): State<Sim>, Json(req): Json<NewUser>) -> Result<Json<Value>, Error> {
+    let default_partner = sim.config.momo_partners.first().map(|p| p.partner_code.as_str());
     let mut user = req.validate(default_partner)?;
     user.id = numeric_id();
     let id = user.id.clone();
@@ -97,10 +84,7 @@ async fn list_users(State(sim): State<Sim>) -> Json<Vec<ListedUser>> {
 
 async fn new_tokens(State(sim): State<Sim>, Path(id): Path<String>) -> Result<Json<Value>, Error> {
     if !sim.state().momo_users.iter().any(|u| u.id == id) {
-        return Err(Error::not_found(
-            "unknown_user",
-            "The simulator has no such MoMo user.",
-        ));
+        return Err(Error::not_found("unknown_user", "The simulator has no such MoMo user."));
     }
     Ok(Json(sim.momo_tokens(&id)))
 }
@@ -114,11 +98,7 @@ struct TokenQuery {
 }
 
 /// `GET /gateway/open/v1/oauth/accessToken`, signed with `OP-Signature`.
-async fn access_token(
-    State(sim): State<Sim>,
-    headers: HeaderMap,
-    Query(q): Query<TokenQuery>,
-) -> Response {
+async fn access_token(State(sim): State<Sim>, headers: HeaderMap, Query(q): Query<TokenQuery>) -> Response {
     match sim.state().momo_failure {
         FailureMode::None => {}
         FailureMode::GeoBlocked | FailureMode::Unavailable => {
@@ -151,10 +131,7 @@ async fn access_token(
         .parse::<i64>()
         .map_or(true, |t| (now - t).abs() > TIMESTAMP_SKEW_MS)
     {
-        return momo_result(
-            13,
-            "Merchant authentication failed: stale or missing M-Timestamp",
-        );
+        return momo_result(13, "Merchant authentication failed: stale or missing M-Timestamp");
     }
     let signed = format!(
         "{}{}{}",
@@ -181,10 +158,7 @@ async fn access_token(
             t.user_id.clone()
         }
         _ => {
-            return momo_result(
-                11,
-                "Access denied: the auth code is invalid, used or expired",
-            );
+            return momo_result(11, "Access denied: the auth code is invalid, used or expired");
         }
     };
     let Some(user) = state
@@ -192,10 +166,7 @@ async fn access_token(
         .iter()
         .find(|u| u.id == user_id && u.app == partner.partner_code)
     else {
-        return momo_result(
-            11,
-            "Access denied: the auth code belongs to another partner",
-        );
+        return momo_result(11, "Access denied: the auth code belongs to another partner");
     };
     Json(json!({
         "resultCode": 0,

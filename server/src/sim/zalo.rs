@@ -10,9 +10,7 @@ use axum::{
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
-use super::{
-    FailureMode, ListedUser, NewUser, OneTimeToken, PHONE_TOKEN_TTL_MS, Sim, SimUser, numeric_id,
-};
+use super::{FailureMode, ListedUser, NewUser, OneTimeToken, PHONE_TOKEN_TTL_MS, Sim, SimUser, numeric_id};
 use crate::{
     crypto::random_token,
     error::{Error, Json},
@@ -84,8 +82,7 @@ impl Sim {
             .cloned()
             .ok_or("Access token is invalid")?;
         let app = self.config.zalo_apps.iter().find(|a| a.app_id == user.app);
-        let expected =
-            app.map(|a| appsecret_proof(a.app_secret.expose_secret(), token.unwrap_or_default()));
+        let expected = app.map(|a| appsecret_proof(a.app_secret.expose_secret(), token.unwrap_or_default()));
         if expected.is_none() || header(headers, "appsecret_proof") != expected.as_deref() {
             return Err("appsecret_proof is invalid");
         }
@@ -97,10 +94,7 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-async fn create_user(
-    State(sim): State<Sim>,
-    Json(req): Json<NewUser>,
-) -> Result<Json<Value>, Error> {
+async fn create_user(State(sim): State<Sim>, Json(req): Json<NewUser>) -> Result<Json<Value>, Error> {
     let default_app = sim.config.zalo_apps.first().map(|a| a.app_id.as_str());
     let mut user = req.validate(default_app)?;
     user.id = numeric_id();
@@ -123,10 +117,7 @@ async fn list_users(State(sim): State<Sim>) -> Json<Vec<ListedUser>> {
 
 async fn new_tokens(State(sim): State<Sim>, Path(id): Path<String>) -> Result<Json<Value>, Error> {
     if !sim.state().zalo_users.iter().any(|u| u.id == id) {
-        return Err(Error::not_found(
-            "unknown_user",
-            "The simulator has no such Zalo user.",
-        ));
+        return Err(Error::not_found("unknown_user", "The simulator has no such Zalo user."));
     }
     Ok(Json(sim.zalo_tokens(&id)))
 }
@@ -138,8 +129,7 @@ async fn change_phone(
     Json(req): Json<Value>,
 ) -> Result<StatusCode, Error> {
     let phone = req["phone"].as_str().unwrap_or_default();
-    let phone = app::domain::Phone::parse(phone)
-        .map_err(|e| Error::unprocessable("invalid_phone", e.to_string()))?;
+    let phone = app::domain::Phone::parse(phone).map_err(|e| Error::unprocessable("invalid_phone", e.to_string()))?;
     let mut state = sim.state();
     let user = state
         .zalo_users
@@ -171,9 +161,7 @@ async fn me_info(State(sim): State<Sim>, headers: HeaderMap) -> Response {
     if let Some(r) = failure(sim.state().zalo_failure) {
         return r;
     }
-    let token = header(&headers, "access_token")
-        .unwrap_or_default()
-        .to_owned();
+    let token = header(&headers, "access_token").unwrap_or_default().to_owned();
     let state_user = {
         let state = sim.state();
         state
@@ -185,9 +173,11 @@ async fn me_info(State(sim): State<Sim>, headers: HeaderMap) -> Response {
     let Some(user) = state_user else {
         return zalo_error(452, "Access token is invalid");
     };
-    let secret_ok = sim.config.zalo_apps.iter().any(|a| {
-        a.app_id == user.app && Some(a.app_secret.expose_secret()) == header(&headers, "secret_key")
-    });
+    let secret_ok = sim
+        .config
+        .zalo_apps
+        .iter()
+        .any(|a| a.app_id == user.app && Some(a.app_secret.expose_secret()) == header(&headers, "secret_key"));
     if !secret_ok {
         return zalo_error(-124, "secret_key is invalid");
     }
@@ -202,8 +192,7 @@ async fn me_info(State(sim): State<Sim>, headers: HeaderMap) -> Response {
     }
     match &user.phone {
         Some(phone) => {
-            Json(json!({ "data": { "number": phone.as_str() }, "error": 0, "message": "Success" }))
-                .into_response()
+            Json(json!({ "data": { "number": phone.as_str() }, "error": 0, "message": "Success" })).into_response()
         }
         None => zalo_error(-231, "The user has no phone number"),
     }

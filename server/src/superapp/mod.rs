@@ -132,7 +132,6 @@ fn unavailable(e: reqwest::Error) -> SuperAppError {
 async fn read_json(response: reqwest::Response) -> Result<serde_json::Value, SuperAppError> {
     let status = response.status();
     let body = response.bytes().await.map_err(unavailable)?;
-    serde_json::from_slice(&body).map_err(|_| {
-        SuperAppError::Unavailable(format!("HTTP {status} with a body that is not JSON"))
-    })
+    serde_json::from_slice(&body)
+        .map_err(|_| SuperAppError::Unavailable(format!("HTTP {status} with a body that is not JSON")))
 }

@@ -26,12 +26,7 @@ pub fn momo_signed_data(auth_code: &str, partner_code: &str) -> String {
 }
 
 /// base64url(SHA256withRSA(data + timestamp + secret)).
-pub fn momo_signature(
-    private_key: &RsaPrivateKey,
-    data: &str,
-    timestamp: &str,
-    secret: &str,
-) -> String {
+pub fn momo_signature(private_key: &RsaPrivateKey, data: &str, timestamp: &str, secret: &str) -> String {
     let signer = SigningKey::<Sha256>::new(private_key.clone());
     let signature = signer.sign(format!("{data}{timestamp}{secret}").as_bytes());
     URL_SAFE_NO_PAD.encode(signature.to_bytes())
@@ -55,21 +50,15 @@ impl SuperApps {
         creds: MomoCredentials<'_>,
         auth_code: &str,
     ) -> Result<VerifiedUser, SuperAppError> {
-        let key =
-            RsaPrivateKey::from_pkcs8_pem(creds.private_key_pem.expose_secret()).map_err(|_| {
-                SuperAppError::CredentialsRejected(
-                    "the MoMo private key is not a PKCS#8 PEM RSA key".into(),
-                )
-            })?;
+        let key = RsaPrivateKey::from_pkcs8_pem(creds.private_key_pem.expose_secret()).map_err(|_| {
+            SuperAppError::CredentialsRejected("the MoMo private key is not a PKCS#8 PEM RSA key".into())
+        })?;
         let timestamp = chrono::Utc::now().timestamp_millis().to_string();
         let data = momo_signed_data(auth_code, creds.partner_code);
         let signature = momo_signature(&key, &data, &timestamp, creds.secret_key.expose_secret());
         let response = self
             .http
-            .get(format!(
-                "{}/gateway/open/v1/oauth/accessToken",
-                self.momo_open_url
-            ))
+            .get(format!("{}/gateway/open/v1/oauth/accessToken", self.momo_open_url))
             .query(&[("authCode", auth_code), ("partnerCode", creds.partner_code)])
             .header("M-Partner-Code", creds.partner_code)
             .header("M-Timestamp", &timestamp)
@@ -88,14 +77,10 @@ impl SuperApps {
             0 => {}
             11 => return Err(SuperAppError::InvalidToken(format!("{code} {message}"))),
             13 => {
-                return Err(SuperAppError::CredentialsRejected(format!(
-                    "{code} {message}"
-                )));
+                return Err(SuperAppError::CredentialsRejected(format!("{code} {message}")));
             }
             _ => {
-                return Err(SuperAppError::Unavailable(format!(
-                    "resultCode {code} {message}"
-                )));
+                return Err(SuperAppError::Unavailable(format!("resultCode {code} {message}")));
             }
         }
         let user_id = body
@@ -105,22 +90,14 @@ impl SuperApps {
             .ok_or_else(|| SuperAppError::Unavailable("the answer has no data.userId".into()))?
             .to_owned();
         let phone = match body.pointer("/data/phone").and_then(Value::as_str) {
-            Some(p) if !p.is_empty() => {
-                Some(Phone::parse(p).map_err(|_| SuperAppError::UnusablePhone)?)
-            }
+            Some(p) if !p.is_empty() => Some(Phone::parse(p).map_err(|_| SuperAppError::UnusablePhone)?),
             _ => None,
         };
         Ok(VerifiedUser {
             provider: Provider::Momo,
             user_id,
-            name: body
-                .pointer("/data/name")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            avatar_url: body
-                .pointer("/data/avatar")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
+            name: body.pointer("/data/name").and_then(Value::as_str).map(str::to_owned),
+            avatar_url: body.pointer("/data/avatar").and_then(Value::as_str).map(str::to_owned),
             phone,
         })
     }

@@ -13,8 +13,7 @@ const GEO_BLOCKED: i64 = -501;
 
 /// `hex(HMAC-SHA256(key = app_secret, msg = access_token))`.
 pub fn appsecret_proof(app_secret: &str, access_token: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(app_secret.as_bytes())
-        .expect("HMAC takes keys of any length");
+    let mut mac = Hmac::<Sha256>::new_from_slice(app_secret.as_bytes()).expect("HMAC takes keys of any length");
     mac.update(access_token.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
@@ -70,9 +69,7 @@ impl SuperApps {
             .map(str::to_owned);
 
         let phone = match phone_token {
-            Some(code) if !code.trim().is_empty() => {
-                Some(self.zalo_phone(app_secret, access_token, code).await?)
-            }
+            Some(code) if !code.trim().is_empty() => Some(self.zalo_phone(app_secret, access_token, code).await?),
             _ => None,
         };
         Ok(VerifiedUser {
@@ -109,9 +106,7 @@ impl SuperApps {
         let number = body
             .pointer("/data/number")
             .and_then(Value::as_str)
-            .ok_or_else(|| {
-                SuperAppError::Unavailable("the phone answer has no data.number".into())
-            })?;
+            .ok_or_else(|| SuperAppError::Unavailable("the phone answer has no data.number".into()))?;
         Phone::parse(number).map_err(|_| SuperAppError::UnusablePhone)
     }
 }

@@ -37,10 +37,7 @@ pub fn AdminApp() -> impl IntoView {
             }
             screen.set(Screen::Loading);
             spawn_local(async move {
-                match api
-                    .get_as::<BrandOverview>(SURFACE, "/api/v1/admin/brand")
-                    .await
-                {
+                match api.get_as::<BrandOverview>(SURFACE, "/api/v1/admin/brand").await {
                     Ok(o) => screen.set(Screen::Console(Box::new(o))),
                     Err(e) if e.code == "network" => screen.set(Screen::Failed(e)),
                     Err(_) => {

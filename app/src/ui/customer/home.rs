@@ -17,11 +17,7 @@ pub fn Home(me: Me, on_sign_out: Callback<()>) -> impl IntoView {
     } = me;
     let name = name.unwrap_or_default();
     let points = loyalty.points;
-    let tier_key = if loyalty.tier == "member" {
-        "tier_member"
-    } else {
-        ""
-    };
+    let tier_key = if loyalty.tier == "member" { "tier_member" } else { "" };
     let tier = loyalty.tier;
     view! {
         <section class="home">

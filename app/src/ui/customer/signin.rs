@@ -46,8 +46,7 @@ pub fn SignIn(
         Host::Zalo => host_button(Provider::Zalo, "sign_in_zalo").into_any(),
         Host::Momo => host_button(Provider::Momo, "sign_in_momo").into_any(),
         Host::Browser if !config.sim.is_empty() => {
-            view! { <Simulator sim=config.sim on_tokens=on_tokens busy=busy error=error/> }
-                .into_any()
+            view! { <Simulator sim=config.sim on_tokens=on_tokens busy=busy error=error/> }.into_any()
         }
         Host::Browser => view! { <p class="notice">{move || i18n.t("no_host")}</p> }.into_any(),
     };
@@ -112,8 +111,7 @@ fn Simulator(
             spawn_local(async move {
                 finish(
                     p,
-                    bridge::sim_create(&sim, p, &name.get_untracked(), &phone.get_untracked())
-                        .await,
+                    bridge::sim_create(&sim, p, &name.get_untracked(), &phone.get_untracked()).await,
                 );
             });
         }

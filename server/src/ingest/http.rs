@@ -1,0 +1,131 @@
+//! `POST /api/v1/track` and `POST /api/v1/identify`, for servers holding an API key.
+
+use app::{
+    api::{ErrorBody, EventsResponse, IdentifyRequest, IdentifyResponse, TrackRequest},
+    domain::{Email, Phone},
+};
+use axum::extract::State;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::keys::ApiKeyAuth;
+use crate::{
+    AppState,
+    db::now_ms,
+    error::{Error, Json, Result},
+    events::{Sender, check_batch, store_one},
+    profiles::{self, Claimed},
+};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(track)).routes(routes!(identify))
+}
+
+/// Records up to 500 events from a brand's server, each about the person it names; answered item by item.
+#[utoipa::path(
+    post,
+    path = "/api/v1/track",
+    tag = "ingest",
+    security(("api_key" = [])),
+    request_body = TrackRequest,
+    responses(
+        (status = 200, body = EventsResponse),
+        (status = 401, description = "`missing_api_key`, `invalid_api_key`", body = ErrorBody),
+        (status = 413, description = "`batch_too_large`", body = ErrorBody),
+        (status = 422, description = "`empty_batch`", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(key = %key.key_id))]
+async fn track(
+    State(state): State<AppState>,
+    key: ApiKeyAuth,
+    Json(req): Json<TrackRequest>,
+) -> Result<Json<EventsResponse>> {
+    check_batch(&req.events)?;
+    let now = now_ms();
+    let mut results = Vec::with_capacity(req.events.len());
+    let mut tx = state.db.begin().await?;
+    for (index, item) in req.events.into_iter().enumerate() {
+        if let Err(Error::Client { code, message, .. }) = profiles::check_user_ref(&item.user) {
+            let error = app::api::ErrorDetail {
+                code: code.into(),
+                message,
+            };
+            results.push(app::api::EventOutcome {
+                index,
+                id: None,
+                duplicate: false,
+                error: Some(error),
+            });
+            continue;
+        }
+        let profile = profiles::resolve_user_ref(&mut tx, &key.brand_id, &item.user).await?;
+        results.push(store_one(&mut tx, &key.brand_id, &profile, index, item.event, now, Sender::Server).await?);
+    }
+    tx.commit().await?;
+    Ok(Json(EventsResponse::from_outcomes(results)))
+}
+
+/// Attaches a phone, e-mail or name to the person an anonymous or external id names. These are unverified
+/// claims: one held by another profile is recorded as a conflict, never merged.
+#[utoipa::path(
+    post,
+    path = "/api/v1/identify",
+    tag = "ingest",
+    security(("api_key" = [])),
+    request_body = IdentifyRequest,
+    responses(
+        (status = 200, body = IdentifyResponse),
+        (status = 401, description = "`missing_api_key`, `invalid_api_key`", body = ErrorBody),
+        (status = 422, description = "`missing_user`, `invalid_phone`, `invalid_email`, `invalid_anonymous_id`, `invalid_external_id`", body = ErrorBody),
+    )
+)]
+async fn identify(
+    State(state): State<AppState>,
+    key: ApiKeyAuth,
+    Json(req): Json<IdentifyRequest>,
+) -> Result<Json<IdentifyResponse>> {
+    // Everything is checked before anything is written.
+    profiles::check_user_ref(&req.user)?;
+    let phone = match req.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => Some(Phone::parse(p).map_err(|e| Error::unprocessable("invalid_phone", e.to_string()))?),
+        None => None,
+    };
+    let email = match req.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) => Some(Email::parse(e).map_err(|e| Error::unprocessable("invalid_email", e.to_string()))?),
+        None => None,
+    };
+    let name = req
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && n.chars().count() <= 120);
+
+    let mut tx = state.db.begin().await?;
+    let profile_id = profiles::resolve_user_ref(&mut tx, &key.brand_id, &req.user).await?;
+    let (mut attached, mut conflicts) = (Vec::new(), Vec::new());
+    let claims = [
+        ("phone", phone.as_ref().map(Phone::as_str)),
+        ("email", email.as_ref().map(Email::as_str)),
+    ];
+    for (kind, value) in claims {
+        let Some(value) = value else { continue };
+        match profiles::claim(&mut tx, &key.brand_id, &profile_id, (kind, value), "server").await? {
+            Claimed::Attached => attached.push(kind.to_owned()),
+            Claimed::Conflict => conflicts.push(kind.to_owned()),
+        }
+    }
+    if let Some(name) = name {
+        sqlx::query("UPDATE profiles SET display_name = COALESCE(display_name, $1), updated_at = $2 WHERE id = $3")
+            .bind(name)
+            .bind(now_ms())
+            .bind(&profile_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Json(IdentifyResponse {
+        profile_id,
+        attached,
+        conflicts,
+    }))
+}
