@@ -484,3 +484,232 @@ pub struct IdentifyResponse {
     /// Identifiers not attached because another profile already holds them (recorded as conflicts).
     pub conflicts: Vec<String>,
 }
+
+/// The consent purposes, one per marketing channel plus analytics (`SUPERAPP.md` §8).
+pub const CONSENT_PURPOSES: [&str; 5] = [
+    "marketing_zalo",
+    "marketing_zns",
+    "marketing_email",
+    "marketing_sms",
+    "analytics",
+];
+
+/// The current state of one consent purpose.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Consent {
+    /// One of [`CONSENT_PURPOSES`].
+    pub purpose: String,
+    /// Whether it is granted now. Never asked counts as not granted: silence is not consent.
+    pub granted: bool,
+    /// Whether the person was ever asked.
+    pub asked: bool,
+    /// The wording they saw when they last decided.
+    pub wording_version: Option<String>,
+    /// Where they last decided (`zalo`, `momo`, `web`, `admin`, …).
+    pub source: Option<String>,
+    /// When they last decided, RFC 3339.
+    pub updated_at: Option<String>,
+}
+
+/// `PUT /api/v1/me/consents/{purpose}`: grant or withdraw, as easily as each other.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ConsentChange {
+    /// Grant (`true`) or withdraw (`false`).
+    pub granted: bool,
+    /// Version of the wording shown, e.g. `2026-01`, which names the channel and the frequency.
+    pub wording_version: String,
+    /// `zalo`, `momo` or `web`; `web` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// One identifier in a data export.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ExportedIdentity {
+    /// Kind.
+    pub kind: String,
+    /// Value.
+    pub value: String,
+    /// Verified by a super-app.
+    pub verified: bool,
+    /// Where it came from.
+    pub source: String,
+    /// First seen, RFC 3339.
+    pub first_seen_at: String,
+}
+
+/// One consent decision in a data export: the proof.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ConsentRecord {
+    /// Purpose.
+    pub purpose: String,
+    /// Granted or withdrawn.
+    pub granted: bool,
+    /// Where.
+    pub source: String,
+    /// Wording shown.
+    pub wording_version: String,
+    /// When, RFC 3339.
+    pub recorded_at: String,
+}
+
+/// Everything held about one person: `GET /api/v1/me/export` and the admin's export.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ProfileExport {
+    /// Profile id.
+    pub profile_id: String,
+    /// Brand.
+    pub brand: PublicBrand,
+    /// Name.
+    pub name: Option<String>,
+    /// Avatar.
+    pub avatar_url: Option<String>,
+    /// Created, RFC 3339.
+    pub created_at: String,
+    /// Identifiers.
+    pub identities: Vec<ExportedIdentity>,
+    /// Every consent decision.
+    pub consents: Vec<ConsentRecord>,
+    /// Every event, oldest first.
+    pub events: Vec<TimelineEvent>,
+    /// Profiles merged into this one.
+    pub merged_profile_ids: Vec<String>,
+    /// When this export was made, RFC 3339.
+    pub exported_at: String,
+}
+
+/// The record of an erasure.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ErasureReceipt {
+    /// The request's id.
+    pub request_id: String,
+    /// Requested, RFC 3339.
+    pub requested_at: String,
+    /// Completed, RFC 3339.
+    pub completed_at: String,
+}
+
+/// Traits computed from the interaction log, always current.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Traits {
+    /// First interaction, RFC 3339.
+    pub first_seen_at: Option<String>,
+    /// Latest interaction, RFC 3339.
+    pub last_seen_at: Option<String>,
+    /// Sign-ins.
+    pub sessions: i64,
+    /// Paid orders and offline purchases.
+    pub orders: i64,
+    /// Total spent, VND.
+    pub total_spent_vnd: i64,
+    /// Average order, VND.
+    pub average_order_vnd: i64,
+    /// Latest order, RFC 3339.
+    pub last_order_at: Option<String>,
+    /// Store check-ins.
+    pub check_ins: i64,
+    /// Latest check-in, RFC 3339.
+    pub last_check_in_at: Option<String>,
+    /// Follows the Zalo OA now.
+    pub followed_oa: bool,
+    /// Channels a marketing message may use now, in priority order (`zalo_oa`, `zns`, `email`, `sms`).
+    pub reachable_channels: Vec<String>,
+}
+
+/// A typed custom attribute.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Attribute {
+    /// Key, e.g. `favourite_drink`.
+    pub key: String,
+    /// `string`, `number`, `boolean` or `date`.
+    pub value_type: String,
+    /// The value.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub value: serde_json::Value,
+    /// Where it came from (`admin`, `import`, `survey`).
+    pub source: String,
+    /// When it was set, RFC 3339.
+    pub updated_at: String,
+}
+
+/// `PUT /api/v1/admin/profiles/{id}/attributes/{key}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AttributeValue {
+    /// A string, number or boolean; a `YYYY-MM-DD` string with `value_type: "date"`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub value: serde_json::Value,
+    /// Forces `date` for a `YYYY-MM-DD` string; otherwise taken from the JSON value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_type: Option<String>,
+}
+
+/// One search result in the console.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ProfileListItem {
+    /// Profile id.
+    pub profile_id: String,
+    /// Name.
+    pub name: Option<String>,
+    /// Phone, national form.
+    pub phone: Option<String>,
+    /// Latest activity, RFC 3339.
+    pub last_seen_at: String,
+}
+
+/// A page of search results.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ProfilePage {
+    /// Results, most recently active first.
+    pub profiles: Vec<ProfileListItem>,
+    /// Pass as `cursor` for the next page.
+    pub next_cursor: Option<String>,
+}
+
+/// One merge in a profile's history.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MergeInfo {
+    /// The profile that was merged in.
+    pub from_profile_id: String,
+    /// Why (`verified_phone`, `anonymous_signed_in`, …).
+    pub reason: String,
+    /// Who (`zalo`, `momo`, `server`, `user:…`).
+    pub actor: String,
+    /// When, RFC 3339.
+    pub merged_at: String,
+}
+
+/// The console's profile 360.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Profile360 {
+    /// Profile id (the survivor's, when the asked id was merged).
+    pub profile_id: String,
+    /// Name.
+    pub name: Option<String>,
+    /// Avatar.
+    pub avatar_url: Option<String>,
+    /// Created, RFC 3339.
+    pub created_at: String,
+    /// Every identifier, full values.
+    pub identities: Vec<ExportedIdentity>,
+    /// Computed traits.
+    pub traits: Traits,
+    /// Custom attributes.
+    pub attributes: Vec<Attribute>,
+    /// Consents.
+    pub consents: Vec<Consent>,
+    /// Profiles merged into this one.
+    pub merges: Vec<MergeInfo>,
+}

@@ -13,6 +13,7 @@ pub mod events;
 pub mod ingest;
 mod openapi;
 pub mod ops;
+pub mod privacy;
 pub mod profiles;
 pub mod sim;
 pub mod superapp;
@@ -131,6 +132,8 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .merge(admin::router())
         .merge(events::router())
         .merge(ingest::router())
+        .merge(privacy::router())
+        .merge(profiles::router())
         .merge(ops::router())
         .split_for_parts();
     let openapi = Arc::new(openapi);

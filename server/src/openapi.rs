@@ -16,6 +16,7 @@ use utoipa::{
         (name = "profile", description = "The customer's own profile"),
         (name = "events", description = "The interaction log"),
         (name = "ingest", description = "Server-to-server ingestion with an API key"),
+        (name = "privacy", description = "Consent, data export and erasure"),
         (name = "brands", description = "Public brand information"),
         (name = "admin", description = "The brand admin console"),
         (name = "ops", description = "Health and metrics"),

@@ -8,10 +8,12 @@ mod helpers;
 
 mod admin;
 mod browser;
+mod console_profiles;
 mod events;
 mod fake_zalo;
 mod ingest;
 mod merges;
 mod ops;
+mod privacy;
 mod sessions;
 mod sign_in;

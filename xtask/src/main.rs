@@ -4,6 +4,8 @@
 //!   the exact `wasm-bindgen` of `Cargo.lock`, so nothing is downloaded) and writes the site to `target/site`,
 //!   printing the customer bundle's size raw and brotli-compressed.
 //! - `run [ARGS]`: `build`, then `cham serve --demo ARGS` on http://127.0.0.1:3000.
+//! - `bench`: the ingestion benchmark (events/s, latency percentiles, peak memory) on SQLite and, with
+//!   `CHAM_TEST_POSTGRES_URL`, PostgreSQL.
 //! - `test`: formatting, clippy, `build`, then every test (SQLite always; PostgreSQL too when
 //!   `CHAM_TEST_POSTGRES_URL` is set).
 
@@ -42,8 +44,9 @@ fn main() -> anyhow::Result<()> {
             cargo(&serve)
         }
         "test" => test(&root, &rest),
+        "bench" => cargo(&["bench", "--package", "cham-tests", "--bench", "ingest"]),
         _ => {
-            eprintln!("usage: cargo xtask <build | run [serve args] | test [cargo test args]>");
+            eprintln!("usage: cargo xtask <build | run [serve args] | test [cargo test args] | bench>");
             bail!("unknown task {task:?}")
         }
     }

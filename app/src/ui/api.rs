@@ -155,13 +155,24 @@ impl Api {
         };
     }
 
-    /// `GET path` as the stored session of `surface`, refreshing it once if the access token expired.
+    /// `GET path` as the session of `surface`.
     pub async fn get_as<T: DeserializeOwned>(&self, surface: &str, path: &str) -> Result<T, ApiFailure> {
+        self.with_session(surface, |token| async move { self.get(path, Some(&token)).await })
+            .await
+    }
+
+    /// Runs `call` with the stored session of `surface`'s access token, refreshing the session once when the
+    /// access token has expired.
+    async fn with_session<T, F, Fut>(&self, surface: &str, call: F) -> Result<T, ApiFailure>
+    where
+        F: Fn(String) -> Fut,
+        Fut: std::future::Future<Output = Result<T, ApiFailure>>,
+    {
         let session = self.stored_session(surface).ok_or_else(|| ApiFailure {
             code: "missing_token".into(),
             message: "not signed in".into(),
         })?;
-        match self.get(path, Some(&session.access)).await {
+        match call(session.access).await {
             Err(e) if e.code == "token_expired" => {
                 let pair: TokenPair = self
                     .post(
@@ -178,21 +189,75 @@ impl Api {
                     refresh: pair.refresh_token,
                 };
                 self.store_session(surface, Some(&renewed));
-                self.get(path, Some(&renewed.access)).await
+                call(renewed.access).await
             }
             other => other,
         }
     }
 
+    /// `POST path` with a JSON body as the session of `surface`.
+    pub async fn post_as<B: Serialize, T: DeserializeOwned>(
+        &self,
+        surface: &str,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiFailure> {
+        self.with_session(
+            surface,
+            |token| async move { self.post(path, body, Some(&token)).await },
+        )
+        .await
+    }
+
+    /// `PUT path` with a JSON body as the session of `surface`.
+    pub async fn put_as<B: Serialize, T: DeserializeOwned>(
+        &self,
+        surface: &str,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiFailure> {
+        self.with_session(surface, |token| async move {
+            let request = self
+                .with_headers(Request::put(&self.url(path)), Some(&token))
+                .json(body)
+                .map_err(ApiFailure::network)?;
+            Self::read(request.send().await).await
+        })
+        .await
+    }
+
+    /// `DELETE path` as the session of `surface`.
+    pub async fn delete_as(&self, surface: &str, path: &str) -> Result<(), ApiFailure> {
+        self.with_session(surface, |token| async move {
+            let response = self
+                .with_headers(Request::delete(&self.url(path)), Some(&token))
+                .send()
+                .await
+                .map_err(ApiFailure::network)?;
+            if response.ok() {
+                return Ok(());
+            }
+            match response.json::<ErrorBody>().await {
+                Ok(body) => Err(ApiFailure {
+                    code: body.error.code,
+                    message: body.error.message,
+                }),
+                Err(_) => Err(ApiFailure {
+                    code: "http".into(),
+                    message: format!("HTTP {}", response.status()),
+                }),
+            }
+        })
+        .await
+    }
+
     /// Records the customer's own interactions (`app_opened`, `screen_viewed`, …). Best effort: a lost
     /// analytics event must never get in the customer's way, so failures are ignored.
     pub async fn track(&self, events: Vec<crate::api::EventIn>) {
-        if let Some(session) = self.stored_session("customer") {
-            let body = crate::api::EventsRequest::Batch { events };
-            let _ = self
-                .post::<_, crate::api::EventsResponse>("/api/v1/events", &body, Some(&session.access))
-                .await;
-        }
+        let body = crate::api::EventsRequest::Batch { events };
+        let _ = self
+            .post_as::<_, crate::api::EventsResponse>("customer", "/api/v1/events", &body)
+            .await;
     }
 
     /// Signs out of `surface`: the server ends the session and the device forgets it.

@@ -125,14 +125,14 @@ async fn store_batch(
 
 /// Timeline paging.
 #[derive(Debug, Deserialize, IntoParams)]
-struct TimelineQuery {
+pub struct TimelineQuery {
     /// At most this many events (1–100, default 50).
-    limit: Option<i64>,
+    pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
-    cursor: Option<String>,
+    pub cursor: Option<String>,
     /// Only events of this type.
     #[serde(rename = "type")]
-    event_type: Option<String>,
+    pub event_type: Option<String>,
 }
 
 /// The signed-in customer's own timeline, newest first.
@@ -174,7 +174,8 @@ fn parse_cursor(cursor: &str) -> Result<(i64, String)> {
         .ok_or_else(|| Error::bad_request("invalid_cursor", "This page cursor is not valid."))
 }
 
-async fn timeline(db: &Db, brand_id: &str, profile_id: &str, q: &TimelineQuery) -> Result<Timeline> {
+/// One page of a profile's timeline, newest first.
+pub async fn timeline(db: &Db, brand_id: &str, profile_id: &str, q: &TimelineQuery) -> Result<Timeline> {
     let limit = q.limit.unwrap_or(50).clamp(1, 100);
     let (before_ms, before_id) = match q.cursor.as_deref() {
         Some(c) => parse_cursor(c)?,

@@ -13,7 +13,7 @@ use crate::{
     error::Result,
 };
 
-pub use http::{check_batch, router};
+pub use http::{TimelineQuery, check_batch, router, timeline};
 pub use validate::{Sender, ValidEvent, validate_event};
 
 /// Types the product itself records; clients other than the server may send only [`CLIENT_TYPES`] of them.
@@ -26,10 +26,13 @@ pub const BUILT_IN_TYPES: &[&str] = &[
     "unfollowed_oa",
     "consent_changed",
     "profile_merged",
+    "order_paid",
+    "offline_purchase",
+    "checked_in",
 ];
 
 /// Built-in types only the server's own features record, never sent from outside.
-pub const SERVER_ONLY_TYPES: &[&str] = &["session_started", "profile_merged", "consent_changed"];
+pub const SERVER_ONLY_TYPES: &[&str] = &["session_started", "profile_merged", "consent_changed", "order_paid"];
 
 /// Built-in types the mini app may send about itself.
 pub const CLIENT_TYPES: &[&str] = &["app_opened", "screen_viewed"];
@@ -68,6 +71,8 @@ pub struct NewEvent<'a> {
     pub idempotency_key: Option<&'a str>,
 }
 
+// An event's money is `properties.amount_vnd` (a non-negative integer), stored typed in `value_vnd`.
+
 /// What [`record`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
@@ -83,8 +88,8 @@ pub async fn record(conn: &mut AnyConnection, brand_id: &str, event: &NewEvent<'
     let id = new_id();
     let inserted = sqlx::query(
         "INSERT INTO events (id, brand_id, profile_id, type, occurred_at, received_at, source, properties, \
-         utm_source, utm_medium, utm_campaign, utm_content, link_id, idempotency_key) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+         utm_source, utm_medium, utm_campaign, utm_content, link_id, idempotency_key, value_vnd) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
          ON CONFLICT (brand_id, idempotency_key) DO NOTHING",
     )
     .bind(&id)
@@ -101,6 +106,13 @@ pub async fn record(conn: &mut AnyConnection, brand_id: &str, event: &NewEvent<'
     .bind(event.campaign.utm_content.clone())
     .bind(event.campaign.link_id.clone())
     .bind(event.idempotency_key)
+    .bind(
+        event
+            .properties
+            .get("amount_vnd")
+            .and_then(serde_json::Value::as_i64)
+            .filter(|v| *v >= 0),
+    )
     .execute(&mut *conn)
     .await?
     .rows_affected();

@@ -55,6 +55,11 @@ pub async fn merge(
         "UPDATE identities SET profile_id = $1 WHERE profile_id = $2 AND brand_id = $3",
         "UPDATE events SET profile_id = $1 WHERE profile_id = $2 AND brand_id = $3",
         "UPDATE auth_sessions SET subject_id = $1 WHERE subject_id = $2 AND brand_id = $3 AND subject_kind = 'profile'",
+        "UPDATE consent_records SET profile_id = $1 WHERE profile_id = $2 AND brand_id = $3",
+        // Attributes the survivor lacks move; where both have one, the survivor's stays.
+        "UPDATE profile_attributes SET profile_id = $1 WHERE profile_id = $2 AND brand_id = $3 \
+         AND key NOT IN (SELECT key FROM profile_attributes WHERE profile_id = $1)",
+        "DELETE FROM profile_attributes WHERE profile_id = $2 AND brand_id = $3 AND $1 <> ''",
         "UPDATE profiles SET merged_into = $1 WHERE id = $2 AND brand_id = $3",
     ] {
         sqlx::query(sql)

@@ -2,8 +2,10 @@
 //! trusted key; profiles found to be one person are merged, and a merged profile's id keeps resolving to the
 //! survivor.
 
+mod admin;
 mod merge;
 mod resolve;
+mod traits;
 
 use app::api::{IdentitySummary, LoyaltySummary, Me, PublicBrand};
 
@@ -12,10 +14,12 @@ use crate::{
     error::{Error, Result},
 };
 
+pub use admin::router;
 pub use merge::merge;
 pub use resolve::{
     Claimed, check_user_ref, claim, parse_anonymous_id, resolve_anonymous, resolve_sign_in, resolve_user_ref,
 };
+pub use traits::traits;
 
 /// The live profile an id stands for: the id itself, or the profile it was merged into (followed to the end).
 pub async fn live_id(db: &Db, brand_id: &str, profile_id: &str) -> Result<Option<String>> {
@@ -63,7 +67,7 @@ pub async fn me(db: &Db, brand_id: &str, profile_id: &str) -> Result<Option<Me>>
     let profile_id = profile_id.as_str();
     let profile: Option<ProfileRow> = sqlx::query_as(
         "SELECT p.id, p.display_name, p.avatar_url, b.slug, b.name FROM profiles p JOIN brands b ON b.id = p.brand_id \
-         WHERE p.id = $1 AND p.brand_id = $2",
+         WHERE p.id = $1 AND p.brand_id = $2 AND p.erased_at IS NULL",
     )
     .bind(profile_id)
     .bind(brand_id)

@@ -1,6 +1,9 @@
 //! The brand admin console: sign in, then the console shell with the areas that exist.
 
+mod api_keys;
+mod customers;
 mod overview;
+mod profile;
 mod signin;
 
 use leptos::{prelude::*, task::spawn_local};
@@ -8,10 +11,33 @@ use leptos::{prelude::*, task::spawn_local};
 use super::{
     api::{Api, ApiFailure, Session},
     i18n::{I18n, LangSwitch},
+    page::PageConfig,
 };
 use crate::api::{AdminSession, BrandOverview};
 
-const SURFACE: &str = "admin";
+/// The session storage slot of the console.
+pub(super) const SURFACE: &str = "admin";
+
+/// The console's pages, one URL each.
+#[derive(Debug, Clone, PartialEq)]
+enum Page {
+    Overview,
+    Customers,
+    Profile(String),
+    ApiKeys,
+}
+
+fn page_for(path: &str) -> Page {
+    let rest = path.trim_end_matches('/').strip_prefix("/admin").unwrap_or_default();
+    match rest.trim_start_matches('/').split_once('/') {
+        Some(("customers", id)) if !id.is_empty() => Page::Profile(id.to_owned()),
+        _ => match rest.trim_start_matches('/') {
+            "customers" => Page::Customers,
+            "api-keys" => Page::ApiKeys,
+            _ => Page::Overview,
+        },
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 enum Screen {
@@ -27,6 +53,7 @@ pub fn AdminApp() -> impl IntoView {
     let api = expect_context::<Api>();
     let i18n = expect_context::<I18n>();
     let screen = RwSignal::new(Screen::Loading);
+    let page = page_for(&expect_context::<PageConfig>().path);
 
     let load = {
         let api = api.clone();
@@ -90,18 +117,34 @@ pub fn AdminApp() -> impl IntoView {
                 Screen::Console(o) => {
                     let sign_out = sign_out.clone();
                     let email = o.user.email.clone();
+                    let brand_name = o.brand.name.clone();
+                    let page = page.clone();
+                    let nav = move |href: &'static str, key: &'static str, active: bool| {
+                        view! {
+                            <a class=if active { "active" } else { "" } href=href>{move || i18n.t(key)}</a>
+                        }
+                    };
+                    let nav_links = view! {
+                        {nav("/admin", "nav_overview", page == Page::Overview)}
+                        {nav("/admin/customers", "nav_customers", matches!(page, Page::Customers | Page::Profile(_)))}
+                        {nav("/admin/api-keys", "nav_api_keys", page == Page::ApiKeys)}
+                    };
+                    let content = match page {
+                        Page::Overview => view! { <overview::Overview overview=*o/> }.into_any(),
+                        Page::Customers => view! { <customers::Customers/> }.into_any(),
+                        Page::Profile(id) => view! { <profile::ProfileView id=id/> }.into_any(),
+                        Page::ApiKeys => view! { <api_keys::ApiKeys/> }.into_any(),
+                    };
                     view! {
                         <header class="topbar">
-                            <span class="brand-name">{o.brand.name.clone()}</span>
+                            <span class="brand-name">{brand_name}</span>
                             <span class="muted user">{move || i18n.t("signed_in_as")} " " {email}</span>
                             <LangSwitch/>
                             <button class="link" type="button" on:click=sign_out>{move || i18n.t("sign_out")}</button>
                         </header>
                         <div class="console">
-                            <nav class="sidebar">
-                                <a class="active" href="/admin">{move || i18n.t("nav_overview")}</a>
-                            </nav>
-                            <main><overview::Overview overview=*o/></main>
+                            <nav class="sidebar">{nav_links}</nav>
+                            <main>{content}</main>
                         </div>
                     }
                         .into_any()

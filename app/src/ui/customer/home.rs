@@ -7,7 +7,7 @@ use crate::api::Me;
 
 /// The signed-in member's home screen.
 #[component]
-pub fn Home(me: Me, on_sign_out: Callback<()>) -> impl IntoView {
+pub fn Home(me: Me, on_sign_out: Callback<()>, on_my_data: Callback<()>) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let Me {
         name,
@@ -38,6 +38,9 @@ pub fn Home(me: Me, on_sign_out: Callback<()>) -> impl IntoView {
                     }}
                 </div>
             </div>
+            <button class="my-data-link" type="button" on:click=move |_| on_my_data.run(())>
+                {move || i18n.t("my_data")}
+            </button>
             <button class="link" type="button" on:click=move |_| on_sign_out.run(())>
                 {move || i18n.t("sign_out")}
             </button>

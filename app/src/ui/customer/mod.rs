@@ -1,6 +1,7 @@
 //! The customer mini app: sign in with one tap, then the member card.
 
 mod home;
+mod my_data;
 mod signin;
 
 use leptos::{prelude::*, task::spawn_local};
@@ -12,7 +13,8 @@ use super::{
 };
 use crate::api::{CustomerSession, CustomerSessionRequest, EventIn, Me, Provider, PublicBrand};
 
-const SURFACE: &str = "customer";
+/// The session storage slot of the customer app.
+pub(super) const SURFACE: &str = "customer";
 
 /// `app_opened` and the home screen's `screen_viewed`, recorded once the member is known.
 fn opened_events() -> Vec<EventIn> {
@@ -44,6 +46,8 @@ enum Screen {
     Loading,
     SignedOut,
     Home(Box<Me>),
+    MyData(Box<Me>),
+    Erased,
     Failed(ApiFailure),
 }
 
@@ -154,7 +158,23 @@ pub fn CustomerApp() -> impl IntoView {
                     Screen::SignedOut => {
                         view! { <signin::SignIn on_tokens=on_tokens busy=busy error=error/> }.into_any()
                     }
-                    Screen::Home(me) => view! { <home::Home me=*me on_sign_out=on_sign_out/> }.into_any(),
+                    Screen::Home(me) => {
+                        let shown = (*me).clone();
+                        let on_my_data = Callback::new(move |()| screen.set(Screen::MyData(me.clone())));
+                        view! { <home::Home me=shown on_sign_out=on_sign_out on_my_data=on_my_data/> }.into_any()
+                    }
+                    Screen::MyData(me) => {
+                        let on_back = Callback::new(move |()| screen.set(Screen::Home(me.clone())));
+                        let on_erased = Callback::new(move |()| screen.set(Screen::Erased));
+                        view! { <my_data::MyData on_back=on_back on_erased=on_erased/> }.into_any()
+                    }
+                    Screen::Erased => {
+                        view! {
+                            <p class="notice" role="status">{move || i18n.t("erased")}</p>
+                            <signin::SignIn on_tokens=on_tokens busy=busy error=error/>
+                        }
+                            .into_any()
+                    }
                 }}
             </main>
         </div>

@@ -1,0 +1,159 @@
+//! The profile 360: identities, traits, attributes, consents, merge history and the paged timeline.
+
+use leptos::{prelude::*, task::spawn_local};
+
+use super::{
+    super::{
+        api::{Api, ApiFailure},
+        i18n::I18n,
+    },
+    SURFACE,
+};
+use crate::api::{Profile360, Timeline, TimelineEvent};
+
+fn short_time(rfc3339: &str) -> String {
+    rfc3339.replace('T', " ").chars().take(16).collect()
+}
+
+fn vnd(amount: i64) -> String {
+    let digits = amount.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    format!("{out} ₫")
+}
+
+/// One customer's page.
+#[component]
+pub fn ProfileView(id: String) -> impl IntoView {
+    let api = expect_context::<Api>();
+    let i18n = expect_context::<I18n>();
+    let profile = RwSignal::new(None::<Profile360>);
+    let events = RwSignal::new(Vec::<TimelineEvent>::new());
+    let cursor = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiFailure>);
+    {
+        let (api, id) = (api.clone(), id.clone());
+        spawn_local(async move {
+            match api
+                .get_as::<Profile360>(SURFACE, &format!("/api/v1/admin/profiles/{id}"))
+                .await
+            {
+                Ok(p) => profile.set(Some(p)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    }
+    let load_events = move |append: bool| {
+        let (api, id) = (api.clone(), id.clone());
+        let mut path = format!("/api/v1/admin/profiles/{id}/events?limit=20");
+        if append && let Some(c) = cursor.get_untracked() {
+            path.push_str(&format!("&cursor={c}"));
+        }
+        spawn_local(async move {
+            match api.get_as::<Timeline>(SURFACE, &path).await {
+                Ok(page) => {
+                    if append {
+                        events.update(|e| e.extend(page.events));
+                    } else {
+                        events.set(page.events);
+                    }
+                    cursor.set(page.next_cursor);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    load_events(false);
+
+    view! {
+        <section class="profile-360">
+            <a class="link" href="/admin/customers">{move || i18n.t("back")}</a>
+            {move || error.get().map(|e| view! { <p class="notice error" role="alert">{move || e.text(i18n.lang())}</p> })}
+            {move || match profile.get() {
+                None => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
+                Some(p) => {
+                    let t = p.traits.clone();
+                    let channels = if t.reachable_channels.is_empty() { None } else { Some(t.reachable_channels.join(", ")) };
+                    view! {
+                        <h1 class="profile-name">{p.name.clone().unwrap_or_else(|| "—".into())}</h1>
+                        <p class="muted">{p.profile_id.clone()}</p>
+                        <div class="stats">
+                            <div class="stat"><div class="stat-value">{t.sessions}</div><div class="stat-label">{move || i18n.t("sessions")}</div></div>
+                            <div class="stat"><div class="stat-value">{t.orders}</div><div class="stat-label">{move || i18n.t("orders")}</div></div>
+                            <div class="stat"><div class="stat-value">{vnd(t.total_spent_vnd)}</div><div class="stat-label">{move || i18n.t("total_spent")}</div></div>
+                            <div class="stat"><div class="stat-value">{t.check_ins}</div><div class="stat-label">{move || i18n.t("check_ins")}</div></div>
+                        </div>
+                        <p>
+                            {move || i18n.t("channels_reachable")} ": "
+                            {match channels {
+                                Some(c) => view! { <span>{c}</span> }.into_any(),
+                                None => view! { <span class="muted">{move || i18n.t("none")}</span> }.into_any(),
+                            }}
+                        </p>
+                        <h2>{move || i18n.t("identities")}</h2>
+                        <ul class="identities">
+                            {p.identities.iter().map(|i| {
+                                let verified = i.verified;
+                                view! {
+                                    <li>
+                                        <code>{i.kind.clone()}</code> " " {i.value.clone()} " "
+                                        <span class=if verified { "badge ok" } else { "badge" }>
+                                            {move || if verified { i18n.t("verified") } else { i18n.t("unverified") }}
+                                        </span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        <h2>{move || i18n.t("attributes")}</h2>
+                        <ul class="attributes">
+                            {p.attributes.iter().map(|a| view! { <li><code>{a.key.clone()}</code> " = " {a.value.to_string()}</li> }).collect_view()}
+                        </ul>
+                        <h2>{move || i18n.t("consents")}</h2>
+                        <ul class="consents">
+                            {p.consents.iter().map(|c| {
+                                let granted = c.granted;
+                                view! {
+                                    <li>
+                                        <code>{c.purpose.clone()}</code> " "
+                                        <span class=if granted { "badge ok" } else { "badge" }>
+                                            {move || if granted { i18n.t("on") } else { i18n.t("off") }}
+                                        </span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        <h2>{move || i18n.t("merges")}</h2>
+                        <ul class="merges">
+                            {p.merges.iter().map(|m| view! {
+                                <li>{short_time(&m.merged_at)} " · " {m.reason.clone()} " · " <code>{m.from_profile_id.clone()}</code></li>
+                            }).collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }
+            }}
+            <h2>{move || i18n.t("timeline")}</h2>
+            <ul class="timeline">
+                {move || events.get().into_iter().map(|e| view! {
+                    <li class="timeline-event">
+                        <span class="muted">{short_time(&e.occurred_at)}</span> " "
+                        <strong>{e.event_type}</strong> " "
+                        <span class="muted">{e.source}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            {move || events.with(Vec::is_empty).then(|| view! { <p class="muted">{move || i18n.t("no_events")}</p> })}
+            {move || {
+                let load_events = load_events.clone();
+                cursor.get().map(|_| view! {
+                    <button type="button" on:click=move |_| load_events(true)>{move || i18n.t("more")}</button>
+                })
+            }}
+        </section>
+    }
+}

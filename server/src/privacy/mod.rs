@@ -1,0 +1,24 @@
+//! Personal data (`SUPERAPP.md` §8): consent per purpose with its proof, export of everything held about a
+//! person, and erasure that removes personal data but keeps anonymised events so reports still add up.
+
+mod consent;
+mod data;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::AppState;
+
+pub use consent::{current_consents, record_consent};
+pub use data::{erase, export};
+
+/// The privacy routes for customers and admins.
+pub fn router() -> OpenApiRouter<AppState> {
+    consent::router().merge(data::router())
+}
+
+/// Epoch ms as RFC 3339, the API's time format.
+pub fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

@@ -1,0 +1,331 @@
+//! The console's customer routes: search, the profile 360, the timeline, and typed attributes.
+
+use app::{
+    api::{
+        Attribute, AttributeValue, ErrorBody, ExportedIdentity, MergeInfo, Profile360, ProfileListItem, ProfilePage,
+        Timeline,
+    },
+    domain::{Email, Phone},
+};
+use axum::extract::{Path, Query, State};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{live_id, traits::traits};
+use crate::{
+    AppState,
+    auth::extract::AdminAuth,
+    db::{Db, now_ms},
+    error::{Error, Json, Result},
+    events::{TimelineQuery, timeline},
+    privacy::{current_consents, rfc3339},
+};
+
+/// The console's customer routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(search))
+        .routes(routes!(profile_360))
+        .routes(routes!(profile_timeline))
+        .routes(routes!(set_attribute))
+}
+
+fn unknown() -> Error {
+    Error::not_found("unknown_profile", "This brand has no such profile, or it was erased.")
+}
+
+/// Search parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+struct SearchQuery {
+    /// A phone in any format, an e-mail, a profile id, or part of a name; empty lists everyone.
+    q: Option<String>,
+    /// 1–100, default 25.
+    limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct ListRow {
+    id: String,
+    display_name: Option<String>,
+    last_seen_at: i64,
+    phone: Option<String>,
+}
+
+/// Finds the brand's customers by phone (any format), e-mail, id or name, most recently active first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/profiles",
+    tag = "admin",
+    security(("bearer" = [])),
+    params(SearchQuery),
+    responses((status = 200, body = ProfilePage), (status = 400, description = "`invalid_cursor`", body = ErrorBody))
+)]
+async fn search(
+    State(state): State<AppState>,
+    AdminAuth(claims): AdminAuth,
+    Query(q): Query<SearchQuery>,
+) -> Result<Json<ProfilePage>> {
+    let limit = q.limit.unwrap_or(25).clamp(1, 100);
+    let text = q.q.as_deref().map(str::trim).unwrap_or_default();
+    let (before_ms, before_id) = match q.cursor.as_deref() {
+        Some(c) => c
+            .split_once('_')
+            .and_then(|(ms, id)| Some((ms.parse::<i64>().ok()?, id.to_owned())))
+            .ok_or_else(|| Error::bad_request("invalid_cursor", "This page cursor is not valid."))?,
+        None => (i64::MAX, String::new()),
+    };
+    // What the text is decides how to look: an exact identifier, or a name fragment.
+    let (kind, value) = if text.is_empty() {
+        ("", String::new())
+    } else if let Ok(phone) = Phone::parse(text) {
+        ("phone", phone.as_str().to_owned())
+    } else if let Ok(email) = Email::parse(text) {
+        ("email", email.as_str().to_owned())
+    } else {
+        ("name", text.to_lowercase())
+    };
+    let rows: Vec<ListRow> = sqlx::query_as(
+        "SELECT p.id, p.display_name, p.last_seen_at, \
+         (SELECT value FROM identities i WHERE i.profile_id = p.id AND i.kind = 'phone' ORDER BY verified DESC LIMIT 1) AS phone \
+         FROM profiles p WHERE p.brand_id = $1 AND p.merged_into IS NULL AND p.erased_at IS NULL \
+         AND ($2 = '' \
+           OR ($2 IN ('phone', 'email') AND p.id IN (SELECT profile_id FROM identities WHERE brand_id = $1 AND kind = $2 AND value = $3)) \
+           OR ($2 = 'name' AND (LOWER(p.display_name) LIKE '%' || $3 || '%' OR p.id = $4 \
+               OR p.id IN (SELECT profile_id FROM identities WHERE brand_id = $1 AND value = $4)))) \
+         AND (p.last_seen_at < $5 OR (p.last_seen_at = $5 AND $6 <> '' AND p.id < $6)) \
+         ORDER BY p.last_seen_at DESC, p.id DESC LIMIT $7",
+    )
+    .bind(&claims.brand)
+    .bind(kind)
+    .bind(&value)
+    .bind(text)
+    .bind(before_ms)
+    .bind(before_id)
+    .bind(limit + 1)
+    .fetch_all(state.db.read())
+    .await?;
+    let more = rows.len() as i64 > limit;
+    let profiles: Vec<ProfileListItem> = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(|r| ProfileListItem {
+            phone: r.phone.and_then(|p| Phone::parse(&p).ok()).map(|p| p.national()),
+            last_seen_at: format!("{}_{}", r.last_seen_at, r.id),
+            profile_id: r.id,
+            name: r.display_name,
+        })
+        .collect();
+    let next_cursor = if more {
+        profiles.last().map(|p| p.last_seen_at.clone())
+    } else {
+        None
+    };
+    let profiles = profiles
+        .into_iter()
+        .map(|mut p| {
+            let ms = p
+                .last_seen_at
+                .split_once('_')
+                .and_then(|(ms, _)| ms.parse().ok())
+                .unwrap_or_default();
+            p.last_seen_at = rfc3339(ms);
+            p
+        })
+        .collect();
+    Ok(Json(ProfilePage { profiles, next_cursor }))
+}
+
+async fn live(db: &Db, brand_id: &str, id: &str) -> Result<String> {
+    let live = live_id(db, brand_id, id).await?.ok_or_else(unknown)?;
+    let erased: Option<(Option<i64>,)> = sqlx::query_as("SELECT erased_at FROM profiles WHERE id = $1")
+        .bind(&live)
+        .fetch_optional(db.read())
+        .await?;
+    match erased {
+        Some((None,)) => Ok(live),
+        _ => Err(unknown()),
+    }
+}
+
+/// Everything about one customer: identities, traits, attributes, consents and merge history.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/profiles/{id}",
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Profile id (a merged id leads to the survivor)")),
+    responses((status = 200, body = Profile360), (status = 404, description = "`unknown_profile`", body = ErrorBody))
+)]
+async fn profile_360(
+    State(state): State<AppState>,
+    AdminAuth(claims): AdminAuth,
+    Path(id): Path<String>,
+) -> Result<Json<Profile360>> {
+    let db = &state.db;
+    let id = live(db, &claims.brand, &id).await?;
+    let (name, avatar_url, created_at): (Option<String>, Option<String>, i64) =
+        sqlx::query_as("SELECT display_name, avatar_url, created_at FROM profiles WHERE id = $1")
+            .bind(&id)
+            .fetch_one(db.read())
+            .await?;
+    let identities: Vec<(String, String, i64, String, i64)> = sqlx::query_as(
+        "SELECT kind, value, verified, source, first_seen_at FROM identities WHERE profile_id = $1 ORDER BY kind, value",
+    )
+    .bind(&id)
+    .fetch_all(db.read())
+    .await?;
+    let attributes: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT key, value_type, value, source, updated_at FROM profile_attributes WHERE profile_id = $1 ORDER BY key",
+    )
+    .bind(&id)
+    .fetch_all(db.read())
+    .await?;
+    let merges: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT from_profile_id, reason, actor, created_at FROM profile_merges WHERE into_profile_id = $1 ORDER BY created_at",
+    )
+    .bind(&id)
+    .fetch_all(db.read())
+    .await?;
+    let consents = current_consents(db, &id).await?;
+    let traits = traits(db, &id, &consents).await?;
+    Ok(Json(Profile360 {
+        profile_id: id,
+        name,
+        avatar_url,
+        created_at: rfc3339(created_at),
+        identities: identities
+            .into_iter()
+            .map(|(kind, value, verified, source, first)| ExportedIdentity {
+                kind,
+                value,
+                verified: verified == 1,
+                source,
+                first_seen_at: rfc3339(first),
+            })
+            .collect(),
+        traits,
+        attributes: attributes
+            .into_iter()
+            .map(|(key, value_type, value, source, at)| Attribute {
+                key,
+                value: serde_json::from_str(&value).unwrap_or_default(),
+                value_type,
+                source,
+                updated_at: rfc3339(at),
+            })
+            .collect(),
+        consents,
+        merges: merges
+            .into_iter()
+            .map(|(from_profile_id, reason, actor, at)| MergeInfo {
+                from_profile_id,
+                reason,
+                actor,
+                merged_at: rfc3339(at),
+            })
+            .collect(),
+    }))
+}
+
+/// A customer's timeline, newest first, paginated, optionally one type.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/profiles/{id}/events",
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Profile id"), TimelineQuery),
+    responses((status = 200, body = Timeline), (status = 404, description = "`unknown_profile`", body = ErrorBody))
+)]
+async fn profile_timeline(
+    State(state): State<AppState>,
+    AdminAuth(claims): AdminAuth,
+    Path(id): Path<String>,
+    Query(q): Query<TimelineQuery>,
+) -> Result<Json<Timeline>> {
+    let id = live(&state.db, &claims.brand, &id).await?;
+    Ok(Json(timeline(&state.db, &claims.brand, &id, &q).await?))
+}
+
+/// Parses an attribute's value into its type and stored JSON text.
+fn typed(value: &AttributeValue) -> Result<(&'static str, String)> {
+    let invalid = |m: &str| Error::unprocessable("invalid_attribute_value", m.to_owned());
+    match (value.value_type.as_deref(), &value.value) {
+        (Some("date"), serde_json::Value::String(s)) => {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| invalid("A date is YYYY-MM-DD."))?;
+            Ok(("date", value.value.to_string()))
+        }
+        (Some("date"), _) => Err(invalid("A date is a YYYY-MM-DD string.")),
+        (None | Some("string"), serde_json::Value::String(s)) if s.chars().count() <= 500 => {
+            Ok(("string", value.value.to_string()))
+        }
+        (None | Some("number"), serde_json::Value::Number(_)) => Ok(("number", value.value.to_string())),
+        (None | Some("boolean"), serde_json::Value::Bool(_)) => Ok(("boolean", value.value.to_string())),
+        _ => Err(invalid(
+            "An attribute is a string (up to 500 characters), a number, a boolean or a date.",
+        )),
+    }
+}
+
+/// Sets one typed attribute of a customer (an admin edit).
+#[utoipa::path(
+    put,
+    path = "/api/v1/admin/profiles/{id}/attributes/{key}",
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Profile id"), ("key" = String, Path, description = "a-z, 0-9, _; up to 40")),
+    request_body = AttributeValue,
+    responses(
+        (status = 200, body = Attribute),
+        (status = 404, description = "`unknown_profile`", body = ErrorBody),
+        (status = 422, description = "`invalid_attribute_key`, `invalid_attribute_value`", body = ErrorBody),
+    )
+)]
+async fn set_attribute(
+    State(state): State<AppState>,
+    AdminAuth(claims): AdminAuth,
+    Path((id, key)): Path<(String, String)>,
+    Json(value): Json<AttributeValue>,
+) -> Result<Json<Attribute>> {
+    let key_ok = (1..=40).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !key_ok {
+        return Err(Error::unprocessable(
+            "invalid_attribute_key",
+            "An attribute key has 1 to 40 of a-z, 0-9 and _.",
+        ));
+    }
+    let (value_type, text) = typed(&value)?;
+    let id = live(&state.db, &claims.brand, &id).await?;
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    sqlx::query("DELETE FROM profile_attributes WHERE profile_id = $1 AND key = $2")
+        .bind(&id)
+        .bind(&key)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO profile_attributes (brand_id, profile_id, key, value_type, value, source, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 'admin', $6)",
+    )
+    .bind(&claims.brand)
+    .bind(&id)
+    .bind(&key)
+    .bind(value_type)
+    .bind(&text)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Json(Attribute {
+        key,
+        value_type: value_type.into(),
+        value: value.value,
+        source: "admin".into(),
+        updated_at: rfc3339(now),
+    }))
+}
