@@ -713,3 +713,31 @@ pub struct Profile360 {
     /// Profiles merged into this one.
     pub merges: Vec<MergeInfo>,
 }
+
+/// A customer-list import and its progress.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ImportInfo {
+    /// Import id.
+    pub id: String,
+    /// The uploaded file's name.
+    pub file_name: String,
+    /// `processing`, `completed` or `failed`.
+    pub status: String,
+    /// Data rows read so far.
+    pub rows_read: i64,
+    /// New profiles.
+    pub created: i64,
+    /// Existing profiles that gained something.
+    pub updated: i64,
+    /// Rows whose content was all there already.
+    pub unchanged: i64,
+    /// Rows refused; see the rejection report.
+    pub rejected: i64,
+    /// Why a failed import stopped.
+    pub error: Option<String>,
+    /// Uploaded, RFC 3339.
+    pub created_at: String,
+    /// Finished, RFC 3339.
+    pub finished_at: Option<String>,
+}

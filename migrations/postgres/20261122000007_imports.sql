@@ -14,7 +14,8 @@ CREATE TABLE imports (
     error TEXT,
     created_by TEXT NOT NULL,
     created_at BIGINT NOT NULL,
-    finished_at BIGINT
+    finished_at BIGINT,
+    heartbeat_at BIGINT NOT NULL
 );
 CREATE INDEX imports_brand_idx ON imports (brand_id, created_at);
 

@@ -14,7 +14,8 @@ CREATE TABLE imports (
     error TEXT,
     created_by TEXT NOT NULL,
     created_at INTEGER NOT NULL,
-    finished_at INTEGER
+    finished_at INTEGER,
+    heartbeat_at INTEGER NOT NULL
 );
 CREATE INDEX imports_brand_idx ON imports (brand_id, created_at);
 

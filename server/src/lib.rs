@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod imports;
 pub mod ingest;
 mod openapi;
 pub mod ops;
@@ -31,7 +32,7 @@ use axum::{
     routing::{any, get},
 };
 use tokio::net::TcpListener;
-use tower_http::{cors::CorsLayer, limit::RequestBodyLimitLayer, trace::TraceLayer};
+use tower_http::{cors::CorsLayer, trace::TraceLayer};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -84,6 +85,7 @@ pub async fn launch(
     let master = MasterKey::from_config(&config)?;
     let sealer = master.sealer();
     let db = open_store(&config).await?;
+    imports::fail_interrupted(&db).await?;
 
     let mut simulator = None;
     if options.demo {
@@ -134,13 +136,15 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .merge(ingest::router())
         .merge(privacy::router())
         .merge(profiles::router())
+        .merge(imports::router())
         .merge(ops::router())
         .split_for_parts();
     let openapi = Arc::new(openapi);
     // Install the recorder before the first request, or the first requests' metrics would be dropped.
     ops::prometheus();
     let config = state.config.clone();
-    let index = web::IndexPage::load(&config.public_dir, &config.default_brand, simulator);
+    let mini_app = web::IndexPage::load(&config.public_dir, "index.html", &config.default_brand, simulator);
+    let console = web::IndexPage::load(&config.public_dir, "admin.html", &config.default_brand, simulator);
 
     let origins = config
         .allowed_origins()
@@ -165,11 +169,11 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .route("/api/{*rest}", any(unknown_endpoint))
         .with_state(state)
         .layer(middleware::from_fn(ops::track))
+        // Limits what JSON and other buffered extractors accept; the CSV upload streams and has its own cap.
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
-        .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
         .layer(cors);
     Ok(api
-        .merge(web::router(&config.public_dir, index))
+        .merge(web::router(&config.public_dir, mini_app, console))
         .layer(TraceLayer::new_for_http()))
 }
 

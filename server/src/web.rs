@@ -11,20 +11,20 @@ use axum::{
 };
 use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer};
 
-/// The page every app route answers with.
+/// A page of the app: `index.html` (the mini app) or `admin.html` (the console).
 #[derive(Debug, Clone)]
 pub struct IndexPage(Option<String>);
 
 impl IndexPage {
-    /// Reads `index.html` from `public_dir` and fills in the brand and the simulator path.
-    pub fn load(public_dir: &Path, default_brand: &str, simulator: bool) -> Self {
-        let page = std::fs::read_to_string(public_dir.join("index.html")).ok().map(|html| {
+    /// Reads `file` from `public_dir` and fills in the brand and the simulator path.
+    pub fn load(public_dir: &Path, file: &str, default_brand: &str, simulator: bool) -> Self {
+        let page = std::fs::read_to_string(public_dir.join(file)).ok().map(|html| {
             html.replace("{{CHAM_BRAND}}", &escape(default_brand))
                 .replace("{{CHAM_API}}", "")
                 .replace("{{CHAM_SIM}}", if simulator { "/__sim" } else { "" })
         });
         if page.is_none() {
-            tracing::warn!(dir = %public_dir.display(), "the WASM app is not built: run `cargo xtask build`");
+            tracing::warn!(dir = %public_dir.display(), file, "the WASM app is not built: run `cargo xtask build`");
         }
         Self(page)
     }
@@ -37,26 +37,38 @@ fn escape(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// Static files and the app's pages.
-pub fn router(public_dir: &Path, index: IndexPage) -> Router {
-    let page = move || {
-        let index = index.clone();
-        async move {
-            match index.0 {
-                Some(html) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-cache")], Html(html)).into_response(),
-                None => (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    Html("<!doctype html><meta charset=utf-8><title>Chạm</title><p>The app is not built yet. Run <code>cargo xtask build</code> (or <code>cargo xtask run</code>) and reload.</p>"),
-                )
-                    .into_response(),
-            }
+impl IndexPage {
+    fn respond(&self) -> axum::response::Response {
+        match &self.0 {
+            Some(html) => (
+                StatusCode::OK,
+                [(header::CACHE_CONTROL, "no-cache")],
+                Html(html.clone()),
+            )
+                .into_response(),
+            None => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Html(
+                    "<!doctype html><meta charset=utf-8><title>Chạm</title><p>The app is not built yet. Run \
+                     <code>cargo xtask build</code> (or <code>cargo xtask run</code>) and reload.</p>",
+                ),
+            )
+                .into_response(),
         }
+    }
+}
+
+/// Static files and the app's pages: the mini app at `/`, the console under `/admin`.
+pub fn router(public_dir: &Path, mini_app: IndexPage, console: IndexPage) -> Router {
+    let console_page = move || {
+        let console = console.clone();
+        async move { console.respond() }
     };
     let assets = ServeDir::new(public_dir).append_index_html_on_directories(false);
     Router::new()
-        .route("/", get(page.clone()))
-        .route("/admin", get(page.clone()))
-        .route("/admin/{*rest}", get(page))
+        .route("/", get(move || async move { mini_app.respond() }))
+        .route("/admin", get(console_page.clone()))
+        .route("/admin/{*rest}", get(console_page))
         .fallback_service(assets)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,

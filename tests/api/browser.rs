@@ -156,6 +156,27 @@ async fn a_customer_signs_in_through_the_simulator_and_an_admin_opens_the_consol
         "the mini app records app_opened on sign-in and on every opening"
     );
 
+    // My data: one tap grants a consent, and it is on record.
+    c.find(Locator::Css("button.my-data-link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(c, "[data-purpose=marketing_zalo] button", "Off").await;
+    c.find(Locator::Css("[data-purpose=marketing_zalo] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(c, "[data-purpose=marketing_zalo] button", "On").await;
+    let (granted,): (i64,) = sqlx::query_as("SELECT granted FROM consent_records WHERE purpose = 'marketing_zalo'")
+        .fetch_one(app.db.read())
+        .await
+        .unwrap();
+    assert_eq!(granted, 1);
+
     let admin_password = admin_of_demo(&app).await;
     c.goto(&app.url("/admin")).await.unwrap();
     wait_for_text(c, ".brand-name", "Chạm Coffee (demo)").await;
@@ -183,6 +204,36 @@ async fn a_customer_signs_in_through_the_simulator_and_an_admin_opens_the_consol
         .unwrap();
     wait_for_text(c, ".brand-name", "Chạm Coffee (demo)").await;
     wait_for_text(c, ".members-count", "1").await;
+
+    // The customer is in the console's list; their page shows who they are.
+    c.goto(&app.url("/admin/customers")).await.unwrap();
+    wait_for_text(c, ".customer-row a", "Trần Thị Bích").await;
+    c.find(Locator::Css(".customer-row a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(c, ".profile-name", "Trần Thị Bích").await;
+
+    // An API key is shown once, right after it is made.
+    c.goto(&app.url("/admin/api-keys")).await.unwrap();
+    type_into(c, "input[name=key_name]", "POS Quận 1").await;
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(c, ".key-row td", "POS Quận 1").await;
+    let key = c
+        .find(Locator::Css("code.new-key"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(key.starts_with("cham_"), "{key}");
     browser.client.close().await.unwrap();
 }
 

@@ -11,6 +11,7 @@ mod browser;
 mod console_profiles;
 mod events;
 mod fake_zalo;
+mod imports;
 mod ingest;
 mod merges;
 mod ops;

@@ -4,8 +4,8 @@
 //!   the exact `wasm-bindgen` of `Cargo.lock`, so nothing is downloaded) and writes the site to `target/site`,
 //!   printing the customer bundle's size raw and brotli-compressed.
 //! - `run [ARGS]`: `build`, then `cham serve --demo ARGS` on http://127.0.0.1:3000.
-//! - `bench`: the ingestion benchmark (events/s, latency percentiles, peak memory) on SQLite and, with
-//!   `CHAM_TEST_POSTGRES_URL`, PostgreSQL.
+//! - `bench`: the ingestion benchmark (events/s, latency percentiles, peak memory) and the import benchmark
+//!   (a million-row CSV, twice) on SQLite and, with `CHAM_TEST_POSTGRES_URL`, PostgreSQL.
 //! - `test`: formatting, clippy, `build`, then every test (SQLite always; PostgreSQL too when
 //!   `CHAM_TEST_POSTGRES_URL` is set).
 
@@ -44,7 +44,15 @@ fn main() -> anyhow::Result<()> {
             cargo(&serve)
         }
         "test" => test(&root, &rest),
-        "bench" => cargo(&["bench", "--package", "cham-tests", "--bench", "ingest"]),
+        "bench" => cargo(&[
+            "bench",
+            "--package",
+            "cham-tests",
+            "--bench",
+            "ingest",
+            "--bench",
+            "import",
+        ]),
         _ => {
             eprintln!("usage: cargo xtask <build | run [serve args] | test [cargo test args] | bench>");
             bail!("unknown task {task:?}")
@@ -74,9 +82,9 @@ fn step(name: &str) {
     eprintln!("\n==> {name}");
 }
 
-fn build(root: &Path) -> anyhow::Result<()> {
-    step("building the WASM app");
-    cargo(&[
+/// Builds one bundle of the `frontend` crate with `features` and binds it as `pkg/{name}.js`.
+fn build_bundle(root: &Path, features: &[&str], name: &str) -> anyhow::Result<()> {
+    let mut args = vec![
         "build",
         "--package",
         "frontend",
@@ -84,10 +92,11 @@ fn build(root: &Path) -> anyhow::Result<()> {
         "wasm32-unknown-unknown",
         "--profile",
         "wasm-release",
-    ])?;
+    ];
+    args.extend_from_slice(features);
+    cargo(&args)?;
     let wasm = root.join("target/wasm32-unknown-unknown/wasm-release/frontend.wasm");
-    let site = root.join("target/site");
-    let pkg = site.join("pkg");
+    let pkg = root.join("target/site/pkg");
     std::fs::create_dir_all(&pkg)?;
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&wasm)
@@ -95,17 +104,41 @@ fn build(root: &Path) -> anyhow::Result<()> {
         .typescript(false)
         .remove_name_section(true)
         .remove_producers_section(true)
-        .out_name("cham")
+        .out_name(name)
         .generate(&pkg)
-        .context("binding the WASM module")?;
+        .with_context(|| format!("binding the {name} WASM module"))
+}
+
+fn build(root: &Path) -> anyhow::Result<()> {
+    step("building the WASM mini app");
+    build_bundle(root, &[], "cham")?;
+    step("building the WASM admin console");
+    build_bundle(root, &["--no-default-features", "--features", "admin"], "cham_admin")?;
+    let site = root.join("target/site");
     for (from, to) in [
         ("frontend/index.html", "index.html"),
+        ("frontend/admin.html", "admin.html"),
         ("frontend/bridge.js", "bridge.js"),
         ("style/main.css", "style.css"),
     ] {
         std::fs::copy(root.join(from), site.join(to)).with_context(|| format!("copying {from}"))?;
     }
-    report_sizes(&site)
+    report_sizes(
+        &site,
+        "customer bundle (the mini app Zalo and MoMo load)",
+        &[
+            "pkg/cham_bg.wasm",
+            "pkg/cham.js",
+            "bridge.js",
+            "style.css",
+            "index.html",
+        ],
+    )?;
+    report_sizes(
+        &site,
+        "admin console bundle",
+        &["pkg/cham_admin_bg.wasm", "pkg/cham_admin.js", "style.css", "admin.html"],
+    )
 }
 
 fn brotli_len(data: &[u8]) -> anyhow::Result<usize> {
@@ -117,17 +150,11 @@ fn brotli_len(data: &[u8]) -> anyhow::Result<usize> {
     Ok(out.len())
 }
 
-fn report_sizes(site: &Path) -> anyhow::Result<()> {
+fn report_sizes(site: &Path, title: &str, files: &[&str]) -> anyhow::Result<()> {
     let mut raw_total = 0;
     let mut br_total = 0;
-    eprintln!("customer bundle ({}):", site.display());
-    for file in [
-        "pkg/cham_bg.wasm",
-        "pkg/cham.js",
-        "bridge.js",
-        "style.css",
-        "index.html",
-    ] {
+    eprintln!("{title} ({}):", site.display());
+    for file in files {
         let data = std::fs::read(site.join(file)).with_context(|| format!("reading {file}"))?;
         let br = brotli_len(&data)?;
         raw_total += data.len();

@@ -209,6 +209,7 @@ impl Api {
         .await
     }
 
+    #[cfg(feature = "customer")]
     /// `PUT path` with a JSON body as the session of `surface`.
     pub async fn put_as<B: Serialize, T: DeserializeOwned>(
         &self,
@@ -226,6 +227,7 @@ impl Api {
         .await
     }
 
+    #[cfg(feature = "admin")]
     /// `DELETE path` as the session of `surface`.
     pub async fn delete_as(&self, surface: &str, path: &str) -> Result<(), ApiFailure> {
         self.with_session(surface, |token| async move {
@@ -251,6 +253,47 @@ impl Api {
         .await
     }
 
+    #[cfg(feature = "admin")]
+    /// Uploads a file's bytes as the body of `POST path` as the session of `surface`.
+    pub async fn upload_as<T: DeserializeOwned>(
+        &self,
+        surface: &str,
+        path: &str,
+        file: &web_sys::File,
+    ) -> Result<T, ApiFailure> {
+        self.with_session(surface, |token| async move {
+            let request = self
+                .with_headers(Request::post(&self.url(path)), Some(&token))
+                .header("Content-Type", "text/csv")
+                .body(wasm_bindgen::JsValue::from(file.clone()))
+                .map_err(ApiFailure::network)?;
+            Self::read(request.send().await).await
+        })
+        .await
+    }
+
+    #[cfg(feature = "admin")]
+    /// The text of `GET path` as the session of `surface` (for file downloads).
+    pub async fn text_as(&self, surface: &str, path: &str) -> Result<String, ApiFailure> {
+        self.with_session(surface, |token| async move {
+            let response = self
+                .with_headers(Request::get(&self.url(path)), Some(&token))
+                .send()
+                .await
+                .map_err(ApiFailure::network)?;
+            if response.ok() {
+                response.text().await.map_err(ApiFailure::network)
+            } else {
+                Err(ApiFailure {
+                    code: "http".into(),
+                    message: format!("HTTP {}", response.status()),
+                })
+            }
+        })
+        .await
+    }
+
+    #[cfg(feature = "customer")]
     /// Records the customer's own interactions (`app_opened`, `screen_viewed`, …). Best effort: a lost
     /// analytics event must never get in the customer's way, so failures are ignored.
     pub async fn track(&self, events: Vec<crate::api::EventIn>) {

@@ -1,9 +1,13 @@
 //! The Leptos app, client-side rendered: the customer mini app at `/` and the admin console at `/admin`.
 //! Everything it shows comes from the server; the page only tells it which brand and API to use.
 
+#[cfg(feature = "admin")]
 mod admin;
 mod api;
+#[cfg(feature = "customer")]
 mod bridge;
+mod browser;
+#[cfg(feature = "customer")]
 mod customer;
 mod i18n;
 mod page;
@@ -20,13 +24,20 @@ pub fn mount() {
 #[component]
 fn App() -> impl IntoView {
     let config = PageConfig::read();
-    let admin = config.path.starts_with("/admin");
     provide_context(api::Api::new(&config));
     provide_context(config);
     provide_context(i18n::I18n::new());
-    if admin {
-        view! { <admin::AdminApp/> }.into_any()
-    } else {
-        view! { <customer::CustomerApp/> }.into_any()
-    }
+    surface()
+}
+
+/// The console bundle shows the console.
+#[cfg(feature = "admin")]
+fn surface() -> AnyView {
+    view! { <admin::AdminApp/> }.into_any()
+}
+
+/// The mini-app bundle shows the mini app.
+#[cfg(all(feature = "customer", not(feature = "admin")))]
+fn surface() -> AnyView {
+    view! { <customer::CustomerApp/> }.into_any()
 }

@@ -3,6 +3,7 @@
 //! survivor.
 
 mod admin;
+mod import;
 mod merge;
 mod resolve;
 mod traits;
@@ -15,6 +16,7 @@ use crate::{
 };
 
 pub use admin::router;
+pub use import::{ImportedPerson, RowOutcome, apply_import};
 pub use merge::merge;
 pub use resolve::{
     Claimed, check_user_ref, claim, parse_anonymous_id, resolve_anonymous, resolve_sign_in, resolve_user_ref,

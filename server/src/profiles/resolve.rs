@@ -15,7 +15,7 @@ use crate::{
     superapp::VerifiedUser,
 };
 
-async fn owner(conn: &mut AnyConnection, brand_id: &str, kind: &str, value: &str) -> Result<Option<String>> {
+pub(super) async fn owner(conn: &mut AnyConnection, brand_id: &str, kind: &str, value: &str) -> Result<Option<String>> {
     let row: Option<(String,)> =
         sqlx::query_as("SELECT profile_id FROM identities WHERE brand_id = $1 AND kind = $2 AND value = $3")
             .bind(brand_id)
@@ -35,7 +35,7 @@ async fn verified_phones(conn: &mut AnyConnection, profile_id: &str) -> Result<V
     Ok(rows.into_iter().map(|(v,)| v).collect())
 }
 
-async fn new_profile(
+pub(super) async fn new_profile(
     conn: &mut AnyConnection,
     brand_id: &str,
     name: Option<&str>,
@@ -58,7 +58,7 @@ async fn new_profile(
 
 /// Attaches an identifier to a profile, or refreshes it when it is already there. A verified sighting upgrades
 /// an unverified one; an unverified one never downgrades.
-async fn attach(
+pub(super) async fn attach(
     conn: &mut AnyConnection,
     brand_id: &str,
     profile_id: &str,
@@ -99,7 +99,7 @@ async fn attach(
     Ok(())
 }
 
-async fn record_conflict(
+pub(super) async fn record_conflict(
     conn: &mut AnyConnection,
     brand_id: &str,
     (kind, value): (&str, &str),
@@ -107,9 +107,11 @@ async fn record_conflict(
     other: &str,
     reason: &str,
 ) -> Result<()> {
+    // Recorded once per pair and reason, so repeating a call (or an import) adds nothing.
     sqlx::query(
         "INSERT INTO identity_conflicts (id, brand_id, kind, value, profile_id, other_profile_id, reason, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE NOT EXISTS (SELECT 1 FROM identity_conflicts \
+         WHERE brand_id = $2 AND kind = $3 AND value = $4 AND profile_id = $5 AND other_profile_id = $6 AND reason = $7)",
     )
     .bind(new_id())
     .bind(brand_id)

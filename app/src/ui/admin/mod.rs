@@ -2,6 +2,7 @@
 
 mod api_keys;
 mod customers;
+mod imports;
 mod overview;
 mod profile;
 mod signin;
@@ -25,6 +26,7 @@ enum Page {
     Customers,
     Profile(String),
     ApiKeys,
+    Imports,
 }
 
 fn page_for(path: &str) -> Page {
@@ -34,6 +36,7 @@ fn page_for(path: &str) -> Page {
         _ => match rest.trim_start_matches('/') {
             "customers" => Page::Customers,
             "api-keys" => Page::ApiKeys,
+            "imports" => Page::Imports,
             _ => Page::Overview,
         },
     }
@@ -127,6 +130,7 @@ pub fn AdminApp() -> impl IntoView {
                     let nav_links = view! {
                         {nav("/admin", "nav_overview", page == Page::Overview)}
                         {nav("/admin/customers", "nav_customers", matches!(page, Page::Customers | Page::Profile(_)))}
+                        {nav("/admin/imports", "nav_imports", page == Page::Imports)}
                         {nav("/admin/api-keys", "nav_api_keys", page == Page::ApiKeys)}
                     };
                     let content = match page {
@@ -134,6 +138,7 @@ pub fn AdminApp() -> impl IntoView {
                         Page::Customers => view! { <customers::Customers/> }.into_any(),
                         Page::Profile(id) => view! { <profile::ProfileView id=id/> }.into_any(),
                         Page::ApiKeys => view! { <api_keys::ApiKeys/> }.into_any(),
+                        Page::Imports => view! { <imports::Imports/> }.into_any(),
                     };
                     view! {
                         <header class="topbar">

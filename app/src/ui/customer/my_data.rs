@@ -2,12 +2,12 @@
 //! deletion with a confirmation step.
 
 use leptos::{prelude::*, task::spawn_local};
-use wasm_bindgen::JsCast;
 
 use super::{
     super::{
         api::{Api, ApiFailure},
         bridge::{self, Host},
+        browser::download,
         i18n::I18n,
     },
     SURFACE,
@@ -23,26 +23,6 @@ fn source() -> &'static str {
         Host::Momo => "momo",
         Host::Browser => "web",
     }
-}
-
-/// Offers the export as a file download.
-fn download(file_name: &str, json: &str) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(json));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "blob")?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "url")?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("document")?;
-    let link: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(|_| "a")?
-        .dyn_into()
-        .map_err(|_| "anchor")?;
-    link.set_href(&url);
-    link.set_download(file_name);
-    link.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
 }
 
 /// The "My data" screen.
@@ -91,7 +71,7 @@ pub fn MyData(on_back: Callback<()>, on_erased: Callback<()>) -> impl IntoView {
                 match api.get_as::<ProfileExport>(SURFACE, "/api/v1/me/export").await {
                     Ok(data) => {
                         let json = serde_json::to_string_pretty(&data).unwrap_or_default();
-                        if let Err(e) = download("cham-my-data.json", &json) {
+                        if let Err(e) = download("cham-my-data.json", "application/json", &json) {
                             error.set(Some(ApiFailure {
                                 code: "download".into(),
                                 message: e,

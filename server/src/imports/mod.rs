@@ -1,0 +1,183 @@
+//! Customer-list imports (CSV): the upload streams to a temporary file, a blocking reader parses and validates
+//! rows in batches handed to an async writer over a bounded channel (so memory stays flat for any file size),
+//! each batch is one transaction, and progress is on the import's row for the console to poll.
+
+mod http;
+mod parse;
+
+use std::path::{Path, PathBuf};
+
+use tokio::sync::mpsc;
+
+use crate::{
+    db::{Db, now_ms},
+    error::Result,
+    profiles::{ImportedPerson, RowOutcome, apply_import},
+};
+
+pub use http::router;
+pub use parse::{Column, Rejection, columns, parse_row};
+
+/// Rows per transaction and per progress update.
+const BATCH_ROWS: usize = 1000;
+/// Longest raw row kept in the rejection report.
+const MAX_RAW_CHARS: usize = 1000;
+
+/// One data row, parsed on the reader's thread.
+struct Row {
+    number: i64,
+    raw: String,
+    parsed: Result<ImportedPerson, Rejection>,
+}
+
+/// Where uploads wait while they are processed.
+pub fn upload_dir() -> PathBuf {
+    std::env::temp_dir().join("cham-imports")
+}
+
+/// Reads the header row of a CSV file (a UTF-8 BOM is ignored); `None` when it has no identifier column.
+pub fn read_columns(path: &Path) -> anyhow::Result<Option<Vec<Column>>> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_path(path)?;
+    let headers: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
+    Ok(columns(&headers))
+}
+
+fn read_rows(path: &Path, columns: &[Column], sender: &mpsc::Sender<Vec<Row>>) -> anyhow::Result<()> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_path(path)?;
+    let mut batch = Vec::with_capacity(BATCH_ROWS);
+    let mut record = csv::ByteRecord::new();
+    let mut number = 1; // the header is row 1
+    while reader.read_byte_record(&mut record)? {
+        number += 1;
+        let raw: String = record
+            .iter()
+            .map(String::from_utf8_lossy)
+            .collect::<Vec<_>>()
+            .join(",")
+            .chars()
+            .take(MAX_RAW_CHARS)
+            .collect();
+        let parsed = match csv::StringRecord::from_byte_record(record.clone()) {
+            Ok(fields) => parse_row(columns, &fields.iter().collect::<Vec<_>>()),
+            Err(_) => Err(Rejection {
+                reason: "invalid_utf8",
+                detail: "the row is not valid UTF-8 text".into(),
+            }),
+        };
+        batch.push(Row { number, raw, parsed });
+        if batch.len() == BATCH_ROWS {
+            if sender.blocking_send(std::mem::take(&mut batch)).is_err() {
+                return Ok(()); // the writer stopped; it reports why
+            }
+            batch.reserve(BATCH_ROWS);
+        }
+    }
+    if !batch.is_empty() {
+        let _ = sender.blocking_send(batch);
+    }
+    Ok(())
+}
+
+#[derive(Debug, Default)]
+struct Counts {
+    rows: i64,
+    created: i64,
+    updated: i64,
+    unchanged: i64,
+    rejected: i64,
+}
+
+async fn write_batch(db: &Db, import_id: &str, brand_id: &str, rows: Vec<Row>, counts: &mut Counts) -> Result<()> {
+    let mut tx = db.begin().await?;
+    for row in rows {
+        counts.rows += 1;
+        match row.parsed {
+            Ok(person) => match apply_import(&mut tx, brand_id, &person).await? {
+                RowOutcome::Created => counts.created += 1,
+                RowOutcome::Updated => counts.updated += 1,
+                RowOutcome::Unchanged => counts.unchanged += 1,
+            },
+            Err(rejection) => {
+                counts.rejected += 1;
+                sqlx::query(
+                    "INSERT INTO import_rejections (import_id, row_number, reason, detail, raw) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(import_id)
+                .bind(row.number)
+                .bind(rejection.reason)
+                .bind(&rejection.detail)
+                .bind(&row.raw)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+    }
+    sqlx::query(
+        "UPDATE imports SET rows_read = $1, created = $2, updated = $3, unchanged = $4, rejected = $5, heartbeat_at = $6 \
+         WHERE id = $7",
+    )
+    .bind(counts.rows)
+    .bind(counts.created)
+    .bind(counts.updated)
+    .bind(counts.unchanged)
+    .bind(counts.rejected)
+    .bind(now_ms())
+    .bind(import_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Processes an uploaded file to the end, recording the outcome on the import, then deletes the file.
+pub async fn run(db: Db, import_id: String, brand_id: String, path: PathBuf, columns: Vec<Column>) {
+    let (sender, mut receiver) = mpsc::channel::<Vec<Row>>(2);
+    let reader_path = path.clone();
+    let reader = tokio::task::spawn_blocking(move || read_rows(&reader_path, &columns, &sender));
+    let mut counts = Counts::default();
+    let mut failure = None;
+    while let Some(rows) = receiver.recv().await {
+        if let Err(e) = write_batch(&db, &import_id, &brand_id, rows, &mut counts).await {
+            tracing::error!(import = %import_id, error = %e, "import batch failed");
+            failure = Some("the store refused a batch; rows before it were imported".to_owned());
+            break;
+        }
+    }
+    drop(receiver);
+    match reader.await {
+        Ok(Err(e)) if failure.is_none() => failure = Some(format!("the file could not be read as CSV: {e}")),
+        Err(e) if failure.is_none() => failure = Some(format!("the reader stopped: {e}")),
+        _ => {}
+    }
+    let status = if failure.is_some() { "failed" } else { "completed" };
+    let finished = sqlx::query("UPDATE imports SET status = $1, error = $2, finished_at = $3 WHERE id = $4")
+        .bind(status)
+        .bind(failure)
+        .bind(now_ms())
+        .bind(&import_id)
+        .execute(db.write())
+        .await;
+    if let Err(e) = finished {
+        tracing::error!(import = %import_id, error = %e, "could not record the import's outcome");
+    }
+    let _ = tokio::fs::remove_file(&path).await;
+    tracing::info!(import = %import_id, status, rows = counts.rows, rejected = counts.rejected, "import finished");
+}
+
+/// How long an import may go without progress before it is taken for dead.
+const STALE_MS: i64 = 10 * 60 * 1000;
+
+/// Marks imports whose process stopped (no progress for ten minutes) as failed, so none looks stuck. Other
+/// processes' live imports keep beating and are left alone.
+pub async fn fail_interrupted(db: &Db) -> Result<()> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE imports SET status = 'failed', error = 'interrupted by a server restart; upload the file again', \
+         finished_at = $1 WHERE status = 'processing' AND heartbeat_at < $2",
+    )
+    .bind(now)
+    .bind(now - STALE_MS)
+    .execute(db.write())
+    .await?;
+    Ok(())
+}
