@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use crate::{
     db::{Db, now_ms},
     error::Result,
-    profiles::{ImportedPerson, RowOutcome, apply_import},
+    profiles::{ImportBatch, ImportWrites, ImportedPerson, RowOutcome, apply_import},
 };
 
 pub use http::router;
@@ -89,10 +89,13 @@ struct Counts {
 
 async fn write_batch(db: &Db, import_id: &str, brand_id: &str, rows: Vec<Row>, counts: &mut Counts) -> Result<()> {
     let mut tx = db.begin().await?;
+    let people: Vec<&ImportedPerson> = rows.iter().filter_map(|r| r.parsed.as_ref().ok()).collect();
+    let mut known = ImportBatch::prefetch(&mut tx, brand_id, &people).await?;
+    let mut writes = ImportWrites::default();
     for row in rows {
         counts.rows += 1;
         match row.parsed {
-            Ok(person) => match apply_import(&mut tx, brand_id, &person).await? {
+            Ok(person) => match apply_import(&mut known, &mut writes, &person) {
                 RowOutcome::Created => counts.created += 1,
                 RowOutcome::Updated => counts.updated += 1,
                 RowOutcome::Unchanged => counts.unchanged += 1,
@@ -112,6 +115,7 @@ async fn write_batch(db: &Db, import_id: &str, brand_id: &str, rows: Vec<Row>, c
             }
         }
     }
+    writes.flush(&mut tx, brand_id).await?;
     sqlx::query(
         "UPDATE imports SET rows_read = $1, created = $2, updated = $3, unchanged = $4, rejected = $5, heartbeat_at = $6 \
          WHERE id = $7",

@@ -16,7 +16,7 @@ use crate::{
 };
 
 pub use admin::router;
-pub use import::{ImportedPerson, RowOutcome, apply_import};
+pub use import::{ImportBatch, ImportWrites, ImportedPerson, RowOutcome, apply_import};
 pub use merge::merge;
 pub use resolve::{
     Claimed, check_user_ref, claim, parse_anonymous_id, resolve_anonymous, resolve_sign_in, resolve_user_ref,

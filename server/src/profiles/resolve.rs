@@ -15,7 +15,7 @@ use crate::{
     superapp::VerifiedUser,
 };
 
-pub(super) async fn owner(conn: &mut AnyConnection, brand_id: &str, kind: &str, value: &str) -> Result<Option<String>> {
+async fn owner(conn: &mut AnyConnection, brand_id: &str, kind: &str, value: &str) -> Result<Option<String>> {
     let row: Option<(String,)> =
         sqlx::query_as("SELECT profile_id FROM identities WHERE brand_id = $1 AND kind = $2 AND value = $3")
             .bind(brand_id)
@@ -35,7 +35,7 @@ async fn verified_phones(conn: &mut AnyConnection, profile_id: &str) -> Result<V
     Ok(rows.into_iter().map(|(v,)| v).collect())
 }
 
-pub(super) async fn new_profile(
+async fn new_profile(
     conn: &mut AnyConnection,
     brand_id: &str,
     name: Option<&str>,
@@ -58,7 +58,7 @@ pub(super) async fn new_profile(
 
 /// Attaches an identifier to a profile, or refreshes it when it is already there. A verified sighting upgrades
 /// an unverified one; an unverified one never downgrades.
-pub(super) async fn attach(
+async fn attach(
     conn: &mut AnyConnection,
     brand_id: &str,
     profile_id: &str,
