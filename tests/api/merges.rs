@@ -128,6 +128,34 @@ both_stores! {
         assert_eq!(kinds(&me), vec!["phone", "zalo_id"], "the first person keeps their Zalo id");
     }
 
+    async fn a_chain_of_merges_keeps_every_old_id_resolving_to_the_last_survivor(app) {
+        // A visitor's device profile joins their Zalo profile, which later joins their verified phone's profile.
+        app.post_json("/api/v1/anonymous/events", &json!({
+            "brand": "acme", "anonymous_id": "device-chain", "events": [{ "type": "web.promo_seen" }],
+        })).await;
+        let zalo = app.zalo_user("Chuỗi Gộp", "").await;
+        let r = app.post_json("/api/v1/auth/session", &json!({
+            "brand": "acme", "provider": "zalo", "access_token": zalo.access_token, "anonymous_id": "device-chain",
+        })).await;
+        let first: Value = r.json().await.unwrap();
+        let (anonymous_profile,): (String,) = sqlx::query_as("SELECT from_profile_id FROM profile_merges")
+            .fetch_one(app.db.read()).await.unwrap();
+        let momo = app.momo_user("Chuỗi Gộp", "0904000005").await;
+        let survivor: Value = app.sign_in_momo(&momo).await.json().await.unwrap();
+        change_phone(&app, &zalo.id, "0904000005").await;
+        session(&app, &app.zalo_tokens_for(&zalo.id).await).await;
+        assert_eq!(live_profiles(&app).await, 1);
+        assert_eq!(app.count("profile_merges").await, 2);
+        let survivor_id = survivor["me"]["profile_id"].as_str().unwrap();
+        for old in [anonymous_profile.as_str(), first["me"]["profile_id"].as_str().unwrap()] {
+            assert_eq!(cham_server::profiles::live_id(&app.db, &app.brand.id, old).await.unwrap().as_deref(), Some(survivor_id));
+        }
+        let access = first["tokens"]["access_token"].as_str().unwrap();
+        let timeline: Value = app.get_with("/api/v1/me/events", access).await.json().await.unwrap();
+        let types: Vec<&str> = timeline["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+        assert!(types.contains(&"web.promo_seen"), "the device's first event reached the survivor: {types:?} {timeline}");
+    }
+
     async fn concurrent_sign_ins_that_merge_leave_exactly_one_profile(app) {
         let zalo = app.zalo_user("Đồng Thời", "").await;
         session_without_phone(&app, &zalo).await;

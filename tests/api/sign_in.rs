@@ -62,6 +62,10 @@ both_stores! {
         let kinds: Vec<&str> = momo["me"]["identities"].as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap()).collect();
         assert!(kinds.contains(&"zalo_id") && kinds.contains(&"momo_id") && kinds.contains(&"phone"), "{kinds:?}");
         assert_eq!(app.footprint().await, (1, 3, 2));
+        let access = momo["tokens"]["access_token"].as_str().unwrap();
+        let timeline: Value = app.get_with("/api/v1/me/events?type=session_started", access).await.json().await.unwrap();
+        let sources: Vec<&str> = timeline["events"].as_array().unwrap().iter().map(|e| e["source"].as_str().unwrap()).collect();
+        assert_eq!(sources, vec!["momo", "zalo"], "both sessions are on the one timeline");
     }
 
     async fn an_invalid_zalo_token_is_refused_and_creates_nothing(app) {

@@ -140,6 +140,7 @@ fn tr(lang: Lang, key: &'static str) -> &'static str {
         "consents" => ("Đồng ý", "Consents"),
         "merges" => ("Lịch sử gộp hồ sơ", "Merge history"),
         "timeline" => ("Dòng thời gian", "Timeline"),
+        "event_type_filter" => ("Lọc theo loại (để trống: tất cả)", "Filter by type (empty: all)"),
         "no_events" => ("Chưa có hoạt động nào.", "No activity yet."),
         "back" => ("Quay lại", "Back"),
         "key_name" => ("Tên khoá (ví dụ: POS Quận 1)", "Key name (e.g. POS District 1)"),

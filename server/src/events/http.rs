@@ -153,7 +153,11 @@ async fn my_timeline(
     CustomerAuth(claims): CustomerAuth,
     Query(q): Query<TimelineQuery>,
 ) -> Result<Json<Timeline>> {
-    Ok(Json(timeline(&state.db, &claims.brand, &claims.sub, &q).await?))
+    // A session of a profile that was merged away reads the survivor's timeline.
+    let profile = profiles::live_id(&state.db, &claims.brand, &claims.sub)
+        .await?
+        .ok_or_else(|| Error::unauthorized("invalid_token", "This session's profile no longer exists."))?;
+    Ok(Json(timeline(&state.db, &claims.brand, &profile, &q).await?))
 }
 
 #[derive(Debug, sqlx::FromRow)]

@@ -35,6 +35,7 @@ pub fn ProfileView(id: String) -> impl IntoView {
     let profile = RwSignal::new(None::<Profile360>);
     let events = RwSignal::new(Vec::<TimelineEvent>::new());
     let cursor = RwSignal::new(None::<String>);
+    let event_type = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiFailure>);
     {
         let (api, id) = (api.clone(), id.clone());
@@ -51,6 +52,10 @@ pub fn ProfileView(id: String) -> impl IntoView {
     let load_events = move |append: bool| {
         let (api, id) = (api.clone(), id.clone());
         let mut path = format!("/api/v1/admin/profiles/{id}/events?limit=20");
+        let only = event_type.get_untracked();
+        if !only.is_empty() {
+            path.push_str(&format!("&type={}", String::from(js_sys::encode_uri_component(&only))));
+        }
         if append && let Some(c) = cursor.get_untracked() {
             path.push_str(&format!("&cursor={c}"));
         }
@@ -138,6 +143,26 @@ pub fn ProfileView(id: String) -> impl IntoView {
                 }
             }}
             <h2>{move || i18n.t("timeline")}</h2>
+            <form class="search" on:submit={
+                let load_events = load_events.clone();
+                move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    load_events(false);
+                }
+            }>
+                <input
+                    name="event_type"
+                    list="event-types"
+                    placeholder=move || i18n.t("event_type_filter")
+                    prop:value=move || event_type.get()
+                    on:input=move |ev| event_type.set(event_target_value(&ev))
+                />
+                <datalist id="event-types">
+                    {["session_started", "app_opened", "screen_viewed", "consent_changed", "profile_merged", "offline_purchase", "checked_in"]
+                        .map(|t| view! { <option value=t></option> })}
+                </datalist>
+                <button type="submit">{move || i18n.t("search")}</button>
+            </form>
             <ul class="timeline">
                 {move || events.get().into_iter().map(|e| view! {
                     <li class="timeline-event">
