@@ -85,15 +85,20 @@ impl Api {
         if response.ok() {
             return response.json::<T>().await.map_err(ApiFailure::network);
         }
+        Err(Self::failure(response).await)
+    }
+
+    /// The API's error from a refused answer, or its HTTP status when the body is not the API's error shape.
+    async fn failure(response: Response) -> ApiFailure {
         match response.json::<ErrorBody>().await {
-            Ok(body) => Err(ApiFailure {
+            Ok(body) => ApiFailure {
                 code: body.error.code,
                 message: body.error.message,
-            }),
-            Err(_) => Err(ApiFailure {
+            },
+            Err(_) => ApiFailure {
                 code: "http".into(),
                 message: format!("HTTP {}", response.status()),
-            }),
+            },
         }
     }
 
@@ -239,16 +244,7 @@ impl Api {
             if response.ok() {
                 return Ok(());
             }
-            match response.json::<ErrorBody>().await {
-                Ok(body) => Err(ApiFailure {
-                    code: body.error.code,
-                    message: body.error.message,
-                }),
-                Err(_) => Err(ApiFailure {
-                    code: "http".into(),
-                    message: format!("HTTP {}", response.status()),
-                }),
-            }
+            Err(Self::failure(response).await)
         })
         .await
     }

@@ -10,6 +10,7 @@ mod browser;
 #[cfg(feature = "customer")]
 mod customer;
 mod i18n;
+mod notice;
 mod page;
 
 use leptos::prelude::*;

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{Sender, store_one};
+use super::{EVENT_COLUMNS, EventRow, Sender, store_one};
 use crate::{
     AppState,
     auth::extract::CustomerAuth,
@@ -56,9 +56,7 @@ async fn ingest(
         EventsRequest::One(event) => vec![*event],
     };
     check_batch(&events)?;
-    let profile = profiles::live_id(&state.db, &claims.brand, &claims.sub)
-        .await?
-        .ok_or_else(|| Error::unauthorized("invalid_token", "This session's profile no longer exists."))?;
+    let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
     let mut tx = state.db.begin().await?;
     let response = store_batch(&mut tx, &claims.brand, &profile, events).await?;
     tx.commit().await?;
@@ -154,21 +152,8 @@ async fn my_timeline(
     Query(q): Query<TimelineQuery>,
 ) -> Result<Json<Timeline>> {
     // A session of a profile that was merged away reads the survivor's timeline.
-    let profile = profiles::live_id(&state.db, &claims.brand, &claims.sub)
-        .await?
-        .ok_or_else(|| Error::unauthorized("invalid_token", "This session's profile no longer exists."))?;
+    let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
     Ok(Json(timeline(&state.db, &claims.brand, &profile, &q).await?))
-}
-
-#[derive(Debug, sqlx::FromRow)]
-struct EventRow {
-    id: String,
-    #[sqlx(rename = "type")]
-    event_type: String,
-    occurred_at: i64,
-    source: String,
-    properties: String,
-    utm_campaign: Option<String>,
 }
 
 fn parse_cursor(cursor: &str) -> Result<(i64, String)> {
@@ -185,44 +170,26 @@ pub async fn timeline(db: &Db, brand_id: &str, profile_id: &str, q: &TimelineQue
         Some(c) => parse_cursor(c)?,
         None => (i64::MAX, String::new()),
     };
-    let rows: Vec<EventRow> = sqlx::query_as(
-        "SELECT id, type, occurred_at, source, properties, utm_campaign FROM events \
-         WHERE brand_id = $1 AND profile_id = $2 AND ($3 = '' OR type = $3) \
+    let sql = format!(
+        "SELECT {EVENT_COLUMNS} FROM events WHERE brand_id = $1 AND profile_id = $2 AND ($3 = '' OR type = $3) \
          AND (occurred_at < $4 OR (occurred_at = $4 AND $5 <> '' AND id < $5)) \
-         ORDER BY occurred_at DESC, id DESC LIMIT $6",
-    )
-    .bind(brand_id)
-    .bind(profile_id)
-    .bind(q.event_type.clone().unwrap_or_default())
-    .bind(before_ms)
-    .bind(before_id)
-    .bind(limit + 1)
-    .fetch_all(db.read())
-    .await?;
+         ORDER BY occurred_at DESC, id DESC LIMIT $6"
+    );
+    let mut rows: Vec<EventRow> = sqlx::query_as(&sql)
+        .bind(brand_id)
+        .bind(profile_id)
+        .bind(q.event_type.clone().unwrap_or_default())
+        .bind(before_ms)
+        .bind(before_id)
+        .bind(limit + 1)
+        .fetch_all(db.read())
+        .await?;
     let more = rows.len() as i64 > limit;
-    let events: Vec<TimelineEvent> = rows
-        .into_iter()
-        .take(limit as usize)
-        .map(|r| TimelineEvent {
-            occurred_at: chrono::DateTime::from_timestamp_millis(r.occurred_at)
-                .unwrap_or_default()
-                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            properties: serde_json::from_str(&r.properties).unwrap_or_default(),
-            id: r.id,
-            event_type: r.event_type,
-            source: r.source,
-            utm_campaign: r.utm_campaign,
-        })
-        .collect();
-    let next_cursor = if more {
-        events.last().and_then(|e| {
-            let ms = chrono::DateTime::parse_from_rfc3339(&e.occurred_at)
-                .ok()?
-                .timestamp_millis();
-            Some(format!("{ms}_{}", e.id))
-        })
-    } else {
-        None
-    };
+    rows.truncate(limit as usize);
+    let next_cursor = rows
+        .last()
+        .filter(|_| more)
+        .map(|r| format!("{}_{}", r.occurred_at, r.id));
+    let events = rows.into_iter().map(TimelineEvent::from).collect();
     Ok(Timeline { events, next_cursor })
 }

@@ -4,12 +4,12 @@
 mod http;
 mod validate;
 
-use app::api::{EventIn, EventOutcome};
+use app::api::{EventIn, EventOutcome, TimelineEvent};
 use serde_json::Value;
 use sqlx::AnyConnection;
 
 use crate::{
-    db::{new_id, now_ms},
+    db::{new_id, now_ms, rfc3339},
     error::Result,
 };
 
@@ -173,6 +173,40 @@ pub async fn store_one(
         duplicate: recorded.duplicate,
         error: None,
     })
+}
+
+/// The columns [`EventRow`] reads.
+pub const EVENT_COLUMNS: &str = "id, type, occurred_at, source, properties, utm_campaign";
+
+/// An event as timelines and exports read it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct EventRow {
+    /// Id.
+    pub id: String,
+    /// Type.
+    #[sqlx(rename = "type")]
+    pub event_type: String,
+    /// Epoch ms.
+    pub occurred_at: i64,
+    /// Source.
+    pub source: String,
+    /// JSON object text.
+    pub properties: String,
+    /// Campaign.
+    pub utm_campaign: Option<String>,
+}
+
+impl From<EventRow> for TimelineEvent {
+    fn from(r: EventRow) -> Self {
+        TimelineEvent {
+            occurred_at: rfc3339(r.occurred_at),
+            properties: serde_json::from_str(&r.properties).unwrap_or_default(),
+            id: r.id,
+            event_type: r.event_type,
+            source: r.source,
+            utm_campaign: r.utm_campaign,
+        }
+    }
 }
 
 /// Built-in types by name; custom types as one label, to bound the metric's cardinality.

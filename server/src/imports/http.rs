@@ -18,9 +18,8 @@ use super::{read_columns, run, upload_dir};
 use crate::{
     AppState,
     auth::extract::AdminAuth,
-    db::{new_id, now_ms},
+    db::{new_id, now_ms, rfc3339},
     error::{Error, Json, Result},
-    privacy::rfc3339,
 };
 
 /// Largest file accepted (a million rows of a typical list is ~100 MB).

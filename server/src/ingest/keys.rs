@@ -11,7 +11,7 @@ use crate::{
     AppState,
     auth::extract::AdminAuth,
     crypto::{random_token, sha256_hex},
-    db::{new_id, now_ms},
+    db::{new_id, now_ms, rfc3339},
     error::{Error, Json, Result},
 };
 
@@ -23,12 +23,6 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create, list))
         .routes(routes!(revoke))
-}
-
-fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 #[derive(Debug, sqlx::FromRow)]

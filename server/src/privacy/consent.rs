@@ -6,11 +6,10 @@ use axum::extract::{Path, State};
 use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::rfc3339;
 use crate::{
     AppState,
     auth::extract::CustomerAuth,
-    db::{Db, new_id, now_ms},
+    db::{Db, new_id, now_ms, rfc3339},
     error::{Error, Json, Result},
     events::{Campaign, NewEvent, record},
     profiles,
@@ -107,12 +106,6 @@ pub async fn record_consent(
     Ok(())
 }
 
-async fn live_profile(state: &AppState, brand_id: &str, profile_id: &str) -> Result<String> {
-    profiles::live_id(&state.db, brand_id, profile_id)
-        .await?
-        .ok_or_else(|| Error::unauthorized("invalid_token", "This session's profile no longer exists."))
-}
-
 /// The signed-in customer's consents, every purpose listed.
 #[utoipa::path(
     get,
@@ -122,7 +115,7 @@ async fn live_profile(state: &AppState, brand_id: &str, profile_id: &str) -> Res
     responses((status = 200, body = [Consent]), (status = 401, body = ErrorBody))
 )]
 async fn my_consents(State(state): State<AppState>, CustomerAuth(claims): CustomerAuth) -> Result<Json<Vec<Consent>>> {
-    let profile = live_profile(&state, &claims.brand, &claims.sub).await?;
+    let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
     Ok(Json(current_consents(&state.db, &profile).await?))
 }
 
@@ -166,7 +159,7 @@ async fn change_my_consent(
             "The source is zalo, momo or web.",
         ));
     }
-    let profile = live_profile(&state, &claims.brand, &claims.sub).await?;
+    let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
     let mut tx = state.db.begin().await?;
     record_consent(&mut tx, &claims.brand, &profile, &purpose, &change, &source).await?;
     tx.commit().await?;

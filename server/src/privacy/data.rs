@@ -1,16 +1,16 @@
 //! Data-subject rights: export everything held about a person, and erase them. Both are on record as
 //! privacy requests with their completion.
 
-use app::api::{ConsentRecord, ErasureReceipt, ErrorBody, ExportedIdentity, ProfileExport, PublicBrand, TimelineEvent};
+use app::api::{ConsentRecord, ErasureReceipt, ErrorBody, ProfileExport, PublicBrand, TimelineEvent};
 use axum::extract::{Path, State};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::rfc3339;
 use crate::{
     AppState,
     auth::extract::{AdminAuth, CustomerAuth},
-    db::{Db, new_id, now_ms},
+    db::{Db, new_id, now_ms, rfc3339},
     error::{Error, Json, Result},
+    events::{EVENT_COLUMNS, EventRow},
     profiles,
 };
 
@@ -32,17 +32,6 @@ struct ProfileRow {
     created_at: i64,
     slug: String,
     name: String,
-}
-
-#[derive(Debug, sqlx::FromRow)]
-struct EventRow {
-    id: String,
-    #[sqlx(rename = "type")]
-    event_type: String,
-    occurred_at: i64,
-    source: String,
-    properties: String,
-    utm_campaign: Option<String>,
 }
 
 async fn log_request(db: &Db, brand_id: &str, profile_id: &str, kind: &str, by: &str) -> Result<()> {
@@ -76,12 +65,7 @@ pub async fn export(db: &Db, brand_id: &str, profile_id: &str, requested_by: &st
     .fetch_optional(db.read())
     .await?;
     let Some(profile) = profile else { return Ok(None) };
-    let identities: Vec<(String, String, i64, String, i64)> = sqlx::query_as(
-        "SELECT kind, value, verified, source, first_seen_at FROM identities WHERE profile_id = $1 ORDER BY first_seen_at",
-    )
-    .bind(&profile_id)
-    .fetch_all(db.read())
-    .await?;
+    let identities = profiles::identities_of(db, &profile_id).await?;
     let consents: Vec<(String, i64, String, String, i64)> = sqlx::query_as(
         "SELECT purpose, granted, source, wording_version, recorded_at FROM consent_records WHERE profile_id = $1 \
          ORDER BY recorded_at, id",
@@ -89,14 +73,12 @@ pub async fn export(db: &Db, brand_id: &str, profile_id: &str, requested_by: &st
     .bind(&profile_id)
     .fetch_all(db.read())
     .await?;
-    let events: Vec<EventRow> = sqlx::query_as(
-        "SELECT id, type, occurred_at, source, properties, utm_campaign FROM events WHERE profile_id = $1 \
-         ORDER BY occurred_at, id LIMIT $2",
-    )
-    .bind(&profile_id)
-    .bind(MAX_EXPORT_EVENTS)
-    .fetch_all(db.read())
-    .await?;
+    let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE profile_id = $1 ORDER BY occurred_at, id LIMIT $2");
+    let events: Vec<EventRow> = sqlx::query_as(&sql)
+        .bind(&profile_id)
+        .bind(MAX_EXPORT_EVENTS)
+        .fetch_all(db.read())
+        .await?;
     let merged: Vec<(String,)> =
         sqlx::query_as("SELECT from_profile_id FROM profile_merges WHERE into_profile_id = $1 ORDER BY created_at")
             .bind(&profile_id)
@@ -111,16 +93,7 @@ pub async fn export(db: &Db, brand_id: &str, profile_id: &str, requested_by: &st
         name: profile.display_name,
         avatar_url: profile.avatar_url,
         created_at: rfc3339(profile.created_at),
-        identities: identities
-            .into_iter()
-            .map(|(kind, value, verified, source, first)| ExportedIdentity {
-                kind,
-                value,
-                verified: verified == 1,
-                source,
-                first_seen_at: rfc3339(first),
-            })
-            .collect(),
+        identities,
         consents: consents
             .into_iter()
             .map(|(purpose, granted, source, wording_version, at)| ConsentRecord {
@@ -131,17 +104,7 @@ pub async fn export(db: &Db, brand_id: &str, profile_id: &str, requested_by: &st
                 recorded_at: rfc3339(at),
             })
             .collect(),
-        events: events
-            .into_iter()
-            .map(|e| TimelineEvent {
-                id: e.id,
-                event_type: e.event_type,
-                occurred_at: rfc3339(e.occurred_at),
-                source: e.source,
-                properties: serde_json::from_str(&e.properties).unwrap_or_default(),
-                utm_campaign: e.utm_campaign,
-            })
-            .collect(),
+        events: events.into_iter().map(TimelineEvent::from).collect(),
         merged_profile_ids: merged.into_iter().map(|(id,)| id).collect(),
         profile_id,
         exported_at: rfc3339(now_ms()),

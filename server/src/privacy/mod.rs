@@ -15,10 +15,3 @@ pub use data::{erase, export};
 pub fn router() -> OpenApiRouter<AppState> {
     consent::router().merge(data::router())
 }
-
-/// Epoch ms as RFC 3339, the API's time format.
-pub fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}

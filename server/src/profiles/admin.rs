@@ -1,10 +1,7 @@
 //! The console's customer routes: search, the profile 360, the timeline, and typed attributes.
 
 use app::{
-    api::{
-        Attribute, AttributeValue, ErrorBody, ExportedIdentity, MergeInfo, Profile360, ProfileListItem, ProfilePage,
-        Timeline,
-    },
+    api::{Attribute, AttributeValue, ErrorBody, MergeInfo, Profile360, ProfileListItem, ProfilePage, Timeline},
     domain::{Email, Phone},
 };
 use axum::extract::{Path, Query, State};
@@ -12,14 +9,14 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{live_id, traits::traits};
+use super::{identities_of, live_id, traits::traits};
 use crate::{
     AppState,
     auth::extract::AdminAuth,
-    db::{Db, now_ms},
+    db::{Db, now_ms, rfc3339},
     error::{Error, Json, Result},
     events::{TimelineQuery, timeline},
-    privacy::{current_consents, rfc3339},
+    privacy::current_consents,
 };
 
 /// The console's customer routes.
@@ -171,12 +168,7 @@ async fn profile_360(
             .bind(&id)
             .fetch_one(db.read())
             .await?;
-    let identities: Vec<(String, String, i64, String, i64)> = sqlx::query_as(
-        "SELECT kind, value, verified, source, first_seen_at FROM identities WHERE profile_id = $1 ORDER BY kind, value",
-    )
-    .bind(&id)
-    .fetch_all(db.read())
-    .await?;
+    let identities = identities_of(db, &id).await?;
     let attributes: Vec<(String, String, String, String, i64)> = sqlx::query_as(
         "SELECT key, value_type, value, source, updated_at FROM profile_attributes WHERE profile_id = $1 ORDER BY key",
     )
@@ -196,16 +188,7 @@ async fn profile_360(
         name,
         avatar_url,
         created_at: rfc3339(created_at),
-        identities: identities
-            .into_iter()
-            .map(|(kind, value, verified, source, first)| ExportedIdentity {
-                kind,
-                value,
-                verified: verified == 1,
-                source,
-                first_seen_at: rfc3339(first),
-            })
-            .collect(),
+        identities,
         traits,
         attributes: attributes
             .into_iter()

@@ -8,10 +8,10 @@ mod merge;
 mod resolve;
 mod traits;
 
-use app::api::{IdentitySummary, LoyaltySummary, Me, PublicBrand};
+use app::api::{ExportedIdentity, IdentitySummary, LoyaltySummary, Me, PublicBrand};
 
 use crate::{
-    db::Db,
+    db::{Db, rfc3339},
     error::{Error, Result},
 };
 
@@ -58,6 +58,33 @@ struct IdentityRow {
     value: String,
     verified: i64,
     source: String,
+}
+
+/// The live profile of a session's subject, or `invalid_token` when it was erased or never existed.
+pub async fn require_live(db: &Db, brand_id: &str, profile_id: &str) -> Result<String> {
+    live_id(db, brand_id, profile_id)
+        .await?
+        .ok_or_else(|| Error::unauthorized("invalid_token", "This session's profile no longer exists."))
+}
+
+/// Every identifier of a profile, full values, for exports and the console.
+pub async fn identities_of(db: &Db, profile_id: &str) -> Result<Vec<ExportedIdentity>> {
+    let rows: Vec<(String, String, i64, String, i64)> = sqlx::query_as(
+        "SELECT kind, value, verified, source, first_seen_at FROM identities WHERE profile_id = $1 ORDER BY kind, value",
+    )
+    .bind(profile_id)
+    .fetch_all(db.read())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(kind, value, verified, source, first)| ExportedIdentity {
+            kind,
+            value,
+            verified: verified == 1,
+            source,
+            first_seen_at: rfc3339(first),
+        })
+        .collect())
 }
 
 /// The profile summary a customer sees of themself (following merges); `None` when the profile is not the

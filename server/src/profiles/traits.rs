@@ -3,7 +3,10 @@
 
 use app::api::{Consent, Traits};
 
-use crate::{db::Db, error::Result, privacy::rfc3339};
+use crate::{
+    db::{Db, rfc3339},
+    error::Result,
+};
 
 #[derive(Debug, sqlx::FromRow)]
 struct Aggregates {

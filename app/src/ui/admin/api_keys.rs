@@ -2,6 +2,7 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
+use super::super::notice::ErrorNotice;
 use super::{
     super::{
         api::{Api, ApiFailure},
@@ -87,7 +88,7 @@ pub fn ApiKeys() -> impl IntoView {
                     <code class="new-key">{key}</code>
                 </div>
             })}
-            {move || error.get().map(|e| view! { <p class="notice error" role="alert">{move || e.text(i18n.lang())}</p> })}
+            <ErrorNotice error=error/>
             {move || match keys.get() {
                 None => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
                 Some(list) if list.is_empty() => view! { <p class="muted">{i18n.t("no_keys")}</p> }.into_any(),

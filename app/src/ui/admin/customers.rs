@@ -2,6 +2,7 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
+use super::super::notice::ErrorNotice;
 use super::{
     super::{
         api::{Api, ApiFailure},
@@ -70,7 +71,7 @@ pub fn Customers() -> impl IntoView {
                 />
                 <button type="submit">{move || i18n.t("search")}</button>
             </form>
-            {move || error.get().map(|e| view! { <p class="notice error" role="alert">{move || e.text(i18n.lang())}</p> })}
+            <ErrorNotice error=error/>
             <table class="list">
                 <thead>
                     <tr>

@@ -2,6 +2,7 @@
 
 use leptos::{html, prelude::*, task::spawn_local};
 
+use super::super::notice::ErrorNotice;
 use super::{
     super::{
         api::{Api, ApiFailure},
@@ -94,7 +95,7 @@ pub fn Imports() -> impl IntoView {
                 <input node_ref=file_input name="file" type="file" accept=".csv,text/csv" required/>
                 <button type="submit" disabled=move || busy.get()>{move || i18n.t("upload")}</button>
             </form>
-            {move || error.get().map(|e| view! { <p class="notice error" role="alert">{move || e.text(i18n.lang())}</p> })}
+            <ErrorNotice error=error/>
             {move || match imports.get() {
                 None => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
                 Some(list) if list.is_empty() => view! { <p class="muted">{i18n.t("no_imports")}</p> }.into_any(),

@@ -9,6 +9,7 @@ mod signin;
 
 use leptos::{prelude::*, task::spawn_local};
 
+use super::notice::FailureNotice;
 use super::{
     api::{Api, ApiFailure, Session},
     i18n::{I18n, LangSwitch},
@@ -108,13 +109,7 @@ pub fn AdminApp() -> impl IntoView {
                 Screen::Loading => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
                 Screen::Failed(e) => {
                     let load = load.clone();
-                    view! {
-                        <div class="notice error" role="alert">
-                            <p>{move || e.text(i18n.lang())}</p>
-                            <button type="button" on:click=move |_| load()>{move || i18n.t("retry")}</button>
-                        </div>
-                    }
-                        .into_any()
+                    view! { <FailureNotice failure=e on_retry=Callback::new(move |()| load())/> }.into_any()
                 }
                 Screen::SignedOut => view! { <signin::AdminSignIn on_signed_in=on_signed_in/> }.into_any(),
                 Screen::Console(o) => {

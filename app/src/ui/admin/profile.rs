@@ -2,6 +2,7 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
+use super::super::notice::ErrorNotice;
 use super::{
     super::{
         api::{Api, ApiFailure},
@@ -78,7 +79,7 @@ pub fn ProfileView(id: String) -> impl IntoView {
     view! {
         <section class="profile-360">
             <a class="link" href="/admin/customers">{move || i18n.t("back")}</a>
-            {move || error.get().map(|e| view! { <p class="notice error" role="alert">{move || e.text(i18n.lang())}</p> })}
+            <ErrorNotice error=error/>
             {move || match profile.get() {
                 None => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
                 Some(p) => {

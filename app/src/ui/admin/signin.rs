@@ -2,6 +2,7 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
+use super::super::notice::ErrorNotice;
 use super::super::{
     api::{Api, ApiFailure},
     i18n::{I18n, LangSwitch},
@@ -84,9 +85,7 @@ pub fn AdminSignIn(on_signed_in: Callback<AdminSession>) -> impl IntoView {
                 <button class="primary" type="submit" disabled=move || busy.get()>
                     {move || if busy.get() { i18n.t("loading") } else { i18n.t("admin_sign_in") }}
                 </button>
-                {move || {
-                    error.get().map(|e| view! { <p class="notice error" role="alert">{move || e.text(i18n.lang())}</p> })
-                }}
+                <ErrorNotice error=error/>
             </form>
         </section>
     }

@@ -6,6 +6,7 @@ mod signin;
 
 use leptos::{prelude::*, task::spawn_local};
 
+use super::notice::FailureNotice;
 use super::{
     api::{Api, ApiFailure, Session},
     bridge::{self, Host, HostTokens},
@@ -146,15 +147,9 @@ pub fn CustomerApp() -> impl IntoView {
                 {move || match screen.get() {
                     Screen::Loading => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
                     Screen::Failed(e) => {
-                        let load = load.clone();
-                        view! {
-                            <div class="notice error" role="alert">
-                                <p>{move || e.text(i18n.lang())}</p>
-                                <button type="button" on:click=move |_| load()>{move || i18n.t("retry")}</button>
-                            </div>
-                        }
-                            .into_any()
-                    }
+                    let load = load.clone();
+                    view! { <FailureNotice failure=e on_retry=Callback::new(move |()| load())/> }.into_any()
+                }
                     Screen::SignedOut => {
                         view! { <signin::SignIn on_tokens=on_tokens busy=busy error=error/> }.into_any()
                     }

@@ -3,6 +3,7 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
+use super::super::notice::ErrorNotice;
 use super::{
     super::{
         api::{Api, ApiFailure},
@@ -168,7 +169,7 @@ pub fn MyData(on_back: Callback<()>, on_erased: Callback<()>) -> impl IntoView {
                         .into_any()
                 }
             }}
-            {move || error.get().map(|e| view! { <p class="notice error" role="alert">{move || e.text(i18n.lang())}</p> })}
+            <ErrorNotice error=error/>
         </section>
     }
 }

@@ -2,6 +2,7 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
+use super::super::notice::ErrorNotice;
 use super::super::{
     api::ApiFailure,
     bridge::{self, Host, HostTokens, SimUser},
@@ -55,9 +56,7 @@ pub fn SignIn(
             <h1>{move || i18n.t("sign_in_title")}</h1>
             <p class="lead">{move || i18n.t("sign_in_lead")}</p>
             {body}
-            {move || {
-                error.get().map(|e| view! { <p class="notice error" role="alert">{move || e.text(i18n.lang())}</p> })
-            }}
+            <ErrorNotice error=error/>
         </section>
     }
 }

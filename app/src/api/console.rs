@@ -1,0 +1,192 @@
+//! The admin console: API keys, customer search, the profile 360 and imports.
+
+use serde::{Deserialize, Serialize};
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+use super::{Consent, ExportedIdentity};
+
+/// `POST /api/v1/admin/api-keys`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NewApiKey {
+    /// What the key is for, e.g. "POS Quận 1".
+    pub name: String,
+}
+
+/// An API key as the console lists it (never the key itself).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApiKeyInfo {
+    /// Key id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The key's first characters, to recognise it.
+    pub prefix: String,
+    /// What it may do: `ingest`.
+    pub scope: String,
+    /// Created, RFC 3339.
+    pub created_at: String,
+    /// Last used, RFC 3339.
+    pub last_used_at: Option<String>,
+    /// Revoked, RFC 3339.
+    pub revoked_at: Option<String>,
+}
+
+/// A key just created: the only time the key is shown.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreatedApiKey {
+    /// The key's details.
+    pub info: ApiKeyInfo,
+    /// The key, for the `X-Api-Key` header. It cannot be shown again.
+    pub key: String,
+}
+
+/// Traits computed from the interaction log, always current.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Traits {
+    /// First interaction, RFC 3339.
+    pub first_seen_at: Option<String>,
+    /// Latest interaction, RFC 3339.
+    pub last_seen_at: Option<String>,
+    /// Sign-ins.
+    pub sessions: i64,
+    /// Paid orders and offline purchases.
+    pub orders: i64,
+    /// Total spent, VND.
+    pub total_spent_vnd: i64,
+    /// Average order, VND.
+    pub average_order_vnd: i64,
+    /// Latest order, RFC 3339.
+    pub last_order_at: Option<String>,
+    /// Store check-ins.
+    pub check_ins: i64,
+    /// Latest check-in, RFC 3339.
+    pub last_check_in_at: Option<String>,
+    /// Follows the Zalo OA now.
+    pub followed_oa: bool,
+    /// Channels a marketing message may use now, in priority order (`zalo_oa`, `zns`, `email`, `sms`).
+    pub reachable_channels: Vec<String>,
+}
+
+/// A typed custom attribute.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Attribute {
+    /// Key, e.g. `favourite_drink`.
+    pub key: String,
+    /// `string`, `number`, `boolean` or `date`.
+    pub value_type: String,
+    /// The value.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub value: serde_json::Value,
+    /// Where it came from (`admin`, `import`, `survey`).
+    pub source: String,
+    /// When it was set, RFC 3339.
+    pub updated_at: String,
+}
+
+/// `PUT /api/v1/admin/profiles/{id}/attributes/{key}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AttributeValue {
+    /// A string, number or boolean; a `YYYY-MM-DD` string with `value_type: "date"`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub value: serde_json::Value,
+    /// Forces `date` for a `YYYY-MM-DD` string; otherwise taken from the JSON value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_type: Option<String>,
+}
+
+/// One search result in the console.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ProfileListItem {
+    /// Profile id.
+    pub profile_id: String,
+    /// Name.
+    pub name: Option<String>,
+    /// Phone, national form.
+    pub phone: Option<String>,
+    /// Latest activity, RFC 3339.
+    pub last_seen_at: String,
+}
+
+/// A page of search results.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ProfilePage {
+    /// Results, most recently active first.
+    pub profiles: Vec<ProfileListItem>,
+    /// Pass as `cursor` for the next page.
+    pub next_cursor: Option<String>,
+}
+
+/// One merge in a profile's history.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MergeInfo {
+    /// The profile that was merged in.
+    pub from_profile_id: String,
+    /// Why (`verified_phone`, `anonymous_signed_in`, …).
+    pub reason: String,
+    /// Who (`zalo`, `momo`, `server`, `user:…`).
+    pub actor: String,
+    /// When, RFC 3339.
+    pub merged_at: String,
+}
+
+/// The console's profile 360.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Profile360 {
+    /// Profile id (the survivor's, when the asked id was merged).
+    pub profile_id: String,
+    /// Name.
+    pub name: Option<String>,
+    /// Avatar.
+    pub avatar_url: Option<String>,
+    /// Created, RFC 3339.
+    pub created_at: String,
+    /// Every identifier, full values.
+    pub identities: Vec<ExportedIdentity>,
+    /// Computed traits.
+    pub traits: Traits,
+    /// Custom attributes.
+    pub attributes: Vec<Attribute>,
+    /// Consents.
+    pub consents: Vec<Consent>,
+    /// Profiles merged into this one.
+    pub merges: Vec<MergeInfo>,
+}
+
+/// A customer-list import and its progress.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ImportInfo {
+    /// Import id.
+    pub id: String,
+    /// The uploaded file's name.
+    pub file_name: String,
+    /// `processing`, `completed` or `failed`.
+    pub status: String,
+    /// Data rows read so far.
+    pub rows_read: i64,
+    /// New profiles.
+    pub created: i64,
+    /// Existing profiles that gained something.
+    pub updated: i64,
+    /// Rows whose content was all there already.
+    pub unchanged: i64,
+    /// Rows refused; see the rejection report.
+    pub rejected: i64,
+    /// Why a failed import stopped.
+    pub error: Option<String>,
+    /// Uploaded, RFC 3339.
+    pub created_at: String,
+    /// Finished, RFC 3339.
+    pub finished_at: Option<String>,
+}

@@ -1,0 +1,12 @@
+//! The JSON shapes of the `/api/v1` API, shared by the server (which answers with them) and the WASM app
+//! (which sends and reads them). Plain serde types: no server dependencies.
+
+mod auth;
+mod console;
+mod events;
+mod privacy;
+
+pub use auth::*;
+pub use console::*;
+pub use events::*;
+pub use privacy::*;
