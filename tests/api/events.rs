@@ -27,11 +27,12 @@ async fn post_events(app: &TestApp, token: &str, body: &Value) -> reqwest::Respo
 }
 
 both_stores! {
-    async fn signing_in_puts_session_started_on_the_timeline(app) {
+    async fn signing_in_puts_session_started_and_the_shared_phone_on_the_timeline(app) {
         let (token, _) = customer(&app, "0912000001").await;
         let timeline: Value = app.get_with("/api/v1/me/events", &token).await.json().await.unwrap();
         let events = timeline["events"].as_array().unwrap();
-        assert_eq!(events.len(), 1);
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[1]["type"], "phone_shared");
         assert_eq!(events[0]["type"], "session_started");
         assert_eq!(events[0]["source"], "zalo");
         assert_eq!(events[0]["properties"]["provider"], "zalo");

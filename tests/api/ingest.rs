@@ -86,7 +86,7 @@ both_stores! {
         let r = app.client.post(app.url("/api/v1/track")).bearer_auth(session["tokens"]["access_token"].as_str().unwrap())
             .json(&body).send().await.unwrap();
         assert_error(r, StatusCode::UNAUTHORIZED, "missing_api_key").await;
-        assert_eq!(app.count("events").await, 1, "only the customer's session_started");
+        assert_eq!(app.count("events").await, 2, "only the customer's session_started and phone_shared");
     }
 
     async fn keys_belong_to_one_brand(app) {

@@ -47,7 +47,7 @@ both_stores! {
         assert!(values.contains(&"84915000002"));
         assert_eq!(export["consents"][0]["purpose"], "analytics");
         let types: Vec<&str> = export["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
-        assert_eq!(types, vec!["session_started", "consent_changed"]);
+        assert_eq!(types, vec!["phone_shared", "session_started", "consent_changed"]);
         let (kind, done): (String, Option<i64>) = sqlx::query_as("SELECT kind, completed_at FROM privacy_requests").fetch_one(app.db.read()).await.unwrap();
         assert_eq!(kind, "export");
         assert!(done.is_some());

@@ -30,6 +30,9 @@ both_stores! {
         assert!(kinds.contains(&("zalo_id".into(), true, "zalo".into())), "{kinds:?}");
         assert!(kinds.contains(&("phone".into(), true, "zalo".into())), "{kinds:?}");
         assert_eq!(app.footprint().await, (1, 2, 1));
+        let timeline: Value = app.get_with("/api/v1/me/events", access).await.json().await.unwrap();
+        let types: Vec<&str> = timeline["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+        assert!(types.contains(&"phone_shared") && types.contains(&"session_started"), "{types:?}");
     }
 
     async fn signing_in_again_finds_the_same_profile(app) {

@@ -12,6 +12,7 @@ use super::merge::merge;
 use crate::{
     db::{new_id, now_ms},
     error::{Error, Result},
+    events::{Campaign, NewEvent, record},
     superapp::VerifiedUser,
 };
 
@@ -180,7 +181,21 @@ pub async fn resolve_sign_in(
         attach(conn, brand_id, &profile, app_id, true, source).await?;
     }
     if let Some(p) = phone {
+        let newly_shared = owner(conn, brand_id, "phone", p).await?.is_none();
         attach(conn, brand_id, &profile, ("phone", p), true, source).await?;
+        if newly_shared {
+            let properties = serde_json::json!({ "verified": true });
+            let event = NewEvent {
+                profile_id: &profile,
+                event_type: "phone_shared",
+                occurred_at: now_ms(),
+                source,
+                properties: &properties,
+                campaign: &Campaign::default(),
+                idempotency_key: None,
+            };
+            record(conn, brand_id, &event).await?;
+        }
     }
     if let Some(anon) = anonymous_id {
         match owner(conn, brand_id, "anonymous_id", anon).await? {

@@ -19,12 +19,17 @@ pub(super) const SURFACE: &str = "customer";
 
 /// `app_opened` and the home screen's `screen_viewed`, recorded once the member is known.
 fn opened_events() -> Vec<EventIn> {
+    vec![app_event("app_opened", serde_json::json!({})), screen_viewed("home")]
+}
+
+/// An event about the app itself, from the host it runs in.
+fn app_event(event_type: &str, properties: serde_json::Value) -> EventIn {
     let source = match bridge::host() {
         Host::Zalo => "zalo",
         Host::Momo => "momo",
         Host::Browser => "web",
     };
-    let event = |event_type: &str, properties: serde_json::Value| EventIn {
+    EventIn {
         event_type: event_type.into(),
         occurred_at: None,
         source: Some(source.into()),
@@ -35,11 +40,12 @@ fn opened_events() -> Vec<EventIn> {
         utm_content: None,
         link_id: None,
         idempotency_key: None,
-    };
-    vec![
-        event("app_opened", serde_json::json!({})),
-        event("screen_viewed", serde_json::json!({ "screen": "home" })),
-    ]
+    }
+}
+
+/// `screen_viewed` for one of the app's screens.
+fn screen_viewed(screen: &str) -> EventIn {
+    app_event("screen_viewed", serde_json::json!({ "screen": screen }))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -128,6 +134,7 @@ pub fn CustomerApp() -> impl IntoView {
         })
     };
     let on_sign_out = {
+        let api = api.clone();
         Callback::new(move |()| {
             let api = api.clone();
             spawn_local(async move {
@@ -155,7 +162,12 @@ pub fn CustomerApp() -> impl IntoView {
                     }
                     Screen::Home(me) => {
                         let shown = (*me).clone();
-                        let on_my_data = Callback::new(move |()| screen.set(Screen::MyData(me.clone())));
+                        let api = api.clone();
+                        let on_my_data = Callback::new(move |()| {
+                            screen.set(Screen::MyData(me.clone()));
+                            let api = api.clone();
+                            spawn_local(async move { api.track(vec![screen_viewed("my_data")]).await });
+                        });
                         view! { <home::Home me=shown on_sign_out=on_sign_out on_my_data=on_my_data/> }.into_any()
                     }
                     Screen::MyData(me) => {
