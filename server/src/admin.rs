@@ -1,12 +1,15 @@
 //! The admin console's own routes: the brand overview.
 
-use app::api::{BrandOverview, ChannelSetup, ErrorBody};
+use app::api::{BrandOverview, ChannelSetup, ErrorBody, WhoAmI};
 use axum::extract::State;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     AppState,
-    auth::{extract::AdminAuth, staff::user_in_brand},
+    auth::{
+        extract::{AdminAuth, StaffAuth},
+        staff::user_in_brand,
+    },
     brands::{Brand, BrandSecret},
     db::now_ms,
     error::{Error, Json, Result},
@@ -14,7 +17,7 @@ use crate::{
 
 /// The console's routes; every one takes [`AdminAuth`], which scopes it to the token's brand.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(overview))
+    OpenApiRouter::new().routes(routes!(overview)).routes(routes!(whoami))
 }
 
 const THIRTY_DAYS_MS: i64 = 30 * 24 * 3600 * 1000;
@@ -59,6 +62,32 @@ async fn overview(State(state): State<AppState>, AdminAuth(claims): AdminAuth) -
         members,
         active_members_30d: active,
         channels,
+        user,
+    }))
+}
+
+/// Who is signed in to the console and for which brand: the console's first call, for every role, so it can
+/// show staff only the staff view.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/me",
+    tag = "staff",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = WhoAmI),
+        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`", body = ErrorBody),
+        (status = 403, description = "`staff_only`, `wrong_brand`", body = ErrorBody),
+    )
+)]
+async fn whoami(State(state): State<AppState>, StaffAuth(claims): StaffAuth) -> Result<Json<WhoAmI>> {
+    let brand = Brand::by_id(&state.db, &claims.brand)
+        .await?
+        .ok_or_else(|| Error::unauthorized("invalid_token", "This session's brand no longer exists."))?;
+    let user = user_in_brand(&state.db, &brand.id, &claims.sub)
+        .await?
+        .ok_or_else(|| Error::unauthorized("invalid_token", "This account no longer exists or was disabled."))?;
+    Ok(Json(WhoAmI {
+        brand: brand.public(),
         user,
     }))
 }

@@ -4,11 +4,14 @@
 //! With `Any`, timestamps are `BIGINT` epoch milliseconds, booleans are `0/1` integers, JSON is text and ids
 //! are UUIDv7 text: the types `Any` decodes the same way on both stores.
 
-use std::{path::Path, str::FromStr, time::Duration};
+mod writer;
+
+use std::{path::Path, str::FromStr, sync::Arc, time::Duration};
 
 use anyhow::Context;
+use futures::future::BoxFuture;
 use sqlx::{
-    Any, AnyPool, Transaction,
+    Any, AnyConnection, AnyPool, Transaction,
     any::{AnyConnectOptions, AnyPoolOptions, install_default_drivers},
     migrate::Migrator,
 };
@@ -31,6 +34,8 @@ pub struct Db {
     read: AnyPool,
     write: AnyPool,
     dialect: Dialect,
+    /// SQLite's writer thread, for [`Db::transact`].
+    writer: Option<Arc<writer::Writer>>,
 }
 
 impl Db {
@@ -49,6 +54,7 @@ impl Db {
                 read: pool.clone(),
                 write: pool,
                 dialect: Dialect::Postgres,
+                writer: None,
             });
         }
         let path = sqlite_path(url).context("database_url must be sqlite://PATH or postgres://…")?;
@@ -58,15 +64,19 @@ impl Db {
         let options = AnyConnectOptions::from_str(&format!("sqlite://{path}?mode=rwc"))?;
         // SQLite allows one writer at a time: a single write connection serialises writers inside the process
         // (no SQLITE_BUSY between our own transactions), while readers proceed in parallel thanks to WAL.
+        // The writer thread takes this connection once per batch: skip the health check on every take.
         let write = sqlite_pool(1)
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await
             .context("opening SQLite")?;
         let read = sqlite_pool(4).connect_with(options).await.context("opening SQLite")?;
+        let writer = writer::Writer::start(write.clone()).context("starting the SQLite writer thread")?;
         Ok(Self {
             read,
             write,
             dialect: Dialect::Sqlite,
+            writer: Some(Arc::new(writer)),
         })
     }
 
@@ -95,6 +105,24 @@ impl Db {
         self.write.begin().await
     }
 
+    /// Runs `work` in a write transaction and commits it; an error rolls back everything `work` wrote. On
+    /// SQLite the transaction runs on the writer thread, sharing a commit with others queued at the same time
+    /// (see `db/writer.rs`); on PostgreSQL it runs here. `work` must own what it needs: write it as
+    /// `move |conn| Box::pin(async move { … })`.
+    pub async fn transact<F, T>(&self, work: F) -> crate::error::Result<T>
+    where
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, crate::error::Result<T>> + Send + 'static,
+        T: Send + 'static,
+    {
+        if let Some(writer) = &self.writer {
+            return writer.run(work).await;
+        }
+        let mut tx = self.begin().await?;
+        let value = work(&mut tx).await?;
+        tx.commit().await?;
+        Ok(value)
+    }
+
     /// The store's dialect, for the few places where SQL must differ.
     pub fn dialect(&self) -> Dialect {
         self.dialect
@@ -107,6 +135,9 @@ impl Db {
 
     /// Closes every connection (used at shutdown, after in-flight requests finished).
     pub async fn close(&self) {
+        if let Some(writer) = &self.writer {
+            writer.close();
+        }
         self.write.close().await;
         self.read.close().await;
     }

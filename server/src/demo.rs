@@ -12,7 +12,7 @@ use crate::{
     auth::staff::create_user,
     brands::{Brand, BrandSecret, Credentials},
     crypto::{Sealer, random_token},
-    db::Db,
+    db::{Db, new_id, now_ms},
     error::Result,
     sim::{SimConfig, SimMomoPartner, SimZaloApp},
 };
@@ -64,10 +64,161 @@ pub async fn seed(db: &Db, sealer: &Sealer) -> Result<DemoSeed> {
     let brand = Brand::create(db, sealer, &slug, "Chạm Coffee (demo)", &creds).await?;
     let password = random_token(12);
     create_user(db, &brand.id, DEMO_OWNER_EMAIL, &password, StaffRole::Owner).await?;
+    seed_loyalty(db, &brand.id).await?;
     Ok(DemoSeed {
         brand,
         new_owner_password: Some(SecretString::from(password)),
     })
+}
+
+/// A loyalty programme to try: three tiers, earning rules for purchases, visits and joining, and rewards.
+async fn seed_loyalty(db: &Db, brand_id: &str) -> Result<()> {
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let tiers = [
+        ("Thành viên", 0, 100, ""),
+        ("Bạc", 200, 110, "+10% điểm"),
+        ("Vàng", 1000, 125, "+25% điểm, quà sinh nhật"),
+    ];
+    let mut tier_ids = Vec::new();
+    for (name, threshold, multiplier, benefits) in tiers {
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO tiers (id, brand_id, name, threshold, earn_multiplier_pct, benefits, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind(&id)
+        .bind(brand_id)
+        .bind(name)
+        .bind(threshold)
+        .bind(multiplier)
+        .bind(benefits)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tier_ids.push(id);
+    }
+    let rule = |name, kind, trigger, points, per_vnd, pending_days, daily_cap| DemoRule {
+        name,
+        kind,
+        trigger,
+        points,
+        per_vnd,
+        pending_days,
+        expiry_days: Some(365),
+        daily_cap,
+    };
+    let rules = [
+        rule(
+            "1 điểm / 10.000đ tại quầy",
+            "per_vnd",
+            "offline_purchase",
+            1,
+            Some(10_000),
+            1,
+            None,
+        ),
+        rule(
+            "1 điểm / 10.000đ đơn online",
+            "per_vnd",
+            "order_paid",
+            1,
+            Some(10_000),
+            1,
+            None,
+        ),
+        rule("Ghé cửa hàng", "fixed", "checked_in", 10, None, 0, Some(10)),
+        rule("Chào thành viên mới", "fixed", "first_sign_in", 20, None, 0, None),
+    ];
+    for DemoRule {
+        name,
+        kind,
+        trigger,
+        points,
+        per_vnd,
+        pending_days: pending,
+        expiry_days: expiry,
+        daily_cap,
+    } in rules
+    {
+        sqlx::query(
+            "INSERT INTO earning_rules (id, brand_id, name, kind, trigger_type, points, per_vnd, rounding, pending_days, \
+             expiry_days, daily_cap, active, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'floor', $8, $9, $10, 1, $11, $11)",
+        )
+        .bind(new_id())
+        .bind(brand_id)
+        .bind(name)
+        .bind(kind)
+        .bind(trigger)
+        .bind(points)
+        .bind(per_vnd)
+        .bind(pending)
+        .bind(expiry)
+        .bind(daily_cap)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let rewards = [
+        DemoReward {
+            name: "Cà phê sữa đá miễn phí",
+            description: "Một ly size M tại mọi cửa hàng",
+            kind: "free_item",
+            discount: None,
+            cost: 50,
+            stock: Some(100),
+            tier: None,
+        },
+        DemoReward {
+            name: "Giảm 20.000đ",
+            description: "Cho hoá đơn từ 60.000đ",
+            kind: "discount_voucher",
+            discount: Some(20_000),
+            cost: 100,
+            stock: None,
+            tier: None,
+        },
+        DemoReward {
+            name: "Túi vải Chạm",
+            description: "Nhận tại quầy",
+            kind: "physical_gift",
+            discount: None,
+            cost: 300,
+            stock: Some(20),
+            tier: Some(tier_ids[1].as_str()),
+        },
+    ];
+    for DemoReward {
+        name,
+        description,
+        kind,
+        discount,
+        cost,
+        stock,
+        tier,
+    } in rewards
+    {
+        sqlx::query(
+            "INSERT INTO rewards (id, brand_id, name, description, kind, discount_vnd, points_cost, stock, issued, \
+             voucher_days, min_tier_id, active, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 30, $9, 1, $10, $10)",
+        )
+        .bind(new_id())
+        .bind(brand_id)
+        .bind(name)
+        .bind(description)
+        .bind(kind)
+        .bind(discount)
+        .bind(cost)
+        .bind(stock)
+        .bind(tier)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The simulator configuration that accepts `brand`'s credentials.
@@ -93,4 +244,27 @@ pub fn sim_config_for(brand: &Brand, sealer: &Sealer) -> Result<SimConfig> {
         });
     }
     Ok(config)
+}
+
+/// One of the demo brand's earning rules.
+struct DemoRule {
+    name: &'static str,
+    kind: &'static str,
+    trigger: &'static str,
+    points: i64,
+    per_vnd: Option<i64>,
+    pending_days: i64,
+    expiry_days: Option<i64>,
+    daily_cap: Option<i64>,
+}
+
+/// One of the demo brand's rewards.
+struct DemoReward<'a> {
+    name: &'static str,
+    description: &'static str,
+    kind: &'static str,
+    discount: Option<i64>,
+    cost: i64,
+    stock: Option<i64>,
+    tier: Option<&'a str>,
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod events;
 pub mod imports;
 pub mod ingest;
+pub mod loyalty;
 mod openapi;
 pub mod ops;
 pub mod privacy;
@@ -58,6 +59,9 @@ pub struct AppState {
     /// Super-app API clients.
     pub superapps: SuperApps,
 }
+
+/// How often loyalty work (settling pending and expired points, tier reviews, birthdays) runs.
+const LOYALTY_WORK_EVERY: Duration = Duration::from_secs(60);
 
 /// Options of one server start that are not configuration.
 #[derive(Debug, Clone, Copy, Default)]
@@ -116,11 +120,15 @@ pub async fn launch(
     if let Some(sim) = simulator {
         router = router.nest("/__sim", sim.router());
     }
+    let background = tokio::spawn(loyalty::worker::run_forever(db.clone(), LOYALTY_WORK_EVERY));
     tracing::info!(%addr, store = ?db.dialect(), demo = options.demo, "Chạm is listening");
-    axum::serve(listener, router.into_make_service())
+    let served = axum::serve(listener, router.into_make_service())
         .with_graceful_shutdown(shutdown)
         .await
-        .context("serving HTTP")?;
+        .context("serving HTTP");
+    // A pass cut short rolls back; the next start (or another process) does it again.
+    background.abort();
+    served?;
     tracing::info!("in-flight requests finished; closing the store");
     db.close().await;
     Ok(())
@@ -137,6 +145,7 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .merge(privacy::router())
         .merge(profiles::router())
         .merge(imports::router())
+        .merge(loyalty::router())
         .merge(ops::router())
         .split_for_parts();
     let openapi = Arc::new(openapi);

@@ -19,6 +19,8 @@ use utoipa::{
         (name = "privacy", description = "Consent, data export and erasure"),
         (name = "brands", description = "Public brand information"),
         (name = "admin", description = "The brand admin console"),
+        (name = "loyalty", description = "Points, tiers, rewards and vouchers"),
+        (name = "staff", description = "The store staff view"),
         (name = "ops", description = "Health and metrics"),
     )
 )]

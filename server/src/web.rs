@@ -68,7 +68,9 @@ pub fn router(public_dir: &Path, mini_app: IndexPage, console: IndexPage) -> Rou
     Router::new()
         .route("/", get(move || async move { mini_app.respond() }))
         .route("/admin", get(console_page.clone()))
-        .route("/admin/{*rest}", get(console_page))
+        .route("/admin/{*rest}", get(console_page.clone()))
+        // The staff view is part of the console bundle: staff sign in there and see only what they may do.
+        .route("/staff", get(console_page))
         .fallback_service(assets)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,

@@ -12,8 +12,8 @@ use tokio::process::{Child, Command};
 
 use crate::helpers::{SpawnOptions, Store, TestApp, spawn_with};
 
-struct Browser {
-    client: Client,
+pub(crate) struct Browser {
+    pub(crate) client: Client,
     _driver: Child,
 }
 
@@ -25,7 +25,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn browser() -> Browser {
+pub(crate) async fn browser() -> Browser {
     let driver_path = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     let chrome = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
     assert!(
@@ -69,7 +69,7 @@ async fn browser() -> Browser {
 }
 
 /// Waits until the element matching `css` shows `expected`, re-finding it as the app re-renders.
-async fn wait_for_text(client: &Client, css: &str, expected: &str) {
+pub(crate) async fn wait_for_text(client: &Client, css: &str, expected: &str) {
     let mut last = String::new();
     for _ in 0..150 {
         if let Ok(el) = client.find(Locator::Css(css)).await
@@ -86,7 +86,7 @@ async fn wait_for_text(client: &Client, css: &str, expected: &str) {
     panic!("{css} never showed {expected:?} (last: {last:?}); page: {page}");
 }
 
-async fn type_into(client: &Client, css: &str, text: &str) {
+pub(crate) async fn type_into(client: &Client, css: &str, text: &str) {
     client
         .wait()
         .for_element(Locator::Css(css))
@@ -126,15 +126,17 @@ async fn a_customer_signs_in_through_the_simulator_and_an_admin_opens_the_consol
         .unwrap();
     wait_for_text(c, ".member-name", "Trần Thị Bích").await;
     wait_for_text(c, ".member-phone", "0912 *** 678").await;
-    wait_for_text(c, ".points-value", "0").await;
+    // The demo brand welcomes a new member with 20 points.
+    wait_for_text(c, ".points-value", "20").await;
     wait_for_text(c, ".tier-name", "Thành viên").await;
+    wait_for_text(c, ".rewards-link", "Đổi quà").await;
     c.find(Locator::Css("button.lang"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    wait_for_text(c, ".tier-name", "Member").await;
+    wait_for_text(c, ".rewards-link", "Rewards").await;
 
     // A reload keeps the session; each opening is on the member's timeline.
     c.refresh().await.unwrap();
@@ -237,7 +239,7 @@ async fn a_customer_signs_in_through_the_simulator_and_an_admin_opens_the_consol
     browser.client.close().await.unwrap();
 }
 
-async fn admin_of_demo(app: &TestApp) -> String {
+pub(crate) async fn admin_of_demo(app: &TestApp) -> String {
     let demo = Brand::by_slug(&app.db, "demo")
         .await
         .unwrap()

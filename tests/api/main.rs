@@ -8,11 +8,15 @@ mod helpers;
 
 mod admin;
 mod browser;
+mod browser_loyalty;
 mod console_profiles;
 mod events;
 mod fake_zalo;
 mod imports;
 mod ingest;
+mod ledger_props;
+mod loyalty;
+mod loyalty_support;
 mod merges;
 mod ops;
 mod privacy;

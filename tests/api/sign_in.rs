@@ -20,7 +20,7 @@ both_stores! {
         assert_eq!(me["phone"], "84912345678");
         assert_eq!(me["phone_masked"], "0912 *** 678");
         assert_eq!(me["brand"]["slug"], "acme");
-        assert_eq!(me["loyalty"], json!({ "points": 0, "tier": "member" }));
+        assert_eq!(me["loyalty"], json!({ "points": 0, "tier": "Member" }));
         let kinds: Vec<(String, bool, String)> = me["identities"]
             .as_array()
             .unwrap()

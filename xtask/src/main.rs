@@ -4,8 +4,8 @@
 //!   the exact `wasm-bindgen` of `Cargo.lock`, so nothing is downloaded) and writes the site to `target/site`,
 //!   printing the customer bundle's size raw and brotli-compressed.
 //! - `run [ARGS]`: `build`, then `cham serve --demo ARGS` on http://127.0.0.1:3000.
-//! - `bench`: the ingestion benchmark (events/s, latency percentiles, peak memory) and the import benchmark
-//!   (a million-row CSV, twice) on SQLite and, with `CHAM_TEST_POSTGRES_URL`, PostgreSQL.
+//! - `bench`: the ingestion benchmark (events/s, latency percentiles, peak memory), the loyalty ledger
+//!   benchmark (ledger operations/s with 64 clients) and the import benchmark (a million-row CSV, twice) on SQLite and, with `CHAM_TEST_POSTGRES_URL`, PostgreSQL.
 //! - `test`: formatting, clippy, `build`, then every test (SQLite always; PostgreSQL too when
 //!   `CHAM_TEST_POSTGRES_URL` is set).
 
@@ -50,6 +50,8 @@ fn main() -> anyhow::Result<()> {
             "cham-tests",
             "--bench",
             "ingest",
+            "--bench",
+            "loyalty",
             "--bench",
             "import",
         ]),

@@ -120,7 +120,7 @@ pub struct IdentitySummary {
 pub struct LoyaltySummary {
     /// Spendable points.
     pub points: i64,
-    /// The tier's key; `member` is every brand's entry tier.
+    /// The tier's name; "Member" when the brand has no tier that starts at zero points.
     pub tier: String,
 }
 
@@ -245,5 +245,15 @@ pub struct BrandOverview {
     /// Super-app credentials present.
     pub channels: ChannelSetup,
     /// The signed-in user.
+    pub user: StaffUser,
+}
+
+/// `GET /api/v1/staff/me`: who is signed in to the console, for which brand.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WhoAmI {
+    /// Slug and name.
+    pub brand: PublicBrand,
+    /// The signed-in user and their role.
     pub user: StaffUser,
 }

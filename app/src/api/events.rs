@@ -146,6 +146,9 @@ pub struct Timeline {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct UserRef {
+    /// The member's profile id, e.g. read from their member QR at the till. It must be a member of the brand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<String>,
     /// A device or cookie id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymous_id: Option<String>,

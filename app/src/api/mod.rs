@@ -4,9 +4,11 @@
 mod auth;
 mod console;
 mod events;
+mod loyalty;
 mod privacy;
 
 pub use auth::*;
 pub use console::*;
 pub use events::*;
+pub use loyalty::*;
 pub use privacy::*;

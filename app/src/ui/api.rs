@@ -214,7 +214,6 @@ impl Api {
         .await
     }
 
-    #[cfg(feature = "customer")]
     /// `PUT path` with a JSON body as the session of `surface`.
     pub async fn put_as<B: Serialize, T: DeserializeOwned>(
         &self,

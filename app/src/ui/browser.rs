@@ -1,4 +1,4 @@
-//! Small browser services: saving fetched text as a file, and waiting.
+//! Small browser services: saving fetched text as a file, waiting, fresh keys and dates for display.
 
 use wasm_bindgen::JsCast;
 
@@ -31,4 +31,24 @@ pub async fn sleep(ms: i32) {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// A key for one user action (a redemption, an adjustment), so a retried request is not done twice.
+pub fn fresh_key() -> String {
+    let random = (js_sys::Math::random() * 1e15) as u64;
+    format!("{:x}-{random:x}", js_sys::Date::now() as u64)
+}
+
+/// An RFC 3339 time as `22/11/2026` in the device's time zone, the way readers here write dates.
+pub fn short_date(rfc3339: &str) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    if date.get_time().is_nan() {
+        return rfc3339.to_owned();
+    }
+    format!(
+        "{:02}/{:02}/{}",
+        date.get_date(),
+        date.get_month() + 1,
+        date.get_full_year()
+    )
 }

@@ -75,3 +75,19 @@ impl FromRequestParts<AppState> for AdminAuth {
         Ok(Self(claims))
     }
 }
+
+/// Anyone who works for the brand: store staff, admins and the owner.
+#[derive(Debug, Clone)]
+pub struct StaffAuth(pub Claims);
+
+impl FromRequestParts<AppState> for StaffAuth {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let claims = verified_claims(parts, state)?;
+        if !matches!(claims.role, Role::Owner | Role::Admin | Role::Staff) {
+            return Err(Error::forbidden("staff_only", "Only the brand's staff can do this."));
+        }
+        Ok(Self(claims))
+    }
+}

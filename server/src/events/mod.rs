@@ -11,6 +11,7 @@ use sqlx::AnyConnection;
 use crate::{
     db::{new_id, now_ms, rfc3339},
     error::Result,
+    loyalty,
 };
 
 pub use http::{TimelineQuery, check_batch, router, timeline};
@@ -29,10 +30,33 @@ pub const BUILT_IN_TYPES: &[&str] = &[
     "order_paid",
     "offline_purchase",
     "checked_in",
+    "birthday",
+    "points_earned",
+    "points_redeemed",
+    "points_expired",
+    "points_adjusted",
+    "points_reversed",
+    "tier_changed",
+    "voucher_issued",
+    "voucher_used",
 ];
 
 /// Built-in types only the server's own features record, never sent from outside.
-pub const SERVER_ONLY_TYPES: &[&str] = &["session_started", "profile_merged", "consent_changed", "order_paid"];
+pub const SERVER_ONLY_TYPES: &[&str] = &[
+    "session_started",
+    "profile_merged",
+    "consent_changed",
+    "order_paid",
+    "birthday",
+    "points_earned",
+    "points_redeemed",
+    "points_expired",
+    "points_adjusted",
+    "points_reversed",
+    "tier_changed",
+    "voucher_issued",
+    "voucher_used",
+];
 
 /// Built-in types the mini app may send about itself.
 pub const CLIENT_TYPES: &[&str] = &["app_opened", "screen_viewed"];
@@ -82,9 +106,36 @@ pub struct Recorded {
     pub duplicate: bool,
 }
 
-/// Appends an event to the log inside the caller's transaction. A repeated idempotency key writes nothing and
-/// returns the first event's id.
+/// Records an event inside the caller's transaction and, when it is new, runs the brand's earning rules on it
+/// in the same transaction: the one path from an interaction to the points it pays. A repeated idempotency key
+/// writes nothing, pays nothing, and returns the first event's id.
 pub async fn record(conn: &mut AnyConnection, brand_id: &str, event: &NewEvent<'_>) -> Result<Recorded> {
+    let value_vnd = amount_vnd(event.properties);
+    let recorded = append(conn, brand_id, event).await?;
+    if !recorded.duplicate && loyalty::trigger_of(event.event_type).is_some() {
+        let earning = loyalty::EarningEvent {
+            id: &recorded.id,
+            profile_id: event.profile_id,
+            event_type: event.event_type,
+            occurred_at: event.occurred_at,
+            value_vnd,
+        };
+        loyalty::on_event(conn, brand_id, &earning, now_ms()).await?;
+    }
+    Ok(recorded)
+}
+
+fn amount_vnd(properties: &Value) -> Option<i64> {
+    properties
+        .get("amount_vnd")
+        .and_then(serde_json::Value::as_i64)
+        .filter(|v| *v >= 0)
+}
+
+/// Appends an event to the log inside the caller's transaction, without running earning rules: for the
+/// events the ledger itself writes (`points_earned`, `tier_changed`, …). A repeated idempotency key writes
+/// nothing and returns the first event's id.
+pub async fn append(conn: &mut AnyConnection, brand_id: &str, event: &NewEvent<'_>) -> Result<Recorded> {
     let id = new_id();
     let inserted = sqlx::query(
         "INSERT INTO events (id, brand_id, profile_id, type, occurred_at, received_at, source, properties, \
@@ -106,13 +157,7 @@ pub async fn record(conn: &mut AnyConnection, brand_id: &str, event: &NewEvent<'
     .bind(event.campaign.utm_content.clone())
     .bind(event.campaign.link_id.clone())
     .bind(event.idempotency_key)
-    .bind(
-        event
-            .properties
-            .get("amount_vnd")
-            .and_then(serde_json::Value::as_i64)
-            .filter(|v| *v >= 0),
-    )
+    .bind(amount_vnd(event.properties))
     .execute(&mut *conn)
     .await?
     .rows_affected();

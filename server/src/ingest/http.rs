@@ -1,10 +1,14 @@
 //! `POST /api/v1/track` and `POST /api/v1/identify`, for servers holding an API key.
 
 use app::{
-    api::{ErrorBody, EventsResponse, IdentifyRequest, IdentifyResponse, TrackRequest},
+    api::{
+        ErrorBody, ErrorDetail, EventOutcome, EventsResponse, IdentifyRequest, IdentifyResponse, ServerEvent,
+        TrackRequest,
+    },
     domain::{Email, Phone},
 };
 use axum::extract::State;
+use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::keys::ApiKeyAuth;
@@ -41,28 +45,44 @@ async fn track(
     Json(req): Json<TrackRequest>,
 ) -> Result<Json<EventsResponse>> {
     check_batch(&req.events)?;
+    let brand_id = key.brand_id;
+    let results = state
+        .db
+        .transact(move |tx| Box::pin(track_in(tx, brand_id, req.events)))
+        .await?;
+    Ok(Json(EventsResponse::from_outcomes(results)))
+}
+
+/// Resolves and records each event of a `track` batch inside one transaction, item by item.
+async fn track_in(tx: &mut AnyConnection, brand_id: String, events: Vec<ServerEvent>) -> Result<Vec<EventOutcome>> {
     let now = now_ms();
-    let mut results = Vec::with_capacity(req.events.len());
-    let mut tx = state.db.begin().await?;
-    for (index, item) in req.events.into_iter().enumerate() {
-        if let Err(Error::Client { code, message, .. }) = profiles::check_user_ref(&item.user) {
-            let error = app::api::ErrorDetail {
+    let mut results = Vec::with_capacity(events.len());
+    for (index, item) in events.into_iter().enumerate() {
+        let refused = |index, code: &str, message: String| EventOutcome {
+            index,
+            id: None,
+            duplicate: false,
+            error: Some(ErrorDetail {
                 code: code.into(),
                 message,
-            };
-            results.push(app::api::EventOutcome {
-                index,
-                id: None,
-                duplicate: false,
-                error: Some(error),
-            });
+            }),
+        };
+        if let Err(Error::Client { code, message, .. }) = profiles::check_user_ref(&item.user) {
+            results.push(refused(index, code, message));
             continue;
         }
-        let profile = profiles::resolve_user_ref(&mut tx, &key.brand_id, &item.user).await?;
-        results.push(store_one(&mut tx, &key.brand_id, &profile, index, item.event, now, Sender::Server).await?);
+        let profile = match profiles::resolve_user_ref(tx, &brand_id, &item.user).await {
+            Ok(profile) => profile,
+            // Lookups that found nothing wrote nothing, so the rest of the batch goes on.
+            Err(Error::Client { code, message, .. }) => {
+                results.push(refused(index, code, message));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        results.push(store_one(tx, &brand_id, &profile, index, item.event, now, Sender::Server).await?);
     }
-    tx.commit().await?;
-    Ok(Json(EventsResponse::from_outcomes(results)))
+    Ok(results)
 }
 
 /// Attaches a phone, e-mail or name to the person an anonymous or external id names. These are unverified

@@ -174,24 +174,27 @@ impl FromRequestParts<AppState> for ApiKeyAuth {
                 "Send the brand's API key in the X-Api-Key header.",
             ));
         };
-        let row: Option<(String, String, Option<i64>)> =
-            sqlx::query_as("SELECT id, brand_id, revoked_at FROM api_keys WHERE key_hash = $1 AND scope = 'ingest'")
-                .bind(sha256_hex(key.trim()))
-                .fetch_optional(state.db.read())
-                .await?;
-        let Some((key_id, brand_id, None)) = row else {
+        let row: Option<(String, String, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT id, brand_id, revoked_at, last_used_at FROM api_keys WHERE key_hash = $1 AND scope = 'ingest'",
+        )
+        .bind(sha256_hex(key.trim()))
+        .fetch_optional(state.db.read())
+        .await?;
+        let Some((key_id, brand_id, None, last_used_at)) = row else {
             return Err(invalid());
         };
         // Note the use at most once a minute, so a busy POS does not turn every call into a write.
         let now = now_ms();
-        sqlx::query(
-            "UPDATE api_keys SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
-        )
-        .bind(now)
-        .bind(&key_id)
-        .bind(now - 60_000)
-        .execute(state.db.write())
-        .await?;
+        if last_used_at.is_none_or(|at| at < now - 60_000) {
+            sqlx::query(
+                "UPDATE api_keys SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
+            )
+            .bind(now)
+            .bind(&key_id)
+            .bind(now - 60_000)
+            .execute(state.db.write())
+            .await?;
+        }
         Ok(Self { brand_id, key_id })
     }
 }

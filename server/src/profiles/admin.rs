@@ -135,7 +135,8 @@ async fn search(
     Ok(Json(ProfilePage { profiles, next_cursor }))
 }
 
-async fn live(db: &Db, brand_id: &str, id: &str) -> Result<String> {
+/// The live, unerased profile an id of the brand names, or `unknown_profile` (404): what console routes act on.
+pub async fn live(db: &Db, brand_id: &str, id: &str) -> Result<String> {
     let live = live_id(db, brand_id, id).await?.ok_or_else(unknown)?;
     let erased: Option<(Option<i64>,)> = sqlx::query_as("SELECT erased_at FROM profiles WHERE id = $1")
         .bind(&live)

@@ -8,14 +8,14 @@ mod merge;
 mod resolve;
 mod traits;
 
-use app::api::{ExportedIdentity, IdentitySummary, LoyaltySummary, Me, PublicBrand};
+use app::api::{ExportedIdentity, IdentitySummary, Me, PublicBrand};
 
 use crate::{
     db::{Db, rfc3339},
     error::{Error, Result},
 };
 
-pub use admin::router;
+pub use admin::{live as console_profile, router};
 pub use import::{ImportBatch, ImportWrites, ImportedPerson, RowOutcome, apply_import};
 pub use merge::merge;
 pub use resolve::{
@@ -134,11 +134,7 @@ pub async fn me(db: &Db, brand_id: &str, profile_id: &str) -> Result<Option<Me>>
                 source: i.source,
             })
             .collect(),
-        // No points can exist before the loyalty ledger does; every member starts in the entry tier.
-        loyalty: LoyaltySummary {
-            points: 0,
-            tier: "member".into(),
-        },
+        loyalty: crate::loyalty::member::summary(db, brand_id, profile_id).await?,
     }))
 }
 

@@ -271,11 +271,16 @@ fn parse_external_id(raw: &str) -> Result<&str> {
 
 /// Checks a [`UserRef`] without writing anything: at least one id, each well-formed.
 pub fn check_user_ref(user: &UserRef) -> Result<()> {
-    if user.anonymous_id.is_none() && user.external_id.is_none() {
+    if user.anonymous_id.is_none() && user.external_id.is_none() && user.member_id.is_none() {
         return Err(Error::unprocessable(
             "missing_user",
-            "Name the person with an anonymous_id or an external_id.",
+            "Name the person with a member_id, an external_id or an anonymous_id.",
         ));
+    }
+    if let Some(m) = &user.member_id
+        && uuid::Uuid::parse_str(m.trim()).is_err()
+    {
+        return Err(unknown_member());
     }
     if let Some(a) = &user.anonymous_id {
         parse_anonymous_id(a)?;
@@ -290,17 +295,40 @@ pub fn check_user_ref(user: &UserRef) -> Result<()> {
 /// id) wins, and an anonymous profile merges into it.
 pub async fn resolve_user_ref(conn: &mut AnyConnection, brand_id: &str, user: &UserRef) -> Result<String> {
     check_user_ref(user)?;
-    let Some(external) = user.external_id.as_deref().map(parse_external_id).transpose()? else {
+    let external = user.external_id.as_deref().map(parse_external_id).transpose()?;
+    let profile = if let Some(member) = user.member_id.as_deref() {
+        let member = live_member(conn, brand_id, member.trim()).await?;
+        // The till's own customer id joins the member it was scanned with, unless it is someone else's.
+        if let Some(external) = external {
+            match owner(conn, brand_id, "external_id", external).await? {
+                None => attach(conn, brand_id, &member, ("external_id", external), true, "server").await?,
+                Some(other) if other != member => {
+                    record_conflict(
+                        conn,
+                        brand_id,
+                        ("external_id", external),
+                        &other,
+                        &member,
+                        "member_scanned",
+                    )
+                    .await?;
+                }
+                Some(_) => {}
+            }
+        }
+        member
+    } else if let Some(external) = external {
+        match owner(conn, brand_id, "external_id", external).await? {
+            Some(p) => p,
+            None => {
+                let p = new_profile(conn, brand_id, None, None).await?;
+                attach(conn, brand_id, &p, ("external_id", external), true, "server").await?;
+                p
+            }
+        }
+    } else {
         let anonymous = user.anonymous_id.as_deref().unwrap_or_default();
         return resolve_anonymous(conn, brand_id, anonymous).await;
-    };
-    let profile = match owner(conn, brand_id, "external_id", external).await? {
-        Some(p) => p,
-        None => {
-            let p = new_profile(conn, brand_id, None, None).await?;
-            attach(conn, brand_id, &p, ("external_id", external), true, "server").await?;
-            p
-        }
     };
     if let Some(anonymous) = user.anonymous_id.as_deref() {
         match owner(conn, brand_id, "anonymous_id", anonymous).await? {
@@ -326,6 +354,29 @@ pub async fn resolve_user_ref(conn: &mut AnyConnection, brand_id: &str, user: &U
         }
     }
     Ok(profile)
+}
+
+fn unknown_member() -> Error {
+    Error::unprocessable("unknown_member", "No member of this brand has this member id.")
+}
+
+/// The live profile a member id of the brand stands for (following merges), or `unknown_member`.
+async fn live_member(conn: &mut AnyConnection, brand_id: &str, id: &str) -> Result<String> {
+    let mut current = id.to_owned();
+    for _ in 0..16 {
+        let row: Option<(Option<String>, Option<i64>)> =
+            sqlx::query_as("SELECT merged_into, erased_at FROM profiles WHERE id = $1 AND brand_id = $2")
+                .bind(&current)
+                .bind(brand_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        match row {
+            Some((None, None)) => return Ok(current),
+            Some((Some(next), _)) => current = next,
+            _ => return Err(unknown_member()),
+        }
+    }
+    Err(unknown_member())
 }
 
 /// What [`claim`] did with an unverified identifier.

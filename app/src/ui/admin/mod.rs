@@ -1,11 +1,18 @@
-//! The brand admin console: sign in, then the console shell with the areas that exist.
+//! The brand console: sign in, then the console shell with the areas that exist. Store staff sign in to the
+//! same console and see only the staff view (voucher check).
 
 mod api_keys;
 mod customers;
+mod forms;
 mod imports;
+mod liability;
+mod loyalty;
 mod overview;
+mod points;
 mod profile;
+mod rewards;
 mod signin;
+mod staff;
 
 use leptos::{prelude::*, task::spawn_local};
 
@@ -15,7 +22,7 @@ use super::{
     i18n::{I18n, LangSwitch},
     page::PageConfig,
 };
-use crate::api::{AdminSession, BrandOverview};
+use crate::api::{AdminSession, StaffRole, WhoAmI};
 
 /// The session storage slot of the console.
 pub(super) const SURFACE: &str = "admin";
@@ -28,6 +35,10 @@ enum Page {
     Profile(String),
     ApiKeys,
     Imports,
+    Loyalty,
+    Rewards,
+    Liability,
+    Staff,
 }
 
 fn page_for(path: &str) -> Page {
@@ -38,6 +49,10 @@ fn page_for(path: &str) -> Page {
             "customers" => Page::Customers,
             "api-keys" => Page::ApiKeys,
             "imports" => Page::Imports,
+            "loyalty" => Page::Loyalty,
+            "rewards" => Page::Rewards,
+            "liability" => Page::Liability,
+            _ if path.trim_end_matches('/') == "/staff" => Page::Staff,
             _ => Page::Overview,
         },
     }
@@ -47,7 +62,7 @@ fn page_for(path: &str) -> Page {
 enum Screen {
     Loading,
     SignedOut,
-    Console(Box<BrandOverview>),
+    Console(Box<WhoAmI>),
     Failed(ApiFailure),
 }
 
@@ -68,7 +83,7 @@ pub fn AdminApp() -> impl IntoView {
             }
             screen.set(Screen::Loading);
             spawn_local(async move {
-                match api.get_as::<BrandOverview>(SURFACE, "/api/v1/admin/brand").await {
+                match api.get_as::<WhoAmI>(SURFACE, "/api/v1/staff/me").await {
                     Ok(o) => screen.set(Screen::Console(Box::new(o))),
                     Err(e) if e.code == "network" => screen.set(Screen::Failed(e)),
                     Err(_) => {
@@ -122,18 +137,34 @@ pub fn AdminApp() -> impl IntoView {
                             <a class=if active { "active" } else { "" } href=href>{move || i18n.t(key)}</a>
                         }
                     };
-                    let nav_links = view! {
-                        {nav("/admin", "nav_overview", page == Page::Overview)}
-                        {nav("/admin/customers", "nav_customers", matches!(page, Page::Customers | Page::Profile(_)))}
-                        {nav("/admin/imports", "nav_imports", page == Page::Imports)}
-                        {nav("/admin/api-keys", "nav_api_keys", page == Page::ApiKeys)}
+                    // Store staff see the staff view only, whatever the address.
+                    let staff_only = o.user.role == StaffRole::Staff;
+                    let page = if staff_only { Page::Staff } else { page };
+                    let nav_links = if staff_only {
+                        view! { {nav("/staff", "nav_staff", true)} }.into_any()
+                    } else {
+                        view! {
+                            {nav("/admin", "nav_overview", page == Page::Overview)}
+                            {nav("/admin/customers", "nav_customers", matches!(page, Page::Customers | Page::Profile(_)))}
+                            {nav("/admin/loyalty", "nav_loyalty", page == Page::Loyalty)}
+                            {nav("/admin/rewards", "nav_rewards", page == Page::Rewards)}
+                            {nav("/admin/liability", "nav_liability", page == Page::Liability)}
+                            {nav("/staff", "nav_staff", page == Page::Staff)}
+                            {nav("/admin/imports", "nav_imports", page == Page::Imports)}
+                            {nav("/admin/api-keys", "nav_api_keys", page == Page::ApiKeys)}
+                        }
+                        .into_any()
                     };
                     let content = match page {
-                        Page::Overview => view! { <overview::Overview overview=*o/> }.into_any(),
+                        Page::Overview => view! { <overview::Overview/> }.into_any(),
                         Page::Customers => view! { <customers::Customers/> }.into_any(),
                         Page::Profile(id) => view! { <profile::ProfileView id=id/> }.into_any(),
                         Page::ApiKeys => view! { <api_keys::ApiKeys/> }.into_any(),
                         Page::Imports => view! { <imports::Imports/> }.into_any(),
+                        Page::Loyalty => view! { <loyalty::LoyaltyPage/> }.into_any(),
+                        Page::Rewards => view! { <rewards::RewardsPage/> }.into_any(),
+                        Page::Liability => view! { <liability::LiabilityPage/> }.into_any(),
+                        Page::Staff => view! { <staff::StaffPage/> }.into_any(),
                     };
                     view! {
                         <header class="topbar">

@@ -1,13 +1,41 @@
 //! The console's overview: members and super-app connections.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
 
-use super::super::i18n::I18n;
+use super::{
+    super::{
+        api::{Api, ApiFailure},
+        i18n::I18n,
+        notice::ErrorNotice,
+    },
+    SURFACE,
+};
 use crate::api::BrandOverview;
 
-/// The brand's overview.
+/// The brand's overview, loaded.
 #[component]
-pub fn Overview(overview: BrandOverview) -> impl IntoView {
+pub fn Overview() -> impl IntoView {
+    let api = expect_context::<Api>();
+    let i18n = expect_context::<I18n>();
+    let overview = RwSignal::new(None::<BrandOverview>);
+    let error = RwSignal::new(None::<ApiFailure>);
+    spawn_local(async move {
+        match api.get_as::<BrandOverview>(SURFACE, "/api/v1/admin/brand").await {
+            Ok(o) => overview.set(Some(o)),
+            Err(e) => error.set(Some(e)),
+        }
+    });
+    view! {
+        <ErrorNotice error=error/>
+        {move || match overview.get() {
+            Some(o) => view! { <OverviewView overview=o/> }.into_any(),
+            None => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn OverviewView(overview: BrandOverview) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let status = move |ready: bool| {
         view! {

@@ -1,8 +1,9 @@
-//! The profile 360: identities, traits, attributes, consents, merge history and the paged timeline.
+//! The profile 360: identities, traits, attributes, consents, merge history, points and the paged timeline.
 
 use leptos::{prelude::*, task::spawn_local};
 
 use super::super::notice::ErrorNotice;
+use super::points::PointsPanel;
 use super::{
     super::{
         api::{Api, ApiFailure},
@@ -38,6 +39,7 @@ pub fn ProfileView(id: String) -> impl IntoView {
     let cursor = RwSignal::new(None::<String>);
     let event_type = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiFailure>);
+    let points_id = id.clone();
     {
         let (api, id) = (api.clone(), id.clone());
         spawn_local(async move {
@@ -143,6 +145,7 @@ pub fn ProfileView(id: String) -> impl IntoView {
                         .into_any()
                 }
             }}
+            <PointsPanel id=points_id/>
             <h2>{move || i18n.t("timeline")}</h2>
             <form class="search" on:submit={
                 let load_events = load_events.clone();

@@ -1,14 +1,25 @@
-//! The member's home: name, masked phone and the loyalty card.
+//! The member's home: the loyalty card (balance, pending, expiring soon, tier and progress to the next) and the
+//! way to rewards, vouchers, the points history and "My data".
 
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
 
-use super::super::i18n::I18n;
-use crate::api::Me;
+use super::{
+    super::{api::Api, browser::short_date, i18n::I18n},
+    SURFACE, Screen,
+};
+use crate::api::{LoyaltyCard, Me};
 
 /// The signed-in member's home screen.
 #[component]
-pub fn Home(me: Me, on_sign_out: Callback<()>, on_my_data: Callback<()>) -> impl IntoView {
+pub fn Home(me: Me, go: Callback<Screen>, on_sign_out: Callback<()>) -> impl IntoView {
     let i18n = expect_context::<I18n>();
+    let api = expect_context::<Api>();
+    let card = RwSignal::new(None::<LoyaltyCard>);
+    spawn_local(async move {
+        if let Ok(c) = api.get_as::<LoyaltyCard>(SURFACE, "/api/v1/me/loyalty").await {
+            card.set(Some(c));
+        }
+    });
     let Me {
         name,
         phone_masked: phone,
@@ -16,21 +27,62 @@ pub fn Home(me: Me, on_sign_out: Callback<()>, on_my_data: Callback<()>) -> impl
         ..
     } = me;
     let name = name.unwrap_or_default();
-    let points = loyalty.points;
-    let tier_key = if loyalty.tier == "member" { "tier_member" } else { "" };
-    let tier = loyalty.tier;
+    let summary_points = loyalty.points;
+    let summary_tier = loyalty.tier;
+    let points = move || card.get().map_or(summary_points, |c| c.balance);
+    let tier = move || {
+        let name = card.get().map_or_else(|| summary_tier.clone(), |c| c.tier.name);
+        if name == "Member" {
+            i18n.t("tier_member").to_owned()
+        } else {
+            name
+        }
+    };
+    let details =
+        move || {
+            card.get().map(|c| {
+                let progress = c.next_tier.as_ref().map(|next| {
+                let pct = if next.threshold > 0 { (c.qualifying * 100 / next.threshold).clamp(0, 100) } else { 100 };
+                let left = (next.threshold - c.qualifying).max(0);
+                let unit = if c.tier_metric == "vnd" { "VND" } else { i18n.t("points") };
+                let next_name = next.name.clone();
+                view! {
+                    <div class="progress" role="progressbar" aria-valuenow=pct aria-valuemin="0" aria-valuemax="100">
+                        <div class="progress-bar" style=format!("width: {pct}%")></div>
+                    </div>
+                    <div class="progress-text">
+                        {format!("{left} {unit} ")} {move || i18n.t("to_next_tier")} " " <strong>{next_name}</strong>
+                    </div>
+                }
+            });
+                let expiring = (c.expiring_soon > 0).then(|| {
+                    let when = c.next_expiry_at.as_deref().map(short_date).unwrap_or_default();
+                    view! {
+                        <div class="expiring">
+                            <span class="expiring-value">{c.expiring_soon}</span> " " {move || i18n.t("expiring_soon")}
+                            " (" {when} ")"
+                        </div>
+                    }
+                });
+                let pending = (c.pending > 0).then(|| {
+                    view! {
+                        <div class="pending">
+                            <span class="pending-value">{c.pending}</span> " " {move || i18n.t("pending_points")}
+                        </div>
+                    }
+                });
+                view! { {pending} {expiring} {progress} }
+            })
+        };
+    let nav = move |screen: Screen| move |_| go.run(screen.clone());
     view! {
         <section class="home">
             <p class="greeting">{move || i18n.t("hello")} ", " <strong class="member-name">{name}</strong></p>
             <div class="card">
                 <div class="card-title">{move || i18n.t("member_card")}</div>
                 <div class="points"><span class="points-value">{points}</span> " " {move || i18n.t("points")}</div>
-                <div class="tier">
-                    {move || i18n.t("tier")} ": "
-                    <span class="tier-name">
-                        {move || if tier_key.is_empty() { tier.clone() } else { i18n.t(tier_key).to_owned() }}
-                    </span>
-                </div>
+                {details}
+                <div class="tier">{move || i18n.t("tier")} ": " <span class="tier-name">{tier}</span></div>
                 <div class="phone">
                     {match phone {
                         Some(p) => view! { <span class="member-phone">{p}</span> }.into_any(),
@@ -38,9 +90,12 @@ pub fn Home(me: Me, on_sign_out: Callback<()>, on_my_data: Callback<()>) -> impl
                     }}
                 </div>
             </div>
-            <button class="my-data-link" type="button" on:click=move |_| on_my_data.run(())>
-                {move || i18n.t("my_data")}
-            </button>
+            <nav class="home-actions">
+                <button class="rewards-link" type="button" on:click=nav(Screen::Rewards)>{move || i18n.t("rewards")}</button>
+                <button class="vouchers-link" type="button" on:click=nav(Screen::Vouchers(None))>{move || i18n.t("my_vouchers")}</button>
+                <button class="history-link" type="button" on:click=nav(Screen::History)>{move || i18n.t("points_history")}</button>
+                <button class="my-data-link" type="button" on:click=nav(Screen::MyData)>{move || i18n.t("my_data")}</button>
+            </nav>
             <button class="link" type="button" on:click=move |_| on_sign_out.run(())>
                 {move || i18n.t("sign_out")}
             </button>

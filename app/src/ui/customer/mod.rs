@@ -1,8 +1,11 @@
-//! The customer mini app: sign in with one tap, then the member card.
+//! The customer mini app: sign in with one tap, then the member card, rewards, vouchers and points history.
 
+mod history;
 mod home;
 mod my_data;
+mod rewards;
 mod signin;
+mod vouchers;
 
 use leptos::{prelude::*, task::spawn_local};
 
@@ -12,7 +15,7 @@ use super::{
     bridge::{self, Host, HostTokens},
     i18n::{I18n, LangSwitch},
 };
-use crate::api::{CustomerSession, CustomerSessionRequest, EventIn, Me, Provider, PublicBrand};
+use crate::api::{CustomerSession, CustomerSessionRequest, EventIn, Me, Provider, PublicBrand, Voucher};
 
 /// The session storage slot of the customer app.
 pub(super) const SURFACE: &str = "customer";
@@ -48,14 +51,33 @@ fn screen_viewed(screen: &str) -> EventIn {
     app_event("screen_viewed", serde_json::json!({ "screen": screen }))
 }
 
+/// What the mini app shows.
 #[derive(Debug, Clone, PartialEq)]
-enum Screen {
+pub(super) enum Screen {
     Loading,
     SignedOut,
-    Home(Box<Me>),
-    MyData(Box<Me>),
+    Home,
+    Rewards,
+    /// With the voucher just redeemed, if any.
+    Vouchers(Option<String>),
+    History,
+    MyData,
     Erased,
     Failed(ApiFailure),
+}
+
+impl Screen {
+    /// The name `screen_viewed` records.
+    fn name(&self) -> Option<&'static str> {
+        match self {
+            Screen::Home => Some("home"),
+            Screen::Rewards => Some("rewards"),
+            Screen::Vouchers(_) => Some("vouchers"),
+            Screen::History => Some("points_history"),
+            Screen::MyData => Some("my_data"),
+            _ => None,
+        }
+    }
 }
 
 /// The customer app's root.
@@ -64,6 +86,7 @@ pub fn CustomerApp() -> impl IntoView {
     let api = expect_context::<Api>();
     let i18n = expect_context::<I18n>();
     let screen = RwSignal::new(Screen::Loading);
+    let me = RwSignal::new(None::<Me>);
     let brand = RwSignal::new(None::<PublicBrand>);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiFailure>);
@@ -85,8 +108,9 @@ pub fn CustomerApp() -> impl IntoView {
                     return screen.set(Screen::SignedOut);
                 }
                 match api.get_as::<Me>(SURFACE, "/api/v1/me").await {
-                    Ok(me) => {
-                        screen.set(Screen::Home(Box::new(me)));
+                    Ok(signed_in) => {
+                        me.set(Some(signed_in));
+                        screen.set(Screen::Home);
                         api.track(opened_events()).await;
                     }
                     Err(e) if e.code == "network" => screen.set(Screen::Failed(e)),
@@ -124,7 +148,8 @@ pub fn CustomerApp() -> impl IntoView {
                             refresh: session.tokens.refresh_token,
                         };
                         api.store_session(SURFACE, Some(&stored));
-                        screen.set(Screen::Home(Box::new(session.me)));
+                        me.set(Some(session.me));
+                        screen.set(Screen::Home);
                         api.track(opened_events()).await;
                     }
                     Err(e) => error.set(Some(e)),
@@ -144,6 +169,18 @@ pub fn CustomerApp() -> impl IntoView {
         })
     };
 
+    let go = {
+        Callback::new(move |next: Screen| {
+            if let Some(name) = next.name() {
+                let api = api.clone();
+                spawn_local(async move { api.track(vec![screen_viewed(name)]).await });
+            }
+            screen.set(next);
+        })
+    };
+    // Back to the home screen, whose card reloads.
+    let home = Callback::new(move |()| screen.set(Screen::Home));
+
     view! {
         <div class="app customer">
             <header class="topbar">
@@ -160,20 +197,21 @@ pub fn CustomerApp() -> impl IntoView {
                     Screen::SignedOut => {
                         view! { <signin::SignIn on_tokens=on_tokens busy=busy error=error/> }.into_any()
                     }
-                    Screen::Home(me) => {
-                        let shown = (*me).clone();
-                        let api = api.clone();
-                        let on_my_data = Callback::new(move |()| {
-                            screen.set(Screen::MyData(me.clone()));
-                            let api = api.clone();
-                            spawn_local(async move { api.track(vec![screen_viewed("my_data")]).await });
-                        });
-                        view! { <home::Home me=shown on_sign_out=on_sign_out on_my_data=on_my_data/> }.into_any()
+                    Screen::Home => match me.get() {
+                        Some(member) => view! { <home::Home me=member go=go on_sign_out=on_sign_out/> }.into_any(),
+                        None => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
+                    },
+                    Screen::Rewards => {
+                        let on_redeemed = Callback::new(move |v: Voucher| go.run(Screen::Vouchers(Some(v.id))));
+                        view! { <rewards::Rewards on_back=home on_redeemed=on_redeemed/> }.into_any()
                     }
-                    Screen::MyData(me) => {
-                        let on_back = Callback::new(move |()| screen.set(Screen::Home(me.clone())));
+                    Screen::Vouchers(fresh) => {
+                        view! { <vouchers::Vouchers on_back=home fresh=fresh/> }.into_any()
+                    }
+                    Screen::History => view! { <history::History on_back=home/> }.into_any(),
+                    Screen::MyData => {
                         let on_erased = Callback::new(move |()| screen.set(Screen::Erased));
-                        view! { <my_data::MyData on_back=on_back on_erased=on_erased/> }.into_any()
+                        view! { <my_data::MyData on_back=home on_erased=on_erased/> }.into_any()
                     }
                     Screen::Erased => {
                         view! {

@@ -1,0 +1,114 @@
+//! The staff view: type (or scan) a voucher code, see the reward and its holder, and mark it used once.
+
+use leptos::{prelude::*, task::spawn_local};
+
+use super::{
+    super::{
+        api::{Api, ApiFailure},
+        browser::short_date,
+        i18n::I18n,
+        notice::ErrorNotice,
+    },
+    SURFACE,
+};
+use crate::api::{StaffVoucher, VoucherStatus};
+
+/// The voucher check page.
+#[component]
+pub fn StaffPage() -> impl IntoView {
+    let api = expect_context::<Api>();
+    let i18n = expect_context::<I18n>();
+    let code = RwSignal::new(String::new());
+    let found = RwSignal::new(None::<StaffVoucher>);
+    let error = RwSignal::new(None::<ApiFailure>);
+    let used_now = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let path = move || {
+        let typed: String = code
+            .get_untracked()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        format!("/api/v1/staff/vouchers/{typed}")
+    };
+    let look_up = {
+        let api = api.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let api = api.clone();
+            let path = path();
+            found.set(None);
+            error.set(None);
+            used_now.set(false);
+            spawn_local(async move {
+                match api.get_as::<StaffVoucher>(SURFACE, &path).await {
+                    Ok(v) => found.set(Some(v)),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+    };
+    let use_it = move |_| {
+        let api = api.clone();
+        let path = format!("{}/use", path());
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api
+                .post_as::<_, StaffVoucher>(SURFACE, &path, &serde_json::json!({}))
+                .await
+            {
+                Ok(v) => {
+                    found.set(Some(v));
+                    used_now.set(true);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="staff">
+            <h1>{move || i18n.t("nav_staff")}</h1>
+            <p class="muted">{move || i18n.t("staff_lead")}</p>
+            <form class="search" on:submit=look_up>
+                <input
+                    name="voucher_code"
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    placeholder="ABCD-EFGH-JKMN"
+                    prop:value=move || code.get()
+                    on:input=move |ev| code.set(event_target_value(&ev))
+                />
+                <button type="submit">{move || i18n.t("check_voucher")}</button>
+            </form>
+            <ErrorNotice error=error/>
+            {move || used_now.get().then(|| view! { <p class="notice success used-ok" role="status">{move || i18n.t("voucher_marked_used")}</p> })}
+            {move || found.get().map(|v| {
+                let status = v.voucher.status;
+                let status_key = match status {
+                    VoucherStatus::Issued => "voucher_issued",
+                    VoucherStatus::Used => "voucher_used",
+                    VoucherStatus::Expired => "voucher_expired",
+                    VoucherStatus::Cancelled => "voucher_cancelled",
+                };
+                let use_it = use_it.clone();
+                view! {
+                    <div class="voucher-check">
+                        <h2 class="voucher-reward">{v.voucher.reward_name.clone()}</h2>
+                        <p><span class="badge voucher-state" class:ok=v.usable>{move || i18n.t(status_key)}</span></p>
+                        <p class="muted">{v.voucher.reward_description.clone()}</p>
+                        <p>{move || i18n.t("holder")} ": " <strong class="holder-name">{v.holder.name.clone().unwrap_or_default()}</strong>
+                            " " {v.holder.phone_masked.clone().unwrap_or_default()} " · " {v.holder.tier.clone()}</p>
+                        <p class="muted">{move || i18n.t("valid_until")} " " {short_date(&v.voucher.expires_at)}</p>
+                        {v.usable.then(|| view! {
+                            <button class="primary mark-used" type="button" disabled=move || busy.get() on:click=use_it>
+                                {move || i18n.t("mark_used")}
+                            </button>
+                        })}
+                    </div>
+                }
+            })}
+        </section>
+    }
+}

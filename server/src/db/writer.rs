@@ -1,0 +1,181 @@
+//! SQLite's one writer, fed in batches. SQLite commits one write transaction at a time, so a busy server is
+//! limited by how long each transaction holds the writer. Held by a request task, that time includes every
+//! wait of that task in the runtime's queues between statements (with 64 busy clients, most of it). Here the
+//! transactions run on a thread of their own, back to back, and several of them share one commit: each runs
+//! in a savepoint, so one that fails rolls back alone, and every caller hears its outcome only after the
+//! commit that made it durable.
+
+use std::{sync::Mutex, thread};
+
+use futures::future::BoxFuture;
+use sqlx::{AnyConnection, AnyPool};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::error::{Error, Result};
+
+/// Most transactions sharing one commit.
+const MAX_BATCH: usize = 64;
+
+/// What a queued transaction hands back once it ran: whether it succeeded, and how to answer its caller
+/// once the commit's outcome is known.
+struct Ran {
+    ok: bool,
+    answer: Answer,
+}
+
+/// Tells a caller its outcome, given the commit's error if the commit failed.
+type Answer = Box<dyn FnOnce(Option<&str>) + Send>;
+
+/// A transaction waiting for the writer.
+trait Job: Send {
+    fn run<'c>(self: Box<Self>, conn: &'c mut AnyConnection) -> BoxFuture<'c, Ran>;
+    fn abort(self: Box<Self>, why: &str);
+}
+
+struct Pending<F, T> {
+    work: F,
+    reply: oneshot::Sender<Result<T>>,
+}
+
+fn failed(why: &str) -> Error {
+    anyhow::anyhow!("the write transaction did not commit: {why}").into()
+}
+
+impl<F, T> Job for Pending<F, T>
+where
+    F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    fn run<'c>(self: Box<Self>, conn: &'c mut AnyConnection) -> BoxFuture<'c, Ran> {
+        let Pending { work, reply } = *self;
+        Box::pin(async move {
+            let result = work(conn).await;
+            Ran {
+                ok: result.is_ok(),
+                answer: Box::new(move |commit_error| {
+                    let _ = reply.send(match commit_error {
+                        Some(why) => result.and_then(|_| Err(failed(why))),
+                        None => result,
+                    });
+                }),
+            }
+        })
+    }
+
+    fn abort(self: Box<Self>, why: &str) {
+        let _ = self.reply.send(Err(failed(why)));
+    }
+}
+
+/// The queue in front of SQLite's writer thread.
+pub struct Writer {
+    queue: Mutex<Option<mpsc::UnboundedSender<Box<dyn Job>>>>,
+}
+
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Writer")
+    }
+}
+
+impl Writer {
+    /// Starts the writer thread on `pool` (SQLite's single write connection).
+    pub fn start(pool: AnyPool) -> std::io::Result<Self> {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        // No I/O driver: the thread then sleeps on a futex, which wakes faster than the I/O driver's eventfd.
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
+        thread::Builder::new()
+            .name("cham-sqlite-writer".into())
+            .spawn(move || runtime.block_on(serve(pool, receiver)))?;
+        Ok(Self {
+            queue: Mutex::new(Some(sender)),
+        })
+    }
+
+    /// Runs `work` in a transaction of the writer; its result once committed.
+    pub async fn run<F, T>(&self, work: F) -> Result<T>
+    where
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T>> + Send + 'static,
+        T: Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let job: Box<dyn Job> = Box::new(Pending { work, reply });
+        let sent = match self.queue.lock() {
+            Ok(queue) => queue.as_ref().map(|q| q.send(job).is_ok()).unwrap_or(false),
+            Err(_) => false,
+        };
+        if !sent {
+            return Err(failed("the store is closing"));
+        }
+        answer.await.map_err(|_| failed("the writer stopped"))?
+    }
+
+    /// Stops taking work; what is queued still runs.
+    pub fn close(&self) {
+        if let Ok(mut queue) = self.queue.lock() {
+            queue.take();
+        }
+    }
+}
+
+async fn serve(pool: AnyPool, mut queue: mpsc::UnboundedReceiver<Box<dyn Job>>) {
+    while let Some(first) = queue.recv().await {
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        run_batch(&pool, jobs).await;
+    }
+}
+
+async fn run_batch(pool: &AnyPool, jobs: Vec<Box<dyn Job>>) {
+    let mut tx = match pool.begin().await {
+        Ok(tx) => tx,
+        Err(e) => {
+            let why = e.to_string();
+            jobs.into_iter().for_each(|j| j.abort(&why));
+            return;
+        }
+    };
+    // Every statement is a round trip to SQLite's connection thread, so the savepoint bookkeeping between two
+    // jobs goes as one script: close the last job's savepoint (undoing it if it failed) and open the next.
+    let mut answers = Vec::with_capacity(jobs.len());
+    let mut last_ok = None;
+    for job in jobs {
+        let script = match last_ok {
+            None => "SAVEPOINT job",
+            Some(true) => "RELEASE job; SAVEPOINT job",
+            Some(false) => "ROLLBACK TO job; RELEASE job; SAVEPOINT job",
+        };
+        if let Err(e) = sqlx::raw_sql(script).execute(&mut *tx).await {
+            // The transaction is in an unknown state: nothing of this batch may commit.
+            let why = e.to_string();
+            job.abort(&why);
+            answers.into_iter().for_each(|a: Answer| a(Some(&why)));
+            let _ = tx.rollback().await;
+            return;
+        }
+        let ran = job.run(&mut tx).await;
+        last_ok = Some(ran.ok);
+        answers.push(ran.answer);
+    }
+    // COMMIT releases the savepoint still open; a failed last job is undone first.
+    if last_ok == Some(false)
+        && let Err(e) = sqlx::raw_sql("ROLLBACK TO job").execute(&mut *tx).await
+    {
+        let why = e.to_string();
+        answers.into_iter().for_each(|a| a(Some(&why)));
+        let _ = tx.rollback().await;
+        return;
+    }
+    match tx.commit().await {
+        Ok(()) => answers.into_iter().for_each(|a| a(None)),
+        Err(e) => {
+            let why = e.to_string();
+            answers.into_iter().for_each(|a| a(Some(&why)));
+        }
+    }
+}

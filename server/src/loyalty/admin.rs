@@ -1,0 +1,601 @@
+//! The console's loyalty screens: tier measurement, tiers, earning rules, a member's points with manual
+//! adjustments and reversals (audited: every entry names its admin and reason), and the liability report.
+
+use std::collections::BTreeMap;
+
+use app::api::{
+    AdjustRequest, ErrorBody, ExpiringMonth, Liability, LoyaltyConfig, LoyaltySettings, MemberPoints, ReverseRequest,
+    Rule, RuleInput, Tier, TierInput,
+};
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+};
+use sqlx::AnyConnection;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{
+    config::{self, RULE_COLUMNS, RuleRow, TierRow},
+    ledger::{self, Credit, Debit, Kind, Source, days},
+    member::{HistoryQuery, card, history},
+    rules,
+    time::{DAY_MS, month_label},
+};
+use crate::{
+    AppState,
+    auth::extract::AdminAuth,
+    db::{Db, new_id, now_ms},
+    error::{Error, Json, Result, is_unique_violation},
+    profiles,
+};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_config))
+        .routes(routes!(put_settings))
+        .routes(routes!(create_rule))
+        .routes(routes!(update_rule))
+        .routes(routes!(create_tier))
+        .routes(routes!(update_tier))
+        .routes(routes!(member_points, adjust))
+        .routes(routes!(reverse))
+        .routes(routes!(liability))
+}
+
+/// Tiers, rules and settings of the brand, as the console edits them.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/loyalty",
+    tag = "loyalty",
+    security(("bearer" = [])),
+    responses((status = 200, body = LoyaltyConfig), (status = 403, description = "`admins_only`", body = ErrorBody))
+)]
+async fn get_config(State(state): State<AppState>, AdminAuth(claims): AdminAuth) -> Result<Json<LoyaltyConfig>> {
+    let mut conn = state.db.read().acquire().await?;
+    let config = config::load(&mut conn, &claims.brand).await?;
+    let members: BTreeMap<String, i64> = sqlx::query_as(
+        "SELECT tier_id, COUNT(*) FROM points_accounts WHERE brand_id = $1 AND tier_id IS NOT NULL GROUP BY tier_id",
+    )
+    .bind(&claims.brand)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect();
+    Ok(Json(LoyaltyConfig {
+        tiers: config
+            .tiers
+            .iter()
+            .map(|t| t.to_api(members.get(&t.id).copied().unwrap_or(0)))
+            .collect(),
+        rules: config.rules.iter().map(RuleRow::to_api).collect(),
+        settings: config.settings,
+    }))
+}
+
+/// Chooses how tiers are measured: points earned or VND spent, over a rolling window of months.
+#[utoipa::path(
+    put,
+    path = "/api/v1/admin/loyalty/settings",
+    tag = "loyalty",
+    security(("bearer" = [])),
+    request_body = LoyaltySettings,
+    responses((status = 200, body = LoyaltySettings), (status = 422, description = "`invalid_settings`", body = ErrorBody))
+)]
+async fn put_settings(
+    State(state): State<AppState>,
+    AdminAuth(claims): AdminAuth,
+    Json(settings): Json<LoyaltySettings>,
+) -> Result<Json<LoyaltySettings>> {
+    if !["points", "vnd"].contains(&settings.tier_metric.as_str()) || !(1..=36).contains(&settings.tier_window_months) {
+        return Err(Error::unprocessable(
+            "invalid_settings",
+            "Tiers are measured in points or vnd, over 1 to 36 months.",
+        ));
+    }
+    sqlx::query(
+        "INSERT INTO loyalty_settings (brand_id, tier_metric, tier_window_months, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (brand_id) DO UPDATE SET tier_metric = excluded.tier_metric, \
+         tier_window_months = excluded.tier_window_months, updated_at = excluded.updated_at",
+    )
+    .bind(&claims.brand)
+    .bind(&settings.tier_metric)
+    .bind(settings.tier_window_months)
+    .bind(now_ms())
+    .execute(state.db.write())
+    .await?;
+    config::invalidate(&claims.brand);
+    Ok(Json(settings))
+}
+
+async fn write_rule(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    id: &str,
+    v: &rules::ValidRule,
+    insert: bool,
+) -> Result<u64> {
+    let sql = if insert {
+        "INSERT INTO earning_rules (name, kind, trigger_type, points, per_vnd, rounding, multiplier_pct, starts_at, \
+         ends_at, pending_days, expiry_days, daily_cap, member_cap, active, updated_at, id, brand_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $15)"
+    } else {
+        "UPDATE earning_rules SET name = $1, kind = $2, trigger_type = $3, points = $4, per_vnd = $5, rounding = $6, \
+         multiplier_pct = $7, starts_at = $8, ends_at = $9, pending_days = $10, expiry_days = $11, daily_cap = $12, \
+         member_cap = $13, active = $14, updated_at = $15 WHERE id = $16 AND brand_id = $17"
+    };
+    let i = &v.input;
+    Ok(sqlx::query(sql)
+        .bind(&i.name)
+        .bind(&i.kind)
+        .bind(&i.trigger)
+        .bind(i.points)
+        .bind(i.per_vnd)
+        .bind(&i.rounding)
+        .bind(i.multiplier_pct)
+        .bind(v.starts_at)
+        .bind(v.ends_at)
+        .bind(i.pending_days)
+        .bind(i.expiry_days)
+        .bind(i.daily_cap)
+        .bind(i.member_cap)
+        .bind(i64::from(i.active))
+        .bind(now_ms())
+        .bind(id)
+        .bind(brand_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected())
+}
+
+async fn read_rule(conn: &mut AnyConnection, brand_id: &str, id: &str) -> Result<Rule> {
+    let sql = format!("SELECT {RULE_COLUMNS} FROM earning_rules WHERE id = $1 AND brand_id = $2");
+    let row: Option<RuleRow> = sqlx::query_as(&sql)
+        .bind(id)
+        .bind(brand_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| r.to_api())
+        .ok_or_else(|| Error::not_found("unknown_rule", "There is no such earning rule."))
+}
+
+/// Adds an earning rule. It pays for events from now on; nothing already paid changes.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/loyalty/rules",
+    tag = "loyalty",
+    security(("bearer" = [])),
+    request_body = RuleInput,
+    responses(
+        (status = 201, body = Rule),
+        (status = 403, description = "`admins_only`", body = ErrorBody),
+        (status = 422, description = "`invalid_rule`, `invalid_time`", body = ErrorBody),
+    )
+)]
+async fn create_rule(
+    State(state): State<AppState>,
+    AdminAuth(claims): AdminAuth,
+    Json(input): Json<RuleInput>,
+) -> Result<(StatusCode, Json<Rule>)> {
+    let valid = rules::validate(input)?;
+    let id = new_id();
+    let mut tx = state.db.begin().await?;
+    write_rule(&mut tx, &claims.brand, &id, &valid, true).await?;
+    let rule = read_rule(&mut tx, &claims.brand, &id).await?;
+    tx.commit().await?;
+    config::invalidate(&claims.brand);
+    tracing::info!(rule = %id, actor = %claims.sub, "earning rule created");
+    Ok((StatusCode::CREATED, Json(rule)))
+}
+
+/// Changes (or switches off) an earning rule. Points it paid before stay as they were.
+#[utoipa::path(
+    put,
+    path = "/api/v1/admin/loyalty/rules/{id}",
+    tag = "loyalty",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Rule id")),
+    request_body = RuleInput,
+    responses(
+        (status = 200, body = Rule),
+        (status = 404, description = "`unknown_rule`", body = ErrorBody),
+        (status = 422, description = "`invalid_rule`, `invalid_time`", body = ErrorBody),
+    )
+)]
+async fn update_rule(
+    State(state): State<AppState>,
+    AdminAuth(claims): AdminAuth,
+    Path(id): Path<String>,
+    Json(input): Json<RuleInput>,
+) -> Result<Json<Rule>> {
+    let valid = rules::validate(input)?;
+    let mut tx = state.db.begin().await?;
+    if write_rule(&mut tx, &claims.brand, &id, &valid, false).await? != 1 {
+        return Err(Error::not_found("unknown_rule", "There is no such earning rule."));
+    }
+    let rule = read_rule(&mut tx, &claims.brand, &id).await?;
+    tx.commit().await?;
+    config::invalidate(&claims.brand);
+    tracing::info!(rule = %id, actor = %claims.sub, "earning rule changed");
+    Ok(Json(rule))
+}
+
+fn validate_tier(mut input: TierInput) -> Result<TierInput> {
+    input.name = input.name.trim().to_owned();
+    input.benefits = input.benefits.trim().to_owned();
+    let invalid = |m: &str| Error::unprocessable("invalid_tier", m.to_owned());
+    if input.name.is_empty() || input.name.chars().count() > 60 {
+        return Err(invalid("A tier needs a name of at most 60 characters."));
+    }
+    if !(0..=1_000_000_000_000).contains(&input.threshold) {
+        return Err(invalid("A threshold is 0 or more."));
+    }
+    if !(100..=1000).contains(&input.earn_multiplier_pct) {
+        return Err(invalid("A tier's earn multiplier is between 100% and 1000%."));
+    }
+    if input.benefits.chars().count() > 500 {
+        return Err(invalid("Benefits have at most 500 characters."));
+    }
+    Ok(input)
+}
+
+async fn save_tier(db: &Db, brand_id: &str, id: &str, input: &TierInput, insert: bool) -> Result<Tier> {
+    let sql = if insert {
+        "INSERT INTO tiers (name, threshold, earn_multiplier_pct, benefits, updated_at, id, brand_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $5)"
+    } else {
+        "UPDATE tiers SET name = $1, threshold = $2, earn_multiplier_pct = $3, benefits = $4, updated_at = $5 \
+         WHERE id = $6 AND brand_id = $7"
+    };
+    let written = sqlx::query(sql)
+        .bind(&input.name)
+        .bind(input.threshold)
+        .bind(input.earn_multiplier_pct)
+        .bind(&input.benefits)
+        .bind(now_ms())
+        .bind(id)
+        .bind(brand_id)
+        .execute(db.write())
+        .await;
+    match written {
+        Ok(r) if r.rows_affected() == 1 => {}
+        Ok(_) => return Err(Error::not_found("unknown_tier", "There is no such tier.")),
+        Err(e) if is_unique_violation(&e, "tiers_brand_threshold_key") => {
+            return Err(Error::new(
+                StatusCode::CONFLICT,
+                "tier_exists",
+                "Another tier already has this threshold.",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    config::invalidate(brand_id);
+    let row = TierRow {
+        id: id.to_owned(),
+        name: input.name.clone(),
+        threshold: input.threshold,
+        earn_multiplier_pct: input.earn_multiplier_pct,
+        benefits: input.benefits.clone(),
+    };
+    let (members,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM points_accounts WHERE tier_id = $1")
+        .bind(id)
+        .fetch_one(db.read())
+        .await?;
+    Ok(row.to_api(members))
+}
+
+/// Adds a tier. Members who already qualify move up on their next earning.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/loyalty/tiers",
+    tag = "loyalty",
+    security(("bearer" = [])),
+    request_body = TierInput,
+    responses(
+        (status = 201, body = Tier),
+        (status = 409, description = "`tier_exists`", body = ErrorBody),
+        (status = 422, description = "`invalid_tier`", body = ErrorBody),
+    )
+)]
+async fn create_tier(
+    State(state): State<AppState>,
+    AdminAuth(claims): AdminAuth,
+    Json(input): Json<TierInput>,
+) -> Result<(StatusCode, Json<Tier>)> {
+    let input = validate_tier(input)?;
+    let tier = save_tier(&state.db, &claims.brand, &new_id(), &input, true).await?;
+    Ok((StatusCode::CREATED, Json(tier)))
+}
+
+/// Changes a tier's name, threshold, multiplier or benefits.
+#[utoipa::path(
+    put,
+    path = "/api/v1/admin/loyalty/tiers/{id}",
+    tag = "loyalty",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Tier id")),
+    request_body = TierInput,
+    responses(
+        (status = 200, body = Tier),
+        (status = 404, description = "`unknown_tier`", body = ErrorBody),
+        (status = 409, description = "`tier_exists`", body = ErrorBody),
+        (status = 422, description = "`invalid_tier`", body = ErrorBody),
+    )
+)]
+async fn update_tier(
+    State(state): State<AppState>,
+    AdminAuth(claims): AdminAuth,
+    Path(id): Path<String>,
+    Json(input): Json<TierInput>,
+) -> Result<Json<Tier>> {
+    let input = validate_tier(input)?;
+    Ok(Json(save_tier(&state.db, &claims.brand, &id, &input, false).await?))
+}
+
+async fn points_of(db: &Db, brand_id: &str, profile_id: &str, q: &HistoryQuery) -> Result<MemberPoints> {
+    let card = card(db, brand_id, profile_id).await?;
+    let mut conn = db.read().acquire().await?;
+    let history = history(&mut conn, brand_id, profile_id, q).await?;
+    Ok(MemberPoints { card, history })
+}
+
+/// A customer's loyalty card and points history.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/profiles/{id}/points",
+    tag = "loyalty",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Profile id"), HistoryQuery),
+    responses((status = 200, body = MemberPoints), (status = 404, description = "`unknown_profile`", body = ErrorBody))
+)]
+async fn member_points(
+    State(state): State<AppState>,
+    AdminAuth(claims): AdminAuth,
+    Path(id): Path<String>,
+    Query(q): Query<HistoryQuery>,
+) -> Result<Json<MemberPoints>> {
+    let id = profiles::console_profile(&state.db, &claims.brand, &id).await?;
+    Ok(Json(points_of(&state.db, &claims.brand, &id, &q).await?))
+}
+
+fn reason_of(reason: &str) -> Result<String> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 300 {
+        return Err(Error::unprocessable(
+            "reason_required",
+            "Say why, in at most 300 characters: the reason is kept for the audit trail.",
+        ));
+    }
+    Ok(reason.to_owned())
+}
+
+/// Adds or removes points by hand, with a reason kept on the entry and the member's timeline.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/profiles/{id}/points",
+    tag = "loyalty",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Profile id")),
+    request_body = AdjustRequest,
+    responses(
+        (status = 200, body = MemberPoints),
+        (status = 403, description = "`admins_only` (store staff cannot adjust points)", body = ErrorBody),
+        (status = 404, description = "`unknown_profile`", body = ErrorBody),
+        (status = 409, description = "`insufficient_points`", body = ErrorBody),
+        (status = 422, description = "`invalid_points`, `reason_required`, `invalid_idempotency_key`", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(admin = %claims.sub, profile = %id))]
+async fn adjust(
+    State(state): State<AppState>,
+    AdminAuth(claims): AdminAuth,
+    Path(id): Path<String>,
+    Json(req): Json<AdjustRequest>,
+) -> Result<Json<MemberPoints>> {
+    if req.points == 0 || req.points.abs() > 100_000_000 {
+        return Err(Error::unprocessable(
+            "invalid_points",
+            "An adjustment adds or removes between 1 and 100,000,000 points.",
+        ));
+    }
+    if req.expiry_days.is_some_and(|d| !(1..=3650).contains(&d)) {
+        return Err(Error::unprocessable(
+            "invalid_points",
+            "Points expire after 1 to 3650 days, or never.",
+        ));
+    }
+    let key = req.idempotency_key.trim();
+    if key.is_empty() || key.len() > 100 {
+        return Err(Error::unprocessable(
+            "invalid_idempotency_key",
+            "An adjustment needs an idempotency key of 1 to 100 characters.",
+        ));
+    }
+    let reason = reason_of(&req.reason)?;
+    let profile = profiles::console_profile(&state.db, &claims.brand, &id).await?;
+    let brand = claims.brand.as_str();
+    let now = now_ms();
+    let source_key = format!("adjust:{profile}:{key}");
+    let source = Source {
+        kind: "admin",
+        reference: &claims.sub,
+        key: &source_key,
+        label: None,
+        reason: Some(&reason),
+        actor: &claims.sub,
+    };
+    let mut tx = state.db.begin().await?;
+    let account = ledger::lock(&mut tx, brand, &profile, now).await?;
+    if req.points > 0 {
+        let credit = Credit {
+            kind: Kind::Adjust,
+            points: req.points,
+            available_at: now,
+            expires_at: req.expiry_days.map(|d| now + days(d)),
+            rule_id: None,
+            source,
+        };
+        ledger::credit(&mut tx, brand, &profile, &credit, now).await?;
+    } else {
+        let debit = Debit {
+            kind: Kind::Adjust,
+            points: -req.points,
+            source,
+        };
+        ledger::debit(&mut tx, brand, &profile, &debit, account.balance, now).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(points = req.points, %reason, "points adjusted");
+    Ok(Json(
+        points_of(
+            &state.db,
+            brand,
+            &profile,
+            &HistoryQuery {
+                limit: None,
+                cursor: None,
+            },
+        )
+        .await?,
+    ))
+}
+
+/// Reverses a ledger entry: an earning's points leave the balance (refused when they were already spent), a
+/// redemption's points return to the lots they came from and its unused voucher is cancelled.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/points/{id}/reverse",
+    tag = "loyalty",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Ledger entry id")),
+    request_body = ReverseRequest,
+    responses(
+        (status = 200, body = MemberPoints),
+        (status = 404, description = "`unknown_entry`", body = ErrorBody),
+        (status = 409, description = "`already_reversed`, `not_reversible`, `insufficient_points`, `voucher_used`", body = ErrorBody),
+        (status = 422, description = "`reason_required`", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(admin = %claims.sub, entry = %id))]
+async fn reverse(
+    State(state): State<AppState>,
+    AdminAuth(claims): AdminAuth,
+    Path(id): Path<String>,
+    Json(req): Json<ReverseRequest>,
+) -> Result<Json<MemberPoints>> {
+    let reason = reason_of(&req.reason)?;
+    let brand = claims.brand.as_str();
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let unknown = || Error::not_found("unknown_entry", "There is no such ledger entry.");
+    let found = ledger::entry(&mut tx, brand, &id).await?.ok_or_else(unknown)?;
+    // Lock first, then read the entry again: a concurrent posting may have changed its lot.
+    let account = ledger::lock(&mut tx, brand, &found.profile_id, now).await?;
+    let entry = ledger::entry(&mut tx, brand, &id).await?.ok_or_else(unknown)?;
+    let reversal: Option<(String,)> = sqlx::query_as("SELECT id FROM points_entries WHERE reverses_id = $1")
+        .bind(&entry.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if reversal.is_some() {
+        return Err(already_reversed());
+    }
+    if entry.kind == "redeem" {
+        let cancelled = sqlx::query(
+            "UPDATE vouchers SET status = 'cancelled' WHERE entry_id = $1 AND brand_id = $2 AND status = 'issued'",
+        )
+        .bind(&entry.id)
+        .bind(brand)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if cancelled != 1 {
+            return Err(Error::new(
+                StatusCode::CONFLICT,
+                "voucher_used",
+                "The voucher of this redemption was used or has expired; its points cannot come back.",
+            ));
+        }
+        sqlx::query("UPDATE rewards SET stock = stock + 1 WHERE id = $1 AND stock IS NOT NULL")
+            .bind(&entry.source_ref)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let reversed = ledger::reverse(&mut tx, brand, &entry, account.balance, &reason, &claims.sub, now).await?;
+    if reversed.is_none() {
+        return Err(already_reversed());
+    }
+    tx.commit().await?;
+    tracing::info!(%reason, "ledger entry reversed");
+    Ok(Json(
+        points_of(
+            &state.db,
+            brand,
+            &entry.profile_id,
+            &HistoryQuery {
+                limit: None,
+                cursor: None,
+            },
+        )
+        .await?,
+    ))
+}
+
+fn already_reversed() -> Error {
+    Error::new(
+        StatusCode::CONFLICT,
+        "already_reversed",
+        "This entry was reversed already.",
+    )
+}
+
+/// What the brand owes its members in points: outstanding, pending, and when the spendable points expire.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/loyalty/liability",
+    tag = "loyalty",
+    security(("bearer" = [])),
+    responses((status = 200, body = Liability), (status = 403, description = "`admins_only`", body = ErrorBody))
+)]
+async fn liability(State(state): State<AppState>, AdminAuth(claims): AdminAuth) -> Result<Json<Liability>> {
+    let db = state.db.read();
+    let (outstanding, pending, members): (i64, i64, i64) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(balance), 0) AS BIGINT), CAST(COALESCE(SUM(pending), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN balance > 0 OR pending > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         FROM points_accounts WHERE brand_id = $1",
+    )
+    .bind(&claims.brand)
+    .fetch_one(db)
+    .await?;
+    // Grouped by business day in SQL (portable integer arithmetic), then by month here.
+    let by_day: Vec<(Option<i64>, i64)> = sqlx::query_as(
+        "SELECT (expires_at + 25200000) / 86400000 AS day, CAST(SUM(remaining) AS BIGINT) FROM points_entries \
+         WHERE brand_id = $1 AND remaining > 0 AND posted = 1 GROUP BY (expires_at + 25200000) / 86400000",
+    )
+    .bind(&claims.brand)
+    .fetch_all(db)
+    .await?;
+    let mut months: BTreeMap<String, i64> = BTreeMap::new();
+    let mut never_expiring = 0;
+    for (day, points) in by_day {
+        match day {
+            None => never_expiring += points,
+            Some(day) => *months.entry(month_label(day * DAY_MS - 25_200_000)).or_default() += points,
+        }
+    }
+    let (open_vouchers,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM vouchers WHERE brand_id = $1 AND status = 'issued' AND expires_at > $2")
+            .bind(&claims.brand)
+            .bind(now_ms())
+            .fetch_one(db)
+            .await?;
+    Ok(Json(Liability {
+        outstanding,
+        pending,
+        members,
+        never_expiring,
+        expiring_by_month: months
+            .into_iter()
+            .map(|(month, points)| ExpiringMonth { month, points })
+            .collect(),
+        open_vouchers,
+    }))
+}
