@@ -79,11 +79,11 @@ CREATE TABLE points_entries (
     CONSTRAINT points_entries_source_key UNIQUE (brand_id, source_key)
 );
 CREATE INDEX points_entries_profile_idx ON points_entries (profile_id, created_at, id);
-CREATE INDEX points_entries_rule_idx ON points_entries (profile_id, rule_id, created_at);
+CREATE INDEX points_entries_rule_idx ON points_entries (profile_id, rule_id, created_at) WHERE rule_id IS NOT NULL;
 -- The member's lots with points left, in the order debits consume them.
 CREATE INDEX points_entries_lots_idx ON points_entries (profile_id, expires_at, available_at) WHERE remaining > 0;
 CREATE INDEX points_entries_brand_expiry_idx ON points_entries (brand_id, expires_at) WHERE remaining > 0;
-CREATE UNIQUE INDEX points_entries_reverses_key ON points_entries (reverses_id);
+CREATE UNIQUE INDEX points_entries_reverses_key ON points_entries (reverses_id) WHERE reverses_id IS NOT NULL;
 
 CREATE TABLE points_allocations (
     debit_id TEXT NOT NULL REFERENCES points_entries (id),

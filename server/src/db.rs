@@ -65,13 +65,22 @@ impl Db {
         // SQLite allows one writer at a time: a single write connection serialises writers inside the process
         // (no SQLITE_BUSY between our own transactions), while readers proceed in parallel thanks to WAL.
         // The writer thread takes this connection once per batch: skip the health check on every take.
-        let write = sqlite_pool(1)
-            .test_before_acquire(false)
-            .connect_with(options.clone())
-            .await
-            .context("opening SQLite")?;
+        let write_options = options.clone();
+        let (writer, write) = writer::Writer::start(move || {
+            Box::pin(async move {
+                // Kept for the life of the process (no idle or age limit): its thread stays beside the writer's.
+                sqlite_pool(1)
+                    .test_before_acquire(false)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+                    .connect_with(write_options)
+                    .await
+                    .context("opening SQLite")
+            })
+        })
+        .await
+        .context("starting the SQLite writer thread")?;
         let read = sqlite_pool(4).connect_with(options).await.context("opening SQLite")?;
-        let writer = writer::Writer::start(write.clone()).context("starting the SQLite writer thread")?;
         Ok(Self {
             read,
             write,
@@ -155,6 +164,9 @@ fn sqlite_pool(max: u32) -> AnyPoolOptions {
                     "PRAGMA synchronous = NORMAL",
                     "PRAGMA busy_timeout = 5000",
                     "PRAGMA foreign_keys = ON",
+                    "PRAGMA temp_store = MEMORY",
+                    "PRAGMA cache_size = -32000",
+                    "PRAGMA wal_autocheckpoint = 8000",
                 ] {
                     sqlx::query(pragma).execute(&mut *conn).await?;
                 }

@@ -1,18 +1,17 @@
 //! Property tests of the points ledger: any sequence of credits (spendable now or pending, expiring or not),
 //! debits, reversals and the passing of time leaves the running totals equal to the entries, never negative,
 //! with debits and expiry consuming the earliest-expiring points first, and reversals restoring exactly. The
-//! ledger is compared after every step with a model written independently here.
+//! ledger is compared after every step with a model written independently here, on both stores.
 
 use std::collections::BTreeMap;
 
 use cham_server::{
-    brands::{Brand, Credentials},
-    config::Config,
-    crypto::MasterKey,
     db::Db,
     loyalty::ledger::{self, Credit, Debit, Kind, Source},
 };
 use proptest::{prelude::*, test_runner::TestRunner};
+
+use crate::helpers::{Store, spawn_app};
 
 const DAY: i64 = 24 * 60 * 60 * 1000;
 const START: i64 = 1_800_000_000_000;
@@ -126,27 +125,6 @@ impl Model {
         }
         groups
     }
-}
-
-async fn store() -> (Db, String, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = cham_server::open_store(&Config {
-        database_url: format!("sqlite://{}/ledger.db", dir.path().display()),
-        ..Config::default()
-    })
-    .await
-    .unwrap();
-    let slug = app::domain::BrandSlug::parse("props").unwrap();
-    let brand = Brand::create(
-        &db,
-        &MasterKey::generate().sealer(),
-        &slug,
-        "Props",
-        &Credentials::default(),
-    )
-    .await
-    .unwrap();
-    (db, brand.id, dir)
 }
 
 async fn new_profile(db: &Db, brand: &str) -> String {
@@ -348,9 +326,12 @@ async fn check(db: &Db, brand: &str, ops: Vec<Op>) -> Result<(), TestCaseError> 
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_ledger_keeps_its_invariants_under_any_sequence_of_operations() {
-    let (db, brand, _dir) = store().await;
+/// Runs the property on `store`: SQLite takes the ledger's scripts, PostgreSQL its statement-by-statement path.
+async fn keeps_its_invariants(store: Store) {
+    let Some(app) = spawn_app(store).await else {
+        return;
+    };
+    let (db, brand) = (app.db.clone(), app.brand.id.clone());
     let handle = tokio::runtime::Handle::current();
     let mut runner = TestRunner::new(ProptestConfig {
         cases: 64,
@@ -365,4 +346,14 @@ async fn the_ledger_keeps_its_invariants_under_any_sequence_of_operations() {
     if let Err(e) = result {
         panic!("{e}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ledger_keeps_its_invariants_under_any_sequence_of_operations_on_sqlite() {
+    keeps_its_invariants(Store::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ledger_keeps_its_invariants_under_any_sequence_of_operations_on_postgres() {
+    keeps_its_invariants(Store::Postgres).await;
 }

@@ -5,7 +5,13 @@
 //! in a savepoint, so one that fails rolls back alone, and every caller hears its outcome only after the
 //! commit that made it durable.
 
-use std::{sync::Mutex, thread};
+use std::{
+    future::Future,
+    pin::Pin,
+    sync::Mutex,
+    task::{Context, Poll},
+    thread,
+};
 
 use futures::future::BoxFuture;
 use sqlx::{AnyConnection, AnyPool};
@@ -79,17 +85,48 @@ impl std::fmt::Debug for Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread on `pool` (SQLite's single write connection).
-    pub fn start(pool: AnyPool) -> std::io::Result<Self> {
+    /// Starts the writer thread, which opens SQLite's write pool (one connection) with `open`; the writer and
+    /// the pool, for the writes that need no transaction.
+    ///
+    /// On a machine of several cores the thread keeps to the last one, and so does the connection's own
+    /// thread, which SQLite's driver starts from the thread that opens the connection: the two hand every
+    /// statement back and forth, and a hand-off within one core costs a fraction of one between cores.
+    pub async fn start<O>(open: O) -> anyhow::Result<(Self, AnyPool)>
+    where
+        O: FnOnce() -> BoxFuture<'static, anyhow::Result<AnyPool>> + Send + 'static,
+    {
         let (sender, receiver) = mpsc::unbounded_channel();
+        let (opened, pool) = oneshot::channel();
         // No I/O driver: the thread then sleeps on a futex, which wakes faster than the I/O driver's eventfd.
         let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
+        let core = core_affinity::get_core_ids()
+            .filter(|ids| ids.len() > 1)
+            .and_then(|ids| ids.last().copied());
         thread::Builder::new()
             .name("cham-sqlite-writer".into())
-            .spawn(move || runtime.block_on(serve(pool, receiver)))?;
-        Ok(Self {
+            .spawn(move || {
+                if let Some(core) = core {
+                    core_affinity::set_for_current(core);
+                }
+                runtime.block_on(async move {
+                    match open().await {
+                        Ok(pool) => {
+                            let _ = opened.send(Ok(pool.clone()));
+                            serve(pool, receiver).await;
+                        }
+                        Err(e) => {
+                            let _ = opened.send(Err(e));
+                        }
+                    }
+                });
+            })?;
+        let pool = pool
+            .await
+            .map_err(|_| anyhow::anyhow!("the SQLite writer thread stopped"))??;
+        let writer = Self {
             queue: Mutex::new(Some(sender)),
-        })
+        };
+        Ok((writer, pool))
     }
 
     /// Runs `work` in a transaction of the writer; its result once committed.
@@ -120,31 +157,27 @@ impl Writer {
 
 async fn serve(pool: AnyPool, mut queue: mpsc::UnboundedReceiver<Box<dyn Job>>) {
     while let Some(first) = queue.recv().await {
-        let mut jobs = vec![first];
-        while jobs.len() < MAX_BATCH {
-            match queue.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
-            }
-        }
-        run_batch(&pool, jobs).await;
+        Spin(Box::pin(run_batch(&pool, first, &mut queue))).await;
     }
 }
 
-async fn run_batch(pool: &AnyPool, jobs: Vec<Box<dyn Job>>) {
+/// Runs `first` and whatever joins the queue while the batch runs (up to [`MAX_BATCH`] in all) in one
+/// transaction, each in a savepoint, then commits and answers them.
+async fn run_batch(pool: &AnyPool, first: Box<dyn Job>, queue: &mut mpsc::UnboundedReceiver<Box<dyn Job>>) {
     let mut tx = match pool.begin().await {
         Ok(tx) => tx,
         Err(e) => {
             let why = e.to_string();
-            jobs.into_iter().for_each(|j| j.abort(&why));
+            first.abort(&why);
             return;
         }
     };
     // Every statement is a round trip to SQLite's connection thread, so the savepoint bookkeeping between two
     // jobs goes as one script: close the last job's savepoint (undoing it if it failed) and open the next.
-    let mut answers = Vec::with_capacity(jobs.len());
+    let mut answers = Vec::with_capacity(MAX_BATCH);
     let mut last_ok = None;
-    for job in jobs {
+    let mut next = Some(first);
+    while let Some(job) = next.take() {
         let script = match last_ok {
             None => "SAVEPOINT job",
             Some(true) => "RELEASE job; SAVEPOINT job",
@@ -161,6 +194,9 @@ async fn run_batch(pool: &AnyPool, jobs: Vec<Box<dyn Job>>) {
         let ran = job.run(&mut tx).await;
         last_ok = Some(ran.ok);
         answers.push(ran.answer);
+        if answers.len() < MAX_BATCH {
+            next = queue.try_recv().ok();
+        }
     }
     // COMMIT releases the savepoint still open; a failed last job is undone first.
     if last_ok == Some(false)
@@ -177,5 +213,24 @@ async fn run_batch(pool: &AnyPool, jobs: Vec<Box<dyn Job>>) {
             let why = e.to_string();
             answers.into_iter().for_each(|a| a(Some(&why)));
         }
+    }
+}
+
+/// Runs a batch without sleeping between its statements. Each statement is a round trip to the connection's
+/// own thread; parking this thread on every one and being woken again costs more than the statement (measured
+/// on 2 cores: ~75 µs against ~25 µs). While a batch runs the thread yields its core instead of sleeping, so the
+/// answer is picked up as soon as it lands; between batches it sleeps as usual.
+struct Spin<F>(Pin<Box<F>>);
+
+impl<F: Future> Future for Spin<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let poll = self.0.as_mut().poll(cx);
+        if poll.is_pending() {
+            thread::yield_now();
+            cx.waker().wake_by_ref();
+        }
+        poll
     }
 }

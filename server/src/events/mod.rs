@@ -132,37 +132,64 @@ fn amount_vnd(properties: &Value) -> Option<i64> {
         .filter(|v| *v >= 0)
 }
 
+/// The statement inserting one event whose values are bound as parameters `$first` to `$first + 14` (see
+/// [`bind_new`]), written only when `condition` holds: other statements (the ledger's SQLite scripts) add an
+/// event in the same round trip as the change it records.
+pub(crate) fn insert_sql(first: usize, condition: &str) -> String {
+    let values: Vec<String> = (first..first + 15).map(|n| format!("${n}")).collect();
+    format!(
+        "INSERT INTO events (id, brand_id, profile_id, type, occurred_at, received_at, source, properties, \
+         utm_source, utm_medium, utm_campaign, utm_content, link_id, idempotency_key, value_vnd) \
+         SELECT {} WHERE {condition}",
+        values.join(", ")
+    )
+}
+
+/// Binds an event's 15 values in [`insert_sql`]'s order.
+pub(crate) fn bind_new<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    id: &str,
+    brand_id: &str,
+    event: &NewEvent<'_>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(id.to_owned())
+        .bind(brand_id.to_owned())
+        .bind(event.profile_id.to_owned())
+        .bind(event.event_type.to_owned())
+        .bind(event.occurred_at)
+        .bind(now_ms())
+        .bind(event.source.to_owned())
+        .bind(event.properties.to_string())
+        .bind(event.campaign.utm_source.clone())
+        .bind(event.campaign.utm_medium.clone())
+        .bind(event.campaign.utm_campaign.clone())
+        .bind(event.campaign.utm_content.clone())
+        .bind(event.campaign.link_id.clone())
+        .bind(event.idempotency_key.map(str::to_owned))
+        .bind(amount_vnd(event.properties))
+}
+
+/// Counts a recorded event in the metrics.
+pub(crate) fn count_recorded(event_type: &str) {
+    metrics::counter!("cham_events_recorded_total", "type" => metric_type(event_type)).increment(1);
+}
+
 /// Appends an event to the log inside the caller's transaction, without running earning rules: for the
 /// events the ledger itself writes (`points_earned`, `tier_changed`, …). A repeated idempotency key writes
 /// nothing and returns the first event's id.
 pub async fn append(conn: &mut AnyConnection, brand_id: &str, event: &NewEvent<'_>) -> Result<Recorded> {
     let id = new_id();
-    let inserted = sqlx::query(
-        "INSERT INTO events (id, brand_id, profile_id, type, occurred_at, received_at, source, properties, \
-         utm_source, utm_medium, utm_campaign, utm_content, link_id, idempotency_key, value_vnd) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
-         ON CONFLICT (brand_id, idempotency_key) DO NOTHING",
-    )
-    .bind(&id)
-    .bind(brand_id)
-    .bind(event.profile_id)
-    .bind(event.event_type)
-    .bind(event.occurred_at)
-    .bind(now_ms())
-    .bind(event.source)
-    .bind(event.properties.to_string())
-    .bind(event.campaign.utm_source.clone())
-    .bind(event.campaign.utm_medium.clone())
-    .bind(event.campaign.utm_campaign.clone())
-    .bind(event.campaign.utm_content.clone())
-    .bind(event.campaign.link_id.clone())
-    .bind(event.idempotency_key)
-    .bind(amount_vnd(event.properties))
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    let sql = format!(
+        "{} ON CONFLICT (brand_id, idempotency_key) DO NOTHING",
+        insert_sql(1, "true")
+    );
+    let inserted = bind_new(sqlx::query(&sql), &id, brand_id, event)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
     if inserted == 1 {
-        metrics::counter!("cham_events_recorded_total", "type" => metric_type(event.event_type)).increment(1);
+        count_recorded(event.event_type);
         return Ok(Recorded { id, duplicate: false });
     }
     let (first,): (String,) = sqlx::query_as("SELECT id FROM events WHERE brand_id = $1 AND idempotency_key = $2")

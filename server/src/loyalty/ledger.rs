@@ -8,7 +8,7 @@
 //! equal to the sum of the entries (posted and pending respectively), and the `CHECK (balance >= 0)` is the
 //! last line of defence behind [`debit`]'s check.
 
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 
 use super::time::DAY_MS;
 use crate::{
@@ -132,12 +132,27 @@ pub async fn lock(conn: &mut AnyConnection, brand_id: &str, profile_id: &str, no
     let sql = format!(
         "UPDATE points_accounts SET updated_at = $1 WHERE profile_id = $2 AND brand_id = $3 RETURNING {ACCOUNT_COLUMNS}"
     );
-    let mut account: Option<Account> = sqlx::query_as(&sql)
+    // On SQLite the writer thread already runs one transaction at a time, so there is no row to lock: one
+    // script opens the account when it is new and reads it.
+    let script;
+    let first = if on_sqlite(conn) {
+        script = format!(
+            "INSERT INTO points_accounts (profile_id, brand_id, balance, pending, updated_at) VALUES ($2, $3, 0, 0, $1) \
+             ON CONFLICT (profile_id) DO NOTHING; \
+             SELECT {ACCOUNT_COLUMNS} FROM points_accounts WHERE profile_id = $2 AND brand_id = $3"
+        );
+        &script
+    } else {
+        &sql
+    };
+    // `fetch_all`: SQLite's `fetch_optional` answers after a script's first statement.
+    let mut account: Option<Account> = sqlx::query_as(first)
         .bind(now)
         .bind(profile_id)
         .bind(brand_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+        .fetch_all(&mut *conn)
+        .await?
+        .pop();
     if account.is_none() {
         sqlx::query(
             "INSERT INTO points_accounts (profile_id, brand_id, balance, pending, updated_at) VALUES ($1, $2, 0, 0, $3) \
@@ -278,6 +293,62 @@ struct NewEntry<'a> {
     source: Source<'a>,
 }
 
+/// Inserts an entry whose values are parameters `$1` to `$18` (see [`bind_entry`]).
+const INSERT_ENTRY: &str = "INSERT INTO points_entries (id, brand_id, profile_id, kind, points, remaining, posted, \
+     available_at, expires_at, source_kind, source_ref, source_key, rule_id, reverses_id, label, reason, actor, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+
+/// Binds an entry's 18 values in [`INSERT_ENTRY`]'s order.
+fn bind_entry<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    brand_id: &str,
+    profile_id: &str,
+    e: &NewEntry<'_>,
+    now: i64,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let owned = |v: Option<&str>| v.map(str::to_owned);
+    query
+        .bind(e.id.to_owned())
+        .bind(brand_id.to_owned())
+        .bind(profile_id.to_owned())
+        .bind(e.kind.as_str())
+        .bind(e.points)
+        .bind(e.remaining)
+        .bind(i64::from(e.posted))
+        .bind(e.available_at)
+        .bind(e.expires_at)
+        .bind(e.source.kind.to_owned())
+        .bind(e.source.reference.to_owned())
+        .bind(e.source.key.to_owned())
+        .bind(owned(e.rule_id))
+        .bind(owned(e.reverses_id))
+        .bind(owned(e.source.label))
+        .bind(owned(e.source.reason))
+        .bind(e.source.actor.to_owned())
+        .bind(now)
+}
+
+/// Whether the connection is SQLite's. There every statement is a round trip to the connection's own thread,
+/// so the hot paths ([`lock`], [`credit`], [`debit`]) go as one script each; PostgreSQL takes them statement
+/// by statement (a prepared statement holds one command), under the account's row lock.
+fn on_sqlite(conn: &AnyConnection) -> bool {
+    conn.backend_name() == "SQLite"
+}
+
+/// Runs a script whose last statement returns one row, and returns it (`fetch_one` would answer after the
+/// script's first statement).
+async fn script_row<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    conn: &mut AnyConnection,
+) -> Result<sqlx::any::AnyRow> {
+    let rows = query.fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().next_back().ok_or(sqlx::Error::RowNotFound)?)
+}
+
+/// A guard for the statements of a script after the entry's insert: true when the entry `$1` was inserted (its
+/// id is new, so it exists only if this script wrote it).
+const INSERTED: &str = "EXISTS (SELECT 1 FROM points_entries WHERE id = $1)";
+
 /// Inserts an entry unless its source key was posted before; whether it was inserted.
 async fn insert_entry(
     conn: &mut AnyConnection,
@@ -286,33 +357,11 @@ async fn insert_entry(
     e: &NewEntry<'_>,
     now: i64,
 ) -> Result<bool> {
-    let inserted = sqlx::query(
-        "INSERT INTO points_entries (id, brand_id, profile_id, kind, points, remaining, posted, available_at, expires_at, \
-         source_kind, source_ref, source_key, rule_id, reverses_id, label, reason, actor, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
-         ON CONFLICT (brand_id, source_key) DO NOTHING",
-    )
-    .bind(e.id)
-    .bind(brand_id)
-    .bind(profile_id)
-    .bind(e.kind.as_str())
-    .bind(e.points)
-    .bind(e.remaining)
-    .bind(i64::from(e.posted))
-    .bind(e.available_at)
-    .bind(e.expires_at)
-    .bind(e.source.kind)
-    .bind(e.source.reference)
-    .bind(e.source.key)
-    .bind(e.rule_id)
-    .bind(e.reverses_id)
-    .bind(e.source.label)
-    .bind(e.source.reason)
-    .bind(e.source.actor)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    let sql = format!("{INSERT_ENTRY} ON CONFLICT (brand_id, source_key) DO NOTHING");
+    let inserted = bind_entry(sqlx::query(&sql), brand_id, profile_id, e, now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
     Ok(inserted == 1)
 }
 
@@ -330,6 +379,27 @@ async fn consume(conn: &mut AnyConnection, debit_id: &str, lot_id: &str, n: i64)
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// Binds the values of an entry's event (see [`events::insert_sql`]).
+fn bind_event<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    brand_id: &str,
+    profile_id: &str,
+    kind: Kind,
+    properties: &serde_json::Value,
+    now: i64,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let event = NewEvent {
+        profile_id,
+        event_type: kind.event_type(),
+        occurred_at: now,
+        source: "server",
+        properties,
+        campaign: &Campaign::default(),
+        idempotency_key: None,
+    };
+    events::bind_new(query, &new_id(), brand_id, &event)
 }
 
 /// Records the event of an entry on the member's timeline.
@@ -369,39 +439,20 @@ pub async fn credit(
     debug_assert!(c.points > 0, "a credit adds points");
     let id = new_id();
     let posted = c.available_at <= now;
-    let inserted = insert_entry(
-        conn,
-        brand_id,
-        profile_id,
-        &NewEntry {
-            id: &id,
-            kind: c.kind,
-            points: c.points,
-            remaining: c.points,
-            posted,
-            available_at: c.available_at,
-            expires_at: c.expires_at,
-            rule_id: c.rule_id,
-            reverses_id: None,
-            source: c.source.clone(),
-        },
-        now,
-    )
-    .await?;
-    if !inserted {
-        return Ok(None);
-    }
+    let entry = NewEntry {
+        id: &id,
+        kind: c.kind,
+        points: c.points,
+        remaining: c.points,
+        posted,
+        available_at: c.available_at,
+        expires_at: c.expires_at,
+        rule_id: c.rule_id,
+        reverses_id: None,
+        source: c.source.clone(),
+    };
     let (to_balance, to_pending) = if posted { (c.points, 0) } else { (0, c.points) };
-    sqlx::query("UPDATE points_accounts SET balance = balance + $1, pending = pending + $2 WHERE profile_id = $3")
-        .bind(to_balance)
-        .bind(to_pending)
-        .bind(profile_id)
-        .execute(&mut *conn)
-        .await?;
     let due = if posted { c.expires_at } else { Some(c.available_at) };
-    if let Some(due) = due {
-        due_by(conn, profile_id, due).await?;
-    }
     let properties = serde_json::json!({
         "entry_id": id,
         "points": c.points,
@@ -415,6 +466,38 @@ pub async fn credit(
         "reason": c.source.reason,
         "actor": c.source.actor,
     });
+    if on_sqlite(conn) {
+        let script = format!(
+            "{INSERT_ENTRY} ON CONFLICT (brand_id, source_key) DO NOTHING; \
+             UPDATE points_accounts SET balance = balance + $19, pending = pending + $20, updated_at = $18, \
+               next_due_at = CASE WHEN $21 IS NOT NULL AND (next_due_at IS NULL OR next_due_at > $21) THEN $21 \
+               ELSE next_due_at END \
+             WHERE profile_id = $3 AND {INSERTED}; \
+             {}; \
+             SELECT {INSERTED}",
+            events::insert_sql(22, INSERTED)
+        );
+        let query = bind_entry(sqlx::query(&script), brand_id, profile_id, &entry, now);
+        let query = query.bind(to_balance).bind(to_pending).bind(due);
+        let row = script_row(bind_event(query, brand_id, profile_id, c.kind, &properties, now), conn).await?;
+        if row.try_get::<i64, _>(0)? == 0 {
+            return Ok(None);
+        }
+        events::count_recorded(c.kind.event_type());
+        return Ok(Some(id));
+    }
+    if !insert_entry(conn, brand_id, profile_id, &entry, now).await? {
+        return Ok(None);
+    }
+    sqlx::query("UPDATE points_accounts SET balance = balance + $1, pending = pending + $2 WHERE profile_id = $3")
+        .bind(to_balance)
+        .bind(to_pending)
+        .bind(profile_id)
+        .execute(&mut *conn)
+        .await?;
+    if let Some(due) = due {
+        due_by(conn, profile_id, due).await?;
+    }
     entry_event(conn, brand_id, profile_id, c.kind, &properties, now).await?;
     Ok(Some(id))
 }
@@ -437,29 +520,18 @@ pub async fn debit(
         return Err(insufficient_points(balance, points));
     }
     let id = new_id();
-    let inserted = insert_entry(
-        conn,
-        brand_id,
-        profile_id,
-        &NewEntry {
-            id: &id,
-            kind,
-            points: -points,
-            remaining: 0,
-            posted: true,
-            available_at: now,
-            expires_at: None,
-            rule_id: None,
-            reverses_id: None,
-            source: source.clone(),
-        },
-        now,
-    )
-    .await?;
-    if !inserted {
-        return Ok(None);
-    }
-    take_from_lots(conn, profile_id, &id, None, points).await?;
+    let entry = NewEntry {
+        id: &id,
+        kind,
+        points: -points,
+        remaining: 0,
+        posted: true,
+        available_at: now,
+        expires_at: None,
+        rule_id: None,
+        reverses_id: None,
+        source: source.clone(),
+    };
     let properties = serde_json::json!({
         "entry_id": id,
         "points": points,
@@ -469,9 +541,45 @@ pub async fn debit(
         "reason": source.reason,
         "actor": source.actor,
     });
+    if on_sqlite(conn) {
+        // The lots are taken in the same order as `take_from_lots` takes them: each lot gives what is left of
+        // the debit after the lots before it, up to all it holds.
+        let script = format!(
+            "{INSERT_ENTRY} ON CONFLICT (brand_id, source_key) DO NOTHING; \
+             INSERT INTO points_allocations (debit_id, lot_id, points) \
+               SELECT $1, id, MIN(remaining, $19 - (taken - remaining)) FROM ( \
+                 SELECT id, remaining, SUM(remaining) OVER ({LOT_ORDER} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS taken \
+                 FROM points_entries WHERE profile_id = $3 AND posted = 1 AND remaining > 0 \
+               ) lots WHERE taken - remaining < $19 AND {INSERTED}; \
+             UPDATE points_entries SET remaining = remaining - (SELECT a.points FROM points_allocations a \
+               WHERE a.debit_id = $1 AND a.lot_id = points_entries.id) \
+             WHERE id IN (SELECT lot_id FROM points_allocations WHERE debit_id = $1); \
+             UPDATE points_accounts SET balance = balance - $19, updated_at = $18 WHERE profile_id = $3 AND {INSERTED}; \
+             {}; \
+             SELECT {INSERTED}, (SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) FROM points_allocations WHERE debit_id = $1)",
+            events::insert_sql(20, INSERTED)
+        );
+        let query = bind_entry(sqlx::query(&script), brand_id, profile_id, &entry, now).bind(points);
+        let row = script_row(bind_event(query, brand_id, profile_id, kind, &properties, now), conn).await?;
+        if row.try_get::<i64, _>(0)? == 0 {
+            return Ok(None);
+        }
+        if row.try_get::<i64, _>(1)? != points {
+            return Err(anyhow::anyhow!("points account {profile_id}: the lots hold less than the balance").into());
+        }
+        events::count_recorded(kind.event_type());
+        return Ok(Some(id));
+    }
+    if !insert_entry(conn, brand_id, profile_id, &entry, now).await? {
+        return Ok(None);
+    }
+    take_from_lots(conn, profile_id, &id, None, points).await?;
     entry_event(conn, brand_id, profile_id, kind, &properties, now).await?;
     Ok(Some(id))
 }
+
+/// The order lots are spent in: earliest expiry first, lots that never expire last.
+const LOT_ORDER: &str = "ORDER BY CASE WHEN expires_at IS NULL THEN 1 ELSE 0 END, expires_at, available_at, id";
 
 /// Takes `points` from spendable lots (first from `first_lot` when given, then earliest expiry first) for the
 /// debit `debit_id`, and from the balance.
@@ -489,10 +597,10 @@ async fn take_from_lots(
         left -= n;
     }
     while left > 0 {
-        let lots: Vec<(String, i64)> = sqlx::query_as(
+        let lots: Vec<(String, i64)> = sqlx::query_as(&format!(
             "SELECT id, remaining FROM points_entries WHERE profile_id = $1 AND posted = 1 AND remaining > 0 \
-             ORDER BY CASE WHEN expires_at IS NULL THEN 1 ELSE 0 END, expires_at, available_at, id LIMIT 64",
-        )
+                 {LOT_ORDER} LIMIT 64"
+        ))
         .bind(profile_id)
         .fetch_all(&mut *conn)
         .await?;
