@@ -165,7 +165,6 @@ fn sqlite_pool(max: u32) -> AnyPoolOptions {
                     "PRAGMA busy_timeout = 5000",
                     "PRAGMA foreign_keys = ON",
                     "PRAGMA temp_store = MEMORY",
-                    "PRAGMA cache_size = -32000",
                     "PRAGMA wal_autocheckpoint = 8000",
                 ] {
                     sqlx::query(pragma).execute(&mut *conn).await?;
