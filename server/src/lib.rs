@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod games;
 pub mod imports;
 pub mod ingest;
 pub mod loyalty;
@@ -146,6 +147,7 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .merge(profiles::router())
         .merge(imports::router())
         .merge(loyalty::router())
+        .merge(games::router())
         .merge(ops::router())
         .split_for_parts();
     let openapi = Arc::new(openapi);

@@ -20,6 +20,7 @@ use utoipa::{
         (name = "brands", description = "Public brand information"),
         (name = "admin", description = "The brand admin console"),
         (name = "loyalty", description = "Points, tiers, rewards and vouchers"),
+        (name = "games", description = "Lucky wheel and scratch card: the server-side draw, prizes and budgets"),
         (name = "staff", description = "The store staff view"),
         (name = "ops", description = "Health and metrics"),
     )

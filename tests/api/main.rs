@@ -12,6 +12,7 @@ mod browser_loyalty;
 mod console_profiles;
 mod events;
 mod fake_zalo;
+mod games;
 mod imports;
 mod ingest;
 mod ledger_props;

@@ -4,11 +4,13 @@
 mod auth;
 mod console;
 mod events;
+mod games;
 mod loyalty;
 mod privacy;
 
 pub use auth::*;
 pub use console::*;
 pub use events::*;
+pub use games::*;
 pub use loyalty::*;
 pub use privacy::*;

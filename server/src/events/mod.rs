@@ -39,6 +39,8 @@ pub const BUILT_IN_TYPES: &[&str] = &[
     "tier_changed",
     "voucher_issued",
     "voucher_used",
+    "game_played",
+    "prize_won",
 ];
 
 /// Built-in types only the server's own features record, never sent from outside.
@@ -56,6 +58,8 @@ pub const SERVER_ONLY_TYPES: &[&str] = &[
     "tier_changed",
     "voucher_issued",
     "voucher_used",
+    "game_played",
+    "prize_won",
 ];
 
 /// Built-in types the mini app may send about itself.

@@ -1,0 +1,245 @@
+//! The console's game builder and live stats: prizes with their shares (adding up to at most 100%, the rest
+//! being "no prize"), budgets, a fallback, a schedule and plays per day.
+
+use app::api::{ErrorBody, Game, GameInput, GameKind, Prize, PrizeInput, PrizeKind};
+use axum::{extract::State, http::StatusCode};
+use sqlx::AnyConnection;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{GAME_COLUMNS, GameRow, PrizeRow, draw, prizes};
+use crate::{
+    AppState,
+    auth::extract::AdminAuth,
+    db::{new_id, now_ms, rfc3339},
+    error::{Error, Json, Result},
+    loyalty::{rewards, rules::parse_time, time},
+};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create))
+}
+
+/// Events that may earn an extra play.
+const EXTRA_PLAY_EVENTS: &[&str] = &[
+    "checked_in",
+    "order_paid",
+    "offline_purchase",
+    "survey_completed",
+    "followed_oa",
+];
+
+fn invalid(message: impl Into<String>) -> Error {
+    Error::unprocessable("invalid_game", message)
+}
+
+/// Checks a game form; every refusal is `invalid_game` (or `invalid_time`, `unknown_reward`) saying what to fix.
+async fn validate(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    mut input: GameInput,
+) -> Result<(GameInput, Option<i64>, Option<i64>)> {
+    input.name = input.name.trim().to_owned();
+    if input.name.is_empty() || input.name.chars().count() > 120 {
+        return Err(invalid("A game needs a name of at most 120 characters."));
+    }
+    if !(0..=100).contains(&input.plays_per_day) {
+        return Err(invalid("Plays per day must be between 0 and 100."));
+    }
+    if let Some(e) = input
+        .extra_play_events
+        .iter()
+        .find(|e| !EXTRA_PLAY_EVENTS.contains(&e.as_str()))
+    {
+        return Err(invalid(format!(
+            "`{e}` cannot earn a play; choose among {}.",
+            EXTRA_PLAY_EVENTS.join(", ")
+        )));
+    }
+    if input.prizes.is_empty() || input.prizes.len() > 12 {
+        return Err(invalid("A game needs 1 to 12 prizes."));
+    }
+    let mut total = 0;
+    for (i, p) in input.prizes.iter_mut().enumerate() {
+        let n = i + 1;
+        p.label = p.label.trim().to_owned();
+        if p.label.is_empty() || p.label.chars().count() > 60 {
+            return Err(invalid(format!("Prize {n} needs a label of at most 60 characters.")));
+        }
+        if !(0..=i64::from(draw::ROLLS)).contains(&p.share_bp) {
+            return Err(invalid(format!("Prize {n}'s chance must be between 0% and 100%.")));
+        }
+        total += p.share_bp;
+        if p.budget_total.is_some_and(|b| b < 0) || p.budget_daily.is_some_and(|b| b < 0) {
+            return Err(invalid(format!("Prize {n}'s budgets cannot be negative.")));
+        }
+        match p.kind {
+            PrizeKind::Points => {
+                if !p.points.is_some_and(|x| (1..=1_000_000).contains(&x)) {
+                    return Err(invalid(format!(
+                        "Prize {n} gives points: say how many (1 to 1,000,000)."
+                    )));
+                }
+                p.reward_id = None;
+            }
+            PrizeKind::Voucher => {
+                let id = p.reward_id.clone().unwrap_or_default();
+                if rewards::find(conn, brand_id, &id).await?.is_none() {
+                    return Err(rewards::unknown_reward());
+                }
+                p.points = None;
+            }
+            PrizeKind::Gift | PrizeKind::Nothing => {
+                p.points = None;
+                p.reward_id = None;
+            }
+        }
+    }
+    if total > i64::from(draw::ROLLS) {
+        return Err(invalid(format!(
+            "The prizes' chances add up to {:.2}%: they must add up to at most 100% (the rest is \"no prize\").",
+            total as f64 / 100.0
+        )));
+    }
+    if input.fallback_prize.is_some_and(|f| f >= input.prizes.len()) {
+        return Err(invalid("The fallback must be one of the game's prizes."));
+    }
+    let starts_at = parse_time("starts_at", input.starts_at.as_deref())?;
+    let ends_at = parse_time("ends_at", input.ends_at.as_deref())?;
+    if let (Some(s), Some(e)) = (starts_at, ends_at)
+        && e <= s
+    {
+        return Err(invalid("The game must end after it starts."));
+    }
+    Ok((input, starts_at, ends_at))
+}
+
+async fn to_api(conn: &mut AnyConnection, game: GameRow, now: i64) -> Result<Game> {
+    let rows: Vec<PrizeRow> = prizes(conn, &game.id).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for p in rows {
+        let (today_plays,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM game_plays WHERE prize_id = $1 AND day = $2")
+            .bind(&p.id)
+            .bind(time::day_start(now))
+            .fetch_one(&mut *conn)
+            .await?;
+        out.push(Prize {
+            id: p.id,
+            input: PrizeInput {
+                label: p.label,
+                kind: PrizeKind::parse(&p.kind).unwrap_or(PrizeKind::Nothing),
+                points: p.points,
+                reward_id: p.reward_id,
+                share_bp: p.share_bp,
+                budget_total: p.budget_total,
+                budget_daily: p.budget_daily,
+            },
+            given: p.given,
+            given_today: today_plays,
+        });
+    }
+    let (plays,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM game_plays WHERE game_id = $1")
+        .bind(&game.id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(Game {
+        extra_play_events: game.extra_events(),
+        id: game.id,
+        name: game.name,
+        kind: GameKind::parse(&game.kind).unwrap_or(GameKind::Wheel),
+        plays_per_day: game.plays_per_day,
+        prizes: out,
+        fallback_prize_id: game.fallback_prize_id,
+        starts_at: game.starts_at.map(rfc3339),
+        ends_at: game.ends_at.map(rfc3339),
+        active: game.active == 1,
+        plays,
+    })
+}
+
+/// Every game of the brand with its live stats (plays, each prize given in all and today against its budget).
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/games",
+    tag = "games",
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<Game>), (status = 403, description = "`admins_only`", body = ErrorBody))
+)]
+async fn list(State(state): State<AppState>, AdminAuth(claims): AdminAuth) -> Result<Json<Vec<Game>>> {
+    let mut conn = state.db.read().acquire().await?;
+    let sql = format!("SELECT {GAME_COLUMNS} FROM games WHERE brand_id = $1 ORDER BY created_at DESC, id DESC");
+    let rows: Vec<GameRow> = sqlx::query_as(&sql).bind(&claims.brand).fetch_all(&mut *conn).await?;
+    let now = now_ms();
+    let mut games = Vec::with_capacity(rows.len());
+    for row in rows {
+        games.push(to_api(&mut conn, row, now).await?);
+    }
+    Ok(Json(games))
+}
+
+/// Creates a game with its prizes.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/games",
+    tag = "games",
+    security(("bearer" = [])),
+    request_body = GameInput,
+    responses(
+        (status = 201, body = Game),
+        (status = 403, description = "`admins_only`", body = ErrorBody),
+        (status = 404, description = "`unknown_reward`", body = ErrorBody),
+        (status = 422, description = "`invalid_game`, `invalid_time`", body = ErrorBody),
+    )
+)]
+async fn create(
+    State(state): State<AppState>,
+    AdminAuth(claims): AdminAuth,
+    Json(input): Json<GameInput>,
+) -> Result<(StatusCode, Json<Game>)> {
+    let mut tx = state.db.begin().await?;
+    let (input, starts_at, ends_at) = validate(&mut tx, &claims.brand, input).await?;
+    let now = now_ms();
+    let id = new_id();
+    let prize_ids: Vec<String> = input.prizes.iter().map(|_| new_id()).collect();
+    sqlx::query(
+        "INSERT INTO games (id, brand_id, name, kind, plays_per_day, extra_play_events, fallback_prize_id, starts_at, \
+         ends_at, active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+    )
+    .bind(&id)
+    .bind(&claims.brand)
+    .bind(&input.name)
+    .bind(input.kind.as_str())
+    .bind(input.plays_per_day)
+    .bind(serde_json::to_string(&input.extra_play_events).unwrap_or_else(|_| "[]".into()))
+    .bind(input.fallback_prize.map(|i| prize_ids[i].clone()))
+    .bind(starts_at)
+    .bind(ends_at)
+    .bind(i64::from(input.active))
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    for (position, (p, prize_id)) in input.prizes.iter().zip(&prize_ids).enumerate() {
+        sqlx::query(
+            "INSERT INTO game_prizes (id, game_id, position, label, kind, points, reward_id, share_bp, budget_total, \
+             budget_daily, given) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0)",
+        )
+        .bind(prize_id)
+        .bind(&id)
+        .bind(i64::try_from(position).unwrap_or(0))
+        .bind(&p.label)
+        .bind(p.kind.as_str())
+        .bind(p.points)
+        .bind(p.reward_id.clone())
+        .bind(p.share_bp)
+        .bind(p.budget_total)
+        .bind(p.budget_daily)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let row = super::find_game(&mut tx, &claims.brand, &id)
+        .await?
+        .ok_or_else(|| Error::not_found("unknown_game", "There is no such game."))?;
+    let game = to_api(&mut tx, row, now).await?;
+    tx.commit().await?;
+    tracing::info!(game = %id, actor = %claims.sub, "game created");
+    Ok((StatusCode::CREATED, Json(game)))
+}

@@ -1,0 +1,491 @@
+//! Mini-games: a lucky wheel and a scratch card, two presentations of one server-side draw. The server rolls
+//! with the operating system's secure generator, takes the prize from its budgets (total and per day) in the
+//! play's transaction, pays it through the ledger or the voucher path, and records the play before the app
+//! animates it: the app only shows what was recorded.
+
+pub mod admin;
+pub mod draw;
+
+use app::api::{ErrorBody, MemberGame, Play, PlayRequest, PrizeKind, Segment};
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+};
+use sqlx::AnyConnection;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    AppState,
+    auth::extract::CustomerAuth,
+    db::{new_id, now_ms, rfc3339},
+    error::{Error, Json, Result},
+    events::{self, Campaign, NewEvent},
+    loyalty::{
+        ledger::{self, Credit, Kind, Source},
+        rewards, time, vouchers,
+    },
+    profiles,
+};
+
+/// The games routes: the member's games and plays, and the console's builder and stats.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(member_games))
+        .routes(routes!(play))
+        .merge(admin::router())
+}
+
+/// A game as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct GameRow {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub plays_per_day: i64,
+    pub extra_play_events: String,
+    pub fallback_prize_id: Option<String>,
+    pub starts_at: Option<i64>,
+    pub ends_at: Option<i64>,
+    pub active: i64,
+}
+
+pub(crate) const GAME_COLUMNS: &str =
+    "id, name, kind, plays_per_day, extra_play_events, fallback_prize_id, starts_at, ends_at, active";
+
+impl GameRow {
+    fn open_at(&self, now: i64) -> bool {
+        self.active == 1 && self.starts_at.is_none_or(|s| s <= now) && self.ends_at.is_none_or(|e| now < e)
+    }
+
+    pub(crate) fn extra_events(&self) -> Vec<String> {
+        serde_json::from_str(&self.extra_play_events).unwrap_or_default()
+    }
+}
+
+/// A prize as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct PrizeRow {
+    pub id: String,
+    pub label: String,
+    pub kind: String,
+    pub points: Option<i64>,
+    pub reward_id: Option<String>,
+    pub share_bp: i64,
+    pub budget_total: Option<i64>,
+    pub budget_daily: Option<i64>,
+    pub given: i64,
+}
+
+pub(crate) const PRIZE_COLUMNS: &str =
+    "id, label, kind, points, reward_id, share_bp, budget_total, budget_daily, given";
+
+pub(crate) async fn find_game(conn: &mut AnyConnection, brand_id: &str, id: &str) -> Result<Option<GameRow>> {
+    let sql = format!("SELECT {GAME_COLUMNS} FROM games WHERE id = $1 AND brand_id = $2");
+    Ok(sqlx::query_as(&sql)
+        .bind(id)
+        .bind(brand_id)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+pub(crate) async fn prizes(conn: &mut AnyConnection, game_id: &str) -> Result<Vec<PrizeRow>> {
+    let sql = format!("SELECT {PRIZE_COLUMNS} FROM game_prizes WHERE game_id = $1 ORDER BY position");
+    Ok(sqlx::query_as(&sql).bind(game_id).fetch_all(&mut *conn).await?)
+}
+
+fn unknown_game() -> Error {
+    Error::not_found("unknown_game", "There is no such game.")
+}
+
+fn kind_of(prize: Option<&PrizeRow>) -> PrizeKind {
+    prize
+        .and_then(|p| PrizeKind::parse(&p.kind))
+        .unwrap_or(PrizeKind::Nothing)
+}
+
+/// How many plays the member has left today: the game's daily plays, one more for each of today's events of
+/// the types that earn one, less today's plays.
+async fn plays_left(conn: &mut AnyConnection, game: &GameRow, profile_id: &str, now: i64) -> Result<i64> {
+    let day = time::day_start(now);
+    let (played,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM game_plays WHERE profile_id = $1 AND game_id = $2 AND day = $3")
+            .bind(profile_id)
+            .bind(&game.id)
+            .bind(day)
+            .fetch_one(&mut *conn)
+            .await?;
+    let mut extra = 0;
+    for event_type in game.extra_events() {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM events WHERE profile_id = $1 AND type = $2 AND occurred_at >= $3 AND occurred_at < $4",
+        )
+        .bind(profile_id)
+        .bind(&event_type)
+        .bind(day)
+        .bind(day + time::DAY_MS)
+        .fetch_one(&mut *conn)
+        .await?;
+        extra += n;
+    }
+    Ok((game.plays_per_day + extra - played).max(0))
+}
+
+/// The brand's games open now, with the wheel's segments and the member's plays left today.
+#[utoipa::path(
+    get,
+    path = "/api/v1/games",
+    tag = "games",
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<MemberGame>), (status = 401, body = ErrorBody))
+)]
+async fn member_games(
+    State(state): State<AppState>,
+    CustomerAuth(claims): CustomerAuth,
+) -> Result<Json<Vec<MemberGame>>> {
+    let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
+    let now = now_ms();
+    let mut conn = state.db.read().acquire().await?;
+    let sql = format!("SELECT {GAME_COLUMNS} FROM games WHERE brand_id = $1 AND active = 1 ORDER BY created_at, id");
+    let games: Vec<GameRow> = sqlx::query_as(&sql).bind(&claims.brand).fetch_all(&mut *conn).await?;
+    let mut out = Vec::new();
+    for game in games.into_iter().filter(|g| g.open_at(now)) {
+        let prizes = prizes(&mut conn, &game.id).await?;
+        let mut segments: Vec<Segment> = prizes
+            .iter()
+            .map(|p| Segment {
+                id: p.id.clone(),
+                label: p.label.clone(),
+                kind: kind_of(Some(p)),
+            })
+            .collect();
+        if prizes.iter().map(|p| p.share_bp).sum::<i64>() < i64::from(draw::ROLLS) {
+            segments.push(Segment {
+                id: "nothing".into(),
+                label: "Chúc may mắn lần sau".into(),
+                kind: PrizeKind::Nothing,
+            });
+        }
+        out.push(MemberGame {
+            plays_left: plays_left(&mut conn, &game, &profile, now).await?,
+            id: game.id,
+            name: game.name,
+            kind: app::api::GameKind::parse(&game.kind).unwrap_or(app::api::GameKind::Wheel),
+            segments,
+        });
+    }
+    Ok(Json(out))
+}
+
+/// Plays a game: the server draws, takes the prize from its budgets, pays it and records the play, all in one
+/// transaction, and answers with the outcome for the app to animate. The same idempotency key plays once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/games/{id}/plays",
+    tag = "games",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Game id")),
+    request_body = PlayRequest,
+    responses(
+        (status = 201, body = Play, description = "Played"),
+        (status = 200, body = Play, description = "Played before with this key"),
+        (status = 404, description = "`unknown_game`", body = ErrorBody),
+        (status = 409, description = "`game_closed`, `no_plays_left`", body = ErrorBody),
+        (status = 422, description = "`invalid_idempotency_key`", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(profile = %claims.sub, game = %id))]
+async fn play(
+    State(state): State<AppState>,
+    CustomerAuth(claims): CustomerAuth,
+    Path(id): Path<String>,
+    Json(req): Json<PlayRequest>,
+) -> Result<(StatusCode, Json<Play>)> {
+    let key = req.idempotency_key.trim().to_owned();
+    if key.is_empty() || key.len() > 100 {
+        return Err(Error::unprocessable(
+            "invalid_idempotency_key",
+            "A play needs an idempotency key of 1 to 100 characters.",
+        ));
+    }
+    let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
+    let brand = claims.brand;
+    let (status, play) = state
+        .db
+        .transact(move |conn| Box::pin(async move { run_play(conn, &brand, &profile, &id, &key).await }))
+        .await?;
+    if status == StatusCode::CREATED {
+        metrics::counter!("cham_game_plays_total", "prize" => play.kind.as_str()).increment(1);
+    }
+    Ok((status, Json(play)))
+}
+
+#[derive(sqlx::FromRow)]
+struct PlayRow {
+    id: String,
+    game_id: String,
+    prize_id: Option<String>,
+    prize_kind: String,
+    points: Option<i64>,
+    voucher_id: Option<String>,
+    gift_code: Option<String>,
+    created_at: i64,
+}
+
+async fn run_play(
+    conn: &mut AnyConnection,
+    brand: &str,
+    profile: &str,
+    game_id: &str,
+    key: &str,
+) -> Result<(StatusCode, Play)> {
+    let now = now_ms();
+    let game = find_game(conn, brand, game_id).await?.ok_or_else(unknown_game)?;
+    let prizes = prizes(conn, &game.id).await?;
+    let before: Option<PlayRow> = sqlx::query_as(
+        "SELECT id, game_id, prize_id, prize_kind, points, voucher_id, gift_code, created_at FROM game_plays \
+         WHERE game_id = $1 AND profile_id = $2 AND idempotency_key = $3",
+    )
+    .bind(&game.id)
+    .bind(profile)
+    .bind(key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(row) = before {
+        let left = plays_left(conn, &game, profile, now).await?;
+        return Ok((StatusCode::OK, to_play(conn, row, &prizes, left).await?));
+    }
+    if !game.open_at(now) {
+        return Err(Error::new(
+            StatusCode::CONFLICT,
+            "game_closed",
+            "This game is not open right now.",
+        ));
+    }
+    let left = plays_left(conn, &game, profile, now).await?;
+    if left == 0 {
+        return Err(Error::new(
+            StatusCode::CONFLICT,
+            "no_plays_left",
+            "No plays left today: come back tomorrow, or earn one more by visiting a store.",
+        ));
+    }
+
+    let shares: Vec<i64> = prizes.iter().map(|p| p.share_bp).collect();
+    let drawn = draw::pick(&shares, draw::roll());
+    let fallback = game
+        .fallback_prize_id
+        .as_deref()
+        .and_then(|f| prizes.iter().position(|p| p.id == f));
+    let day = time::day_start(now);
+    // Taking from a budget is a guarded update, so concurrent plays can never give more than it holds.
+    let mut given = None;
+    if let Some(d) = drawn {
+        if take_budget(conn, &prizes[d], day).await? {
+            given = Some(d);
+        } else if let Some(f) = fallback.filter(|f| *f != d)
+            && take_budget(conn, &prizes[f], day).await?
+        {
+            given = Some(f);
+        }
+    }
+    let prize = given.map(|i| &prizes[i]);
+    let kind = kind_of(prize);
+    let play_id = new_id();
+    let source_key = format!("play:{play_id}");
+    let mut points = None;
+    let mut voucher_id = None;
+    let mut gift_code = None;
+    match (kind, prize) {
+        (PrizeKind::Points, Some(p)) => {
+            let n = p.points.unwrap_or(0);
+            if n > 0 {
+                ledger::lock(conn, brand, profile, now).await?;
+                let credit = Credit {
+                    kind: Kind::Earn,
+                    points: n,
+                    available_at: now,
+                    expires_at: None,
+                    rule_id: None,
+                    source: Source {
+                        kind: "play",
+                        reference: &play_id,
+                        key: &source_key,
+                        label: Some(&game.name),
+                        reason: None,
+                        actor: "server",
+                    },
+                };
+                ledger::credit(conn, brand, profile, &credit, now).await?;
+                points = Some(n);
+            }
+        }
+        (PrizeKind::Voucher, Some(p)) => {
+            let reward_id = p.reward_id.as_deref().unwrap_or_default();
+            let reward = rewards::find(conn, brand, reward_id)
+                .await?
+                .ok_or_else(rewards::unknown_reward)?;
+            let issue = vouchers::Issue {
+                reward: &reward,
+                source_kind: "prize",
+                source_key: &source_key,
+                entry_id: None,
+            };
+            let voucher = vouchers::issue(conn, brand, profile, &issue, now).await?;
+            voucher_id = Some(voucher.id);
+        }
+        (PrizeKind::Gift, Some(_)) => gift_code = Some(vouchers::new_code()),
+        _ => {}
+    }
+    sqlx::query(
+        "INSERT INTO game_plays (id, brand_id, game_id, profile_id, idempotency_key, day, drawn_prize_id, prize_id, \
+         prize_kind, points, voucher_id, gift_code, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(&play_id)
+    .bind(brand)
+    .bind(&game.id)
+    .bind(profile)
+    .bind(key)
+    .bind(day)
+    .bind(drawn.map(|i| prizes[i].id.clone()))
+    .bind(prize.map(|p| p.id.clone()))
+    .bind(kind.as_str())
+    .bind(points)
+    .bind(voucher_id.clone())
+    .bind(gift_code.clone())
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let properties = serde_json::json!({
+        "game_id": game.id,
+        "game": game.name,
+        "play_id": play_id,
+        "prize_id": prize.map(|p| p.id.clone()),
+        "prize": prize.map(|p| p.label.clone()),
+        "prize_kind": kind.as_str(),
+    });
+    let mut types = vec!["game_played"];
+    if kind != PrizeKind::Nothing {
+        types.push("prize_won");
+    }
+    for event_type in types {
+        events::record(
+            conn,
+            brand,
+            &NewEvent {
+                profile_id: profile,
+                event_type,
+                occurred_at: now,
+                source: "server",
+                properties: &properties,
+                campaign: &Campaign::default(),
+                idempotency_key: None,
+            },
+        )
+        .await?;
+    }
+    let row = PlayRow {
+        id: play_id,
+        game_id: game.id.clone(),
+        prize_id: prize.map(|p| p.id.clone()),
+        prize_kind: kind.as_str().to_owned(),
+        points,
+        voucher_id,
+        gift_code,
+        created_at: now,
+    };
+    Ok((StatusCode::CREATED, to_play(conn, row, &prizes, left - 1).await?))
+}
+
+/// Takes one of a prize from its budgets (and, for a voucher, from its reward's stock); false when any of them
+/// is spent, in which case nothing was taken.
+async fn take_budget(conn: &mut AnyConnection, prize: &PrizeRow, day: i64) -> Result<bool> {
+    let taken = sqlx::query(
+        "UPDATE game_prizes SET given = given + 1 WHERE id = $1 AND (budget_total IS NULL OR given < budget_total)",
+    )
+    .bind(&prize.id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if taken != 1 {
+        return Ok(false);
+    }
+    if let Some(daily) = prize.budget_daily {
+        sqlx::query("INSERT INTO game_prize_days (prize_id, day, given) VALUES ($1, $2, 0) ON CONFLICT (prize_id, day) DO NOTHING")
+            .bind(&prize.id)
+            .bind(day)
+            .execute(&mut *conn)
+            .await?;
+        let taken =
+            sqlx::query("UPDATE game_prize_days SET given = given + 1 WHERE prize_id = $1 AND day = $2 AND given < $3")
+                .bind(&prize.id)
+                .bind(day)
+                .bind(daily)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+        if taken != 1 {
+            give_back_total(conn, &prize.id).await?;
+            return Ok(false);
+        }
+    }
+    if prize.kind == "voucher" {
+        let taken = sqlx::query(
+            "UPDATE rewards SET stock = CASE WHEN stock IS NULL THEN NULL ELSE stock - 1 END, issued = issued + 1 \
+             WHERE id = $1 AND (stock IS NULL OR stock > 0)",
+        )
+        .bind(prize.reward_id.as_deref().unwrap_or_default())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        if taken != 1 {
+            give_back_total(conn, &prize.id).await?;
+            if prize.budget_daily.is_some() {
+                sqlx::query("UPDATE game_prize_days SET given = given - 1 WHERE prize_id = $1 AND day = $2")
+                    .bind(&prize.id)
+                    .bind(day)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+async fn give_back_total(conn: &mut AnyConnection, prize_id: &str) -> Result<()> {
+    sqlx::query("UPDATE game_prizes SET given = given - 1 WHERE id = $1")
+        .bind(prize_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn to_play(conn: &mut AnyConnection, row: PlayRow, prizes: &[PrizeRow], left: i64) -> Result<Play> {
+    let prize = row
+        .prize_id
+        .as_deref()
+        .and_then(|id| prizes.iter().find(|p| p.id == id));
+    let voucher_code = match &row.voucher_id {
+        Some(id) => sqlx::query_as::<_, (String,)>("SELECT code FROM vouchers WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|(code,)| vouchers::display_code(&code)),
+        None => None,
+    };
+    let kind = PrizeKind::parse(&row.prize_kind).unwrap_or(PrizeKind::Nothing);
+    // The wheel stops on the prize given; a prize that had run out with no fallback stops on "no prize".
+    let segment_id = prize.map_or_else(|| "nothing".to_owned(), |p| p.id.clone());
+    Ok(Play {
+        id: row.id,
+        game_id: row.game_id,
+        segment_id,
+        kind,
+        label: prize.map_or_else(|| "Chúc may mắn lần sau".to_owned(), |p| p.label.clone()),
+        points: row.points,
+        voucher_code,
+        gift_code: row.gift_code.as_deref().map(vouchers::display_code),
+        plays_left: left.max(0),
+        played_at: rfc3339(row.created_at),
+    })
+}

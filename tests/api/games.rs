@@ -1,0 +1,267 @@
+//! Mini-games: the draw matches the configured chances, budgets are never exceeded (also under 200 concurrent
+//! plays), an exhausted prize gives way to the fallback, a double tap plays once, plays per day and extra plays
+//! earned by events, prizes paid through the ledger and voucher paths, and the console's refusals.
+
+use cham_server::games::draw;
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::{
+    both_stores,
+    helpers::assert_error,
+    loyalty_support::{Member, Shop, merge},
+};
+
+/// 100,000 seeded draws land on each prize in proportion to its share: a chi-square test at p = 0.001 with a
+/// fixed seed, so the verdict is the same on every run. A zero share is never drawn.
+#[test]
+fn a_hundred_thousand_draws_match_the_configured_chances() {
+    let shares = [500_i64, 1_500, 0, 3_000];
+    let mut rng = StdRng::seed_from_u64(20_261_122);
+    let mut counts = [0_u64; 5];
+    const DRAWS: u64 = 100_000;
+    for _ in 0..DRAWS {
+        let roll = rng.gen_range(0..draw::ROLLS);
+        counts[draw::pick(&shares, roll).unwrap_or(4)] += 1;
+    }
+    assert_eq!(counts[2], 0, "a zero share was drawn");
+    let expected = [0.05, 0.15, 0.30, 0.50].map(|p| p * DRAWS as f64);
+    let observed = [counts[0], counts[1], counts[3], counts[4]].map(|c| c as f64);
+    let chi2: f64 = observed.iter().zip(expected).map(|(o, e)| (o - e).powi(2) / e).sum();
+    // 3 degrees of freedom; the 0.1% critical value is 16.27.
+    assert!(chi2 < 16.27, "chi-square {chi2:.2} for {counts:?}");
+}
+
+async fn game(shop: &Shop<'_>, fields: Value) -> Value {
+    let mut body = json!({
+        "name": "Vòng quay may mắn", "kind": "wheel", "plays_per_day": 3, "active": true,
+        "prizes": [{ "label": "50 điểm", "kind": "points", "points": 50, "share_bp": 10000 }],
+    });
+    merge(&mut body, fields);
+    shop.admin_post("/api/v1/admin/games", &body, StatusCode::CREATED).await
+}
+
+async fn play(shop: &Shop<'_>, member: &Member, game: &str, key: &str) -> (StatusCode, Value) {
+    let r = shop
+        .send(
+            Method::POST,
+            &format!("/api/v1/games/{game}/plays"),
+            &member.token,
+            Some(&json!({ "idempotency_key": key })),
+        )
+        .await;
+    let status = r.status();
+    (status, r.json().await.unwrap())
+}
+
+both_stores! {
+    async fn two_hundred_concurrent_plays_against_a_budget_of_five_give_away_exactly_five(app) {
+        let shop = Shop::open(&app).await;
+        let game = game(&shop, json!({
+            "plays_per_day": 10,
+            "prizes": [{ "label": "50 điểm", "kind": "points", "points": 50, "share_bp": 10000, "budget_total": 5 }],
+        }))
+        .await;
+        let id = game["id"].as_str().unwrap().to_owned();
+        let mut members = Vec::new();
+        for i in 0..20 {
+            members.push(shop.member(&format!("Player {i}"), &format!("0914{i:06}")).await);
+        }
+        let mut plays = Vec::new();
+        for (m, member) in members.iter().enumerate() {
+            for k in 0..10 {
+                let (client, url, token) = (
+                    app.client.clone(),
+                    app.url(&format!("/api/v1/games/{id}/plays")),
+                    member.token.clone(),
+                );
+                plays.push(tokio::spawn(async move {
+                    let r = client
+                        .post(url)
+                        .bearer_auth(token)
+                        .json(&json!({ "idempotency_key": format!("tap-{m}-{k}") }))
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(r.status(), StatusCode::CREATED);
+                    r.json::<Value>().await.unwrap()
+                }));
+            }
+        }
+        let mut won = 0;
+        for p in plays {
+            let play = p.await.unwrap();
+            if play["kind"] == "points" {
+                won += 1;
+                assert_eq!(play["points"], 50);
+            } else {
+                assert_eq!(play["kind"], "nothing");
+                assert_eq!(play["segment_id"], "nothing");
+            }
+        }
+        assert_eq!(won, 5);
+        let (given,): (i64,) = sqlx::query_as("SELECT given FROM game_prizes WHERE game_id = $1")
+            .bind(&id)
+            .fetch_one(app.db.read())
+            .await
+            .unwrap();
+        assert_eq!(given, 5);
+        assert_eq!(app.count("game_plays").await, 200);
+        let (paid,): (Option<i64>,) = sqlx::query_as(
+            "SELECT CAST(SUM(points) AS BIGINT) FROM points_entries WHERE source_kind = 'play'",
+        )
+        .fetch_one(app.db.read())
+        .await
+        .unwrap();
+        assert_eq!(paid, Some(250));
+        shop.assert_ledger_consistent().await;
+        let stats = shop.get("/api/v1/admin/games", &shop.admin).await;
+        assert_eq!(stats[0]["plays"], 200);
+        assert_eq!(stats[0]["prizes"][0]["given"], 5);
+        assert_eq!(stats[0]["prizes"][0]["given_today"], 5);
+    }
+
+    async fn a_double_tap_plays_once_and_plays_per_day_run_out(app) {
+        let shop = Shop::open(&app).await;
+        let game = game(&shop, json!({ "plays_per_day": 2 })).await;
+        let id = game["id"].as_str().unwrap();
+        let member = shop.member("Lan", "0914000001").await;
+        let (first_status, first) = play(&shop, &member, id, "tap-1").await;
+        assert_eq!(first_status, StatusCode::CREATED);
+        assert_eq!(first["kind"], "points");
+        assert_eq!(first["plays_left"], 1);
+        let (again_status, again) = play(&shop, &member, id, "tap-1").await;
+        assert_eq!(again_status, StatusCode::OK);
+        assert_eq!(again["id"], first["id"]);
+        assert_eq!(shop.card(&member).await["balance"], 50);
+        let (status, _) = play(&shop, &member, id, "tap-2").await;
+        assert_eq!(status, StatusCode::CREATED);
+        let r = shop
+            .send(
+                Method::POST,
+                &format!("/api/v1/games/{id}/plays"),
+                &member.token,
+                Some(&json!({ "idempotency_key": "tap-3" })),
+            )
+            .await;
+        assert_error(r, StatusCode::CONFLICT, "no_plays_left").await;
+        assert_eq!(app.count("game_plays").await, 2);
+        let games = shop.get("/api/v1/games", &member.token).await;
+        assert_eq!(games[0]["plays_left"], 0);
+        let types = shop.timeline_types(&member.id).await;
+        assert_eq!(types.iter().filter(|t| *t == "game_played").count(), 2);
+        assert_eq!(types.iter().filter(|t| *t == "prize_won").count(), 2);
+    }
+
+    async fn an_exhausted_prize_gives_way_to_the_fallback_and_vouchers_take_reward_stock(app) {
+        let shop = Shop::open(&app).await;
+        let reward = shop.reward(json!({ "name": "Cà phê", "points_cost": 0, "stock": 1 })).await;
+        let game = game(&shop, json!({
+            "plays_per_day": 5,
+            "prizes": [
+                { "label": "Cà phê", "kind": "voucher", "reward_id": reward["id"], "share_bp": 10000 },
+                { "label": "Túi vải", "kind": "gift", "share_bp": 0, "budget_daily": 1 },
+            ],
+            "fallback_prize": 1,
+        }))
+        .await;
+        let id = game["id"].as_str().unwrap();
+        let member = shop.member("Minh", "0914000002").await;
+        let (_, first) = play(&shop, &member, id, "a").await;
+        assert_eq!(first["kind"], "voucher");
+        assert!(first["voucher_code"].as_str().is_some_and(|c| c.len() == 14));
+        let (_, second) = play(&shop, &member, id, "b").await;
+        assert_eq!(second["kind"], "gift", "{second}");
+        assert!(second["gift_code"].as_str().is_some());
+        assert_eq!(second["segment_id"], game["prizes"][1]["id"]);
+        let (_, third) = play(&shop, &member, id, "c").await;
+        assert_eq!(third["kind"], "nothing", "both budgets are spent for today");
+        let vouchers = shop.get("/api/v1/me/vouchers", &member.token).await;
+        assert_eq!(vouchers["vouchers"].as_array().unwrap().len(), 1);
+        let (stock,): (Option<i64>,) = sqlx::query_as("SELECT stock FROM rewards WHERE id = $1")
+            .bind(reward["id"].as_str().unwrap())
+            .fetch_one(app.db.read())
+            .await
+            .unwrap();
+        assert_eq!(stock, Some(0));
+    }
+
+    async fn an_event_of_the_configured_kind_earns_an_extra_play(app) {
+        let shop = Shop::open(&app).await;
+        let game = game(&shop, json!({ "plays_per_day": 0, "extra_play_events": ["checked_in"] })).await;
+        let id = game["id"].as_str().unwrap();
+        let member = shop.member("Hoa", "0914000003").await;
+        let r = shop
+            .send(
+                Method::POST,
+                &format!("/api/v1/games/{id}/plays"),
+                &member.token,
+                Some(&json!({ "idempotency_key": "x" })),
+            )
+            .await;
+        assert_error(r, StatusCode::CONFLICT, "no_plays_left").await;
+        let tracked = shop.track(&member.id, json!({ "type": "checked_in" })).await;
+        assert!(tracked["error"].is_null(), "{tracked}");
+        assert_eq!(shop.get("/api/v1/games", &member.token).await[0]["plays_left"], 1);
+        let (status, _) = play(&shop, &member, id, "y").await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+
+    async fn a_bad_game_is_refused_and_writes_nothing(app) {
+        let shop = Shop::open(&app).await;
+        let cases = [
+            json!({ "name": " " }),
+            json!({ "prizes": [] }),
+            json!({ "plays_per_day": -1 }),
+            json!({ "prizes": [
+                { "label": "A", "kind": "gift", "share_bp": 6000 },
+                { "label": "B", "kind": "gift", "share_bp": 5000 },
+            ] }),
+            json!({ "prizes": [{ "label": "A", "kind": "points", "share_bp": 100 }] }),
+            json!({ "fallback_prize": 3 }),
+            json!({ "extra_play_events": ["app_opened"] }),
+        ];
+        for case in cases {
+            let mut body = json!({
+                "name": "Game", "kind": "wheel", "plays_per_day": 1, "active": true,
+                "prizes": [{ "label": "50 điểm", "kind": "points", "points": 50, "share_bp": 100 }],
+            });
+            merge(&mut body, case.clone());
+            let r = shop.send(Method::POST, "/api/v1/admin/games", &shop.admin, Some(&body)).await;
+            assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_game").await;
+        }
+        let body = json!({
+            "name": "Game", "kind": "scratch", "plays_per_day": 1, "active": true,
+            "prizes": [{ "label": "Quà", "kind": "voucher", "reward_id": "nope", "share_bp": 100 }],
+        });
+        let r = shop.send(Method::POST, "/api/v1/admin/games", &shop.admin, Some(&body)).await;
+        assert_error(r, StatusCode::NOT_FOUND, "unknown_reward").await;
+        assert_eq!(app.count("games").await, 0);
+        assert_eq!(app.count("game_prizes").await, 0);
+
+        let member = shop.member("Nam", "0914000004").await;
+        let r = shop.send(Method::POST, "/api/v1/admin/games", &member.token, Some(&body)).await;
+        assert!(r.status() == StatusCode::UNAUTHORIZED || r.status() == StatusCode::FORBIDDEN);
+        let r = shop
+            .send(
+                Method::POST,
+                "/api/v1/games/nope/plays",
+                &member.token,
+                Some(&json!({ "idempotency_key": "k" })),
+            )
+            .await;
+        assert_error(r, StatusCode::NOT_FOUND, "unknown_game").await;
+        let game = game(&shop, json!({})).await;
+        let r = shop
+            .send(
+                Method::POST,
+                &format!("/api/v1/games/{}/plays", game["id"].as_str().unwrap()),
+                &member.token,
+                Some(&json!({ "idempotency_key": "" })),
+            )
+            .await;
+        assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_idempotency_key").await;
+        assert_eq!(app.count("game_plays").await, 0);
+    }
+}
