@@ -189,6 +189,7 @@ async fn seed_loyalty(db: &Db, brand_id: &str) -> Result<()> {
             tier: Some(tier_ids[1].as_str()),
         },
     ];
+    let mut reward_ids = Vec::new();
     for DemoReward {
         name,
         description,
@@ -199,12 +200,14 @@ async fn seed_loyalty(db: &Db, brand_id: &str) -> Result<()> {
         tier,
     } in rewards
     {
+        let reward_id = new_id();
+        reward_ids.push(reward_id.clone());
         sqlx::query(
             "INSERT INTO rewards (id, brand_id, name, description, kind, discount_vnd, points_cost, stock, issued, \
              voucher_days, min_tier_id, active, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 30, $9, 1, $10, $10)",
         )
-        .bind(new_id())
+        .bind(reward_id)
         .bind(brand_id)
         .bind(name)
         .bind(description)
@@ -217,7 +220,69 @@ async fn seed_loyalty(db: &Db, brand_id: &str) -> Result<()> {
         .execute(&mut *tx)
         .await?;
     }
+    seed_wheel(&mut tx, brand_id, &reward_ids[0], now).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// A lucky wheel: one free spin a day and one more per store visit; small points are the fallback when the
+/// coffee or the tote bag has run out.
+async fn seed_wheel(conn: &mut sqlx::AnyConnection, brand_id: &str, coffee_reward: &str, now: i64) -> Result<()> {
+    let game_id = new_id();
+    use app::api::{PrizeInput, PrizeKind};
+    let prize = |label: &str, kind, share_bp| PrizeInput {
+        label: label.to_owned(),
+        kind,
+        points: None,
+        reward_id: None,
+        share_bp,
+        budget_total: None,
+        budget_daily: None,
+    };
+    let prizes = [
+        PrizeInput {
+            points: Some(10),
+            ..prize("10 điểm", PrizeKind::Points, 4_000)
+        },
+        PrizeInput {
+            reward_id: Some(coffee_reward.to_owned()),
+            budget_daily: Some(20),
+            ..prize("Cà phê miễn phí", PrizeKind::Voucher, 500)
+        },
+        PrizeInput {
+            budget_total: Some(20),
+            ..prize("Túi vải Chạm", PrizeKind::Gift, 100)
+        },
+    ];
+    let prize_ids: Vec<String> = prizes.iter().map(|_| new_id()).collect();
+    sqlx::query(
+        "INSERT INTO games (id, brand_id, name, kind, plays_per_day, extra_play_events, fallback_prize_id, active, \
+         created_at, updated_at) VALUES ($1, $2, 'Vòng quay may mắn', 'wheel', 1, '[\"checked_in\"]', $3, 1, $4, $4)",
+    )
+    .bind(&game_id)
+    .bind(brand_id)
+    .bind(&prize_ids[0])
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    for (position, (p, id)) in prizes.iter().zip(&prize_ids).enumerate() {
+        sqlx::query(
+            "INSERT INTO game_prizes (id, game_id, position, label, kind, points, reward_id, share_bp, budget_total, \
+             budget_daily, given) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0)",
+        )
+        .bind(id)
+        .bind(&game_id)
+        .bind(i64::try_from(position).unwrap_or(0))
+        .bind(&p.label)
+        .bind(p.kind.as_str())
+        .bind(p.points)
+        .bind(p.reward_id.clone())
+        .bind(p.share_bp)
+        .bind(p.budget_total)
+        .bind(p.budget_daily)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }
 

@@ -8,6 +8,7 @@ mod helpers;
 
 mod admin;
 mod browser;
+mod browser_games;
 mod browser_loyalty;
 mod console_profiles;
 mod events;

@@ -23,7 +23,6 @@ pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), Strin
 }
 
 /// Waits `ms` milliseconds without blocking the page.
-#[cfg(feature = "admin")]
 pub async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {

@@ -143,6 +143,28 @@ fn tr(lang: Lang, key: &'static str) -> &'static str {
         "event_type_filter" => ("Lọc theo loại (để trống: tất cả)", "Filter by type (empty: all)"),
         "no_events" => ("Chưa có hoạt động nào.", "No activity yet."),
         "back" => ("Quay lại", "Back"),
+        "games" => ("Trò chơi", "Games"),
+        "no_games" => (
+            "Chưa có trò chơi nào. Hãy quay lại sau!",
+            "No games right now. Come back soon!",
+        ),
+        "plays_left" => ("Lượt chơi còn lại hôm nay", "Plays left today"),
+        "spin" => ("Quay", "Spin"),
+        "scratch" => ("Cào", "Scratch"),
+        "scratch_here" => ("Cào để xem quà", "Scratch to see your prize"),
+        "prize_nothing" => (
+            "Chưa trúng lần này. Chúc bạn may mắn lần sau!",
+            "No prize this time. Better luck next time!",
+        ),
+        "prize_points" => ("Điểm đã được cộng vào thẻ của bạn:", "Added to your card:"),
+        "prize_voucher" => (
+            "Voucher đã nằm trong mục Voucher của tôi.",
+            "Your voucher is waiting in My vouchers.",
+        ),
+        "prize_gift" => (
+            "Đưa mã này cho nhân viên cửa hàng để nhận quà:",
+            "Show this code at a store to collect your gift:",
+        ),
         "key_name" => ("Tên khoá (ví dụ: POS Quận 1)", "Key name (e.g. POS District 1)"),
         "create_key" => ("Tạo khoá", "Create key"),
         "key_shown_once" => (

@@ -1,5 +1,6 @@
 //! The customer mini app: sign in with one tap, then the member card, rewards, vouchers and points history.
 
+mod games;
 mod history;
 mod home;
 mod my_data;
@@ -58,6 +59,7 @@ pub(super) enum Screen {
     SignedOut,
     Home,
     Rewards,
+    Games,
     /// With the voucher just redeemed, if any.
     Vouchers(Option<String>),
     History,
@@ -72,6 +74,7 @@ impl Screen {
         match self {
             Screen::Home => Some("home"),
             Screen::Rewards => Some("rewards"),
+            Screen::Games => Some("games"),
             Screen::Vouchers(_) => Some("vouchers"),
             Screen::History => Some("points_history"),
             Screen::MyData => Some("my_data"),
@@ -205,6 +208,7 @@ pub fn CustomerApp() -> impl IntoView {
                         let on_redeemed = Callback::new(move |v: Voucher| go.run(Screen::Vouchers(Some(v.id))));
                         view! { <rewards::Rewards on_back=home on_redeemed=on_redeemed/> }.into_any()
                     }
+                    Screen::Games => view! { <games::Games on_back=home go=go/> }.into_any(),
                     Screen::Vouchers(fresh) => {
                         view! { <vouchers::Vouchers on_back=home fresh=fresh/> }.into_any()
                     }

@@ -1,0 +1,123 @@
+//! The lucky wheel in headless Chromium: a member spins the demo brand's wheel, and the prize shown, and the
+//! segment the wheel stops on, are the play the server recorded.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+
+use crate::{
+    browser::{browser, type_into, wait_for_text},
+    helpers::{SpawnOptions, Store, spawn_with},
+};
+
+async fn click(c: &Client, css: &str) {
+    c.wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn attribute(c: &Client, css: &str, name: &str) -> String {
+    c.wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .attr(name)
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+async fn a_member_spins_the_wheel(store: Store) {
+    let Some(app) = spawn_with(
+        store,
+        SpawnOptions {
+            demo: true,
+            ..SpawnOptions::default()
+        },
+    )
+    .await
+    else {
+        return;
+    };
+    let browser = browser().await;
+    let c = &browser.client;
+    c.goto(&app.url("/")).await.unwrap();
+    type_into(c, "input[name=name]", "Phạm Thu Hà").await;
+    type_into(c, "input[name=phone]", "0912 345 678").await;
+    click(c, "button[type=submit]").await;
+    wait_for_text(c, ".points-value", "20").await;
+
+    click(c, "button.games-link").await;
+    wait_for_text(c, ".game h2", "Vòng quay may mắn").await;
+    wait_for_text(c, ".plays-left strong", "1").await;
+    click(c, "button.play").await;
+    // The outcome shows once the wheel has stopped.
+    let outcome = c
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(".outcome"))
+        .await
+        .unwrap();
+    let play_id = outcome.attr("data-play").await.unwrap().unwrap();
+    let shown_segment = outcome.attr("data-segment").await.unwrap().unwrap();
+    let shown_label = c
+        .find(Locator::Css(".outcome .prize-label"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+
+    let (prize_id, kind): (Option<String>, String) =
+        sqlx::query_as("SELECT prize_id, prize_kind FROM game_plays WHERE id = $1")
+            .bind(&play_id)
+            .fetch_one(app.db.read())
+            .await
+            .unwrap();
+    let recorded_segment = prize_id.clone().unwrap_or_else(|| "nothing".into());
+    assert_eq!(shown_segment, recorded_segment);
+    let recorded_label = match &prize_id {
+        Some(id) => {
+            sqlx::query_as::<_, (String,)>("SELECT label FROM game_prizes WHERE id = $1")
+                .bind(id)
+                .fetch_one(app.db.read())
+                .await
+                .unwrap()
+                .0
+        }
+        None => "Chúc may mắn lần sau".into(),
+    };
+    assert_eq!(shown_label, recorded_label, "the play recorded was {kind}");
+
+    // The wheel stopped with that segment under the pointer at the top.
+    let style = attribute(c, ".wheel", "style").await;
+    let angle: f64 = style
+        .split("rotate(")
+        .nth(1)
+        .and_then(|s| s.split("deg").next())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no rotation in {style}"));
+    let segments = c.find_all(Locator::Css(".wheel .segment")).await.unwrap();
+    let width = 360.0 / segments.len() as f64;
+    let under_pointer = ((360.0 - angle.rem_euclid(360.0)).rem_euclid(360.0) / width).floor() as usize;
+    let stopped_on = segments[under_pointer].attr("data-segment").await.unwrap().unwrap();
+    assert_eq!(stopped_on, recorded_segment);
+
+    // One free play a day: the button is spent.
+    wait_for_text(c, ".plays-left strong", "0").await;
+    browser.client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_chromium_a_member_spins_the_wheel_and_sees_the_recorded_prize_sqlite() {
+    a_member_spins_the_wheel(Store::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_chromium_a_member_spins_the_wheel_and_sees_the_recorded_prize_postgres() {
+    a_member_spins_the_wheel(Store::Postgres).await;
+}
