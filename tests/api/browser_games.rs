@@ -6,7 +6,7 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 
 use crate::{
-    browser::{browser, type_into, wait_for_text},
+    browser::{admin_of_demo, browser, type_into, wait_for_text},
     helpers::{SpawnOptions, Store, spawn_with},
 };
 
@@ -18,6 +18,12 @@ async fn click(c: &Client, css: &str) {
         .click()
         .await
         .unwrap();
+}
+
+async fn set_field(c: &Client, css: &str, text: &str) {
+    let field = c.wait().for_element(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
 }
 
 async fn attribute(c: &Client, css: &str, name: &str) -> String {
@@ -109,6 +115,39 @@ async fn a_member_spins_the_wheel(store: Store) {
 
     // One free play a day: the button is spent.
     wait_for_text(c, ".plays-left strong", "0").await;
+
+    // The console shows the play in the game's live stats, and builds a new game.
+    let password = admin_of_demo(&app).await;
+    c.goto(&app.url("/admin/games")).await.unwrap();
+    type_into(c, "input[name=email]", "console@demo.vn").await;
+    type_into(c, "input[name=password]", &password).await;
+    click(c, "button[type=submit]").await;
+    wait_for_text(c, ".game-stats .plays", "1").await;
+    type_into(c, "input[name=game_name]", "Thẻ cào Tết").await;
+    type_into(c, "input[name=prize_label]", "Lì xì 5 điểm").await;
+    set_field(c, "input[name=prize_points]", "5").await;
+    set_field(c, "input[name=prize_share]", "150").await;
+    wait_for_text(c, ".preview .error", "Tổng vượt quá 100%.").await;
+    click(c, "button.save-game").await;
+    let refusal = attribute(c, "[role=alert]", "class").await;
+    assert!(refusal.contains("error"), "{refusal}");
+    let text = c
+        .find(Locator::Css("[role=alert]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("100%"), "{text}");
+    assert_eq!(app.count("games").await, 1);
+    set_field(c, "input[name=prize_share]", "50").await;
+    click(c, "button.save-game").await;
+    wait_for_text(c, ".game-stats h2", "Thẻ cào Tết · Bật").await;
+    let (points,): (Option<i64>,) = sqlx::query_as("SELECT points FROM game_prizes WHERE label = 'Lì xì 5 điểm'")
+        .fetch_one(app.db.read())
+        .await
+        .unwrap();
+    assert_eq!(points, Some(5));
     browser.client.close().await.unwrap();
 }
 

@@ -4,6 +4,7 @@
 mod api_keys;
 mod customers;
 mod forms;
+mod games;
 mod imports;
 mod liability;
 mod loyalty;
@@ -37,6 +38,7 @@ enum Page {
     Imports,
     Loyalty,
     Rewards,
+    Games,
     Liability,
     Staff,
 }
@@ -51,6 +53,7 @@ fn page_for(path: &str) -> Page {
             "imports" => Page::Imports,
             "loyalty" => Page::Loyalty,
             "rewards" => Page::Rewards,
+            "games" => Page::Games,
             "liability" => Page::Liability,
             _ if path.trim_end_matches('/') == "/staff" => Page::Staff,
             _ => Page::Overview,
@@ -148,6 +151,7 @@ pub fn AdminApp() -> impl IntoView {
                             {nav("/admin/customers", "nav_customers", matches!(page, Page::Customers | Page::Profile(_)))}
                             {nav("/admin/loyalty", "nav_loyalty", page == Page::Loyalty)}
                             {nav("/admin/rewards", "nav_rewards", page == Page::Rewards)}
+                            {nav("/admin/games", "nav_games", page == Page::Games)}
                             {nav("/admin/liability", "nav_liability", page == Page::Liability)}
                             {nav("/staff", "nav_staff", page == Page::Staff)}
                             {nav("/admin/imports", "nav_imports", page == Page::Imports)}
@@ -163,6 +167,7 @@ pub fn AdminApp() -> impl IntoView {
                         Page::Imports => view! { <imports::Imports/> }.into_any(),
                         Page::Loyalty => view! { <loyalty::LoyaltyPage/> }.into_any(),
                         Page::Rewards => view! { <rewards::RewardsPage/> }.into_any(),
+                        Page::Games => view! { <games::GamesPage/> }.into_any(),
                         Page::Liability => view! { <liability::LiabilityPage/> }.into_any(),
                         Page::Staff => view! { <staff::StaffPage/> }.into_any(),
                     };

@@ -1,0 +1,258 @@
+//! The game builder and live stats: every game with its plays and each prize given against its budgets, and a
+//! form to build a wheel or scratch card whose prize chances add up to at most 100% (the rest is "no prize").
+
+use leptos::{prelude::*, task::spawn_local};
+
+use super::{
+    super::{
+        api::{Api, ApiFailure},
+        i18n::I18n,
+        notice::ErrorNotice,
+    },
+    SURFACE,
+    forms::{Choice, Field, day_start, number},
+};
+use crate::api::{Game, GameInput, GameKind, PrizeInput, PrizeKind, Reward};
+
+/// One prize row of the form.
+#[derive(Clone, Copy)]
+struct PrizeForm {
+    label: RwSignal<String>,
+    kind: RwSignal<String>,
+    points: RwSignal<String>,
+    reward: RwSignal<String>,
+    share_pct: RwSignal<String>,
+    budget_total: RwSignal<String>,
+    budget_daily: RwSignal<String>,
+}
+
+impl PrizeForm {
+    fn new() -> Self {
+        Self {
+            label: RwSignal::new(String::new()),
+            kind: RwSignal::new("points".into()),
+            points: RwSignal::new("10".into()),
+            reward: RwSignal::new(String::new()),
+            share_pct: RwSignal::new("10".into()),
+            budget_total: RwSignal::new(String::new()),
+            budget_daily: RwSignal::new(String::new()),
+        }
+    }
+
+    fn to_input(self) -> PrizeInput {
+        PrizeInput {
+            label: self.label.get_untracked(),
+            kind: PrizeKind::parse(&self.kind.get_untracked()).unwrap_or(PrizeKind::Nothing),
+            points: number(&self.points.get_untracked()),
+            reward_id: Some(self.reward.get_untracked()).filter(|r| !r.is_empty()),
+            share_bp: share_bp(&self.share_pct.get_untracked()),
+            budget_total: number(&self.budget_total.get_untracked()),
+            budget_daily: number(&self.budget_daily.get_untracked()),
+        }
+    }
+}
+
+/// A percentage typed with up to two decimals ("12.5") as basis points; -1 when it is not a number, which the
+/// server refuses with what to fix.
+fn share_bp(text: &str) -> i64 {
+    text.trim()
+        .replace(',', ".")
+        .parse::<f64>()
+        .map_or(-1, |pct| (pct * 100.0).round() as i64)
+}
+
+fn budget(given: i64, limit: Option<i64>) -> String {
+    match limit {
+        Some(l) => format!("{given} / {l}"),
+        None => format!("{given} / ∞"),
+    }
+}
+
+/// The games page.
+#[component]
+pub fn GamesPage() -> impl IntoView {
+    let api = expect_context::<Api>();
+    let i18n = expect_context::<I18n>();
+    let games = RwSignal::new(None::<Vec<Game>>);
+    let rewards = RwSignal::new(Vec::<Reward>::new());
+    let error = RwSignal::new(None::<ApiFailure>);
+    let saved = RwSignal::new(false);
+    let reload = {
+        let api = api.clone();
+        move || {
+            let api = api.clone();
+            spawn_local(async move {
+                match api.get_as::<Vec<Game>>(SURFACE, "/api/v1/admin/games").await {
+                    Ok(g) => games.set(Some(g)),
+                    Err(e) => error.set(Some(e)),
+                }
+                if let Ok(r) = api.get_as::<Vec<Reward>>(SURFACE, "/api/v1/admin/rewards").await {
+                    rewards.set(r);
+                }
+            });
+        }
+    };
+    reload();
+
+    let name = RwSignal::new(String::new());
+    let kind = RwSignal::new("wheel".to_owned());
+    let plays = RwSignal::new("1".to_owned());
+    let extra_checkin = RwSignal::new(true);
+    let starts = RwSignal::new(String::new());
+    let ends = RwSignal::new(String::new());
+    let fallback = RwSignal::new(String::new());
+    let active = RwSignal::new(true);
+    let prizes = RwSignal::new(vec![PrizeForm::new()]);
+    let total_bp = move || {
+        prizes
+            .get()
+            .iter()
+            .map(|p| share_bp(&p.share_pct.get()).max(0))
+            .sum::<i64>()
+    };
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (api, reload) = (api.clone(), reload.clone());
+        let body = GameInput {
+            name: name.get_untracked(),
+            kind: GameKind::parse(&kind.get_untracked()).unwrap_or(GameKind::Wheel),
+            plays_per_day: number(&plays.get_untracked()).unwrap_or(-1),
+            extra_play_events: if extra_checkin.get_untracked() {
+                vec!["checked_in".into()]
+            } else {
+                Vec::new()
+            },
+            prizes: prizes.get_untracked().into_iter().map(PrizeForm::to_input).collect(),
+            fallback_prize: fallback.get_untracked().parse().ok(),
+            starts_at: day_start(&starts.get_untracked()),
+            ends_at: day_start(&ends.get_untracked()),
+            active: active.get_untracked(),
+        };
+        spawn_local(async move {
+            match api.post_as::<_, Game>(SURFACE, "/api/v1/admin/games", &body).await {
+                Ok(_) => {
+                    error.set(None);
+                    saved.set(true);
+                    reload();
+                }
+                Err(e) => {
+                    saved.set(false);
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
+
+    let list = move || {
+        match games.get() {
+        None => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
+        Some(list) if list.is_empty() => view! { <p class="muted empty">{i18n.t("no_games_admin")}</p> }.into_any(),
+        Some(list) => list
+            .into_iter()
+            .map(|g| {
+                let is_active = g.active;
+                view! {
+                    <article class="game-stats">
+                        <h2>{g.name.clone()} " · " {move || i18n.t(if is_active { "on" } else { "off" })}</h2>
+                        <p class="muted">{move || i18n.t("plays")} ": " <strong class="plays">{g.plays}</strong></p>
+                        <table class="list">
+                            <thead><tr>
+                                <th>{move || i18n.t("prize_label")}</th><th>{move || i18n.t("share_pct")}</th>
+                                <th>{move || i18n.t("given_of_budget")}</th><th>{move || i18n.t("given_today_of_budget")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {g.prizes.into_iter().map(|p| view! {
+                                    <tr class="prize-row">
+                                        <td>{p.input.label.clone()}</td>
+                                        <td>{format!("{:.2}%", p.input.share_bp as f64 / 100.0)}</td>
+                                        <td class="given">{budget(p.given, p.input.budget_total)}</td>
+                                        <td>{budget(p.given_today, p.input.budget_daily)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </article>
+                }
+            })
+            .collect_view()
+            .into_any(),
+    }
+    };
+
+    let prize_rows = move || {
+        prizes
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                view! {
+                    <fieldset class="prize-form">
+                        <legend>{move || i18n.t("prize")} " " {i + 1}</legend>
+                        <Field label="prize_label" value=p.label name="prize_label" required=true/>
+                        <Choice label="prize_kind" value=p.kind name="prize_kind"
+                            options=vec![("points", "prize_kind_points"), ("voucher", "prize_kind_voucher"), ("gift", "prize_kind_gift"), ("nothing", "prize_kind_nothing")]/>
+                        {move || (p.kind.get() == "points").then(|| view! { <Field label="points" value=p.points kind="number" name="prize_points"/> })}
+                        {move || (p.kind.get() == "voucher").then(|| view! {
+                            <label>
+                                {move || i18n.t("prize_reward")}
+                                <select name="prize_reward" prop:value=move || p.reward.get() on:change=move |ev| p.reward.set(event_target_value(&ev))>
+                                    <option value="">"—"</option>
+                                    {move || rewards.get().into_iter().map(|r| view! { <option value=r.id.clone()>{r.input.name}</option> }).collect_view()}
+                                </select>
+                            </label>
+                        })}
+                        <Field label="share_pct" value=p.share_pct name="prize_share"/>
+                        <Field label="budget_total" value=p.budget_total kind="number" name="prize_budget_total"/>
+                        <Field label="budget_daily" value=p.budget_daily kind="number" name="prize_budget_daily"/>
+                        <button type="button" class="link" on:click=move |_| prizes.update(|v| { if v.len() > 1 { v.remove(i); } })>
+                            {move || i18n.t("remove")}
+                        </button>
+                    </fieldset>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <section class="games-admin">
+            <h1>{move || i18n.t("nav_games")}</h1>
+            <ErrorNotice error=error/>
+            {move || saved.get().then(|| view! { <p class="notice success" role="status">{move || i18n.t("saved")}</p> })}
+            {list}
+            <h2>{move || i18n.t("add_game")}</h2>
+            <form class="inline-form game-form" on:submit=submit>
+                <Field label="name" value=name name="game_name" required=true/>
+                <Choice label="game_kind" value=kind name="game_kind" options=vec![("wheel", "game_wheel"), ("scratch", "game_scratch")]/>
+                <Field label="plays_per_day" value=plays kind="number" name="game_plays"/>
+                <label class="check">
+                    <input type="checkbox" prop:checked=move || extra_checkin.get() on:change=move |ev| extra_checkin.set(event_target_checked(&ev))/>
+                    {move || i18n.t("extra_play_checkin")}
+                </label>
+                <Field label="starts" value=starts kind="date" name="game_starts"/>
+                <Field label="ends" value=ends kind="date" name="game_ends"/>
+                {prize_rows}
+                <button type="button" class="add-prize" on:click=move |_| prizes.update(|v| v.push(PrizeForm::new()))>
+                    {move || i18n.t("add_prize")}
+                </button>
+                <p class="preview" role="status">
+                    {move || i18n.t("shares_total")} ": " <strong>{move || format!("{:.2}%", total_bp() as f64 / 100.0)}</strong>
+                    " · " {move || i18n.t("no_prize_share")} ": " {move || format!("{:.2}%", (10_000 - total_bp()).max(0) as f64 / 100.0)}
+                    {move || (total_bp() > 10_000).then(|| view! { <span class="error"> " " {move || i18n.t("shares_over")}</span> })}
+                </p>
+                <label>
+                    {move || i18n.t("fallback_prize")}
+                    <select name="game_fallback" prop:value=move || fallback.get() on:change=move |ev| fallback.set(event_target_value(&ev))>
+                        <option value="">{move || i18n.t("no_fallback")}</option>
+                        {move || (0..prizes.get().len()).map(|i| view! { <option value=i.to_string()>{move || i18n.t("prize")} " " {i + 1}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="check">
+                    <input type="checkbox" prop:checked=move || active.get() on:change=move |ev| active.set(event_target_checked(&ev))/>
+                    {move || i18n.t("active")}
+                </label>
+                <button type="submit" class="save-game">{move || i18n.t("save")}</button>
+            </form>
+        </section>
+    }
+}
