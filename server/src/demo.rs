@@ -228,8 +228,7 @@ async fn seed_loyalty(db: &Db, brand_id: &str) -> Result<()> {
 /// A lucky wheel: one free spin a day and one more per store visit; small points are the fallback when the
 /// coffee or the tote bag has run out.
 async fn seed_wheel(conn: &mut sqlx::AnyConnection, brand_id: &str, coffee_reward: &str, now: i64) -> Result<()> {
-    let game_id = new_id();
-    use app::api::{PrizeInput, PrizeKind};
+    use app::api::{GameInput, GameKind, PrizeInput, PrizeKind};
     let prize = |label: &str, kind, share_bp| PrizeInput {
         label: label.to_owned(),
         kind,
@@ -239,50 +238,32 @@ async fn seed_wheel(conn: &mut sqlx::AnyConnection, brand_id: &str, coffee_rewar
         budget_total: None,
         budget_daily: None,
     };
-    let prizes = [
-        PrizeInput {
-            points: Some(10),
-            ..prize("10 điểm", PrizeKind::Points, 4_000)
-        },
-        PrizeInput {
-            reward_id: Some(coffee_reward.to_owned()),
-            budget_daily: Some(20),
-            ..prize("Cà phê miễn phí", PrizeKind::Voucher, 500)
-        },
-        PrizeInput {
-            budget_total: Some(20),
-            ..prize("Túi vải Chạm", PrizeKind::Gift, 100)
-        },
-    ];
-    let prize_ids: Vec<String> = prizes.iter().map(|_| new_id()).collect();
-    sqlx::query(
-        "INSERT INTO games (id, brand_id, name, kind, plays_per_day, extra_play_events, fallback_prize_id, active, \
-         created_at, updated_at) VALUES ($1, $2, 'Vòng quay may mắn', 'wheel', 1, '[\"checked_in\"]', $3, 1, $4, $4)",
-    )
-    .bind(&game_id)
-    .bind(brand_id)
-    .bind(&prize_ids[0])
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    for (position, (p, id)) in prizes.iter().zip(&prize_ids).enumerate() {
-        sqlx::query(
-            "INSERT INTO game_prizes (id, game_id, position, label, kind, points, reward_id, share_bp, budget_total, \
-             budget_daily, given) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0)",
-        )
-        .bind(id)
-        .bind(&game_id)
-        .bind(i64::try_from(position).unwrap_or(0))
-        .bind(&p.label)
-        .bind(p.kind.as_str())
-        .bind(p.points)
-        .bind(p.reward_id.clone())
-        .bind(p.share_bp)
-        .bind(p.budget_total)
-        .bind(p.budget_daily)
-        .execute(&mut *conn)
-        .await?;
-    }
+    let game = GameInput {
+        name: "Vòng quay may mắn".into(),
+        kind: GameKind::Wheel,
+        plays_per_day: 1,
+        extra_play_events: vec!["checked_in".into()],
+        prizes: vec![
+            PrizeInput {
+                points: Some(10),
+                ..prize("10 điểm", PrizeKind::Points, 4_000)
+            },
+            PrizeInput {
+                reward_id: Some(coffee_reward.to_owned()),
+                budget_daily: Some(20),
+                ..prize("Cà phê miễn phí", PrizeKind::Voucher, 500)
+            },
+            PrizeInput {
+                budget_total: Some(20),
+                ..prize("Túi vải Chạm", PrizeKind::Gift, 100)
+            },
+        ],
+        fallback_prize: Some(0),
+        starts_at: None,
+        ends_at: None,
+        active: true,
+    };
+    crate::games::admin::create_game(conn, brand_id, game, now).await?;
     Ok(())
 }
 

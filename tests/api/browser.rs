@@ -86,6 +86,17 @@ pub(crate) async fn wait_for_text(client: &Client, css: &str, expected: &str) {
     panic!("{css} never showed {expected:?} (last: {last:?}); page: {page}");
 }
 
+/// Clicks the element `css` once it is there.
+pub(crate) async fn click(c: &Client, css: &str) {
+    c.wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 pub(crate) async fn type_into(client: &Client, css: &str, text: &str) {
     client
         .wait()

@@ -6,19 +6,9 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 
 use crate::{
-    browser::{admin_of_demo, browser, type_into, wait_for_text},
+    browser::{admin_of_demo, browser, click, type_into, wait_for_text},
     helpers::{SpawnOptions, Store, spawn_with},
 };
-
-async fn click(c: &Client, css: &str) {
-    c.wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
 
 async fn set_field(c: &Client, css: &str, text: &str) {
     let field = c.wait().for_element(Locator::Css(css)).await.unwrap();

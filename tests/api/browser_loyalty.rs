@@ -3,24 +3,14 @@
 
 use app::api::StaffRole;
 use cham_server::brands::Brand;
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::{
-    browser::{admin_of_demo, browser, type_into, wait_for_text},
+    browser::{admin_of_demo, browser, click, type_into, wait_for_text},
     helpers::{SpawnOptions, Store, spawn_with},
 };
-
-async fn click(c: &Client, css: &str) {
-    c.wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
 
 async fn a_member_earns_redeems_and_staff_use_the_voucher(store: Store) {
     let Some(app) = spawn_with(

@@ -156,6 +156,49 @@ async fn to_api(conn: &mut AnyConnection, game: GameRow, now: i64) -> Result<Gam
     })
 }
 
+/// Checks a game form and stores the game with its prizes; its id. The demo brand's wheel is built here too.
+pub async fn create_game(conn: &mut AnyConnection, brand_id: &str, input: GameInput, now: i64) -> Result<String> {
+    let (input, starts_at, ends_at) = validate(conn, brand_id, input).await?;
+    let id = new_id();
+    let prize_ids: Vec<String> = input.prizes.iter().map(|_| new_id()).collect();
+    sqlx::query(
+        "INSERT INTO games (id, brand_id, name, kind, plays_per_day, extra_play_events, fallback_prize_id, starts_at, \
+         ends_at, active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+    )
+    .bind(&id)
+    .bind(brand_id)
+    .bind(&input.name)
+    .bind(input.kind.as_str())
+    .bind(input.plays_per_day)
+    .bind(serde_json::to_string(&input.extra_play_events).unwrap_or_else(|_| "[]".into()))
+    .bind(input.fallback_prize.map(|i| prize_ids[i].clone()))
+    .bind(starts_at)
+    .bind(ends_at)
+    .bind(i64::from(input.active))
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    for (position, (p, prize_id)) in input.prizes.iter().zip(&prize_ids).enumerate() {
+        sqlx::query(
+            "INSERT INTO game_prizes (id, game_id, position, label, kind, points, reward_id, share_bp, budget_total, \
+             budget_daily, given) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0)",
+        )
+        .bind(prize_id)
+        .bind(&id)
+        .bind(i64::try_from(position).unwrap_or(0))
+        .bind(&p.label)
+        .bind(p.kind.as_str())
+        .bind(p.points)
+        .bind(p.reward_id.clone())
+        .bind(p.share_bp)
+        .bind(p.budget_total)
+        .bind(p.budget_daily)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(id)
+}
+
 /// Every game of the brand with its live stats (plays, each prize given in all and today against its budget).
 #[utoipa::path(
     get,
@@ -196,45 +239,8 @@ async fn create(
     Json(input): Json<GameInput>,
 ) -> Result<(StatusCode, Json<Game>)> {
     let mut tx = state.db.begin().await?;
-    let (input, starts_at, ends_at) = validate(&mut tx, &claims.brand, input).await?;
     let now = now_ms();
-    let id = new_id();
-    let prize_ids: Vec<String> = input.prizes.iter().map(|_| new_id()).collect();
-    sqlx::query(
-        "INSERT INTO games (id, brand_id, name, kind, plays_per_day, extra_play_events, fallback_prize_id, starts_at, \
-         ends_at, active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
-    )
-    .bind(&id)
-    .bind(&claims.brand)
-    .bind(&input.name)
-    .bind(input.kind.as_str())
-    .bind(input.plays_per_day)
-    .bind(serde_json::to_string(&input.extra_play_events).unwrap_or_else(|_| "[]".into()))
-    .bind(input.fallback_prize.map(|i| prize_ids[i].clone()))
-    .bind(starts_at)
-    .bind(ends_at)
-    .bind(i64::from(input.active))
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    for (position, (p, prize_id)) in input.prizes.iter().zip(&prize_ids).enumerate() {
-        sqlx::query(
-            "INSERT INTO game_prizes (id, game_id, position, label, kind, points, reward_id, share_bp, budget_total, \
-             budget_daily, given) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0)",
-        )
-        .bind(prize_id)
-        .bind(&id)
-        .bind(i64::try_from(position).unwrap_or(0))
-        .bind(&p.label)
-        .bind(p.kind.as_str())
-        .bind(p.points)
-        .bind(p.reward_id.clone())
-        .bind(p.share_bp)
-        .bind(p.budget_total)
-        .bind(p.budget_daily)
-        .execute(&mut *tx)
-        .await?;
-    }
+    let id = create_game(&mut tx, &claims.brand, input, now).await?;
     let row = super::find_game(&mut tx, &claims.brand, &id)
         .await?
         .ok_or_else(|| Error::not_found("unknown_game", "There is no such game."))?;

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod config;
 pub mod ledger;
 pub mod member;
+pub mod points_admin;
 mod redeem;
 pub mod rewards;
 pub mod rules;
@@ -29,4 +30,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(vouchers::router())
         .merge(rewards::router())
         .merge(admin::router())
+        .merge(points_admin::router())
 }
