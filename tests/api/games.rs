@@ -265,3 +265,49 @@ both_stores! {
         assert_eq!(app.count("game_plays").await, 0);
     }
 }
+
+both_stores! {
+    async fn a_merge_brings_the_plays_along_so_today_counts_once(app) {
+        let shop = Shop::open(&app).await;
+        let game = game(&shop, json!({ "plays_per_day": 3 })).await;
+        let id = game["id"].as_str().unwrap();
+        // A Zalo account that has not shared its phone yet, and a MoMo account with the phone: two profiles.
+        let zalo = app.zalo_user("Thu", "0915000111").await;
+        let without_phone: Value = app
+            .post_json(
+                "/api/v1/auth/session",
+                &json!({ "brand": "acme", "provider": "zalo", "access_token": zalo.access_token }),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let first = Member {
+            id: without_phone["me"]["profile_id"].as_str().unwrap().to_owned(),
+            token: without_phone["tokens"]["access_token"].as_str().unwrap().to_owned(),
+        };
+        let momo = app.momo_user("Thu", "0915000111").await;
+        let with_phone: Value = app.sign_in_momo(&momo).await.json().await.unwrap();
+        let second = Member {
+            id: with_phone["me"]["profile_id"].as_str().unwrap().to_owned(),
+            token: with_phone["tokens"]["access_token"].as_str().unwrap().to_owned(),
+        };
+        assert_ne!(first.id, second.id);
+        assert_eq!(play(&shop, &first, id, "a").await.0, StatusCode::CREATED);
+        assert_eq!(play(&shop, &second, id, "b").await.0, StatusCode::CREATED);
+        // The Zalo account shares the phone: its profile is merged with the MoMo one.
+        let tokens = app.zalo_tokens_for(&zalo.id).await;
+        let merged: Value = app.sign_in_zalo(&tokens).await.json().await.unwrap();
+        let survivor = Member {
+            id: merged["me"]["profile_id"].as_str().unwrap().to_owned(),
+            token: merged["tokens"]["access_token"].as_str().unwrap().to_owned(),
+        };
+        let (plays,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM game_plays WHERE profile_id = $1")
+            .bind(&survivor.id)
+            .fetch_one(app.db.read())
+            .await
+            .unwrap();
+        assert_eq!(plays, 2);
+        assert_eq!(shop.get("/api/v1/games", &survivor.token).await[0]["plays_left"], 1);
+    }
+}

@@ -93,6 +93,23 @@ pub(crate) async fn prizes(conn: &mut AnyConnection, game_id: &str) -> Result<Ve
     Ok(sqlx::query_as(&sql).bind(game_id).fetch_all(&mut *conn).await?)
 }
 
+/// Moves a merged-away profile's plays onto the survivor, inside the merge's transaction, so today's plays
+/// count once for the person. A play whose idempotency key the survivor also used (all but impossible: keys
+/// are random per tap) stays where it was.
+pub async fn merge_plays(conn: &mut AnyConnection, brand_id: &str, from: &str, into: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE game_plays SET profile_id = $1 WHERE profile_id = $2 AND brand_id = $3 AND NOT EXISTS ( \
+           SELECT 1 FROM game_plays s WHERE s.profile_id = $1 AND s.game_id = game_plays.game_id \
+           AND s.idempotency_key = game_plays.idempotency_key)",
+    )
+    .bind(into)
+    .bind(from)
+    .bind(brand_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 fn unknown_game() -> Error {
     Error::not_found("unknown_game", "There is no such game.")
 }
