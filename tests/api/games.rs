@@ -311,3 +311,19 @@ both_stores! {
         assert_eq!(shop.get("/api/v1/games", &survivor.token).await[0]["plays_left"], 1);
     }
 }
+
+both_stores! {
+    async fn ten_taps_at_once_use_no_more_than_the_days_plays(app) {
+        let shop = Shop::open(&app).await;
+        let game = game(&shop, json!({ "plays_per_day": 2 })).await;
+        let id = game["id"].as_str().unwrap();
+        let member = shop.member("Vy", "0915000222").await;
+        let (shop, member) = (&shop, &member);
+        let taps = (0..10).map(|i| async move { play(shop, member, id, &format!("tap-{i}")).await.0 });
+        let statuses = futures::future::join_all(taps).await;
+        let played = statuses.iter().filter(|s| **s == StatusCode::CREATED).count();
+        let refused = statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count();
+        assert_eq!((played, refused), (2, 8), "{statuses:?}");
+        assert_eq!(app.count("game_plays").await, 2);
+    }
+}

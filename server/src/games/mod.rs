@@ -257,6 +257,9 @@ async fn run_play(
 ) -> Result<(StatusCode, Play)> {
     let now = now_ms();
     let game = find_game(conn, brand, game_id).await?.ok_or_else(unknown_game)?;
+    // The member's account row serialises their plays on PostgreSQL, so two taps with different keys cannot both
+    // take the last play of the day (on SQLite the writer runs one transaction at a time anyway).
+    ledger::lock(conn, brand, profile, now).await?;
     let prizes = prizes(conn, &game.id).await?;
     let before: Option<PlayRow> = sqlx::query_as(
         "SELECT id, game_id, prize_id, prize_kind, points, voucher_id, gift_code, created_at FROM game_plays \
@@ -316,7 +319,6 @@ async fn run_play(
         (PrizeKind::Points, Some(p)) => {
             let n = p.points.unwrap_or(0);
             if n > 0 {
-                ledger::lock(conn, brand, profile, now).await?;
                 let credit = Credit {
                     kind: Kind::Earn,
                     points: n,
