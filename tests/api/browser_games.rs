@@ -131,6 +131,7 @@ async fn a_member_spins_the_wheel(store: Store) {
     assert!(text.contains("100%"), "{text}");
     assert_eq!(app.count("games").await, 1);
     set_field(c, "input[name=prize_share]", "50").await;
+    click(c, "input[name=extra_play][value=order_paid]").await;
     click(c, "button.save-game").await;
     wait_for_text(c, ".game-stats h2", "Thẻ cào Tết · Bật").await;
     let (points,): (Option<i64>,) = sqlx::query_as("SELECT points FROM game_prizes WHERE label = 'Lì xì 5 điểm'")
@@ -138,6 +139,11 @@ async fn a_member_spins_the_wheel(store: Store) {
         .await
         .unwrap();
     assert_eq!(points, Some(5));
+    let (extra,): (String,) = sqlx::query_as("SELECT extra_play_events FROM games WHERE name = 'Thẻ cào Tết'")
+        .fetch_one(app.db.read())
+        .await
+        .unwrap();
+    assert_eq!(extra, r#"["checked_in","order_paid"]"#);
     browser.client.close().await.unwrap();
 }
 

@@ -14,6 +14,15 @@ use super::{
 };
 use crate::api::{Game, GameInput, GameKind, PrizeInput, PrizeKind, Reward};
 
+/// The events that can earn an extra play (the server's list), with their text keys.
+const EXTRA_PLAY_EVENTS: &[(&str, &str)] = &[
+    ("checked_in", "extra_play_checkin"),
+    ("order_paid", "extra_play_order"),
+    ("offline_purchase", "extra_play_purchase"),
+    ("survey_completed", "extra_play_survey"),
+    ("followed_oa", "extra_play_follow"),
+];
+
 /// One prize row of the form.
 #[derive(Clone, Copy)]
 struct PrizeForm {
@@ -97,7 +106,7 @@ pub fn GamesPage() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let kind = RwSignal::new("wheel".to_owned());
     let plays = RwSignal::new("1".to_owned());
-    let extra_checkin = RwSignal::new(true);
+    let extra = RwSignal::new(vec!["checked_in".to_owned()]);
     let starts = RwSignal::new(String::new());
     let ends = RwSignal::new(String::new());
     let fallback = RwSignal::new(String::new());
@@ -118,11 +127,7 @@ pub fn GamesPage() -> impl IntoView {
             name: name.get_untracked(),
             kind: GameKind::parse(&kind.get_untracked()).unwrap_or(GameKind::Wheel),
             plays_per_day: number(&plays.get_untracked()).unwrap_or(-1),
-            extra_play_events: if extra_checkin.get_untracked() {
-                vec!["checked_in".into()]
-            } else {
-                Vec::new()
-            },
+            extra_play_events: extra.get_untracked(),
             prizes: prizes.get_untracked().into_iter().map(PrizeForm::to_input).collect(),
             fallback_prize: fallback.get_untracked().parse().ok(),
             starts_at: day_start(&starts.get_untracked()),
@@ -225,10 +230,32 @@ pub fn GamesPage() -> impl IntoView {
                 <Field label="name" value=name name="game_name" required=true/>
                 <Choice label="game_kind" value=kind name="game_kind" options=vec![("wheel", "game_wheel"), ("scratch", "game_scratch")]/>
                 <Field label="plays_per_day" value=plays kind="number" name="game_plays"/>
-                <label class="check">
-                    <input type="checkbox" prop:checked=move || extra_checkin.get() on:change=move |ev| extra_checkin.set(event_target_checked(&ev))/>
-                    {move || i18n.t("extra_play_checkin")}
-                </label>
+                <fieldset class="extra-plays">
+                    <legend>{move || i18n.t("extra_play_on")}</legend>
+                    {EXTRA_PLAY_EVENTS.iter().map(|(event, key)| {
+                        let event = *event;
+                        view! {
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    name="extra_play"
+                                    value=event
+                                    prop:checked=move || extra.get().iter().any(|e| e == event)
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        extra.update(|v| {
+                                            v.retain(|e| e != event);
+                                            if on {
+                                                v.push(event.to_owned());
+                                            }
+                                        });
+                                    }
+                                />
+                                {move || i18n.t(key)}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
                 <Field label="starts" value=starts kind="date" name="game_starts"/>
                 <Field label="ends" value=ends kind="date" name="game_ends"/>
                 {prize_rows}
