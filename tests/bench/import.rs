@@ -9,6 +9,9 @@
 
 #[path = "../api/helpers.rs"]
 mod helpers;
+mod measure;
+
+use measure::peak_memory_mib;
 
 use std::{
     io::Write,
@@ -52,14 +55,6 @@ fn write_csv(path: &std::path::Path, rows: u64) -> std::io::Result<()> {
         )?;
     }
     out.flush()
-}
-
-fn peak_memory_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
-        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 /// The admin's credentials: a long import outlives one 15-minute access token, so the poll signs in again.

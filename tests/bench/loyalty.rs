@@ -13,6 +13,9 @@
 
 #[path = "../api/helpers.rs"]
 mod helpers;
+mod measure;
+
+use measure::{peak_memory_mib, report};
 
 use std::time::{Duration, Instant};
 
@@ -25,34 +28,6 @@ use serde_json::{Value, json};
 const CLIENTS: usize = 64;
 const OPS_PER_CLIENT: usize = 300;
 const POINTS: i64 = 10;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn report(label: &str, latencies: &mut [Duration]) {
-    latencies.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!(
-        "  {label:<22} p50 {:7.2} ms  p90 {:7.2} ms  p99 {:7.2} ms  max {:7.2} ms  ({} requests)",
-        ms(percentile(latencies, 0.50)),
-        ms(percentile(latencies, 0.90)),
-        ms(percentile(latencies, 0.99)),
-        ms(latencies.last().copied().unwrap_or_default()),
-        latencies.len()
-    );
-}
-
-fn peak_memory_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
-        .map_or(0.0, |kb| kb / 1024.0)
-}
 
 async fn admin_post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
     let r = app

@@ -217,13 +217,7 @@ async fn play(
     Path(id): Path<String>,
     Json(req): Json<PlayRequest>,
 ) -> Result<(StatusCode, Json<Play>)> {
-    let key = req.idempotency_key.trim().to_owned();
-    if key.is_empty() || key.len() > 100 {
-        return Err(Error::unprocessable(
-            "invalid_idempotency_key",
-            "A play needs an idempotency key of 1 to 100 characters.",
-        ));
-    }
+    let key = Error::idempotency_key(&req.idempotency_key, "A play")?.to_owned();
     let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
     let brand = claims.brand;
     let (status, play) = state

@@ -102,13 +102,7 @@ async fn adjust(
             "Points expire after 1 to 3650 days, or never.",
         ));
     }
-    let key = req.idempotency_key.trim();
-    if key.is_empty() || key.len() > 100 {
-        return Err(Error::unprocessable(
-            "invalid_idempotency_key",
-            "An adjustment needs an idempotency key of 1 to 100 characters.",
-        ));
-    }
+    let key = Error::idempotency_key(&req.idempotency_key, "An adjustment")?;
     let reason = reason_of(&req.reason)?;
     let profile = profiles::console_profile(&state.db, &claims.brand, &id).await?;
     let brand = claims.brand.as_str();

@@ -163,13 +163,7 @@ async fn redeem(
     CustomerAuth(claims): CustomerAuth,
     Json(req): Json<RedeemRequest>,
 ) -> Result<(StatusCode, Json<Voucher>)> {
-    let key = req.idempotency_key.trim();
-    if key.is_empty() || key.len() > 100 {
-        return Err(Error::unprocessable(
-            "invalid_idempotency_key",
-            "A redemption needs an idempotency key of 1 to 100 characters.",
-        ));
-    }
+    let key = Error::idempotency_key(&req.idempotency_key, "A redemption")?;
     let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
     let redemption = Redemption {
         brand: claims.brand,
