@@ -20,6 +20,7 @@ pub mod privacy;
 pub mod profiles;
 pub mod sim;
 pub mod superapp;
+pub mod surveys;
 pub mod telemetry;
 mod web;
 
@@ -148,6 +149,7 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .merge(imports::router())
         .merge(loyalty::router())
         .merge(games::router())
+        .merge(surveys::router())
         .merge(ops::router())
         .split_for_parts();
     let openapi = Arc::new(openapi);

@@ -21,6 +21,7 @@ use utoipa::{
         (name = "admin", description = "The brand admin console"),
         (name = "loyalty", description = "Points, tiers, rewards and vouchers"),
         (name = "games", description = "Lucky wheel and scratch card: the server-side draw, prizes and budgets"),
+        (name = "surveys", description = "Surveys: the builder, one response per member, attributes, consent capture, results and CSV"),
         (name = "staff", description = "The store staff view"),
         (name = "ops", description = "Health and metrics"),
     )

@@ -24,3 +24,4 @@ mod ops;
 mod privacy;
 mod sessions;
 mod sign_in;
+mod surveys;

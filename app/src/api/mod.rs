@@ -7,6 +7,7 @@ mod events;
 mod games;
 mod loyalty;
 mod privacy;
+mod surveys;
 
 pub use auth::*;
 pub use console::*;
@@ -14,3 +15,4 @@ pub use events::*;
 pub use games::*;
 pub use loyalty::*;
 pub use privacy::*;
+pub use surveys::*;

@@ -41,6 +41,7 @@ pub const BUILT_IN_TYPES: &[&str] = &[
     "voucher_used",
     "game_played",
     "prize_won",
+    "survey_completed",
 ];
 
 /// Built-in types only the server's own features record, never sent from outside.
@@ -60,6 +61,7 @@ pub const SERVER_ONLY_TYPES: &[&str] = &[
     "voucher_used",
     "game_played",
     "prize_won",
+    "survey_completed",
 ];
 
 /// Built-in types the mini app may send about itself.

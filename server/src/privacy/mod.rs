@@ -1,7 +1,7 @@
 //! Personal data (`SUPERAPP.md` §8): consent per purpose with its proof, export of everything held about a
 //! person, and erasure that removes personal data but keeps anonymised events so reports still add up.
 
-mod consent;
+pub mod consent;
 mod data;
 
 use utoipa_axum::router::OpenApiRouter;

@@ -71,6 +71,7 @@ pub async fn merge(
     }
     crate::loyalty::ledger::merge_accounts(conn, brand_id, from, into).await?;
     crate::games::merge_plays(conn, brand_id, from, into).await?;
+    crate::surveys::merge_responses(conn, brand_id, from, into).await?;
     sqlx::query(
         "UPDATE profiles SET display_name = COALESCE(display_name, (SELECT display_name FROM profiles WHERE id = $1)), \
          avatar_url = COALESCE(avatar_url, (SELECT avatar_url FROM profiles WHERE id = $1)), \
