@@ -12,6 +12,7 @@ mod customer;
 mod i18n;
 mod notice;
 mod page;
+mod survey_form;
 
 use leptos::prelude::*;
 

@@ -1,4 +1,5 @@
-//! The customer mini app: sign in with one tap, then the member card, rewards, vouchers and points history.
+//! The customer mini app: sign in with one tap, then the member card, rewards, games, surveys, vouchers and
+//! points history.
 
 mod games;
 mod history;
@@ -6,6 +7,7 @@ mod home;
 mod my_data;
 mod rewards;
 mod signin;
+mod surveys;
 mod vouchers;
 
 use leptos::{prelude::*, task::spawn_local};
@@ -60,6 +62,7 @@ pub(super) enum Screen {
     Home,
     Rewards,
     Games,
+    Surveys,
     /// With the voucher just redeemed, if any.
     Vouchers(Option<String>),
     History,
@@ -75,6 +78,7 @@ impl Screen {
             Screen::Home => Some("home"),
             Screen::Rewards => Some("rewards"),
             Screen::Games => Some("games"),
+            Screen::Surveys => Some("surveys"),
             Screen::Vouchers(_) => Some("vouchers"),
             Screen::History => Some("points_history"),
             Screen::MyData => Some("my_data"),
@@ -209,6 +213,7 @@ pub fn CustomerApp() -> impl IntoView {
                         view! { <rewards::Rewards on_back=home on_redeemed=on_redeemed/> }.into_any()
                     }
                     Screen::Games => view! { <games::Games on_back=home go=go/> }.into_any(),
+                    Screen::Surveys => view! { <surveys::Surveys on_back=home/> }.into_any(),
                     Screen::Vouchers(fresh) => {
                         view! { <vouchers::Vouchers on_back=home fresh=fresh/> }.into_any()
                     }
