@@ -14,6 +14,7 @@ mod profile;
 mod rewards;
 mod signin;
 mod staff;
+mod surveys;
 
 use leptos::{prelude::*, task::spawn_local};
 
@@ -39,6 +40,8 @@ enum Page {
     Loyalty,
     Rewards,
     Games,
+    Surveys,
+    SurveyResults(String),
     Liability,
     Staff,
 }
@@ -47,6 +50,7 @@ fn page_for(path: &str) -> Page {
     let rest = path.trim_end_matches('/').strip_prefix("/admin").unwrap_or_default();
     match rest.trim_start_matches('/').split_once('/') {
         Some(("customers", id)) if !id.is_empty() => Page::Profile(id.to_owned()),
+        Some(("surveys", id)) if !id.is_empty() => Page::SurveyResults(id.to_owned()),
         _ => match rest.trim_start_matches('/') {
             "customers" => Page::Customers,
             "api-keys" => Page::ApiKeys,
@@ -54,6 +58,7 @@ fn page_for(path: &str) -> Page {
             "loyalty" => Page::Loyalty,
             "rewards" => Page::Rewards,
             "games" => Page::Games,
+            "surveys" => Page::Surveys,
             "liability" => Page::Liability,
             _ if path.trim_end_matches('/') == "/staff" => Page::Staff,
             _ => Page::Overview,
@@ -152,6 +157,7 @@ pub fn AdminApp() -> impl IntoView {
                             {nav("/admin/loyalty", "nav_loyalty", page == Page::Loyalty)}
                             {nav("/admin/rewards", "nav_rewards", page == Page::Rewards)}
                             {nav("/admin/games", "nav_games", page == Page::Games)}
+                            {nav("/admin/surveys", "nav_surveys", matches!(page, Page::Surveys | Page::SurveyResults(_)))}
                             {nav("/admin/liability", "nav_liability", page == Page::Liability)}
                             {nav("/staff", "nav_staff", page == Page::Staff)}
                             {nav("/admin/imports", "nav_imports", page == Page::Imports)}
@@ -168,6 +174,8 @@ pub fn AdminApp() -> impl IntoView {
                         Page::Loyalty => view! { <loyalty::LoyaltyPage/> }.into_any(),
                         Page::Rewards => view! { <rewards::RewardsPage/> }.into_any(),
                         Page::Games => view! { <games::GamesPage/> }.into_any(),
+                        Page::Surveys => view! { <surveys::SurveysPage/> }.into_any(),
+                        Page::SurveyResults(id) => view! { <surveys::SurveyResultsPage id=id/> }.into_any(),
                         Page::Liability => view! { <liability::LiabilityPage/> }.into_any(),
                         Page::Staff => view! { <staff::StaffPage/> }.into_any(),
                     };
