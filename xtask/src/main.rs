@@ -189,13 +189,27 @@ fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
         "-D",
         "warnings",
     ])?;
-    step("clippy (WASM app)");
+    step("clippy (WASM mini app)");
     cargo(&[
         "clippy",
         "--package",
         "frontend",
         "--target",
         "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
+    step("clippy (WASM console)");
+    cargo(&[
+        "clippy",
+        "--package",
+        "frontend",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--no-default-features",
+        "--features",
+        "admin",
         "--",
         "-D",
         "warnings",

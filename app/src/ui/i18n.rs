@@ -221,7 +221,10 @@ fn tr(lang: Lang, key: &'static str) -> &'static str {
         "invalid_email_answer" => ("Địa chỉ email chưa hợp lệ.", "This e-mail address is not valid."),
         "invalid_date_answer" => ("Hãy chọn một ngày hợp lệ.", "Choose a valid date."),
         "answer_too_long" => ("Câu trả lời quá dài.", "This answer is too long."),
-        "invalid_answer" => ("Hãy chọn một câu trả lời trong danh sách.", "Choose one of the answers offered."),
+        "invalid_answer" => (
+            "Hãy chọn một câu trả lời trong danh sách.",
+            "Choose one of the answers offered.",
+        ),
         "nav_surveys" => ("Khảo sát", "Surveys"),
         "no_surveys_admin" => (
             "Chưa có khảo sát nào. Tạo khảo sát đầu tiên bên dưới.",
@@ -246,7 +249,10 @@ fn tr(lang: Lang, key: &'static str) -> &'static str {
             "As the mini app shows it. Nothing answered here is saved.",
         ),
         "preview_incomplete" => ("Hãy hoàn thiện câu hỏi", "Finish question"),
-        "preview_done" => ("Hết khảo sát. Số câu đã trả lời:", "End of the survey. Questions answered:"),
+        "preview_done" => (
+            "Hết khảo sát. Số câu đã trả lời:",
+            "End of the survey. Questions answered:",
+        ),
         "question_kind" => ("Loại câu hỏi", "Kind"),
         "q_single_choice" => ("Chọn một", "Single choice"),
         "q_multiple_choice" => ("Chọn nhiều", "Multiple choice"),

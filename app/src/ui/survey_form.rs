@@ -77,7 +77,10 @@ pub fn SurveyForm(
     };
     let last = move || {
         let i = at.get();
-        let answer = answers.with(|a| a.get(&questions.with_value(|q| q[i].id.clone())).map(|a| a.value.clone()));
+        let answer = answers.with(|a| {
+            a.get(&questions.with_value(|q| q[i].id.clone()))
+                .map(|a| a.value.clone())
+        });
         let given = answer.as_ref().filter(|v| !v.is_empty());
         questions.with_value(|q| next_question(q, i, given)).is_none()
     };
@@ -214,13 +217,11 @@ fn QuestionStep(question: Question, answers: RwSignal<BTreeMap<String, Answer>>)
             });
             view! { <div class="scale">{scale}</div> {ends} }.into_any()
         }
-        QuestionKind::LongText => {
-            view! {
-                <textarea class="answer" rows="4" maxlength="2000" prop:value=text_of
-                    on:input=move |ev| set(AnswerValue::Text(event_target_value(&ev)))></textarea>
-            }
-            .into_any()
+        QuestionKind::LongText => view! {
+            <textarea class="answer" rows="4" maxlength="2000" prop:value=text_of
+                on:input=move |ev| set(AnswerValue::Text(event_target_value(&ev)))></textarea>
         }
+        .into_any(),
         kind => {
             let (input_type, max) = match kind {
                 QuestionKind::Date => ("date", 10),

@@ -203,7 +203,7 @@ pub fn GamesPage() -> impl IntoView {
                                 {move || i18n.t("prize_reward")}
                                 <select name="prize_reward" prop:value=move || p.reward.get() on:change=move |ev| p.reward.set(event_target_value(&ev))>
                                     <option value="">"—"</option>
-                                    {move || rewards.get().into_iter().map(|r| view! { <option value=r.id.clone()>{r.input.name}</option> }).collect_view()}
+                                    {move || rewards.get().into_iter().map(|r| view! { <option value=r.id>{r.input.name}</option> }).collect_view()}
                                 </select>
                             </label>
                         })}

@@ -56,7 +56,6 @@ pub fn LoyaltyPage() -> impl IntoView {
     let error = RwSignal::new(None::<ApiFailure>);
     let saved = RwSignal::new(false);
     let reload = {
-        let api = api.clone();
         move || {
             let api = api.clone();
             spawn_local(async move {
@@ -69,7 +68,6 @@ pub fn LoyaltyPage() -> impl IntoView {
     };
     reload();
     let done = {
-        let reload = reload.clone();
         Callback::new(move |result: Result<(), ApiFailure>| {
             match result {
                 Ok(()) => {
@@ -94,7 +92,7 @@ pub fn LoyaltyPage() -> impl IntoView {
                 Some(c) => view! {
                     <SettingsForm settings=c.settings.clone() done=done/>
                     <TiersSection tiers=c.tiers.clone() done=done/>
-                    <RulesSection rules=c.rules.clone() done=done/>
+                    <RulesSection rules=c.rules done=done/>
                 }
                 .into_any(),
             }}
@@ -182,7 +180,7 @@ fn TiersSection(tiers: Vec<Tier>, done: Callback<Result<(), ApiFailure>>) -> imp
                     <td>{t.input.threshold}</td>
                     <td>{format!("× {}%", t.input.earn_multiplier_pct)}</td>
                     <td>{t.members}</td>
-                    <td>{t.input.benefits.clone()}</td>
+                    <td>{t.input.benefits}</td>
                     <td><button type="button" on:click=move |_| edit(chosen.clone())>{move || i18n.t("edit")}</button></td>
                 </tr>
             }
@@ -260,7 +258,6 @@ fn RulesSection(rules: Vec<Rule>, done: Callback<Result<(), ApiFailure>>) -> imp
         member_cap.set(text_of(i.member_cap));
     };
     let save = {
-        let api = api.clone();
         move |id: Option<String>, body: RuleInput| {
             let api = api.clone();
             spawn_local(async move {
@@ -313,7 +310,6 @@ fn RulesSection(rules: Vec<Rule>, done: Callback<Result<(), ApiFailure>>) -> imp
                         </button>
                     </td>
                     <td><button type="button" on:click={
-                        let r = r.clone();
                         move |_| edit(r.clone())
                     }>{move || i18n.t("edit")}</button></td>
                 </tr>

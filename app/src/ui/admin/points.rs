@@ -15,9 +15,9 @@ use super::{
 };
 use crate::api::{AdjustRequest, MemberPoints, ReverseRequest};
 
-/// The points panel of a profile page.
+/// The points panel of a profile page; `path` is the profile's points resource.
 #[component]
-pub fn PointsPanel(id: String) -> impl IntoView {
+pub fn PointsPanel(#[prop(into)] path: String) -> impl IntoView {
     let api = expect_context::<Api>();
     let i18n = expect_context::<I18n>();
     let data = RwSignal::new(None::<MemberPoints>);
@@ -26,7 +26,6 @@ pub fn PointsPanel(id: String) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let expiry = RwSignal::new(String::new());
     let key = RwSignal::new(fresh_key());
-    let path = format!("/api/v1/admin/profiles/{id}/points");
     {
         let (api, path) = (api.clone(), path.clone());
         spawn_local(async move {

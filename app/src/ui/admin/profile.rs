@@ -145,7 +145,7 @@ pub fn ProfileView(id: String) -> impl IntoView {
                         .into_any()
                 }
             }}
-            <PointsPanel id=points_id/>
+            <PointsPanel path=format!("/api/v1/admin/profiles/{points_id}/points")/>
             <h2>{move || i18n.t("timeline")}</h2>
             <form class="search" on:submit={
                 let load_events = load_events.clone();

@@ -180,7 +180,7 @@ pub fn RewardsPage() -> impl IntoView {
                     {move || i18n.t("min_tier")}
                     <select name="reward_tier" prop:value=move || min_tier.get() on:change=move |ev| min_tier.set(event_target_value(&ev))>
                         <option value="">{move || i18n.t("all_members")}</option>
-                        {move || tiers.get().into_iter().map(|(id, name)| view! { <option value=id.clone()>{name}</option> }).collect_view()}
+                        {move || tiers.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                     </select>
                 </label>
                 <Field label="image_url" value=image kind="url" name="reward_image"/>

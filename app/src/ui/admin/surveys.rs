@@ -235,7 +235,8 @@ pub fn SurveysPage() -> impl IntoView {
         }
     };
 
-    let list = move || match surveys.get() {
+    let list = move || {
+        match surveys.get() {
         None => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
         Some(list) if list.is_empty() => view! { <p class="muted empty">{i18n.t("no_surveys_admin")}</p> }.into_any(),
         Some(list) => view! {
@@ -270,6 +271,7 @@ pub fn SurveysPage() -> impl IntoView {
             </table>
         }
         .into_any(),
+    }
     };
 
     let question_rows = move || {
@@ -362,7 +364,12 @@ pub fn SurveysPage() -> impl IntoView {
 
 /// One question's part of the builder.
 #[component]
-fn QuestionEditor(index: usize, count: usize, q: QuestionForm, questions: RwSignal<Vec<QuestionForm>>) -> impl IntoView {
+fn QuestionEditor(
+    index: usize,
+    count: usize,
+    q: QuestionForm,
+    questions: RwSignal<Vec<QuestionForm>>,
+) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let kind = move || QuestionKind::parse(&q.kind.get()).unwrap_or(QuestionKind::ShortText);
     let later: Vec<usize> = (index + 2..=count).collect();
