@@ -24,6 +24,16 @@ pub enum Error {
         /// Human message.
         message: String,
     },
+    /// Too many requests: 429 with `Retry-After`.
+    #[error("{code}: {message}")]
+    TooMany {
+        /// Stable code.
+        code: &'static str,
+        /// Human message.
+        message: String,
+        /// Whole seconds to wait before trying again.
+        retry_after: u64,
+    },
     /// A database failure: logged, answered as 500.
     #[error(transparent)]
     Sqlx(#[from] sqlx::Error),
@@ -83,7 +93,7 @@ impl Error {
     /// The stable code this error answers with.
     pub fn code(&self) -> &'static str {
         match self {
-            Error::Client { code, .. } => code,
+            Error::Client { code, .. } | Error::TooMany { code, .. } => code,
             Error::Sqlx(_) | Error::Internal(_) => "internal_error",
         }
     }
@@ -93,6 +103,24 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let (status, code, message) = match self {
             Error::Client { status, code, message } => (status, code, message),
+            Error::TooMany {
+                code,
+                message,
+                retry_after,
+            } => {
+                let body = ErrorBody {
+                    error: ErrorDetail {
+                        code: code.into(),
+                        message,
+                    },
+                };
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(axum::http::header::RETRY_AFTER, retry_after.to_string())],
+                    axum::Json(body),
+                )
+                    .into_response();
+            }
             Error::Sqlx(e) => {
                 tracing::error!(error = %e, "database error");
                 (

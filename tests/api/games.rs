@@ -2,6 +2,7 @@
 //! plays), an exhausted prize gives way to the fallback, a double tap plays once, plays per day and extra plays
 //! earned by events, prizes paid through the ledger and voucher paths, and the console's refusals.
 
+use app::api::StaffRole;
 use cham_server::games::draw;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use reqwest::{Method, StatusCode};
@@ -206,6 +207,118 @@ both_stores! {
         assert_eq!(shop.get("/api/v1/games", &member.token).await[0]["plays_left"], 1);
         let (status, _) = play(&shop, &member, id, "y").await;
         assert_eq!(status, StatusCode::CREATED);
+    }
+
+    async fn a_gift_code_is_handed_over_at_a_store_once(app) {
+        let shop = Shop::open(&app).await;
+        let game = game(&shop, json!({
+            "prizes": [{ "label": "Túi vải", "kind": "gift", "share_bp": 10000 }],
+        }))
+        .await;
+        let member = shop.member("Minh", "0914000002").await;
+        let (_, won) = play(&shop, &member, game["id"].as_str().unwrap(), "a").await;
+        let code = won["gift_code"].as_str().unwrap().to_owned();
+        let password = app.brand_user(&app.brand, "till@acme.vn", StaffRole::Staff).await;
+        let staff = app.admin_token("acme", "till@acme.vn", &password).await;
+        // Typed without dashes and in lower case, it is still found.
+        let typed = code.replace('-', "").to_lowercase();
+        let seen = shop.get(&format!("/api/v1/staff/gifts/{typed}"), &staff).await;
+        assert_eq!((&seen["prize"], &seen["game"], &seen["claimed_at"]), (&json!("Túi vải"), &game["name"], &Value::Null));
+        assert_eq!(seen["holder"]["name"], "Minh");
+        let claimed = shop.admin_post(&format!("/api/v1/staff/gifts/{code}/claim"), &json!({}), StatusCode::OK).await;
+        assert!(claimed["claimed_at"].is_string());
+        let r = shop.send(Method::POST, &format!("/api/v1/staff/gifts/{code}/claim"), &staff, None).await;
+        assert_error(r, StatusCode::CONFLICT, "gift_claimed").await;
+        let types = shop.timeline_types(&member.id).await;
+        assert_eq!(types.iter().filter(|t| *t == "gift_claimed").count(), 1);
+        let r = shop.send(Method::GET, "/api/v1/staff/gifts/ABCD-EFGH-JKMN", &staff, None).await;
+        assert_error(r, StatusCode::NOT_FOUND, "unknown_gift").await;
+        let r = shop.send(Method::GET, &format!("/api/v1/staff/gifts/{code}"), &member.token, None).await;
+        assert!(r.status() == StatusCode::UNAUTHORIZED || r.status() == StatusCode::FORBIDDEN);
+    }
+
+    async fn a_game_is_changed_in_place_keeping_what_its_prizes_gave(app) {
+        let shop = Shop::open(&app).await;
+        let created = game(&shop, json!({
+            "prizes": [
+                { "label": "Túi vải", "kind": "gift", "share_bp": 0 },
+                { "label": "50 điểm", "kind": "points", "points": 50, "share_bp": 10000, "budget_total": 5 },
+            ],
+        }))
+        .await;
+        let id = created["id"].as_str().unwrap();
+        let member = shop.member("Lan", "0914000001").await;
+        for key in ["a", "b"] {
+            play(&shop, &member, id, key).await;
+        }
+        let path = format!("/api/v1/admin/games/{id}");
+        let mut body = json!({
+            "name": "Vòng quay Tết", "kind": "scratch", "plays_per_day": 5, "active": true,
+            "prizes": [
+                { "label": "Túi vải Tết", "kind": "gift", "share_bp": 100, "budget_total": 3 },
+                { "label": "50 điểm", "kind": "points", "points": 50, "share_bp": 5000, "budget_total": 1 },
+            ],
+        });
+        // A total budget below what was given, and dropping a prize that was given, are refused and change nothing.
+        let r = shop.send(Method::PUT, &path, &shop.admin, Some(&body)).await;
+        let refusal = assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_game").await;
+        assert!(refusal["error"]["message"].as_str().unwrap().contains("given 2 times"), "{refusal}");
+        let mut dropped = body.clone();
+        dropped["prizes"].as_array_mut().unwrap().pop();
+        let r = shop.send(Method::PUT, &path, &shop.admin, Some(&dropped)).await;
+        let refusal = assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_game").await;
+        assert!(refusal["error"]["message"].as_str().unwrap().contains("cannot be removed"), "{refusal}");
+        let r = shop.send(Method::PUT, "/api/v1/admin/games/nope", &shop.admin, Some(&body)).await;
+        assert_error(r, StatusCode::NOT_FOUND, "unknown_game").await;
+        let list = shop.get("/api/v1/admin/games", &shop.admin).await;
+        assert_eq!((&list[0]["name"], &list[0]["prizes"][1]["input"]["share_bp"]), (&json!("Vòng quay may mắn"), &json!(10000)));
+
+        body["prizes"][1]["budget_total"] = json!(10);
+        body["prizes"].as_array_mut().unwrap().push(json!({ "label": "10 điểm", "kind": "points", "points": 10, "share_bp": 100 }));
+        body["fallback_prize"] = json!(2);
+        let r = shop.send(Method::PUT, &path, &shop.admin, Some(&body)).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let changed: Value = r.json().await.unwrap();
+        assert_eq!((&changed["name"], &changed["kind"], &changed["plays_per_day"]), (&json!("Vòng quay Tết"), &json!("scratch"), &json!(5)));
+        assert_eq!(changed["prizes"][0]["id"], created["prizes"][0]["id"]);
+        assert_eq!(changed["prizes"][0]["input"]["label"], "Túi vải Tết");
+        assert_eq!(changed["prizes"][1]["given"], 2);
+        assert_eq!(changed["prizes"][2]["given"], 0);
+        assert_eq!(changed["fallback_prize_id"], changed["prizes"][2]["id"]);
+        assert_eq!(app.count("game_prizes").await, 3);
+        // The member's plays today still count against the new plays per day.
+        assert_eq!(shop.get("/api/v1/games", &member.token).await[0]["plays_left"], 3);
+    }
+
+    async fn a_member_hammering_the_play_button_is_slowed_down(app) {
+        let shop = Shop::open(&app).await;
+        let game = game(&shop, json!({ "plays_per_day": 100 })).await;
+        let id = game["id"].as_str().unwrap().to_owned();
+        let member = shop.member("Bot", "0914000009").await;
+        let mut taps = Vec::new();
+        for k in 0..16 {
+            let (client, url, token) = (app.client.clone(), app.url(&format!("/api/v1/games/{id}/plays")), member.token.clone());
+            taps.push(tokio::spawn(async move {
+                client.post(url).bearer_auth(token).json(&json!({ "idempotency_key": format!("k{k}") })).send().await.unwrap()
+            }));
+        }
+        let (mut created, mut limited) = (0, 0);
+        for t in taps {
+            let r = t.await.unwrap();
+            match r.status() {
+                StatusCode::CREATED => created += 1,
+                StatusCode::TOO_MANY_REQUESTS => {
+                    limited += 1;
+                    let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+                    assert!((1..=4).contains(&wait), "Retry-After {wait}");
+                    assert_error(r, StatusCode::TOO_MANY_REQUESTS, "too_many_plays").await;
+                }
+                other => panic!("unexpected {other}"),
+            }
+        }
+        // A burst of 10, and one more every 3 seconds.
+        assert!(created >= 10 && limited >= 1, "{created} created, {limited} limited");
+        assert_eq!(app.count("game_plays").await, created);
     }
 
     async fn a_bad_game_is_refused_and_writes_nothing(app) {

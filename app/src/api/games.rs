@@ -230,3 +230,21 @@ pub struct Play {
     /// When it was played, RFC 3339.
     pub played_at: String,
 }
+
+/// `GET /api/v1/staff/gifts/{code}` and the answer to handing one over: a physical prize won in a game.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StaffGift {
+    /// The code, `ABCD-EFGH-JKMN`.
+    pub code: String,
+    /// The prize.
+    pub prize: String,
+    /// The game it was won in.
+    pub game: String,
+    /// Won at (RFC 3339).
+    pub won_at: String,
+    /// Handed over at (RFC 3339), if it was.
+    pub claimed_at: Option<String>,
+    /// Who won it.
+    pub holder: crate::api::VoucherHolder,
+}

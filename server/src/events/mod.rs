@@ -41,6 +41,7 @@ pub const BUILT_IN_TYPES: &[&str] = &[
     "voucher_used",
     "game_played",
     "prize_won",
+    "gift_claimed",
     "survey_completed",
 ];
 
@@ -61,6 +62,7 @@ pub const SERVER_ONLY_TYPES: &[&str] = &[
     "voucher_used",
     "game_played",
     "prize_won",
+    "gift_claimed",
     "survey_completed",
 ];
 

@@ -2,7 +2,10 @@
 //! being "no prize"), budgets, a fallback, a schedule and plays per day.
 
 use app::api::{ErrorBody, Game, GameInput, GameKind, Prize, PrizeInput, PrizeKind};
-use axum::{extract::State, http::StatusCode};
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+};
 use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -16,7 +19,9 @@ use crate::{
 };
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, create))
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(update))
 }
 
 /// Events that may earn an extra play.
@@ -156,6 +161,32 @@ async fn to_api(conn: &mut AnyConnection, game: GameRow, now: i64) -> Result<Gam
     })
 }
 
+async fn insert_prize(
+    conn: &mut AnyConnection,
+    game_id: &str,
+    position: i64,
+    p: &PrizeInput,
+    prize_id: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO game_prizes (id, game_id, position, label, kind, points, reward_id, share_bp, budget_total, \
+         budget_daily, given) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0)",
+    )
+    .bind(prize_id)
+    .bind(game_id)
+    .bind(position)
+    .bind(&p.label)
+    .bind(p.kind.as_str())
+    .bind(p.points)
+    .bind(p.reward_id.clone())
+    .bind(p.share_bp)
+    .bind(p.budget_total)
+    .bind(p.budget_daily)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Checks a game form and stores the game with its prizes; its id. The demo brand's wheel is built here too.
 pub async fn create_game(conn: &mut AnyConnection, brand_id: &str, input: GameInput, now: i64) -> Result<String> {
     let (input, starts_at, ends_at) = validate(conn, brand_id, input).await?;
@@ -179,22 +210,7 @@ pub async fn create_game(conn: &mut AnyConnection, brand_id: &str, input: GameIn
     .execute(&mut *conn)
     .await?;
     for (position, (p, prize_id)) in input.prizes.iter().zip(&prize_ids).enumerate() {
-        sqlx::query(
-            "INSERT INTO game_prizes (id, game_id, position, label, kind, points, reward_id, share_bp, budget_total, \
-             budget_daily, given) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0)",
-        )
-        .bind(prize_id)
-        .bind(&id)
-        .bind(i64::try_from(position).unwrap_or(0))
-        .bind(&p.label)
-        .bind(p.kind.as_str())
-        .bind(p.points)
-        .bind(p.reward_id.clone())
-        .bind(p.share_bp)
-        .bind(p.budget_total)
-        .bind(p.budget_daily)
-        .execute(&mut *conn)
-        .await?;
+        insert_prize(conn, &id, i64::try_from(position).unwrap_or(0), p, prize_id).await?;
     }
     Ok(id)
 }
@@ -248,4 +264,119 @@ async fn create(
     tx.commit().await?;
     tracing::info!(game = %id, actor = %claims.sub, "game created");
     Ok((StatusCode::CREATED, Json(game)))
+}
+
+/// Changes a game in place: its settings, and its prizes by position (a prize keeps its id, what it has given
+/// and its plays). A prize can be dropped only if it was never given, and a total budget cannot go below what
+/// is given already; added prizes start at zero.
+async fn update_game(conn: &mut AnyConnection, brand_id: &str, id: &str, input: GameInput, now: i64) -> Result<()> {
+    super::find_game(conn, brand_id, id)
+        .await?
+        .ok_or_else(|| Error::not_found("unknown_game", "There is no such game."))?;
+    let (input, starts_at, ends_at) = validate(conn, brand_id, input).await?;
+    let existing = prizes(conn, id).await?;
+    for (i, p) in existing.iter().enumerate() {
+        let n = i + 1;
+        match input.prizes.get(i) {
+            None if p.given > 0 => {
+                return Err(invalid(format!(
+                    "Prize {n} has been given {} times and cannot be removed: set its chance to 0% instead.",
+                    p.given
+                )));
+            }
+            Some(new) if new.budget_total.is_some_and(|b| b < p.given) => {
+                return Err(invalid(format!(
+                    "Prize {n} has been given {} times already: its total budget cannot be lower.",
+                    p.given
+                )));
+            }
+            _ => {}
+        }
+    }
+    let mut prize_ids = Vec::with_capacity(input.prizes.len());
+    for (position, p) in input.prizes.iter().enumerate() {
+        let position_i64 = i64::try_from(position).unwrap_or(0);
+        if let Some(old) = existing.get(position) {
+            sqlx::query(
+                "UPDATE game_prizes SET label = $1, kind = $2, points = $3, reward_id = $4, share_bp = $5, \
+                 budget_total = $6, budget_daily = $7 WHERE id = $8",
+            )
+            .bind(&p.label)
+            .bind(p.kind.as_str())
+            .bind(p.points)
+            .bind(p.reward_id.clone())
+            .bind(p.share_bp)
+            .bind(p.budget_total)
+            .bind(p.budget_daily)
+            .bind(&old.id)
+            .execute(&mut *conn)
+            .await?;
+            prize_ids.push(old.id.clone());
+        } else {
+            let prize_id = new_id();
+            insert_prize(conn, id, position_i64, p, &prize_id).await?;
+            prize_ids.push(prize_id);
+        }
+    }
+    for old in existing.iter().skip(input.prizes.len()) {
+        sqlx::query("DELETE FROM game_prize_days WHERE prize_id = $1")
+            .bind(&old.id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("DELETE FROM game_prizes WHERE id = $1")
+            .bind(&old.id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query(
+        "UPDATE games SET name = $1, kind = $2, plays_per_day = $3, extra_play_events = $4, fallback_prize_id = $5, \
+         starts_at = $6, ends_at = $7, active = $8, updated_at = $9 WHERE id = $10 AND brand_id = $11",
+    )
+    .bind(&input.name)
+    .bind(input.kind.as_str())
+    .bind(input.plays_per_day)
+    .bind(serde_json::to_string(&input.extra_play_events).unwrap_or_else(|_| "[]".into()))
+    .bind(input.fallback_prize.map(|i| prize_ids[i].clone()))
+    .bind(starts_at)
+    .bind(ends_at)
+    .bind(i64::from(input.active))
+    .bind(now)
+    .bind(id)
+    .bind(brand_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Changes a game: settings and prizes (by position), keeping what each prize has given.
+#[utoipa::path(
+    put,
+    path = "/api/v1/admin/games/{id}",
+    tag = "games",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Game id")),
+    request_body = GameInput,
+    responses(
+        (status = 200, body = Game),
+        (status = 403, description = "`admins_only`", body = ErrorBody),
+        (status = 404, description = "`unknown_game`, `unknown_reward`", body = ErrorBody),
+        (status = 422, description = "`invalid_game`, `invalid_time`", body = ErrorBody),
+    )
+)]
+async fn update(
+    State(state): State<AppState>,
+    AdminAuth(claims): AdminAuth,
+    Path(id): Path<String>,
+    Json(input): Json<GameInput>,
+) -> Result<Json<Game>> {
+    let mut tx = state.db.begin().await?;
+    let now = now_ms();
+    update_game(&mut tx, &claims.brand, &id, input, now).await?;
+    let row = super::find_game(&mut tx, &claims.brand, &id)
+        .await?
+        .ok_or_else(|| Error::not_found("unknown_game", "There is no such game."))?;
+    let game = to_api(&mut tx, row, now).await?;
+    tx.commit().await?;
+    tracing::info!(game = %id, actor = %claims.sub, "game changed");
+    Ok(Json(game))
 }

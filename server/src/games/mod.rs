@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod draw;
+mod gifts;
 
 use app::api::{ErrorBody, MemberGame, Play, PlayRequest, PrizeKind, Segment};
 use axum::{
@@ -33,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(member_games))
         .routes(routes!(play))
         .merge(admin::router())
+        .merge(gifts::router())
 }
 
 /// A game as stored.
@@ -108,6 +110,36 @@ pub async fn merge_plays(conn: &mut AnyConnection, brand_id: &str, from: &str, i
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Plays a member may start in a burst, and how often one more becomes available: a person tapping through the
+/// wheel's 3-second spin never meets it, a script hammering the endpoint does.
+const PLAY_BURST: u32 = 10;
+const PLAY_EVERY: std::time::Duration = std::time::Duration::from_secs(3);
+
+static PLAY_LIMIT: std::sync::LazyLock<governor::DefaultKeyedRateLimiter<String>> = std::sync::LazyLock::new(|| {
+    let quota = governor::Quota::with_period(PLAY_EVERY)
+        .unwrap_or_else(|| governor::Quota::per_second(std::num::NonZeroU32::MIN))
+        .allow_burst(std::num::NonZeroU32::new(PLAY_BURST).unwrap_or(std::num::NonZeroU32::MIN));
+    governor::RateLimiter::keyed(quota)
+});
+
+/// Takes one play from the member's allowance on this server, or says how long to wait. Forgotten members are
+/// pruned now and then so the map stays small.
+fn rate_limit(profile: &str) -> Result<()> {
+    use governor::clock::{Clock, DefaultClock};
+    if PLAY_LIMIT.len() > 10_000 {
+        PLAY_LIMIT.retain_recent();
+    }
+    PLAY_LIMIT.check_key(&profile.to_owned()).map_err(|not_until| {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        metrics::counter!("cham_game_plays_limited_total").increment(1);
+        Error::TooMany {
+            code: "too_many_plays",
+            message: "Too many plays at once: wait a moment and try again.".into(),
+            retry_after: wait.as_secs() + 1,
+        }
+    })
 }
 
 fn unknown_game() -> Error {
@@ -208,6 +240,7 @@ async fn member_games(
         (status = 404, description = "`unknown_game`", body = ErrorBody),
         (status = 409, description = "`game_closed`, `no_plays_left`", body = ErrorBody),
         (status = 422, description = "`invalid_idempotency_key`", body = ErrorBody),
+        (status = 429, description = "`too_many_plays`, with `Retry-After`", body = ErrorBody),
     )
 )]
 #[tracing::instrument(skip_all, fields(profile = %claims.sub, game = %id))]
@@ -219,6 +252,7 @@ async fn play(
 ) -> Result<(StatusCode, Json<Play>)> {
     let key = Error::idempotency_key(&req.idempotency_key, "A play")?.to_owned();
     let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
+    rate_limit(&profile)?;
     let brand = claims.brand;
     let (status, play) = state
         .db

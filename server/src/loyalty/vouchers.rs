@@ -282,36 +282,40 @@ async fn by_code(conn: &mut AnyConnection, brand_id: &str, code: &str) -> Result
     Ok(row)
 }
 
-async fn staff_view(conn: &mut AnyConnection, brand_id: &str, row: &VoucherRow, now: i64) -> Result<StaffVoucher> {
+/// Who holds a voucher or a gift, as store staff see them: name, masked verified phone, tier.
+pub(crate) async fn holder(conn: &mut AnyConnection, brand_id: &str, profile_id: &str) -> Result<VoucherHolder> {
     let name: Option<(Option<String>,)> = sqlx::query_as("SELECT display_name FROM profiles WHERE id = $1")
-        .bind(&row.profile_id)
+        .bind(profile_id)
         .fetch_optional(&mut *conn)
         .await?;
     let phone: Option<(String,)> = sqlx::query_as(
         "SELECT value FROM identities WHERE profile_id = $1 AND kind = 'phone' AND verified = 1 ORDER BY first_seen_at LIMIT 1",
     )
-    .bind(&row.profile_id)
+    .bind(profile_id)
     .fetch_optional(&mut *conn)
     .await?;
     let tier_id: Option<(Option<String>,)> =
         sqlx::query_as("SELECT tier_id FROM points_accounts WHERE profile_id = $1")
-            .bind(&row.profile_id)
+            .bind(profile_id)
             .fetch_optional(&mut *conn)
             .await?;
     let config = config::get(conn, brand_id).await?;
-    let tier = super::member::tier_name(&config, tier_id.and_then(|(t,)| t).as_deref());
+    Ok(VoucherHolder {
+        profile_id: profile_id.to_owned(),
+        name: name.and_then(|(n,)| n),
+        phone_masked: phone
+            .and_then(|(p,)| app::domain::Phone::parse(&p).ok())
+            .map(|p| p.masked()),
+        tier: super::member::tier_name(&config, tier_id.and_then(|(t,)| t).as_deref()),
+    })
+}
+
+async fn staff_view(conn: &mut AnyConnection, brand_id: &str, row: &VoucherRow, now: i64) -> Result<StaffVoucher> {
     let voucher = row.to_api(now);
     Ok(StaffVoucher {
         usable: voucher.status == VoucherStatus::Issued,
         voucher,
-        holder: VoucherHolder {
-            profile_id: row.profile_id.clone(),
-            name: name.and_then(|(n,)| n),
-            phone_masked: phone
-                .and_then(|(p,)| app::domain::Phone::parse(&p).ok())
-                .map(|p| p.masked()),
-            tier,
-        },
+        holder: holder(conn, brand_id, &row.profile_id).await?,
     })
 }
 

@@ -1,0 +1,166 @@
+//! Physical prizes won in games, handed over at a store: staff look a gift code up (the prize, the game, the
+//! winner) and mark it handed over, once. `gift_claimed` goes on the winner's timeline.
+
+use app::api::{ErrorBody, StaffGift};
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+};
+use sqlx::AnyConnection;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    AppState,
+    auth::extract::StaffAuth,
+    db::{now_ms, rfc3339},
+    error::{Error, Json, Result},
+    events::{self, Campaign, NewEvent},
+    loyalty::vouchers,
+};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(look_up)).routes(routes!(claim))
+}
+
+#[derive(sqlx::FromRow)]
+struct GiftRow {
+    play_id: String,
+    brand_id: String,
+    profile_id: String,
+    code: String,
+    prize: String,
+    game: String,
+    won_at: i64,
+    claimed_at: Option<i64>,
+}
+
+async fn by_code(conn: &mut AnyConnection, brand_id: &str, code: &str) -> Result<GiftRow> {
+    let unknown = || {
+        Error::not_found(
+            "unknown_gift",
+            "No game gift has this code. Check the code and try again.",
+        )
+    };
+    let code = vouchers::normalize_code(code).ok_or_else(unknown)?;
+    let row: GiftRow = sqlx::query_as(
+        "SELECT p.id AS play_id, p.brand_id, p.profile_id, p.gift_code AS code, z.label AS prize, g.name AS game, \
+         p.created_at AS won_at, p.gift_claimed_at AS claimed_at FROM game_plays p \
+         JOIN game_prizes z ON z.id = p.prize_id JOIN games g ON g.id = p.game_id WHERE p.gift_code = $1",
+    )
+    .bind(&code)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(unknown)?;
+    if row.brand_id != brand_id {
+        return Err(Error::forbidden(
+            "other_brand_gift",
+            "This gift was won at another brand and cannot be handed over here.",
+        ));
+    }
+    Ok(row)
+}
+
+async fn to_api(conn: &mut AnyConnection, brand_id: &str, row: GiftRow) -> Result<StaffGift> {
+    Ok(StaffGift {
+        holder: vouchers::holder(conn, brand_id, &row.profile_id).await?,
+        code: vouchers::display_code(&row.code),
+        prize: row.prize,
+        game: row.game,
+        won_at: rfc3339(row.won_at),
+        claimed_at: row.claimed_at.map(rfc3339),
+    })
+}
+
+/// Looks a game gift up by its code, with the prize and its winner, for store staff.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/gifts/{code}",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "The code, typed (dashes optional) or scanned")),
+    responses(
+        (status = 200, body = StaffGift),
+        (status = 403, description = "`other_brand_gift`, `staff_only`", body = ErrorBody),
+        (status = 404, description = "`unknown_gift`", body = ErrorBody),
+    )
+)]
+async fn look_up(
+    State(state): State<AppState>,
+    StaffAuth(claims): StaffAuth,
+    Path(code): Path<String>,
+) -> Result<Json<StaffGift>> {
+    let mut conn = state.db.read().acquire().await?;
+    let row = by_code(&mut conn, &claims.brand, &code).await?;
+    Ok(Json(to_api(&mut conn, &claims.brand, row).await?))
+}
+
+/// Marks a game gift handed over, once; a second time is refused and changes nothing.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/gifts/{code}/claim",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "The code")),
+    responses(
+        (status = 200, body = StaffGift),
+        (status = 403, description = "`other_brand_gift`, `staff_only`", body = ErrorBody),
+        (status = 404, description = "`unknown_gift`", body = ErrorBody),
+        (status = 409, description = "`gift_claimed`", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(staff = %claims.sub))]
+async fn claim(
+    State(state): State<AppState>,
+    StaffAuth(claims): StaffAuth,
+    Path(code): Path<String>,
+) -> Result<Json<StaffGift>> {
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let row = by_code(&mut tx, &claims.brand, &code).await?;
+    let claimed = sqlx::query(
+        "UPDATE game_plays SET gift_claimed_at = $1, gift_claimed_by = $2 WHERE id = $3 AND gift_claimed_at IS NULL",
+    )
+    .bind(now)
+    .bind(&claims.sub)
+    .bind(&row.play_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if claimed != 1 {
+        // Read again: another till may have handed it over a moment ago.
+        let row = by_code(&mut tx, &claims.brand, &code).await?;
+        return Err(Error::new(
+            StatusCode::CONFLICT,
+            "gift_claimed",
+            format!(
+                "This gift was already handed over at {}.",
+                row.claimed_at.map(rfc3339).unwrap_or_default()
+            ),
+        ));
+    }
+    let properties = serde_json::json!({
+        "play_id": row.play_id,
+        "prize": row.prize,
+        "game": row.game,
+        "staff_user_id": claims.sub,
+    });
+    events::record(
+        &mut tx,
+        &claims.brand,
+        &NewEvent {
+            profile_id: &row.profile_id,
+            event_type: "gift_claimed",
+            occurred_at: now,
+            source: "store",
+            properties: &properties,
+            campaign: &Campaign::default(),
+            idempotency_key: None,
+        },
+    )
+    .await?;
+    let row = by_code(&mut tx, &claims.brand, &code).await?;
+    let gift = to_api(&mut tx, &claims.brand, row).await?;
+    tx.commit().await?;
+    metrics::counter!("cham_gifts_claimed_total").increment(1);
+    Ok(Json(gift))
+}
