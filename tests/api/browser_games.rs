@@ -4,6 +4,8 @@
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
 
 use crate::{
     browser::{admin_of_demo, browser, click, type_into, wait_for_text},
@@ -144,6 +146,67 @@ async fn a_member_spins_the_wheel(store: Store) {
         .await
         .unwrap();
     assert_eq!(extra, r#"["checked_in","order_paid"]"#);
+
+    // The admin edits the new game in place.
+    click(c, ".game-stats .edit-game").await;
+    set_field(c, "input[name=game_name]", "Thẻ cào Xuân").await;
+    click(c, "button.save-game").await;
+    wait_for_text(c, ".game-stats h2", "Thẻ cào Xuân · Bật").await;
+    assert_eq!(app.count("games").await, 2);
+    let (name,): (String,) =
+        sqlx::query_as("SELECT name FROM games WHERE kind = 'wheel' AND name <> 'Vòng quay may mắn'")
+            .fetch_one(app.db.read())
+            .await
+            .unwrap();
+    assert_eq!(name, "Thẻ cào Xuân");
+
+    // A gift won in a game is handed over at the store, once.
+    let admin = app.admin_token("demo", "console@demo.vn", &password).await;
+    let r = app
+        .client
+        .post(app.url("/api/v1/admin/games"))
+        .bearer_auth(&admin)
+        .json(&json!({
+            "name": "Quà tặng", "kind": "scratch", "plays_per_day": 1, "active": true,
+            "prizes": [{ "label": "Túi vải Chạm", "kind": "gift", "share_bp": 10000 }],
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let gift_game: Value = r.json().await.unwrap();
+    // The member's session, as the mini app stored it in this browser.
+    let session = c
+        .execute("return localStorage.getItem('cham.demo.customer');", vec![])
+        .await
+        .unwrap();
+    let session: Value = serde_json::from_str(session.as_str().unwrap()).unwrap();
+    let token = session["access"].as_str().unwrap().to_owned();
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/games/{}/plays", gift_game["id"].as_str().unwrap())))
+        .bearer_auth(&token)
+        .json(&json!({ "idempotency_key": "gift" }))
+        .send()
+        .await
+        .unwrap();
+    let won: Value = r.json().await.unwrap();
+    let code = won["gift_code"].as_str().unwrap().to_owned();
+    c.goto(&app.url("/staff")).await.unwrap();
+    type_into(c, "input[name=voucher_code]", &code.replace('-', "")).await;
+    click(c, ".staff button[type=submit]").await;
+    wait_for_text(c, ".gift-prize", "Túi vải Chạm").await;
+    wait_for_text(c, ".gift-check .holder-name", "Phạm Thu Hà").await;
+    click(c, "button.hand-over").await;
+    wait_for_text(c, ".used-ok", "Đã ghi nhận trao quà.").await;
+    wait_for_text(c, ".gift-state", "Đã trao quà").await;
+    let (claimed,): (Option<i64>,) =
+        sqlx::query_as("SELECT gift_claimed_at FROM game_plays WHERE gift_code IS NOT NULL AND game_id = $1")
+            .bind(gift_game["id"].as_str().unwrap())
+            .fetch_one(app.db.read())
+            .await
+            .unwrap();
+    assert!(claimed.is_some());
     browser.client.close().await.unwrap();
 }
 

@@ -226,6 +226,7 @@ fn tr(lang: Lang, key: &'static str) -> &'static str {
             "Choose one of the answers offered.",
         ),
         "nav_surveys" => ("Khảo sát", "Surveys"),
+        "edit_game" => ("Sửa trò chơi", "Edit game"),
         "no_surveys_admin" => (
             "Chưa có khảo sát nào. Tạo khảo sát đầu tiên bên dưới.",
             "No surveys yet. Build the first one below.",
@@ -459,10 +460,15 @@ fn tr(lang: Lang, key: &'static str) -> &'static str {
         "nothing_expires" => ("Không có điểm nào sẽ hết hạn.", "No points are set to expire."),
         "never_expires" => ("Không hết hạn", "Never expire"),
         "staff_lead" => (
-            "Nhập hoặc quét mã voucher khách đưa, kiểm tra quà và khách, rồi xác nhận đã dùng.",
-            "Type or scan the customer's voucher code, check the reward and the member, then mark it used.",
+            "Nhập hoặc quét mã voucher hay mã quà trò chơi khách đưa, kiểm tra quà và khách, rồi xác nhận.",
+            "Type or scan the customer's voucher or game gift code, check the reward and the member, then confirm.",
         ),
         "check_voucher" => ("Kiểm tra", "Check"),
+        "gift_handed_over" => ("Đã ghi nhận trao quà.", "The gift is now marked handed over."),
+        "gift_to_hand_over" => ("Quà trò chơi, chưa nhận", "Game prize, not collected yet"),
+        "gift_already_handed_over" => ("Đã trao quà", "Already handed over"),
+        "won_in" => ("Trúng thưởng trong", "Won in"),
+        "hand_over" => ("Xác nhận đã trao quà", "Mark as handed over"),
         "holder" => ("Khách hàng", "Member"),
         "mark_used" => ("Xác nhận đã dùng", "Mark as used"),
         "voucher_marked_used" => ("Đã ghi nhận voucher được sử dụng.", "The voucher is now marked used."),
@@ -519,6 +525,11 @@ pub fn error_text(lang: Lang, code: &str) -> Option<&'static str> {
             "You have already answered this survey. Thank you!",
         ),
         "survey_closed" => ("Khảo sát này đã đóng.", "This survey is closed."),
+        "gift_claimed" => ("Quà này đã được trao rồi.", "This gift was already handed over."),
+        "too_many_plays" => (
+            "Bạn chơi nhanh quá! Chờ một chút rồi thử lại.",
+            "Too fast! Wait a moment and try again.",
+        ),
         "not_in_audience" => (
             "Khảo sát này dành cho hạng thành viên khác.",
             "This survey is for members of other tiers.",

@@ -10,7 +10,7 @@ use super::{
         notice::ErrorNotice,
     },
     SURFACE,
-    forms::{Choice, Field, day_start, number},
+    forms::{Choice, Field, day_start, form_date, number},
 };
 use crate::api::{Game, GameInput, GameKind, PrizeInput, PrizeKind, Reward};
 
@@ -45,6 +45,19 @@ impl PrizeForm {
             share_pct: RwSignal::new("10".into()),
             budget_total: RwSignal::new(String::new()),
             budget_daily: RwSignal::new(String::new()),
+        }
+    }
+
+    fn from_prize(p: &PrizeInput) -> Self {
+        let text = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+        Self {
+            label: RwSignal::new(p.label.clone()),
+            kind: RwSignal::new(p.kind.as_str().to_owned()),
+            points: RwSignal::new(text(p.points)),
+            reward: RwSignal::new(p.reward_id.clone().unwrap_or_default()),
+            share_pct: RwSignal::new(format!("{}", p.share_bp as f64 / 100.0)),
+            budget_total: RwSignal::new(text(p.budget_total)),
+            budget_daily: RwSignal::new(text(p.budget_daily)),
         }
     }
 
@@ -112,6 +125,38 @@ pub fn GamesPage() -> impl IntoView {
     let fallback = RwSignal::new(String::new());
     let active = RwSignal::new(true);
     let prizes = RwSignal::new(vec![PrizeForm::new()]);
+    let editing = RwSignal::new(None::<String>);
+    let clear = move || {
+        editing.set(None);
+        name.set(String::new());
+        kind.set("wheel".into());
+        plays.set("1".into());
+        extra.set(vec!["checked_in".to_owned()]);
+        starts.set(String::new());
+        ends.set(String::new());
+        fallback.set(String::new());
+        active.set(true);
+        prizes.set(vec![PrizeForm::new()]);
+    };
+    let edit = move |g: Game| {
+        editing.set(Some(g.id.clone()));
+        name.set(g.name.clone());
+        kind.set(g.kind.as_str().to_owned());
+        plays.set(g.plays_per_day.to_string());
+        extra.set(g.extra_play_events.clone());
+        starts.set(form_date(g.starts_at.as_deref()));
+        ends.set(form_date(g.ends_at.as_deref()));
+        fallback.set(
+            g.fallback_prize_id
+                .as_ref()
+                .and_then(|f| g.prizes.iter().position(|p| p.id == *f))
+                .map(|i| i.to_string())
+                .unwrap_or_default(),
+        );
+        active.set(g.active);
+        prizes.set(g.prizes.iter().map(|p| PrizeForm::from_prize(&p.input)).collect());
+        saved.set(false);
+    };
     let total_bp = move || {
         prizes
             .get()
@@ -134,11 +179,20 @@ pub fn GamesPage() -> impl IntoView {
             ends_at: day_start(&ends.get_untracked()),
             active: active.get_untracked(),
         };
+        let id = editing.get_untracked();
         spawn_local(async move {
-            match api.post_as::<_, Game>(SURFACE, "/api/v1/admin/games", &body).await {
+            let outcome = match &id {
+                Some(id) => {
+                    api.put_as::<_, Game>(SURFACE, &format!("/api/v1/admin/games/{id}"), &body)
+                        .await
+                }
+                None => api.post_as::<_, Game>(SURFACE, "/api/v1/admin/games", &body).await,
+            };
+            match outcome {
                 Ok(_) => {
                     error.set(None);
                     saved.set(true);
+                    clear();
                     reload();
                 }
                 Err(e) => {
@@ -157,9 +211,11 @@ pub fn GamesPage() -> impl IntoView {
             .into_iter()
             .map(|g| {
                 let is_active = g.active;
+                let game = g.clone();
                 view! {
                     <article class="game-stats">
                         <h2>{g.name.clone()} " · " {move || i18n.t(if is_active { "on" } else { "off" })}</h2>
+                        <button type="button" class="link edit-game" on:click=move |_| edit(game.clone())>{move || i18n.t("edit")}</button>
                         <p class="muted">{move || i18n.t("plays")} ": " <strong class="plays">{g.plays}</strong></p>
                         <table class="list">
                             <thead><tr>
@@ -225,7 +281,7 @@ pub fn GamesPage() -> impl IntoView {
             <ErrorNotice error=error/>
             {move || saved.get().then(|| view! { <p class="notice success" role="status">{move || i18n.t("saved")}</p> })}
             {list}
-            <h2>{move || i18n.t("add_game")}</h2>
+            <h2>{move || i18n.t(if editing.get().is_some() { "edit_game" } else { "add_game" })}</h2>
             <form class="inline-form game-form" on:submit=submit>
                 <Field label="name" value=name name="game_name" required=true/>
                 <Choice label="game_kind" value=kind name="game_kind" options=vec![("wheel", "game_wheel"), ("scratch", "game_scratch")]/>
@@ -279,6 +335,9 @@ pub fn GamesPage() -> impl IntoView {
                     {move || i18n.t("active")}
                 </label>
                 <button type="submit" class="save-game">{move || i18n.t("save")}</button>
+                {move || editing.get().is_some().then(|| view! {
+                    <button type="button" class="link" on:click=move |_| clear()>{move || i18n.t("cancel")}</button>
+                })}
             </form>
         </section>
     }

@@ -1,4 +1,5 @@
-//! The staff view: type (or scan) a voucher code, see the reward and its holder, and mark it used once.
+//! The staff view: type (or scan) a voucher code or a game gift's code, see the reward or the prize and who holds
+//! it, and mark it used (or handed over) once.
 
 use leptos::{prelude::*, task::spawn_local};
 
@@ -11,7 +12,7 @@ use super::{
     },
     SURFACE,
 };
-use crate::api::{StaffVoucher, VoucherStatus};
+use crate::api::{StaffGift, StaffVoucher, VoucherStatus};
 
 /// The voucher check page.
 #[component]
@@ -20,31 +21,61 @@ pub fn StaffPage() -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let code = RwSignal::new(String::new());
     let found = RwSignal::new(None::<StaffVoucher>);
+    let gift = RwSignal::new(None::<StaffGift>);
     let error = RwSignal::new(None::<ApiFailure>);
     let used_now = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let path = move || {
-        let typed: String = code
-            .get_untracked()
+    let typed = move || -> String {
+        code.get_untracked()
             .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect();
-        format!("/api/v1/staff/vouchers/{typed}")
+            .filter(char::is_ascii_alphanumeric)
+            .collect()
     };
+    let path = move || format!("/api/v1/staff/vouchers/{}", typed());
+    let gift_path = move || format!("/api/v1/staff/gifts/{}", typed());
     let look_up = {
         let api = api.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let api = api.clone();
-            let path = path();
+            let (path, gift_path) = (path(), gift_path());
             found.set(None);
+            gift.set(None);
             error.set(None);
             used_now.set(false);
             spawn_local(async move {
                 match api.get_as::<StaffVoucher>(SURFACE, &path).await {
                     Ok(v) => found.set(Some(v)),
+                    // Not a voucher: perhaps a gift won in a game (both codes look alike).
+                    Err(e) if e.code == "unknown_voucher" => match api.get_as::<StaffGift>(SURFACE, &gift_path).await {
+                        Ok(g) => gift.set(Some(g)),
+                        Err(g) if g.code == "unknown_gift" => error.set(Some(e)),
+                        Err(g) => error.set(Some(g)),
+                    },
                     Err(e) => error.set(Some(e)),
                 }
+            });
+        }
+    };
+    let hand_over = {
+        let api = api.clone();
+        move |_| {
+            let api = api.clone();
+            let path = format!("{}/claim", gift_path());
+            busy.set(true);
+            error.set(None);
+            spawn_local(async move {
+                match api
+                    .post_as::<_, StaffGift>(SURFACE, &path, &serde_json::json!({}))
+                    .await
+                {
+                    Ok(g) => {
+                        gift.set(Some(g));
+                        used_now.set(true);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
             });
         }
     };
@@ -83,7 +114,28 @@ pub fn StaffPage() -> impl IntoView {
                 <button type="submit">{move || i18n.t("check_voucher")}</button>
             </form>
             <ErrorNotice error=error/>
-            {move || used_now.get().then(|| view! { <p class="notice success used-ok" role="status">{move || i18n.t("voucher_marked_used")}</p> })}
+            {move || used_now.get().then(|| {
+                let key = if gift.get().is_some() { "gift_handed_over" } else { "voucher_marked_used" };
+                view! { <p class="notice success used-ok" role="status">{move || i18n.t(key)}</p> }
+            })}
+            {move || gift.get().map(|g| {
+                let open = g.claimed_at.is_none();
+                let hand_over = hand_over.clone();
+                view! {
+                    <div class="voucher-check gift-check">
+                        <h2 class="gift-prize">{g.prize.clone()}</h2>
+                        <p><span class="badge gift-state" class:ok=open>{move || i18n.t(if open { "gift_to_hand_over" } else { "gift_already_handed_over" })}</span></p>
+                        <p class="muted">{move || i18n.t("won_in")} " " {g.game.clone()} " · " {short_date(&g.won_at)}</p>
+                        <p>{move || i18n.t("holder")} ": " <strong class="holder-name">{g.holder.name.clone().unwrap_or_default()}</strong>
+                            " " {g.holder.phone_masked.clone().unwrap_or_default()} " · " {g.holder.tier}</p>
+                        {open.then(|| view! {
+                            <button class="primary hand-over" type="button" disabled=move || busy.get() on:click=hand_over>
+                                {move || i18n.t("hand_over")}
+                            </button>
+                        })}
+                    </div>
+                }
+            })}
             {move || found.get().map(|v| {
                 let status = v.voucher.status;
                 let status_key = match status {
