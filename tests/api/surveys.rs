@@ -299,6 +299,39 @@ both_stores! {
         assert_eq!((&list[0]["name"], &list[0]["active"], &list[0]["responses"]), (&json!("Khẩu vị 2026"), &json!(false), &json!(1)));
     }
 
+    async fn a_data_export_holds_the_answers_and_an_erasure_removes_what_the_person_wrote(app) {
+        let shop = Shop::open(&app).await;
+        let id = survey(&shop, json!({})).await;
+        let member = shop.member("Lan", "0914000001").await;
+        let answers = json!([
+            { "question": "q1", "value": "Tea" }, { "question": "q2", "value": 2 },
+            { "question": "q3", "value": "My name is Lan and the barista was rude" }, { "question": "q4", "value": 3 },
+            { "question": "q5", "value": "0987654321", "consent": true },
+        ]);
+        assert_eq!(respond(&shop, &member, &id, answers).await.status(), StatusCode::CREATED);
+        let export = shop.get("/api/v1/me/export", &member.token).await;
+        let response = &export["survey_responses"][0];
+        assert_eq!(response["survey"], "Khẩu vị");
+        assert_eq!(response["answers"][0], json!(["Favourite drink?", "Tea"]));
+        assert_eq!(response["answers"][4], json!(["Phone for offers", "84987654321"]));
+        assert!(export["attributes"].as_array().unwrap().iter().any(|a| a["key"] == "favourite_drink"));
+
+        let r = shop.send(Method::POST, "/api/v1/me/erasure", &member.token, None).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(app.count("profile_attributes").await, 0);
+        let (stored,): (String,) = sqlx::query_as("SELECT answers FROM survey_responses")
+            .fetch_one(app.db.read())
+            .await
+            .unwrap();
+        assert!(!stored.contains("rude") && !stored.contains("84987654321"), "{stored}");
+        // Choices and scores stay, so the results still add up; the text and the phone are gone.
+        let results = shop.get(&format!("/api/v1/admin/surveys/{id}/results"), &shop.admin).await;
+        assert_eq!(results["questions"][0]["answered"], 1);
+        assert_eq!(results["questions"][3]["answered"], 1);
+        assert_eq!(results["questions"][2]["answered"], 0);
+        assert_eq!(results["questions"][4]["answered"], 0);
+    }
+
     async fn results_count_each_answer_score_the_nps_and_export_every_response(app) {
         let shop = Shop::open(&app).await;
         let id = survey(&shop, json!({})).await;

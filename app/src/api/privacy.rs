@@ -100,8 +100,26 @@ pub struct ProfileExport {
     pub events: Vec<TimelineEvent>,
     /// Profiles merged into this one.
     pub merged_profile_ids: Vec<String>,
+    /// Custom attributes (from surveys, imports, the console).
+    #[serde(default)]
+    pub attributes: Vec<crate::api::Attribute>,
+    /// Survey responses, oldest first.
+    #[serde(default)]
+    pub survey_responses: Vec<ExportedResponse>,
     /// When this export was made, RFC 3339.
     pub exported_at: String,
+}
+
+/// One survey response in a data export.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ExportedResponse {
+    /// The survey's name.
+    pub survey: String,
+    /// Submitted, RFC 3339.
+    pub submitted_at: String,
+    /// `(question, answer)` in the order answered.
+    pub answers: Vec<(String, String)>,
 }
 
 /// The record of an erasure.

@@ -1,7 +1,7 @@
 //! Data-subject rights: export everything held about a person, and erase them. Both are on record as
 //! privacy requests with their completion.
 
-use app::api::{ConsentRecord, ErasureReceipt, ErrorBody, ProfileExport, PublicBrand, TimelineEvent};
+use app::api::{Attribute, ConsentRecord, ErasureReceipt, ErrorBody, ProfileExport, PublicBrand, TimelineEvent};
 use axum::extract::{Path, State};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -84,6 +84,16 @@ pub async fn export(db: &Db, brand_id: &str, profile_id: &str, requested_by: &st
             .bind(&profile_id)
             .fetch_all(db.read())
             .await?;
+    let attributes: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT key, value_type, value, source, updated_at FROM profile_attributes WHERE profile_id = $1 ORDER BY key",
+    )
+    .bind(&profile_id)
+    .fetch_all(db.read())
+    .await?;
+    let survey_responses = {
+        let mut conn = db.read().acquire().await?;
+        crate::surveys::export_responses(&mut conn, &profile_id).await?
+    };
     log_request(db, brand_id, &profile_id, "export", requested_by).await?;
     Ok(Some(ProfileExport {
         brand: PublicBrand {
@@ -106,13 +116,24 @@ pub async fn export(db: &Db, brand_id: &str, profile_id: &str, requested_by: &st
             .collect(),
         events: events.into_iter().map(TimelineEvent::from).collect(),
         merged_profile_ids: merged.into_iter().map(|(id,)| id).collect(),
+        attributes: attributes
+            .into_iter()
+            .map(|(key, value_type, value, source, at)| Attribute {
+                key,
+                value_type,
+                value: serde_json::from_str(&value).unwrap_or(serde_json::Value::Null),
+                source,
+                updated_at: rfc3339(at),
+            })
+            .collect(),
+        survey_responses,
         profile_id,
         exported_at: rfc3339(now_ms()),
     }))
 }
 
-/// Erases a person: identifiers deleted, name and avatar removed, event properties emptied (types, times and
-/// campaigns stay, so reports still add up), sessions ended. The request and its completion are on record.
+/// Erases a person: identifiers and attributes deleted, name and avatar removed, event properties emptied (types,
+/// times and campaigns stay, so reports still add up), what they wrote in surveys removed, sessions ended. The request and its completion are on record.
 pub async fn erase(db: &Db, brand_id: &str, profile_id: &str, requested_by: &str) -> Result<Option<ErasureReceipt>> {
     let Some(profile_id) = profiles::live_id(db, brand_id, profile_id).await? else {
         return Ok(None);
@@ -148,9 +169,11 @@ pub async fn erase(db: &Db, brand_id: &str, profile_id: &str, requested_by: &str
         "DELETE FROM identities WHERE profile_id = $1",
         "UPDATE profiles SET display_name = NULL, avatar_url = NULL WHERE merged_into = $1",
         "UPDATE events SET properties = '{}' WHERE profile_id = $1",
+        "DELETE FROM profile_attributes WHERE profile_id = $1",
     ] {
         sqlx::query(sql).bind(&profile_id).execute(&mut *tx).await?;
     }
+    crate::surveys::erase_answers(&mut tx, &profile_id).await?;
     let completed_at = now_ms();
     sqlx::query(
         "UPDATE auth_sessions SET revoked_at = $1, revoked_reason = 'erased' WHERE subject_id = $2 AND revoked_at IS NULL",

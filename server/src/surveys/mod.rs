@@ -425,3 +425,71 @@ fn normalised(kind: QuestionKind, text: &str) -> String {
         _ => text.trim().to_owned(),
     }
 }
+
+/// The member's responses for a data export: each survey's name, when, and each question with its answer.
+pub async fn export_responses(conn: &mut AnyConnection, profile_id: &str) -> Result<Vec<app::api::ExportedResponse>> {
+    let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
+        "SELECT s.name, s.questions, r.created_at, r.answers FROM survey_responses r JOIN surveys s ON s.id = r.survey_id \
+         WHERE r.profile_id = $1 ORDER BY r.created_at, r.id",
+    )
+    .bind(profile_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(survey, questions, at, answers)| {
+            let questions: Vec<Question> = serde_json::from_str(&questions).unwrap_or_default();
+            let answers: Vec<Answer> = serde_json::from_str(&answers).unwrap_or_default();
+            app::api::ExportedResponse {
+                survey,
+                submitted_at: rfc3339(at),
+                answers: answers
+                    .into_iter()
+                    .map(|a| {
+                        let title = questions
+                            .iter()
+                            .find(|q| q.id == a.question)
+                            .map_or_else(|| a.question.clone(), |q| q.title.clone());
+                        (title, a.value.display())
+                    })
+                    .collect(),
+            }
+        })
+        .collect())
+}
+
+/// Erases what a person wrote in surveys, inside the erasure's transaction: free text, dates and contacts go;
+/// choices and scores stay (they identify no one), so the surveys' results still add up.
+pub async fn erase_answers(conn: &mut AnyConnection, profile_id: &str) -> Result<()> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT r.id, s.questions, r.answers FROM survey_responses r JOIN surveys s ON s.id = r.survey_id \
+         WHERE r.profile_id = $1",
+    )
+    .bind(profile_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (response_id, questions, answers) in rows {
+        let questions: Vec<Question> = serde_json::from_str(&questions).unwrap_or_default();
+        let personal = |id: &str| {
+            questions
+                .iter()
+                .find(|q| q.id == id)
+                .is_none_or(|q| !(q.kind.has_options() || q.kind.scale().is_some()))
+        };
+        let mut kept: Vec<Answer> = serde_json::from_str(&answers).unwrap_or_default();
+        kept.retain(|a| !personal(&a.question));
+        for q in questions.iter().filter(|q| personal(&q.id)) {
+            sqlx::query("DELETE FROM survey_answers WHERE response_id = $1 AND question_id = $2")
+                .bind(&response_id)
+                .bind(&q.id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        sqlx::query("UPDATE survey_responses SET answers = $1 WHERE id = $2")
+            .bind(serde_json::to_string(&kept).map_err(anyhow::Error::from)?)
+            .bind(&response_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
