@@ -250,6 +250,37 @@ async fn a_customer_signs_in_through_the_simulator_and_an_admin_opens_the_consol
     browser.client.close().await.unwrap();
 }
 
+/// The server in demo mode (the demo brand seeded, the simulator mounted); none when the store is unavailable.
+pub(crate) async fn spawn_demo(store: Store) -> Option<TestApp> {
+    spawn_with(
+        store,
+        SpawnOptions {
+            demo: true,
+            ..SpawnOptions::default()
+        },
+    )
+    .await
+}
+
+/// Signs a new member in to the mini app through the simulator and waits for the demo brand's welcome points.
+pub(crate) async fn sign_in_member(c: &Client, app: &TestApp, name: &str, phone: &str) {
+    c.goto(&app.url("/")).await.unwrap();
+    type_into(c, "input[name=name]", name).await;
+    type_into(c, "input[name=phone]", phone).await;
+    click(c, "button[type=submit]").await;
+    wait_for_text(c, ".points-value", "20").await;
+}
+
+/// The signed-in member's access token, as the mini app stored it in this browser.
+pub(crate) async fn member_token(c: &Client) -> String {
+    let session = c
+        .execute("return localStorage.getItem('cham.demo.customer');", vec![])
+        .await
+        .unwrap();
+    let session: serde_json::Value = serde_json::from_str(session.as_str().unwrap()).unwrap();
+    session["access"].as_str().unwrap().to_owned()
+}
+
 pub(crate) async fn admin_of_demo(app: &TestApp) -> String {
     let demo = Brand::by_slug(&app.db, "demo")
         .await

@@ -8,8 +8,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::{
-    browser::{admin_of_demo, browser, click, type_into, wait_for_text},
-    helpers::{SpawnOptions, Store, spawn_with},
+    browser::{admin_of_demo, browser, click, member_token, sign_in_member, spawn_demo, type_into, wait_for_text},
+    helpers::Store,
 };
 
 async fn set_field(c: &Client, css: &str, text: &str) {
@@ -30,24 +30,12 @@ async fn attribute(c: &Client, css: &str, name: &str) -> String {
 }
 
 async fn a_member_spins_the_wheel(store: Store) {
-    let Some(app) = spawn_with(
-        store,
-        SpawnOptions {
-            demo: true,
-            ..SpawnOptions::default()
-        },
-    )
-    .await
-    else {
+    let Some(app) = spawn_demo(store).await else {
         return;
     };
     let browser = browser().await;
     let c = &browser.client;
-    c.goto(&app.url("/")).await.unwrap();
-    type_into(c, "input[name=name]", "Phạm Thu Hà").await;
-    type_into(c, "input[name=phone]", "0912 345 678").await;
-    click(c, "button[type=submit]").await;
-    wait_for_text(c, ".points-value", "20").await;
+    sign_in_member(c, &app, "Phạm Thu Hà", "0912 345 678").await;
 
     click(c, "button.games-link").await;
     wait_for_text(c, ".game h2", "Vòng quay may mắn").await;
@@ -176,12 +164,7 @@ async fn a_member_spins_the_wheel(store: Store) {
     assert_eq!(r.status(), StatusCode::CREATED);
     let gift_game: Value = r.json().await.unwrap();
     // The member's session, as the mini app stored it in this browser.
-    let session = c
-        .execute("return localStorage.getItem('cham.demo.customer');", vec![])
-        .await
-        .unwrap();
-    let session: Value = serde_json::from_str(session.as_str().unwrap()).unwrap();
-    let token = session["access"].as_str().unwrap().to_owned();
+    let token = member_token(c).await;
     let r = app
         .client
         .post(app.url(&format!("/api/v1/games/{}/plays", gift_game["id"].as_str().unwrap())))

@@ -8,30 +8,18 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::{
-    browser::{admin_of_demo, browser, click, type_into, wait_for_text},
-    helpers::{SpawnOptions, Store, spawn_with},
+    browser::{admin_of_demo, browser, click, sign_in_member, spawn_demo, type_into, wait_for_text},
+    helpers::Store,
 };
 
 async fn a_member_earns_redeems_and_staff_use_the_voucher(store: Store) {
-    let Some(app) = spawn_with(
-        store,
-        SpawnOptions {
-            demo: true,
-            ..SpawnOptions::default()
-        },
-    )
-    .await
-    else {
+    let Some(app) = spawn_demo(store).await else {
         return;
     };
     let browser = browser().await;
     let c = &browser.client;
 
-    c.goto(&app.url("/")).await.unwrap();
-    type_into(c, "input[name=name]", "Lê Văn Nam").await;
-    type_into(c, "input[name=phone]", "0987 654 321").await;
-    click(c, "button[type=submit]").await;
-    wait_for_text(c, ".points-value", "20").await;
+    sign_in_member(c, &app, "Lê Văn Nam", "0987 654 321").await;
 
     // The till sends the purchase with the member's id; the demo rule pays 1 point per 10,000 VND after a day.
     let demo = Brand::by_slug(&app.db, "demo").await.unwrap().unwrap();

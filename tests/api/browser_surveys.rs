@@ -8,8 +8,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::{
-    browser::{admin_of_demo, browser, click, type_into, wait_for_text},
-    helpers::{SpawnOptions, Store, assert_error, spawn_with},
+    browser::{admin_of_demo, browser, click, member_token, sign_in_member, spawn_demo, type_into, wait_for_text},
+    helpers::{Store, assert_error},
 };
 
 async fn legend(c: &Client) -> String {
@@ -34,24 +34,12 @@ async fn choose(c: &Client, text: &str) {
 }
 
 async fn a_member_answers_a_survey(store: Store) {
-    let Some(app) = spawn_with(
-        store,
-        SpawnOptions {
-            demo: true,
-            ..SpawnOptions::default()
-        },
-    )
-    .await
-    else {
+    let Some(app) = spawn_demo(store).await else {
         return;
     };
     let browser = browser().await;
     let c = &browser.client;
-    c.goto(&app.url("/")).await.unwrap();
-    type_into(c, "input[name=name]", "Phạm Thu Hà").await;
-    type_into(c, "input[name=phone]", "0912 345 678").await;
-    click(c, "button[type=submit]").await;
-    wait_for_text(c, ".points-value", "20").await;
+    sign_in_member(c, &app, "Phạm Thu Hà", "0912 345 678").await;
 
     click(c, "button.surveys-link").await;
     wait_for_text(c, ".survey-card h2", "Khẩu vị của bạn").await;
@@ -127,11 +115,7 @@ async fn a_member_answers_a_survey(store: Store) {
     wait_for_text(c, ".points-value", "40").await;
 
     // A second submission, straight to the API with the member's session, is refused.
-    let session = c
-        .execute("return localStorage.getItem('cham.demo.customer');", vec![])
-        .await
-        .unwrap();
-    let session: Value = serde_json::from_str(session.as_str().unwrap()).unwrap();
+    let token = member_token(c).await;
     let (survey,): (String,) = sqlx::query_as("SELECT id FROM surveys")
         .fetch_one(app.db.read())
         .await
@@ -139,7 +123,7 @@ async fn a_member_answers_a_survey(store: Store) {
     let r = app
         .client
         .post(app.url(&format!("/api/v1/surveys/{survey}/responses")))
-        .bearer_auth(session["access"].as_str().unwrap())
+        .bearer_auth(&token)
         .json(&json!({ "answers": [
             { "question": "q1", "value": "Trà đào" }, { "question": "q2", "value": 5 }, { "question": "q4", "value": 10 },
         ] }))
