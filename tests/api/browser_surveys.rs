@@ -144,6 +144,9 @@ async fn a_member_answers_a_survey(store: Store) {
     wait_for_text(c, ".response-count", "1").await;
     wait_for_text(c, ".answer-count[data-answer='Bạc xỉu'] .count", "1").await;
     wait_for_text(c, ".nps-score", "100").await;
+    // The answer is an attribute on the member's profile in the console.
+    c.goto(&app.url(&format!("/admin/customers/{member}"))).await.unwrap();
+    wait_for_text(c, ".attributes li[data-key=favourite_drink] .value", "Bạc xỉu").await;
 
     c.goto(&app.url("/admin/surveys")).await.unwrap();
     type_into(c, "input[name=survey_name]", "Món mới").await;

@@ -119,7 +119,15 @@ pub fn ProfileView(id: String) -> impl IntoView {
                         </ul>
                         <h2>{move || i18n.t("attributes")}</h2>
                         <ul class="attributes">
-                            {p.attributes.iter().map(|a| view! { <li><code>{a.key.clone()}</code> " = " {a.value.to_string()}</li> }).collect_view()}
+                            {p.attributes.iter().map(|a| {
+                                let value = a.value.as_str().map_or_else(|| a.value.to_string(), str::to_owned);
+                                view! {
+                                    <li data-key=a.key.clone()>
+                                        <code>{a.key.clone()}</code> " = " <span class="value">{value}</span>
+                                        " " <span class="muted">"(" {a.source.clone()} ")"</span>
+                                    </li>
+                                }
+                            }).collect_view()}
                         </ul>
                         <h2>{move || i18n.t("consents")}</h2>
                         <ul class="consents">
