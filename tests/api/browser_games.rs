@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::{
-    browser::{admin_of_demo, browser, click, member_token, sign_in_member, spawn_demo, type_into, wait_for_text},
+    browser::{admin_of_demo, browser, click, sign_in_member, spawn_demo, type_into, wait_for_text},
     helpers::Store,
 };
 
@@ -16,6 +16,41 @@ async fn set_field(c: &Client, css: &str, text: &str) {
     let field = c.wait().for_element(Locator::Css(css)).await.unwrap();
     field.clear().await.unwrap();
     field.send_keys(text).await.unwrap();
+}
+
+/// Drags a mouse across the element `css` row by row, as a finger scratching a card.
+async fn scratch(c: &Client, css: &str) {
+    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+    let card = c.wait().for_element(Locator::Css(css)).await.unwrap();
+    let mut actions = MouseActions::new("finger".into())
+        .then(PointerAction::MoveToElement {
+            element: card,
+            duration: None,
+            x: -140.0,
+            y: -56.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    for row in 0..5 {
+        let step = if row % 2 == 0 { 20.0 } else { -20.0 };
+        for _ in 0..14 {
+            actions = actions.then(PointerAction::MoveBy {
+                duration: None,
+                x: step,
+                y: 0.0,
+            });
+        }
+        actions = actions.then(PointerAction::MoveBy {
+            duration: None,
+            x: 0.0,
+            y: 28.0,
+        });
+    }
+    actions = actions.then(PointerAction::Up {
+        button: MOUSE_BUTTON_LEFT,
+    });
+    c.perform_actions(actions).await.unwrap();
 }
 
 async fn attribute(c: &Client, css: &str, name: &str) -> String {
@@ -163,18 +198,32 @@ async fn a_member_spins_the_wheel(store: Store) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     let gift_game: Value = r.json().await.unwrap();
-    // The member's session, as the mini app stored it in this browser.
-    let token = member_token(c).await;
-    let r = app
-        .client
-        .post(app.url(&format!("/api/v1/games/{}/plays", gift_game["id"].as_str().unwrap())))
-        .bearer_auth(&token)
-        .json(&json!({ "idempotency_key": "gift" }))
-        .send()
+    // The member plays it in the mini app: the outcome waits under the cover until a finger scratches it away.
+    let gift_game_id = gift_game["id"].as_str().unwrap().to_owned();
+    c.goto(&app.url("/")).await.unwrap();
+    click(c, "button.games-link").await;
+    click(c, &format!(".game[data-game='{gift_game_id}'] button.play")).await;
+    wait_for_text(c, ".scratch-now", "Dùng ngón tay cào lớp phủ để xem quà.").await;
+    assert!(
+        c.find(Locator::Css(".outcome")).await.is_err(),
+        "nothing is shown before the card is scratched"
+    );
+    scratch(c, &format!(".game[data-game='{gift_game_id}'] canvas.scratch-cover")).await;
+    let code = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".outcome .gift-code"))
+        .await
+        .unwrap()
+        .text()
         .await
         .unwrap();
-    let won: Value = r.json().await.unwrap();
-    let code = won["gift_code"].as_str().unwrap().to_owned();
+    let (recorded,): (Option<String>,) = sqlx::query_as("SELECT gift_code FROM game_plays WHERE game_id = $1")
+        .bind(&gift_game_id)
+        .fetch_one(app.db.read())
+        .await
+        .unwrap();
+    assert_eq!(recorded.unwrap(), code.replace('-', ""));
     c.goto(&app.url("/staff")).await.unwrap();
     type_into(c, "input[name=voucher_code]", &code.replace('-', "")).await;
     click(c, ".staff button[type=submit]").await;

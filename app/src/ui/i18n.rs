@@ -288,6 +288,11 @@ fn tr(lang: Lang, key: &'static str) -> &'static str {
         "spin" => ("Quay", "Spin"),
         "scratch" => ("Cào", "Scratch"),
         "scratch_here" => ("Cào để xem quà", "Scratch to see your prize"),
+        "scratch_now" => (
+            "Dùng ngón tay cào lớp phủ để xem quà.",
+            "Scratch the cover with your finger to see your prize.",
+        ),
+        "reveal_all" => ("Mở hết", "Reveal all"),
         "prize_nothing" => (
             "Chưa trúng lần này. Chúc bạn may mắn lần sau!",
             "No prize this time. Better luck next time!",

@@ -1,6 +1,6 @@
 //! The games screen: the brand's lucky wheels and scratch cards. A tap asks the server to play; the server has
 //! drawn and recorded the outcome before it answers, and the wheel then spins to land on that outcome (or the
-//! card is scratched to reveal it). The result says what to do next.
+//! member scratches the card's cover away with a finger to reveal it). The result says what to do next.
 
 use leptos::{prelude::*, task::spawn_local};
 
@@ -15,8 +15,74 @@ use super::{
 };
 use crate::api::{GameKind, MemberGame, Play, PlayRequest, PrizeKind};
 
-/// How long the wheel spins and the card takes to clear, in ms (the CSS transitions match).
+/// How long the wheel spins, in ms (the CSS transition matches).
 const SPIN_MS: i32 = 3_200;
+
+/// The scratch card's cover is a grid of cells; scratching over this share of them clears the rest.
+const SCRATCH_COLUMNS: usize = 10;
+const SCRATCH_ROWS: usize = 5;
+const SCRATCH_CLEARS_AT: usize = SCRATCH_COLUMNS * SCRATCH_ROWS * 55 / 100;
+/// The finger's radius on the card, in canvas pixels.
+const SCRATCH_RADIUS: f64 = 18.0;
+
+/// The scratch card's cover: a canvas painted over the prize, erased where the member's finger (or mouse) goes.
+#[derive(Clone, Copy)]
+struct Cover {
+    canvas: NodeRef<leptos::html::Canvas>,
+    touched: RwSignal<Vec<bool>>,
+    down: RwSignal<bool>,
+}
+
+impl Cover {
+    fn new() -> Self {
+        Self {
+            canvas: NodeRef::new(),
+            touched: RwSignal::new(vec![false; SCRATCH_COLUMNS * SCRATCH_ROWS]),
+            down: RwSignal::new(false),
+        }
+    }
+
+    fn context(self) -> Option<(web_sys::HtmlCanvasElement, web_sys::CanvasRenderingContext2d)> {
+        use wasm_bindgen::JsCast;
+        let canvas = self.canvas.get_untracked()?;
+        let context = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        Some((canvas, context))
+    }
+
+    /// Paints the cover afresh, with a hint in the middle.
+    fn paint(self, hint: &str) {
+        let Some((canvas, cx)) = self.context() else { return };
+        let (w, h) = (f64::from(canvas.width()), f64::from(canvas.height()));
+        cx.set_global_composite_operation("source-over").ok();
+        cx.set_fill_style_str("#a6acaf");
+        cx.fill_rect(0.0, 0.0, w, h);
+        cx.set_fill_style_str("#ffffff");
+        cx.set_font("600 18px system-ui, sans-serif");
+        cx.set_text_align("center");
+        cx.fill_text(hint, w / 2.0, h / 2.0 + 6.0).ok();
+        self.touched.set(vec![false; SCRATCH_COLUMNS * SCRATCH_ROWS]);
+    }
+
+    /// Erases a round patch under the pointer; true once enough of the card is scratched.
+    fn scratch(self, ev: &web_sys::PointerEvent) -> bool {
+        let Some((canvas, cx)) = self.context() else {
+            return false;
+        };
+        let (w, h) = (f64::from(canvas.width()), f64::from(canvas.height()));
+        let scale_x = w / f64::from(canvas.client_width().max(1));
+        let scale_y = h / f64::from(canvas.client_height().max(1));
+        let (x, y) = (f64::from(ev.offset_x()) * scale_x, f64::from(ev.offset_y()) * scale_y);
+        cx.set_global_composite_operation("destination-out").ok();
+        cx.begin_path();
+        cx.arc(x, y, SCRATCH_RADIUS, 0.0, std::f64::consts::TAU).ok();
+        cx.fill();
+        let column = ((x / w) * SCRATCH_COLUMNS as f64).clamp(0.0, (SCRATCH_COLUMNS - 1) as f64) as usize;
+        let row = ((y / h) * SCRATCH_ROWS as f64).clamp(0.0, (SCRATCH_ROWS - 1) as f64) as usize;
+        self.touched.update(|t| t[row * SCRATCH_COLUMNS + column] = true);
+        self.touched
+            .with_untracked(|t| t.iter().filter(|c| **c).count() >= SCRATCH_CLEARS_AT)
+    }
+}
 
 /// The turn that brings segment `index` of `count` under the pointer at the top, after `turns` whole turns
 /// from `from` degrees: segments are laid clockwise from the top, so the wheel turns back by the segment's
@@ -72,6 +138,23 @@ fn GameCard(game: MemberGame, error: RwSignal<Option<ApiFailure>>, go: Callback<
     let scratched = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let result = RwSignal::new(None::<Play>);
+    // A scratch card's outcome, under the cover until it is scratched away.
+    let under_cover = RwSignal::new(None::<Play>);
+    let cover = Cover::new();
+    let reveal = move || {
+        if let Some(outcome) = under_cover.get_untracked() {
+            scratched.set(true);
+            under_cover.set(None);
+            result.set(Some(outcome));
+        }
+    };
+    if game.kind == GameKind::Scratch {
+        Effect::new(move |_| {
+            if cover.canvas.get().is_some() {
+                cover.paint(i18n.t("scratch_here"));
+            }
+        });
+    }
     let count = game.segments.len();
     let segment_ids: Vec<String> = game.segments.iter().map(|s| s.id.clone()).collect();
     let game_id = game.id.clone();
@@ -83,7 +166,10 @@ fn GameCard(game: MemberGame, error: RwSignal<Option<ApiFailure>>, go: Callback<
         busy.set(true);
         error.set(None);
         result.set(None);
-        scratched.set(false);
+        if scratched.get_untracked() {
+            scratched.set(false);
+            cover.paint(i18n.t("scratch_here"));
+        }
         let api = api.clone();
         let path = format!("/api/v1/games/{game_id}/plays");
         let segment_ids = segment_ids.clone();
@@ -96,11 +182,14 @@ fn GameCard(game: MemberGame, error: RwSignal<Option<ApiFailure>>, go: Callback<
                     plays_left.set(outcome.plays_left);
                     let index = segment_ids.iter().position(|s| *s == outcome.segment_id).unwrap_or(0);
                     match kind {
-                        GameKind::Wheel => angle.update(|a| *a = landing_angle(*a, index, count, 5)),
-                        GameKind::Scratch => scratched.set(true),
+                        GameKind::Wheel => {
+                            angle.update(|a| *a = landing_angle(*a, index, count, 5));
+                            sleep(SPIN_MS).await;
+                            result.set(Some(outcome));
+                        }
+                        // The outcome waits under the cover for the member's finger.
+                        GameKind::Scratch => under_cover.set(Some(outcome)),
                     }
-                    sleep(SPIN_MS).await;
-                    result.set(Some(outcome));
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -136,10 +225,38 @@ fn GameCard(game: MemberGame, error: RwSignal<Option<ApiFailure>>, go: Callback<
             .into_any()
         }
         GameKind::Scratch => view! {
-            <div class="scratch-card">
-                <div class="scratch-prize">{move || result.get().map(|r| r.label).unwrap_or_else(|| "?".into())}</div>
-                <div class="scratch-cover" class:scratched=move || scratched.get()>{move || i18n.t("scratch_here")}</div>
+            <div class="scratch-card" class:ready=move || under_cover.get().is_some()>
+                <div class="scratch-prize">
+                    {move || under_cover.get().or_else(|| result.get()).map(|r| r.label).unwrap_or_else(|| "?".into())}
+                </div>
+                <canvas
+                    node_ref=cover.canvas
+                    class="scratch-cover"
+                    class:scratched=move || scratched.get()
+                    width="300"
+                    height="140"
+                    aria-label=move || i18n.t("scratch_here")
+                    on:pointerdown=move |ev| {
+                        if under_cover.get_untracked().is_some() {
+                            cover.down.set(true);
+                            if cover.scratch(&ev) {
+                                reveal();
+                            }
+                        }
+                    }
+                    on:pointermove=move |ev| {
+                        if cover.down.get_untracked() && under_cover.get_untracked().is_some() && cover.scratch(&ev) {
+                            reveal();
+                        }
+                    }
+                    on:pointerup=move |_| cover.down.set(false)
+                    on:pointerleave=move |_| cover.down.set(false)
+                ></canvas>
             </div>
+            {move || under_cover.get().is_some().then(|| view! {
+                <p class="muted scratch-now">{move || i18n.t("scratch_now")}</p>
+                <button class="link reveal-all" type="button" on:click=move |_| reveal()>{move || i18n.t("reveal_all")}</button>
+            })}
         }
         .into_any(),
     };
@@ -152,7 +269,7 @@ fn GameCard(game: MemberGame, error: RwSignal<Option<ApiFailure>>, go: Callback<
             <button
                 class="primary play"
                 type="button"
-                disabled=move || busy.get() || plays_left.get() == 0
+                disabled=move || busy.get() || under_cover.get().is_some() || plays_left.get() == 0
                 on:click=play
             >
                 {move || i18n.t(action)}
