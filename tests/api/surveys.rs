@@ -332,6 +332,50 @@ both_stores! {
         assert_eq!(results["questions"][4]["answered"], 0);
     }
 
+    async fn after_a_merge_the_person_has_answered_once(app) {
+        let shop = Shop::open(&app).await;
+        let id = survey(&shop, json!({})).await;
+        // A Zalo account that has not shared its phone answers; the same person on MoMo (with the phone) too.
+        let zalo = app.zalo_user("Thu", "0915000111").await;
+        let without_phone: Value = app
+            .post_json(
+                "/api/v1/auth/session",
+                &json!({ "brand": "acme", "provider": "zalo", "access_token": zalo.access_token }),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let first = Member {
+            id: without_phone["me"]["profile_id"].as_str().unwrap().to_owned(),
+            token: without_phone["tokens"]["access_token"].as_str().unwrap().to_owned(),
+        };
+        assert_eq!(respond(&shop, &first, &id, happy_answers()).await.status(), StatusCode::CREATED);
+        let momo = app.momo_user("Thu", "0915000111").await;
+        let with_phone: Value = app.sign_in_momo(&momo).await.json().await.unwrap();
+        let second = Member {
+            id: with_phone["me"]["profile_id"].as_str().unwrap().to_owned(),
+            token: with_phone["tokens"]["access_token"].as_str().unwrap().to_owned(),
+        };
+        assert_ne!(first.id, second.id);
+        // Sharing the phone on Zalo merges the two; the response moves to the survivor, who has answered.
+        let tokens = app.zalo_tokens_for(&zalo.id).await;
+        let merged: Value = app.sign_in_zalo(&tokens).await.json().await.unwrap();
+        let survivor = Member {
+            id: merged["me"]["profile_id"].as_str().unwrap().to_owned(),
+            token: merged["tokens"]["access_token"].as_str().unwrap().to_owned(),
+        };
+        let (mine,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM survey_responses WHERE profile_id = $1")
+            .bind(&survivor.id)
+            .fetch_one(app.db.read())
+            .await
+            .unwrap();
+        assert_eq!(mine, 1);
+        assert_eq!(shop.get("/api/v1/surveys", &survivor.token).await[0]["answered"], true);
+        let r = respond(&shop, &survivor, &id, happy_answers()).await;
+        assert_error(r, StatusCode::CONFLICT, "already_answered").await;
+    }
+
     async fn results_count_each_answer_score_the_nps_and_export_every_response(app) {
         let shop = Shop::open(&app).await;
         let id = survey(&shop, json!({})).await;
