@@ -56,10 +56,80 @@ impl I18n {
 
 /// The app's text, one `(Vietnamese, English)` pair a key.
 fn tr(lang: Lang, key: &'static str) -> &'static str {
-    let (vi, en) = match key {
+    let (vi, en) = shared_text(key).or_else(|| surface_text(key)).unwrap_or((key, key));
+    if lang == Lang::Vi { vi } else { en }
+}
+
+/// Text both the mini app and the console show.
+fn shared_text(key: &str) -> Option<(&'static str, &'static str)> {
+    Some(match key {
         "lang_switch" => ("English", "Tiếng Việt"),
         "loading" => ("Đang tải…", "Loading…"),
         "retry" => ("Thử lại", "Try again"),
+        "points" => ("điểm", "points"),
+        "tier" => ("Hạng", "Tier"),
+        "sign_out" => ("Đăng xuất", "Sign out"),
+        "more" => ("Xem thêm", "Load more"),
+        "name" => ("Tên", "Name"),
+        "phone" => ("Số điện thoại", "Phone"),
+        "traits" => ("Chỉ số", "Traits"),
+        "consents" => ("Đồng ý", "Consents"),
+        "back" => ("Quay lại", "Back"),
+        "games" => ("Trò chơi", "Games"),
+        "surveys" => ("Khảo sát", "Surveys"),
+        "questions" => ("câu hỏi", "questions"),
+        "question" => ("Câu", "Question"),
+        "survey_points" => ("Bạn nhận được", "You earned"),
+        "previous" => ("Quay lại", "Back"),
+        "next" => ("Tiếp", "Next"),
+        "submit_survey" => ("Gửi câu trả lời", "Send answers"),
+        "required" => ("Bắt buộc", "Required"),
+        "choose_any" => ("Chọn một hoặc nhiều", "Choose any"),
+        "nps_low" => ("0: Chắc chắn không", "0: Not at all"),
+        "nps_high" => ("10: Chắc chắn có", "10: Definitely"),
+        "answer_required" => ("Vui lòng trả lời câu này.", "Please answer this question."),
+        "consent_required" => (
+            "Đánh dấu ô đồng ý để gửi thông tin liên hệ, hoặc để trống.",
+            "Tick the consent box to give your contact, or leave it empty.",
+        ),
+        "invalid_phone_answer" => (
+            "Số điện thoại di động Việt Nam có 10 chữ số (0912 345 678).",
+            "A Vietnamese mobile number has 10 digits (0912 345 678).",
+        ),
+        "invalid_email_answer" => ("Địa chỉ email chưa hợp lệ.", "This e-mail address is not valid."),
+        "invalid_date_answer" => ("Hãy chọn một ngày hợp lệ.", "Choose a valid date."),
+        "answer_too_long" => ("Câu trả lời quá dài.", "This answer is too long."),
+        "invalid_answer" => (
+            "Hãy chọn một câu trả lời trong danh sách.",
+            "Choose one of the answers offered.",
+        ),
+        "status" => ("Trạng thái", "Status"),
+        "scratch" => ("Cào", "Scratch"),
+        "prize_points" => ("Điểm đã được cộng vào thẻ của bạn:", "Added to your card:"),
+        "marketing_zns" => ("Thông báo ZNS qua số điện thoại", "ZNS notifications to my phone"),
+        "marketing_email" => ("Email ưu đãi", "Offers by e-mail"),
+        "marketing_sms" => ("Tin nhắn SMS", "SMS messages"),
+        "on" => ("Bật", "On"),
+        "off" => ("Tắt", "Off"),
+        "cancel" => ("Huỷ", "Cancel"),
+        "pending_points" => ("điểm đang chờ xác nhận", "points pending"),
+        "rewards" => ("Đổi quà", "Rewards"),
+        "voucher_issued" => ("Có thể dùng", "Ready to use"),
+        "voucher_used" => ("Đã dùng", "Used"),
+        "voucher_expired" => ("Hết hạn", "Expired"),
+        "voucher_cancelled" => ("Đã huỷ", "Cancelled"),
+        "valid_until" => ("Dùng đến", "Valid until"),
+        "pending_until" => ("chờ đến", "pending until"),
+        "stock" => ("Tồn kho", "Stock"),
+        "adjust" => ("Điều chỉnh", "Adjust"),
+        _ => return None,
+    })
+}
+
+/// Text only the mini app shows (the console bundle does not carry it).
+#[cfg(all(feature = "customer", not(feature = "admin")))]
+fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
+    Some(match key {
         "sign_in_title" => ("Đăng nhập thành viên", "Member sign-in"),
         "sign_in_lead" => (
             "Một chạm để nhận điểm, quà và ưu đãi.",
@@ -85,11 +155,98 @@ fn tr(lang: Lang, key: &'static str) -> &'static str {
         ),
         "hello" => ("Xin chào", "Hello"),
         "member_card" => ("Thẻ thành viên", "Member card"),
-        "points" => ("điểm", "points"),
-        "tier" => ("Hạng", "Tier"),
         "tier_member" => ("Thành viên", "Member"),
         "no_phone" => ("Chưa chia sẻ số điện thoại", "Phone number not shared"),
-        "sign_out" => ("Đăng xuất", "Sign out"),
+        "no_games" => (
+            "Chưa có trò chơi nào. Hãy quay lại sau!",
+            "No games right now. Come back soon!",
+        ),
+        "no_surveys" => (
+            "Chưa có khảo sát nào dành cho bạn. Hãy quay lại sau!",
+            "No surveys for you right now. Come back soon!",
+        ),
+        "start_survey" => ("Bắt đầu", "Start"),
+        "survey_done" => ("Đã hoàn thành", "Done"),
+        "survey_thanks" => ("Cảm ơn bạn đã trả lời!", "Thank you for your answers!"),
+        "plays_left" => ("Lượt chơi còn lại hôm nay", "Plays left today"),
+        "spin" => ("Quay", "Spin"),
+        "scratch_here" => ("Cào để xem quà", "Scratch to see your prize"),
+        "scratch_now" => (
+            "Dùng ngón tay cào lớp phủ để xem quà.",
+            "Scratch the cover with your finger to see your prize.",
+        ),
+        "reveal_all" => ("Mở hết", "Reveal all"),
+        "prize_nothing" => (
+            "Chưa trúng lần này. Chúc bạn may mắn lần sau!",
+            "No prize this time. Better luck next time!",
+        ),
+        "prize_voucher" => (
+            "Voucher đã nằm trong mục Voucher của tôi.",
+            "Your voucher is waiting in My vouchers.",
+        ),
+        "prize_gift" => (
+            "Đưa mã này cho nhân viên cửa hàng để nhận quà:",
+            "Show this code at a store to collect your gift:",
+        ),
+        "my_data" => ("Dữ liệu của tôi", "My data"),
+        "my_data_lead" => (
+            "Bạn quyết định nhãn hàng được liên hệ với bạn qua kênh nào. Bạn có thể đổi ý bất cứ lúc nào.",
+            "You decide which channels the brand may use to contact you. You can change your mind at any time.",
+        ),
+        "marketing_zalo" => (
+            "Tin nhắn ưu đãi qua Zalo OA (tối đa 4 tin/tháng)",
+            "Offers via Zalo OA (at most 4 a month)",
+        ),
+        "analytics" => ("Phân tích để cải thiện dịch vụ", "Analytics to improve the service"),
+        "export" => ("Tải dữ liệu của tôi (JSON)", "Download my data (JSON)"),
+        "erase" => ("Xoá dữ liệu của tôi", "Delete my data"),
+        "erase_confirm" => (
+            "Xoá vĩnh viễn tên, số điện thoại và định danh của bạn? Điểm và lịch sử sẽ không thể khôi phục.",
+            "Permanently delete your name, phone and identifiers? Points and history cannot be restored.",
+        ),
+        "erase_yes" => ("Xoá vĩnh viễn", "Delete permanently"),
+        "erased" => ("Dữ liệu của bạn đã được xoá.", "Your data has been deleted."),
+        "to_next_tier" => ("nữa để lên hạng", "more to reach"),
+        "expiring_soon" => ("điểm sắp hết hạn", "points expire soon"),
+        "my_vouchers" => ("Voucher của tôi", "My vouchers"),
+        "points_history" => ("Lịch sử điểm", "Points history"),
+        "your_balance" => ("Điểm của bạn", "Your points"),
+        "no_rewards" => ("Chưa có quà nào để đổi.", "No rewards to redeem yet."),
+        "left" => ("còn lại", "left"),
+        "redeem" => ("Đổi", "Redeem"),
+        "redeem_confirm" => ("Đổi", "Redeem"),
+        "redeem_yes" => ("Xác nhận đổi quà", "Confirm redemption"),
+        "redeemed" => (
+            "Đổi quà thành công! Đưa mã QR cho nhân viên tại cửa hàng.",
+            "Redeemed! Show the QR code to the staff at the store.",
+        ),
+        "blocked_points" => ("Chưa đủ điểm", "Not enough points"),
+        "blocked_stock" => ("Đã hết quà", "Out of stock"),
+        "blocked_limit" => ("Bạn đã đổi tối đa", "You have redeemed the most allowed"),
+        "blocked_tier" => ("Dành cho hạng cao hơn", "For a higher tier"),
+        "blocked_time" => ("Chưa đến hoặc đã hết thời gian đổi", "Not redeemable at this time"),
+        "no_vouchers" => (
+            "Bạn chưa có voucher nào. Hãy đổi quà bằng điểm!",
+            "No vouchers yet. Redeem a reward with your points!",
+        ),
+        "issued_on" => ("Nhận ngày", "Issued on"),
+        "earn_purchase" => ("Tích điểm mua hàng", "Points for a purchase"),
+        "earn_check_in" => ("Tích điểm ghé cửa hàng", "Points for a store visit"),
+        "earn_birthday" => ("Quà sinh nhật", "Birthday points"),
+        "earn_other" => ("Tích điểm", "Points earned"),
+        "entry_redeem" => ("Đổi quà", "Reward redeemed"),
+        "entry_expire" => ("Điểm hết hạn", "Points expired"),
+        "entry_adjust" => ("Điều chỉnh điểm", "Points adjusted"),
+        "entry_reverse" => ("Hoàn tác", "Reversed"),
+        "no_points_yet" => ("Chưa có giao dịch điểm nào.", "No points activity yet."),
+        _ => return None,
+    })
+}
+
+/// Text only the console shows (the mini app bundle does not carry it).
+#[cfg(feature = "admin")]
+fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
+    Some(match key {
         "admin_title" => ("Bảng quản trị", "Admin console"),
         "admin_email" => ("Email", "E-mail"),
         "admin_password" => ("Mật khẩu", "Password"),
@@ -122,14 +279,10 @@ fn tr(lang: Lang, key: &'static str) -> &'static str {
         "search_placeholder" => ("Số điện thoại, email, tên hoặc mã", "Phone, e-mail, name or id"),
         "search" => ("Tìm", "Search"),
         "no_results" => ("Không tìm thấy khách hàng nào.", "No customers found."),
-        "more" => ("Xem thêm", "Load more"),
-        "name" => ("Tên", "Name"),
-        "phone" => ("Số điện thoại", "Phone"),
         "last_seen" => ("Hoạt động gần nhất", "Last seen"),
         "identities" => ("Định danh", "Identities"),
         "verified" => ("đã xác minh", "verified"),
         "unverified" => ("chưa xác minh", "unverified"),
-        "traits" => ("Chỉ số", "Traits"),
         "sessions" => ("Lượt đăng nhập", "Sign-ins"),
         "orders" => ("Đơn hàng", "Orders"),
         "total_spent" => ("Tổng chi tiêu", "Total spent"),
@@ -137,13 +290,10 @@ fn tr(lang: Lang, key: &'static str) -> &'static str {
         "channels_reachable" => ("Kênh có thể liên hệ", "Reachable channels"),
         "none" => ("Không có", "None"),
         "attributes" => ("Thuộc tính", "Attributes"),
-        "consents" => ("Đồng ý", "Consents"),
         "merges" => ("Lịch sử gộp hồ sơ", "Merge history"),
         "timeline" => ("Dòng thời gian", "Timeline"),
         "event_type_filter" => ("Lọc theo loại (để trống: tất cả)", "Filter by type (empty: all)"),
         "no_events" => ("Chưa có hoạt động nào.", "No activity yet."),
-        "back" => ("Quay lại", "Back"),
-        "games" => ("Trò chơi", "Games"),
         "nav_games" => ("Trò chơi", "Games"),
         "no_games_admin" => (
             "Chưa có trò chơi nào. Tạo vòng quay đầu tiên bên dưới.",
@@ -187,51 +337,12 @@ fn tr(lang: Lang, key: &'static str) -> &'static str {
         "shares_over" => ("Tổng vượt quá 100%.", "That is over 100%."),
         "fallback_prize" => ("Giải thay thế khi hết ngân sách", "Fallback when a prize runs out"),
         "no_fallback" => ("Không có (không trúng)", "None (no prize)"),
-        "no_games" => (
-            "Chưa có trò chơi nào. Hãy quay lại sau!",
-            "No games right now. Come back soon!",
-        ),
-        "surveys" => ("Khảo sát", "Surveys"),
-        "no_surveys" => (
-            "Chưa có khảo sát nào dành cho bạn. Hãy quay lại sau!",
-            "No surveys for you right now. Come back soon!",
-        ),
-        "questions" => ("câu hỏi", "questions"),
-        "question" => ("Câu", "Question"),
-        "start_survey" => ("Bắt đầu", "Start"),
-        "survey_done" => ("Đã hoàn thành", "Done"),
-        "survey_thanks" => ("Cảm ơn bạn đã trả lời!", "Thank you for your answers!"),
-        "survey_points" => ("Bạn nhận được", "You earned"),
-        "previous" => ("Quay lại", "Back"),
-        "next" => ("Tiếp", "Next"),
-        "submit_survey" => ("Gửi câu trả lời", "Send answers"),
-        "required" => ("Bắt buộc", "Required"),
-        "choose_any" => ("Chọn một hoặc nhiều", "Choose any"),
-        "nps_low" => ("0: Chắc chắn không", "0: Not at all"),
-        "nps_high" => ("10: Chắc chắn có", "10: Definitely"),
-        "answer_required" => ("Vui lòng trả lời câu này.", "Please answer this question."),
-        "consent_required" => (
-            "Đánh dấu ô đồng ý để gửi thông tin liên hệ, hoặc để trống.",
-            "Tick the consent box to give your contact, or leave it empty.",
-        ),
-        "invalid_phone_answer" => (
-            "Số điện thoại di động Việt Nam có 10 chữ số (0912 345 678).",
-            "A Vietnamese mobile number has 10 digits (0912 345 678).",
-        ),
-        "invalid_email_answer" => ("Địa chỉ email chưa hợp lệ.", "This e-mail address is not valid."),
-        "invalid_date_answer" => ("Hãy chọn một ngày hợp lệ.", "Choose a valid date."),
-        "answer_too_long" => ("Câu trả lời quá dài.", "This answer is too long."),
-        "invalid_answer" => (
-            "Hãy chọn một câu trả lời trong danh sách.",
-            "Choose one of the answers offered.",
-        ),
         "nav_surveys" => ("Khảo sát", "Surveys"),
         "edit_game" => ("Sửa trò chơi", "Edit game"),
         "no_surveys_admin" => (
             "Chưa có khảo sát nào. Tạo khảo sát đầu tiên bên dưới.",
             "No surveys yet. Build the first one below.",
         ),
-        "status" => ("Trạng thái", "Status"),
         "responses" => ("Phản hồi", "Responses"),
         "results" => ("Kết quả", "Results"),
         "edit_survey" => ("Sửa khảo sát", "Edit survey"),
@@ -284,28 +395,6 @@ fn tr(lang: Lang, key: &'static str) -> &'static str {
         "detractors" => ("Không ủng hộ", "Detractors"),
         "answered" => ("Đã trả lời:", "Answered:"),
         "average" => ("Trung bình:", "Average:"),
-        "plays_left" => ("Lượt chơi còn lại hôm nay", "Plays left today"),
-        "spin" => ("Quay", "Spin"),
-        "scratch" => ("Cào", "Scratch"),
-        "scratch_here" => ("Cào để xem quà", "Scratch to see your prize"),
-        "scratch_now" => (
-            "Dùng ngón tay cào lớp phủ để xem quà.",
-            "Scratch the cover with your finger to see your prize.",
-        ),
-        "reveal_all" => ("Mở hết", "Reveal all"),
-        "prize_nothing" => (
-            "Chưa trúng lần này. Chúc bạn may mắn lần sau!",
-            "No prize this time. Better luck next time!",
-        ),
-        "prize_points" => ("Điểm đã được cộng vào thẻ của bạn:", "Added to your card:"),
-        "prize_voucher" => (
-            "Voucher đã nằm trong mục Voucher của tôi.",
-            "Your voucher is waiting in My vouchers.",
-        ),
-        "prize_gift" => (
-            "Đưa mã này cho nhân viên cửa hàng để nhận quà:",
-            "Show this code at a store to collect your gift:",
-        ),
         "key_name" => ("Tên khoá (ví dụ: POS Quận 1)", "Key name (e.g. POS District 1)"),
         "create_key" => ("Tạo khoá", "Create key"),
         "key_shown_once" => (
@@ -315,71 +404,6 @@ fn tr(lang: Lang, key: &'static str) -> &'static str {
         "revoke" => ("Thu hồi", "Revoke"),
         "revoked" => ("Đã thu hồi", "Revoked"),
         "no_keys" => ("Chưa có khoá nào.", "No keys yet."),
-        "my_data" => ("Dữ liệu của tôi", "My data"),
-        "my_data_lead" => (
-            "Bạn quyết định nhãn hàng được liên hệ với bạn qua kênh nào. Bạn có thể đổi ý bất cứ lúc nào.",
-            "You decide which channels the brand may use to contact you. You can change your mind at any time.",
-        ),
-        "marketing_zalo" => (
-            "Tin nhắn ưu đãi qua Zalo OA (tối đa 4 tin/tháng)",
-            "Offers via Zalo OA (at most 4 a month)",
-        ),
-        "marketing_zns" => ("Thông báo ZNS qua số điện thoại", "ZNS notifications to my phone"),
-        "marketing_email" => ("Email ưu đãi", "Offers by e-mail"),
-        "marketing_sms" => ("Tin nhắn SMS", "SMS messages"),
-        "analytics" => ("Phân tích để cải thiện dịch vụ", "Analytics to improve the service"),
-        "on" => ("Bật", "On"),
-        "off" => ("Tắt", "Off"),
-        "export" => ("Tải dữ liệu của tôi (JSON)", "Download my data (JSON)"),
-        "erase" => ("Xoá dữ liệu của tôi", "Delete my data"),
-        "erase_confirm" => (
-            "Xoá vĩnh viễn tên, số điện thoại và định danh của bạn? Điểm và lịch sử sẽ không thể khôi phục.",
-            "Permanently delete your name, phone and identifiers? Points and history cannot be restored.",
-        ),
-        "erase_yes" => ("Xoá vĩnh viễn", "Delete permanently"),
-        "cancel" => ("Huỷ", "Cancel"),
-        "erased" => ("Dữ liệu của bạn đã được xoá.", "Your data has been deleted."),
-        "to_next_tier" => ("nữa để lên hạng", "more to reach"),
-        "expiring_soon" => ("điểm sắp hết hạn", "points expire soon"),
-        "pending_points" => ("điểm đang chờ xác nhận", "points pending"),
-        "rewards" => ("Đổi quà", "Rewards"),
-        "my_vouchers" => ("Voucher của tôi", "My vouchers"),
-        "points_history" => ("Lịch sử điểm", "Points history"),
-        "your_balance" => ("Điểm của bạn", "Your points"),
-        "no_rewards" => ("Chưa có quà nào để đổi.", "No rewards to redeem yet."),
-        "left" => ("còn lại", "left"),
-        "redeem" => ("Đổi", "Redeem"),
-        "redeem_confirm" => ("Đổi", "Redeem"),
-        "redeem_yes" => ("Xác nhận đổi quà", "Confirm redemption"),
-        "redeemed" => (
-            "Đổi quà thành công! Đưa mã QR cho nhân viên tại cửa hàng.",
-            "Redeemed! Show the QR code to the staff at the store.",
-        ),
-        "blocked_points" => ("Chưa đủ điểm", "Not enough points"),
-        "blocked_stock" => ("Đã hết quà", "Out of stock"),
-        "blocked_limit" => ("Bạn đã đổi tối đa", "You have redeemed the most allowed"),
-        "blocked_tier" => ("Dành cho hạng cao hơn", "For a higher tier"),
-        "blocked_time" => ("Chưa đến hoặc đã hết thời gian đổi", "Not redeemable at this time"),
-        "voucher_issued" => ("Có thể dùng", "Ready to use"),
-        "voucher_used" => ("Đã dùng", "Used"),
-        "voucher_expired" => ("Hết hạn", "Expired"),
-        "voucher_cancelled" => ("Đã huỷ", "Cancelled"),
-        "no_vouchers" => (
-            "Bạn chưa có voucher nào. Hãy đổi quà bằng điểm!",
-            "No vouchers yet. Redeem a reward with your points!",
-        ),
-        "valid_until" => ("Dùng đến", "Valid until"),
-        "issued_on" => ("Nhận ngày", "Issued on"),
-        "earn_purchase" => ("Tích điểm mua hàng", "Points for a purchase"),
-        "earn_check_in" => ("Tích điểm ghé cửa hàng", "Points for a store visit"),
-        "earn_birthday" => ("Quà sinh nhật", "Birthday points"),
-        "earn_other" => ("Tích điểm", "Points earned"),
-        "entry_redeem" => ("Đổi quà", "Reward redeemed"),
-        "entry_expire" => ("Điểm hết hạn", "Points expired"),
-        "entry_adjust" => ("Điều chỉnh điểm", "Points adjusted"),
-        "entry_reverse" => ("Hoàn tác", "Reversed"),
-        "pending_until" => ("chờ đến", "pending until"),
-        "no_points_yet" => ("Chưa có giao dịch điểm nào.", "No points activity yet."),
         "nav_loyalty" => ("Tích điểm & hạng", "Points & tiers"),
         "nav_rewards" => ("Quà tặng", "Rewards"),
         "nav_liability" => ("Nghĩa vụ điểm", "Points liability"),
@@ -443,7 +467,6 @@ fn tr(lang: Lang, key: &'static str) -> &'static str {
         "kind_free_item" => ("Sản phẩm miễn phí", "Free item"),
         "kind_gift" => ("Quà tặng tại cửa hàng", "Physical gift"),
         "points_cost" => ("Điểm đổi", "Points cost"),
-        "stock" => ("Tồn kho", "Stock"),
         "issued" => ("Đã phát", "Issued"),
         "add_reward" => ("Thêm quà", "Add a reward"),
         "edit_reward" => ("Sửa quà", "Edit the reward"),
@@ -480,11 +503,15 @@ fn tr(lang: Lang, key: &'static str) -> &'static str {
         "points_heading" => ("Điểm thưởng", "Points"),
         "adjust_points" => ("Điểm cộng (+) hoặc trừ (−)", "Points to add (+) or remove (−)"),
         "reason" => ("Lý do (bắt buộc)", "Reason (required)"),
-        "adjust" => ("Điều chỉnh", "Adjust"),
         "reverse" => ("Hoàn tác", "Reverse"),
-        _ => (key, key),
-    };
-    if lang == Lang::Vi { vi } else { en }
+        _ => return None,
+    })
+}
+
+/// No surface: only the shared text.
+#[cfg(not(any(feature = "customer", feature = "admin")))]
+fn surface_text(_key: &str) -> Option<(&'static str, &'static str)> {
+    None
 }
 
 /// The text for an API error `code`, or `None` when the server's own message should be shown.
