@@ -321,6 +321,35 @@ both_stores! {
         assert_eq!(app.count("game_plays").await, created);
     }
 
+    async fn a_data_export_holds_the_members_plays_points_and_vouchers(app) {
+        let shop = Shop::open(&app).await;
+        let reward = shop.reward(json!({ "name": "Cà phê", "points_cost": 0 })).await;
+        let game = game(&shop, json!({
+            "prizes": [
+                { "label": "Cà phê", "kind": "voucher", "reward_id": reward["id"], "share_bp": 5000 },
+                { "label": "50 điểm", "kind": "points", "points": 50, "share_bp": 5000 },
+            ],
+        }))
+        .await;
+        let member = shop.member("Lan", "0914000001").await;
+        let id = game["id"].as_str().unwrap();
+        let mut kinds = Vec::new();
+        for key in ["a", "b", "c"] {
+            kinds.push(play(&shop, &member, id, key).await.1["kind"].as_str().unwrap().to_owned());
+        }
+        let export = shop.get("/api/v1/me/export", &member.token).await;
+        let plays = export["game_plays"].as_array().unwrap();
+        assert_eq!(plays.len(), 3);
+        let exported: Vec<&str> = plays.iter().map(|p| p["kind"].as_str().unwrap()).collect();
+        assert_eq!(exported, kinds);
+        assert_eq!(plays[0]["game"], "Vòng quay may mắn");
+        let won_points = kinds.iter().filter(|k| *k == "points").count();
+        let won_vouchers = kinds.len() - won_points;
+        assert_eq!(export["vouchers"].as_array().unwrap().len(), won_vouchers);
+        let paid = export["points"].as_array().unwrap().iter().filter(|e| e["source_kind"] == "play").count();
+        assert_eq!(paid, won_points);
+    }
+
     async fn a_bad_game_is_refused_and_writes_nothing(app) {
         let shop = Shop::open(&app).await;
         let cases = [

@@ -106,8 +106,33 @@ pub struct ProfileExport {
     /// Survey responses, oldest first.
     #[serde(default)]
     pub survey_responses: Vec<ExportedResponse>,
+    /// Every points entry, newest first.
+    #[serde(default)]
+    pub points: Vec<crate::api::PointsEntry>,
+    /// Vouchers held, used or expired.
+    #[serde(default)]
+    pub vouchers: Vec<crate::api::Voucher>,
+    /// Game plays, oldest first.
+    #[serde(default)]
+    pub game_plays: Vec<ExportedPlay>,
     /// When this export was made, RFC 3339.
     pub exported_at: String,
+}
+
+/// One game play in a data export.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ExportedPlay {
+    /// The game's name.
+    pub game: String,
+    /// The prize given, if any.
+    pub prize: Option<String>,
+    /// `points`, `voucher`, `gift` or `nothing`.
+    pub kind: String,
+    /// A gift's code, if one was won.
+    pub gift_code: Option<String>,
+    /// Played, RFC 3339.
+    pub played_at: String,
 }
 
 /// One survey response in a data export.

@@ -142,6 +142,28 @@ fn rate_limit(profile: &str) -> Result<()> {
     })
 }
 
+/// A member's plays for a data export, oldest first.
+pub async fn export_plays(conn: &mut AnyConnection, profile_id: &str) -> Result<Vec<app::api::ExportedPlay>> {
+    let rows: Vec<(String, Option<String>, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT g.name, z.label, p.prize_kind, p.gift_code, p.created_at FROM game_plays p \
+         JOIN games g ON g.id = p.game_id LEFT JOIN game_prizes z ON z.id = p.prize_id \
+         WHERE p.profile_id = $1 ORDER BY p.created_at, p.id",
+    )
+    .bind(profile_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(game, prize, kind, gift_code, at)| app::api::ExportedPlay {
+            game,
+            prize,
+            kind,
+            gift_code: gift_code.as_deref().map(vouchers::display_code),
+            played_at: rfc3339(at),
+        })
+        .collect())
+}
+
 fn unknown_game() -> Error {
     Error::not_found("unknown_game", "There is no such game.")
 }

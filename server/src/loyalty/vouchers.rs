@@ -236,12 +236,20 @@ async fn record(
 )]
 async fn my_vouchers(State(state): State<AppState>, CustomerAuth(claims): CustomerAuth) -> Result<Json<VoucherList>> {
     let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
+    let mut conn = state.db.read().acquire().await?;
+    let vouchers = of_member(&mut conn, &claims.brand, &profile, 200).await?;
+    Ok(Json(VoucherList { vouchers }))
+}
+
+/// A member's latest `limit` vouchers: the usable ones first, soonest to expire first, then the rest newest first.
+pub async fn of_member(conn: &mut AnyConnection, brand_id: &str, profile_id: &str, limit: i64) -> Result<Vec<Voucher>> {
     let sql =
-        format!("{VOUCHER_SELECT} WHERE v.profile_id = $1 AND v.brand_id = $2 ORDER BY v.issued_at DESC LIMIT 200");
+        format!("{VOUCHER_SELECT} WHERE v.profile_id = $1 AND v.brand_id = $2 ORDER BY v.issued_at DESC LIMIT $3");
     let rows: Vec<VoucherRow> = sqlx::query_as(&sql)
-        .bind(&profile)
-        .bind(&claims.brand)
-        .fetch_all(state.db.read())
+        .bind(profile_id)
+        .bind(brand_id)
+        .bind(limit)
+        .fetch_all(&mut *conn)
         .await?;
     let now = now_ms();
     let mut vouchers: Vec<Voucher> = rows.iter().map(|r| r.to_api(now)).collect();
@@ -255,7 +263,7 @@ async fn my_vouchers(State(state): State<AppState>, CustomerAuth(claims): Custom
             }
         })
     });
-    Ok(Json(VoucherList { vouchers }))
+    Ok(vouchers)
 }
 
 /// Finds a voucher by a typed or scanned code, for staff of the brand.

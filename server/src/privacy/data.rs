@@ -90,10 +90,24 @@ pub async fn export(db: &Db, brand_id: &str, profile_id: &str, requested_by: &st
     .bind(&profile_id)
     .fetch_all(db.read())
     .await?;
-    let survey_responses = {
-        let mut conn = db.read().acquire().await?;
-        crate::surveys::export_responses(&mut conn, &profile_id).await?
+    let mut conn = db.read().acquire().await?;
+    let survey_responses = crate::surveys::export_responses(&mut conn, &profile_id).await?;
+    let vouchers = crate::loyalty::vouchers::of_member(&mut conn, brand_id, &profile_id, MAX_EXPORT_EVENTS).await?;
+    let game_plays = crate::games::export_plays(&mut conn, &profile_id).await?;
+    let mut points = Vec::new();
+    let mut page = crate::loyalty::member::HistoryQuery {
+        limit: Some(100),
+        cursor: None,
     };
+    loop {
+        let history = crate::loyalty::member::history(&mut conn, brand_id, &profile_id, &page).await?;
+        points.extend(history.entries);
+        match history.next_cursor {
+            Some(next) if (points.len() as i64) < MAX_EXPORT_EVENTS => page.cursor = Some(next),
+            _ => break,
+        }
+    }
+    drop(conn);
     log_request(db, brand_id, &profile_id, "export", requested_by).await?;
     Ok(Some(ProfileExport {
         brand: PublicBrand {
@@ -127,6 +141,9 @@ pub async fn export(db: &Db, brand_id: &str, profile_id: &str, requested_by: &st
             })
             .collect(),
         survey_responses,
+        points,
+        vouchers,
+        game_plays,
         profile_id,
         exported_at: rfc3339(now_ms()),
     }))
