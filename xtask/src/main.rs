@@ -5,7 +5,8 @@
 //!   printing the customer bundle's size raw and brotli-compressed.
 //! - `run [ARGS]`: `build`, then `cham serve --demo ARGS` on http://127.0.0.1:3000.
 //! - `bench`: the ingestion benchmark (events/s, latency percentiles, peak memory), the loyalty ledger
-//!   benchmark (ledger operations/s with 64 clients) and the import benchmark (a million-row CSV, twice) on SQLite and, with `CHAM_TEST_POSTGRES_URL`, PostgreSQL.
+//!   benchmark (ledger operations/s with 64 clients), the engagement benchmark (game plays and survey
+//!   responses/s) and the import benchmark (a million-row CSV, twice) on SQLite and, with `CHAM_TEST_POSTGRES_URL`, PostgreSQL.
 //! - `test`: formatting, clippy, `build`, then every test (SQLite always; PostgreSQL too when
 //!   `CHAM_TEST_POSTGRES_URL` is set).
 
@@ -52,6 +53,8 @@ fn main() -> anyhow::Result<()> {
             "ingest",
             "--bench",
             "loyalty",
+            "--bench",
+            "engage",
             "--bench",
             "import",
         ]),
