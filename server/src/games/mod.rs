@@ -142,10 +142,20 @@ fn rate_limit(profile: &str) -> Result<()> {
     })
 }
 
+#[derive(sqlx::FromRow)]
+struct ExportRow {
+    game: String,
+    prize: Option<String>,
+    kind: String,
+    gift_code: Option<String>,
+    played_at: i64,
+}
+
 /// A member's plays for a data export, oldest first.
 pub async fn export_plays(conn: &mut AnyConnection, profile_id: &str) -> Result<Vec<app::api::ExportedPlay>> {
-    let rows: Vec<(String, Option<String>, String, Option<String>, i64)> = sqlx::query_as(
-        "SELECT g.name, z.label, p.prize_kind, p.gift_code, p.created_at FROM game_plays p \
+    let rows: Vec<ExportRow> = sqlx::query_as(
+        "SELECT g.name AS game, z.label AS prize, p.prize_kind AS kind, p.gift_code, p.created_at AS played_at \
+         FROM game_plays p \
          JOIN games g ON g.id = p.game_id LEFT JOIN game_prizes z ON z.id = p.prize_id \
          WHERE p.profile_id = $1 ORDER BY p.created_at, p.id",
     )
@@ -154,12 +164,12 @@ pub async fn export_plays(conn: &mut AnyConnection, profile_id: &str) -> Result<
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(game, prize, kind, gift_code, at)| app::api::ExportedPlay {
-            game,
-            prize,
-            kind,
-            gift_code: gift_code.as_deref().map(vouchers::display_code),
-            played_at: rfc3339(at),
+        .map(|r| app::api::ExportedPlay {
+            gift_code: r.gift_code.as_deref().map(vouchers::display_code),
+            played_at: rfc3339(r.played_at),
+            game: r.game,
+            prize: r.prize,
+            kind: r.kind,
         })
         .collect())
 }
