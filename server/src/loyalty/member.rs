@@ -37,6 +37,15 @@ pub fn tier_name(config: &LoyaltyConfig, tier_id: Option<&str>) -> String {
         .map_or_else(|| ENTRY_TIER.to_owned(), |t| t.name.clone())
 }
 
+/// The tier a member has reached (none: the entry level), read without locking their account.
+pub async fn reached_tier(conn: &mut AnyConnection, profile_id: &str) -> Result<Option<String>> {
+    let row: Option<(Option<String>,)> = sqlx::query_as("SELECT tier_id FROM points_accounts WHERE profile_id = $1")
+        .bind(profile_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.and_then(|(t,)| t))
+}
+
 /// The member's account, settled as of now: read as it is, or, when something fell due since the last
 /// posting, settled in a short write transaction first.
 pub async fn settled_account(db: &Db, brand_id: &str, profile_id: &str) -> Result<Account> {

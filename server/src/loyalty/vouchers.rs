@@ -302,11 +302,7 @@ pub(crate) async fn holder(conn: &mut AnyConnection, brand_id: &str, profile_id:
     .bind(profile_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let tier_id: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT tier_id FROM points_accounts WHERE profile_id = $1")
-            .bind(profile_id)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let tier_id = super::member::reached_tier(conn, profile_id).await?;
     let config = config::get(conn, brand_id).await?;
     Ok(VoucherHolder {
         profile_id: profile_id.to_owned(),
@@ -314,7 +310,7 @@ pub(crate) async fn holder(conn: &mut AnyConnection, brand_id: &str, profile_id:
         phone_masked: phone
             .and_then(|(p,)| app::domain::Phone::parse(&p).ok())
             .map(|p| p.masked()),
-        tier: super::member::tier_name(&config, tier_id.and_then(|(t,)| t).as_deref()),
+        tier: super::member::tier_name(&config, tier_id.as_deref()),
     })
 }
 

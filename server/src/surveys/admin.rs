@@ -175,7 +175,8 @@ async fn validate(
         check_question(i + 1, count, q, &mut keys)?;
     }
     let config = config::get(conn, brand_id).await?;
-    input.tiers.dedup();
+    let mut seen = HashSet::new();
+    input.tiers.retain(|t| seen.insert(t.clone()));
     if let Some(t) = input.tiers.iter().find(|t| config.tier(t).is_none()) {
         return Err(invalid(format!("There is no tier `{t}`.")));
     }

@@ -27,6 +27,7 @@ use crate::{
     loyalty::{
         config,
         ledger::{self, Credit, Kind, Source},
+        member,
     },
     privacy::consent::record_consent,
     profiles,
@@ -94,12 +95,7 @@ pub(crate) fn unknown_survey() -> Error {
 /// The member's effective tier id, without locking anything.
 async fn member_tier(conn: &mut AnyConnection, brand_id: &str, profile_id: &str) -> Result<Option<String>> {
     let config = config::get(conn, brand_id).await?;
-    let reached: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT tier_id FROM points_accounts WHERE profile_id = $1")
-            .bind(profile_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let reached = reached.and_then(|(t,)| t);
+    let reached = member::reached_tier(conn, profile_id).await?;
     Ok(config.effective_tier(reached.as_deref()).map(|t| t.id.clone()))
 }
 

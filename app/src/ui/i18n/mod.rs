@@ -1,0 +1,94 @@
+//! Vietnamese (the default) and English text, switchable at any time and remembered on the device. The text is
+//! in tables by who shows it (`shared`, `customer`, `admin`) so each bundle carries only its own, and `errors`
+//! holds the text of the API's error codes.
+
+use leptos::prelude::*;
+
+use super::api::local_storage;
+
+#[cfg(feature = "admin")]
+mod admin;
+#[cfg(all(feature = "customer", not(feature = "admin")))]
+mod customer;
+mod errors;
+mod shared;
+
+#[cfg(feature = "admin")]
+use admin::surface_text;
+#[cfg(all(feature = "customer", not(feature = "admin")))]
+use customer::surface_text;
+pub use errors::error_text;
+use shared::shared_text;
+
+/// A language the app speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// Tiếng Việt.
+    Vi,
+    /// English.
+    En,
+}
+
+const LANG_KEY: &str = "cham.lang";
+
+/// The current language, shared through context.
+#[derive(Debug, Clone, Copy)]
+pub struct I18n(RwSignal<Lang>);
+
+impl I18n {
+    /// The stored choice, Vietnamese by default.
+    pub fn new() -> Self {
+        let stored = local_storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten());
+        Self(RwSignal::new(if stored.as_deref() == Some("en") {
+            Lang::En
+        } else {
+            Lang::Vi
+        }))
+    }
+
+    /// The current language (reactive).
+    pub fn lang(&self) -> Lang {
+        self.0.get()
+    }
+
+    /// Switches between Vietnamese and English.
+    pub fn toggle(&self) {
+        let next = if self.0.get_untracked() == Lang::Vi {
+            Lang::En
+        } else {
+            Lang::Vi
+        };
+        if let Some(s) = local_storage() {
+            let _ = s.set_item(LANG_KEY, if next == Lang::En { "en" } else { "vi" });
+        }
+        self.0.set(next);
+    }
+
+    /// The text for `key` in the current language (reactive).
+    pub fn t(&self, key: &'static str) -> &'static str {
+        tr(self.lang(), key)
+    }
+}
+
+/// The app's text, one `(Vietnamese, English)` pair a key.
+fn tr(lang: Lang, key: &'static str) -> &'static str {
+    let (vi, en) = shared_text(key).or_else(|| surface_text(key)).unwrap_or((key, key));
+    if lang == Lang::Vi { vi } else { en }
+}
+
+/// No surface: only the shared text.
+#[cfg(not(any(feature = "customer", feature = "admin")))]
+fn surface_text(_key: &str) -> Option<(&'static str, &'static str)> {
+    None
+}
+
+/// The language switch button.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    view! {
+        <button class="lang" type="button" on:click=move |_| i18n.toggle()>
+            {move || i18n.t("lang_switch")}
+        </button>
+    }
+}
