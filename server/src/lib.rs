@@ -4,11 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod brands;
-pub mod config;
-pub mod crypto;
-pub mod db;
 pub mod demo;
-pub mod error;
 pub mod events;
 pub mod games;
 pub mod imports;
@@ -16,13 +12,16 @@ pub mod ingest;
 pub mod loyalty;
 mod openapi;
 pub mod ops;
+pub mod platform;
 pub mod privacy;
 pub mod profiles;
 pub mod sim;
 pub mod superapp;
 pub mod surveys;
-pub mod telemetry;
 mod web;
+
+// The platform's modules by their short names, as the whole crate uses them.
+pub use platform::{clock, config, crypto, db, error, jobs, telemetry};
 
 use std::{future::Future, sync::Arc, time::Duration};
 
@@ -41,9 +40,11 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
     auth::tokens::SessionKeys,
+    clock::Clock,
     config::Config,
     crypto::{MasterKey, Sealer},
     db::Db,
+    jobs::{Registry, Worker},
     superapp::SuperApps,
 };
 
@@ -60,17 +61,65 @@ pub struct AppState {
     pub sealer: Sealer,
     /// Super-app API clients.
     pub superapps: SuperApps,
+    /// The time handlers and jobs read.
+    pub clock: Clock,
 }
 
-/// How often loyalty work (settling pending and expired points, tier reviews, birthdays) runs.
-const LOYALTY_WORK_EVERY: Duration = Duration::from_secs(60);
-
 /// Options of one server start that are not configuration.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct LaunchOptions {
     /// Seed the demo brand and mount the simulator under `/__sim`, pointing the super-app clients at it unless
     /// their URLs were configured.
     pub demo: bool,
+    /// The clock (a test's manual one); the system's when `None`.
+    pub clock: Option<Clock>,
+}
+
+/// Every kind of background job this build runs, and the periodic ones: the composition's list. An area with
+/// background work adds its `register` here.
+pub fn job_registry(db: &Db, clock: &Clock) -> Registry {
+    let mut registry = Registry::default();
+    jobs::register_platform(&mut registry, db, clock);
+    loyalty::worker::register(&mut registry, db, clock);
+    imports::register(&mut registry, db, clock);
+    registry
+}
+
+/// Starts a job worker over `db` that runs until `stop` turns true; its task finishes the round it is in.
+fn spawn_worker(
+    db: &Db,
+    clock: &Clock,
+    config: &Config,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    let worker = Worker::new(
+        db.clone(),
+        clock.clone(),
+        Arc::new(job_registry(db, clock)),
+        config.worker_options(),
+    );
+    tokio::spawn(worker.run(async move {
+        let _ = stop.wait_for(|stopped| *stopped).await;
+    }))
+}
+
+/// Longest wait at shutdown for the jobs running then; past it they are left to their leases.
+const WORKER_GRACE: Duration = Duration::from_secs(30);
+
+/// `cham worker`: runs only job workers on the configured store until `shutdown` completes, so web and worker
+/// processes can be scaled apart.
+pub async fn run_workers(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    let db = open_store(&config).await?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = spawn_worker(&db, &Clock::system(), &config, stopped);
+    tracing::info!(store = ?db.dialect(), "Chạm workers are running");
+    shutdown.await;
+    let _ = stop.send(true);
+    if tokio::time::timeout(WORKER_GRACE, worker).await.is_err() {
+        tracing::warn!("jobs still running at shutdown are left to their leases");
+    }
+    db.close().await;
+    Ok(())
 }
 
 /// Connects to the store and brings it up to date.
@@ -111,25 +160,35 @@ pub async fn launch(
         }
     }
 
+    let clock = options.clock.clone().unwrap_or_default();
     let state = AppState {
         keys: SessionKeys::new(&master, &config),
         superapps: SuperApps::new(&config)?,
-        config: Arc::new(config),
         db: db.clone(),
         sealer,
+        clock: clock.clone(),
+        config: Arc::new(config),
     };
     let mut router = build_router(state.clone(), simulator.is_some())?;
     if let Some(sim) = simulator {
         router = router.nest("/__sim", sim.router());
     }
-    let background = tokio::spawn(loyalty::worker::run_forever(db.clone(), LOYALTY_WORK_EVERY));
-    tracing::info!(%addr, store = ?db.dialect(), demo = options.demo, "Chạm is listening");
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = state
+        .config
+        .workers
+        .then(|| spawn_worker(&db, &clock, &state.config, stopped));
+    tracing::info!(%addr, store = ?db.dialect(), demo = options.demo, workers = worker.is_some(), "Chạm is listening");
     let served = axum::serve(listener, router.into_make_service())
         .with_graceful_shutdown(shutdown)
         .await
         .context("serving HTTP");
-    // A pass cut short rolls back; the next start (or another process) does it again.
-    background.abort();
+    let _ = stop.send(true);
+    if let Some(worker) = worker
+        && tokio::time::timeout(WORKER_GRACE, worker).await.is_err()
+    {
+        tracing::warn!("jobs still running at shutdown are left to their leases");
+    }
     served?;
     tracing::info!("in-flight requests finished; closing the store");
     db.close().await;

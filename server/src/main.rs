@@ -12,7 +12,7 @@ use cham_server::{
     brands::{Brand, Credentials},
     config::Config,
     crypto::{MasterKey, random_token},
-    demo, launch, open_store, telemetry,
+    demo, launch, open_store, run_workers, telemetry,
 };
 use clap::{Parser, Subcommand};
 use secrecy::{ExposeSecret, SecretString};
@@ -39,6 +39,9 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Runs only background job workers (no HTTP) until SIGINT or SIGTERM, so web and worker processes can be
+    /// scaled apart; `serve` runs workers too unless `CHAM_WORKERS=false`.
+    Worker,
     /// Brings the store's schema up to date and exits.
     Migrate,
     /// Manages brands.
@@ -114,6 +117,7 @@ async fn main() -> anyhow::Result<()> {
     telemetry::init(config.log_format);
     match cli.command {
         Command::Serve { demo } => serve(config, demo).await,
+        Command::Worker => run_workers(config, shutdown_signal()).await,
         Command::Migrate => {
             open_store(&config).await?;
             println!("The store is up to date.");
@@ -166,7 +170,16 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
             ),
         }
     }
-    launch(config, LaunchOptions { demo: demo_mode }, listener, shutdown_signal()).await
+    launch(
+        config,
+        LaunchOptions {
+            demo: demo_mode,
+            clock: None,
+        },
+        listener,
+        shutdown_signal(),
+    )
+    .await
 }
 
 async fn add_brand(config: &Config, args: BrandAdd) -> anyhow::Result<()> {

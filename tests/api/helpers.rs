@@ -91,6 +91,8 @@ pub struct SpawnOptions {
     pub zalo_app_secret: Option<String>,
     /// Launch in demo mode (demo brand seeded, simulator mounted under /__sim on the server itself).
     pub demo: bool,
+    /// Run no background workers in the server (a test drives its own).
+    pub no_workers: bool,
 }
 
 /// The server on `store` with default options; `None` when PostgreSQL is not configured outside CI.
@@ -171,6 +173,7 @@ pub async fn spawn_with(store: Store, options: SpawnOptions) -> Option<TestApp> 
         public_dir: workspace.join("target/site"),
         default_brand: if options.demo { "demo".into() } else { "acme".into() },
         superapp_timeout_ms: 3_000,
+        workers: !options.no_workers,
         ..Config::default()
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -178,7 +181,10 @@ pub async fn spawn_with(store: Store, options: SpawnOptions) -> Option<TestApp> 
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(cham_server::launch(
         config.clone(),
-        LaunchOptions { demo: options.demo },
+        LaunchOptions {
+            demo: options.demo,
+            clock: None,
+        },
         listener,
         async move {
             let _ = rx.await;

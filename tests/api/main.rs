@@ -17,6 +17,7 @@ mod fake_zalo;
 mod games;
 mod imports;
 mod ingest;
+mod jobs;
 mod ledger_props;
 mod loyalty;
 mod loyalty_support;

@@ -114,7 +114,69 @@ fn build_bundle(root: &Path, features: &[&str], name: &str) -> anyhow::Result<()
         .with_context(|| format!("binding the {name} WASM module"))
 }
 
+/// Whether `program` is on the `PATH`.
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+/// Adds the `wasm32-unknown-unknown` target to the toolchain when it is missing (a fresh machine lacks it).
+fn ensure_wasm_target() -> anyhow::Result<()> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .context("running rustup: the WASM build needs rustup to add the wasm32-unknown-unknown target")?;
+    if String::from_utf8_lossy(&installed.stdout)
+        .lines()
+        .any(|t| t.trim() == "wasm32-unknown-unknown")
+    {
+        return Ok(());
+    }
+    step("adding the wasm32-unknown-unknown target (once per toolchain)");
+    let status = Command::new("rustup")
+        .args(["target", "add", "wasm32-unknown-unknown"])
+        .status()
+        .context("running rustup target add")?;
+    if !status.success() {
+        bail!("`rustup target add wasm32-unknown-unknown` failed ({status})");
+    }
+    Ok(())
+}
+
+/// Installs Debian's Chromium and ChromeDriver for the browser tests when they are missing.
+fn ensure_chromium() -> anyhow::Result<()> {
+    if on_path("chromium") && on_path("chromedriver") {
+        return Ok(());
+    }
+    step("installing Chromium and ChromeDriver from Debian's packages (once per machine)");
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.trim_ascii() == b"0")
+        .unwrap_or(false);
+    let apt = |args: &[&str]| -> anyhow::Result<()> {
+        let mut command = if root {
+            Command::new("apt-get")
+        } else {
+            let mut sudo = Command::new("sudo");
+            sudo.arg("apt-get");
+            sudo
+        };
+        let status = command
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .context("running apt-get (the browser tests need Debian's chromium and chromium-driver)")?;
+        if !status.success() {
+            bail!("`apt-get {}` failed ({status})", args.join(" "));
+        }
+        Ok(())
+    };
+    apt(&["update", "-qq"])?;
+    apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])
+}
+
 fn build(root: &Path) -> anyhow::Result<()> {
+    ensure_wasm_target()?;
     step("building the WASM mini app");
     build_bundle(root, &[], "cham")?;
     step("building the WASM admin console");
@@ -177,6 +239,8 @@ fn report_sizes(site: &Path, title: &str, files: &[&str]) -> anyhow::Result<()> 
 }
 
 fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
+    ensure_wasm_target()?;
+    ensure_chromium()?;
     step("formatting");
     cargo(&["fmt", "--all", "--", "--check"])?;
     step("clippy (server side)");

@@ -190,3 +190,57 @@ pub struct ImportInfo {
     /// Finished, RFC 3339.
     pub finished_at: Option<String>,
 }
+
+/// A background job as the console's Operations page shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct JobInfo {
+    /// Job id.
+    pub id: String,
+    /// What it does: `imports.process`, `loyalty.due`, `jobs.prune`, `ops.probe`, …
+    pub kind: String,
+    /// `queued`, `running`, `done` or `failed`.
+    pub status: String,
+    /// Attempts made.
+    pub attempts: i32,
+    /// Attempts allowed before it stops as failed.
+    pub max_attempts: i32,
+    /// When it may run (next), RFC 3339.
+    pub due_at: String,
+    /// Enqueued, RFC 3339.
+    pub created_at: String,
+    /// Finished, RFC 3339.
+    pub finished_at: Option<String>,
+    /// The worker that holds or last held it.
+    pub worker: Option<String>,
+    /// The last failure, for the brand's own jobs.
+    pub last_error: Option<String>,
+    /// Whether this brand's admin may put it back in the queue (a failed job of the brand's own).
+    pub retryable: bool,
+}
+
+/// Jobs by status.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct JobCounts {
+    /// Waiting.
+    pub queued: i64,
+    /// Running now.
+    pub running: i64,
+    /// Finished in the last week.
+    pub done: i64,
+    /// Stopped after their attempts.
+    pub failed: i64,
+}
+
+/// `GET /api/v1/admin/jobs`: counts and one page of jobs, newest first.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct JobsPage {
+    /// Jobs by status.
+    pub counts: JobCounts,
+    /// This page.
+    pub jobs: Vec<JobInfo>,
+    /// Pass as `cursor` for the next page.
+    pub next_cursor: Option<String>,
+}

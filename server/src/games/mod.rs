@@ -282,7 +282,7 @@ async fn play(
     Path(id): Path<String>,
     Json(req): Json<PlayRequest>,
 ) -> Result<(StatusCode, Json<Play>)> {
-    let key = Error::idempotency_key(&req.idempotency_key, "A play")?.to_owned();
+    let key = crate::platform::idempotency::key(&req.idempotency_key, "A play")?.to_owned();
     let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
     rate_limit(&profile)?;
     let brand = claims.brand;

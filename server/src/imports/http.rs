@@ -14,12 +14,13 @@ use tokio::io::AsyncWriteExt;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{read_columns, run, upload_dir};
+use super::{read_columns, upload_dir};
 use crate::{
     AppState,
     auth::extract::AdminAuth,
-    db::{new_id, now_ms, rfc3339},
+    db::{new_id, rfc3339},
     error::{Error, Json, Result},
+    jobs,
 };
 
 /// Largest file accepted (a million rows of a typical list is ~100 MB).
@@ -135,11 +136,11 @@ async fn upload(
     }
     .await;
     drop(file);
-    let columns = match written {
+    let header = match written {
         Ok(()) => {
             let header_path = path.clone();
             match tokio::task::spawn_blocking(move || read_columns(&header_path)).await {
-                Ok(Ok(Some(columns))) => Ok(columns),
+                Ok(Ok(Some(_))) => Ok(()),
                 Ok(Ok(None)) => Err(Error::unprocessable(
                     "missing_identifier_column",
                     "The file needs a phone, email or external_id column (see the import screen for the format).",
@@ -153,29 +154,50 @@ async fn upload(
         }
         Err(e) => Err(e),
     };
-    let columns = match columns {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = tokio::fs::remove_file(&path).await;
-            return Err(e);
-        }
-    };
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO imports (id, brand_id, file_name, file_sha256, file_bytes, status, created_by, created_at, heartbeat_at) \
-         VALUES ($1, $2, $3, $4, $5, 'processing', $6, $7, $7)",
-    )
-    .bind(&id)
-    .bind(&claims.brand)
-    .bind(&file_name)
-    .bind(hex::encode(hasher.finalize()))
-    .bind(bytes as i64)
-    .bind(&claims.sub)
-    .bind(now)
-    .execute(state.db.write())
-    .await?;
+    if let Err(e) = header {
+        let _ = tokio::fs::remove_file(&path).await;
+        return Err(e);
+    }
+    let now = state.clock.now_ms();
+    // The import and the job that processes it are written together: a worker on any process takes it, and
+    // takes it again if that process stops mid-file.
+    let job = super::process_job(&id, &claims.brand, &path, now);
+    let row = (
+        id.clone(),
+        claims.brand.clone(),
+        file_name.clone(),
+        hex::encode(hasher.finalize()),
+        i64::try_from(bytes).unwrap_or(i64::MAX),
+        claims.sub.clone(),
+    );
+    let queued = state
+        .db
+        .transact(move |conn| {
+            Box::pin(async move {
+                let (id, brand, file_name, sha, bytes, by) = row;
+                sqlx::query(
+                    "INSERT INTO imports (id, brand_id, file_name, file_sha256, file_bytes, status, created_by, \
+                     created_at, heartbeat_at) VALUES ($1, $2, $3, $4, $5, 'processing', $6, $7, $7)",
+                )
+                .bind(&id)
+                .bind(&brand)
+                .bind(&file_name)
+                .bind(sha)
+                .bind(bytes)
+                .bind(by)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+                jobs::enqueue(conn, &job, now).await?;
+                Ok(())
+            })
+        })
+        .await;
+    if let Err(e) = queued {
+        let _ = tokio::fs::remove_file(&path).await;
+        return Err(e);
+    }
     tracing::info!(import = %id, bytes, by = %claims.sub, "import uploaded");
-    tokio::spawn(run(state.db.clone(), id.clone(), claims.brand.clone(), path, columns));
     let info = ImportInfo {
         id,
         file_name,

@@ -10,8 +10,10 @@ use std::path::{Path, PathBuf};
 use tokio::sync::mpsc;
 
 use crate::{
+    clock::Clock,
     db::{Db, Dialect, now_ms},
     error::Result,
+    jobs::{self, NewJob, Registry},
     profiles::{ImportBatch, ImportWrites, ImportedPerson, RowOutcome, apply_import},
 };
 
@@ -162,18 +164,113 @@ pub async fn run(db: Db, import_id: String, brand_id: String, path: PathBuf, col
         _ => {}
     }
     let status = if failure.is_some() { "failed" } else { "completed" };
+    finish(&db, &import_id, failure.as_deref()).await;
+    let _ = tokio::fs::remove_file(&path).await;
+    tracing::info!(import = %import_id, status, rows = counts.rows, rejected = counts.rejected, "import finished");
+}
+
+/// The job that processes an uploaded file.
+pub const PROCESS: &str = "imports.process";
+
+/// What [`PROCESS`] needs: the import and where its file waits.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct ProcessPayload {
+    import_id: String,
+    path: PathBuf,
+}
+
+/// The job processing import `import_id` of `brand_id`, whose file waits at `path`; keyed by the import, so
+/// an upload is processed by one job.
+pub fn process_job(import_id: &str, brand_id: &str, path: &Path, now: i64) -> NewJob {
+    let payload = serde_json::json!(ProcessPayload {
+        import_id: import_id.to_owned(),
+        path: path.to_owned(),
+    });
+    NewJob::new(PROCESS, import_id, payload, now)
+        .for_brand(brand_id)
+        .attempts(3)
+}
+
+/// Registers the import job: it processes the file from the start. A second attempt (the first one's process
+/// stopped mid-file) clears the first one's counts and rejections; rows already imported come out unchanged.
+pub fn register(registry: &mut Registry, db: &Db, clock: &Clock) {
+    let (db, clock) = (db.clone(), clock.clone());
+    registry.handle(PROCESS, move |job| {
+        let (db, clock) = (db.clone(), clock.clone());
+        async move {
+            let payload: ProcessPayload = job.payload()?;
+            let brand_id = job
+                .brand_id
+                .clone()
+                .ok_or_else(|| jobs::Permanent("an import job names no brand".into()))?;
+            let import_id = payload.import_id;
+            let status: Option<(String,)> =
+                sqlx::query_as("SELECT status FROM imports WHERE id = $1 AND brand_id = $2")
+                    .bind(&import_id)
+                    .bind(&brand_id)
+                    .fetch_optional(db.read())
+                    .await?;
+            if status.as_ref().is_none_or(|(s,)| s != "processing") {
+                return Ok(()); // finished by an earlier attempt that could not record its job's end
+            }
+            if job.attempt > 1 {
+                reset(&db, &import_id, clock.now_ms()).await?;
+            }
+            let header_path = payload.path.clone();
+            let columns = match tokio::task::spawn_blocking(move || read_columns(&header_path)).await? {
+                Ok(Some(columns)) => columns,
+                Ok(None) | Err(_) => {
+                    finish(
+                        &db,
+                        &import_id,
+                        Some("the uploaded file is no longer on this server; upload it again"),
+                    )
+                    .await;
+                    return Ok(());
+                }
+            };
+            run(db, import_id, brand_id, payload.path, columns).await;
+            Ok(())
+        }
+    });
+}
+
+/// Clears what an interrupted attempt recorded, before processing the file again.
+async fn reset(db: &Db, import_id: &str, now: i64) -> Result<()> {
+    let import_id = import_id.to_owned();
+    db.transact(move |conn| {
+        Box::pin(async move {
+            sqlx::query("DELETE FROM import_rejections WHERE import_id = $1")
+                .bind(&import_id)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query(
+                "UPDATE imports SET rows_read = 0, created = 0, updated = 0, unchanged = 0, rejected = 0, \
+                 heartbeat_at = $1 WHERE id = $2",
+            )
+            .bind(now)
+            .bind(&import_id)
+            .execute(&mut *conn)
+            .await?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// Records an import's end: completed, or failed with `failure`.
+async fn finish(db: &Db, import_id: &str, failure: Option<&str>) {
+    let status = if failure.is_some() { "failed" } else { "completed" };
     let finished = sqlx::query("UPDATE imports SET status = $1, error = $2, finished_at = $3 WHERE id = $4")
         .bind(status)
         .bind(failure)
         .bind(now_ms())
-        .bind(&import_id)
+        .bind(import_id)
         .execute(db.write())
         .await;
     if let Err(e) = finished {
         tracing::error!(import = %import_id, error = %e, "could not record the import's outcome");
     }
-    let _ = tokio::fs::remove_file(&path).await;
-    tracing::info!(import = %import_id, status, rows = counts.rows, rejected = counts.rejected, "import finished");
 }
 
 /// How long an import may go without progress before it is taken for dead.
@@ -185,7 +282,8 @@ pub async fn fail_interrupted(db: &Db) -> Result<()> {
     let now = now_ms();
     sqlx::query(
         "UPDATE imports SET status = 'failed', error = 'interrupted by a server restart; upload the file again', \
-         finished_at = $1 WHERE status = 'processing' AND heartbeat_at < $2",
+         finished_at = $1 WHERE status = 'processing' AND heartbeat_at < $2 AND NOT EXISTS (SELECT 1 FROM jobs \
+         WHERE jobs.kind = 'imports.process' AND jobs.job_key = imports.id AND jobs.status IN ('queued', 'running'))",
     )
     .bind(now)
     .bind(now - STALE_MS)

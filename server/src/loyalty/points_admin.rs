@@ -102,7 +102,7 @@ async fn adjust(
             "Points expire after 1 to 3650 days, or never.",
         ));
     }
-    let key = Error::idempotency_key(&req.idempotency_key, "An adjustment")?;
+    let key = crate::platform::idempotency::key(&req.idempotency_key, "An adjustment")?;
     let reason = reason_of(&req.reason)?;
     let profile = profiles::console_profile(&state.db, &claims.brand, &id).await?;
     let brand = claims.brand.as_str();

@@ -163,7 +163,7 @@ async fn redeem(
     CustomerAuth(claims): CustomerAuth,
     Json(req): Json<RedeemRequest>,
 ) -> Result<(StatusCode, Json<Voucher>)> {
-    let key = Error::idempotency_key(&req.idempotency_key, "A redemption")?;
+    let key = crate::platform::idempotency::key(&req.idempotency_key, "A redemption")?;
     let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
     let redemption = Redemption {
         brand: claims.brand,

@@ -1,7 +1,8 @@
 //! Background loyalty work, as rows: pending points that became spendable and lots that expired are settled,
 //! tier periods that ended are reviewed, birthdays are recorded as events (which the earning rules pay), and
 //! vouchers past their date are marked expired. Every step is idempotent and takes the member's account lock,
-//! so several processes may run it at once. [`run_due`] is one pass, which tests drive with a chosen `now`.
+//! so several processes may run it at once. [`run_due`] is one pass, which tests drive with a chosen `now`; the
+//! job [`DUE`] runs it every minute on whichever worker claims it.
 
 use std::time::Duration;
 
@@ -9,9 +10,11 @@ use chrono::Datelike;
 
 use super::{config, ledger, tiers, time};
 use crate::{
-    db::{Db, now_ms},
+    clock::Clock,
+    db::Db,
     error::Result,
     events::{self, Campaign, NewEvent},
+    jobs::Registry,
 };
 
 /// Members settled in one pass, at most (the next pass takes the rest).
@@ -119,16 +122,21 @@ async fn birthdays(db: &Db, now: i64) -> Result<usize> {
     Ok(recorded)
 }
 
-/// Runs [`run_due`] every `every` until the task is dropped; a failed pass is logged and retried next time.
-pub async fn run_forever(db: Db, every: Duration) {
-    let mut ticker = tokio::time::interval(every);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticker.tick().await;
-        match run_due(&db, now_ms()).await {
-            Ok(report) if report != DueReport::default() => tracing::info!(?report, "loyalty work done"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "loyalty work failed; retrying next tick"),
+/// The job of one loyalty pass, scheduled every minute by whichever worker gets there first.
+pub const DUE: &str = "loyalty.due";
+
+/// Registers the loyalty pass: a job every minute that runs [`run_due`] at the clock's time.
+pub fn register(registry: &mut Registry, db: &Db, clock: &Clock) {
+    let (db, clock) = (db.clone(), clock.clone());
+    registry.handle(DUE, move |_job| {
+        let (db, clock) = (db.clone(), clock.clone());
+        async move {
+            let report = run_due(&db, clock.now_ms()).await?;
+            if report != DueReport::default() {
+                tracing::info!(?report, "loyalty work done");
+            }
+            Ok(())
         }
-    }
+    });
+    registry.every(DUE, Duration::from_secs(60));
 }

@@ -1,4 +1,7 @@
-//! Operations: liveness, readiness, Prometheus metrics, and the request metrics middleware.
+//! Operations: liveness, readiness, Prometheus metrics, the request metrics middleware, and the console's
+//! view of background jobs.
+
+mod jobs;
 
 use std::{sync::OnceLock, time::Instant};
 
@@ -33,6 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(healthz))
         .routes(routes!(readyz))
         .routes(routes!(metrics_text))
+        .merge(jobs::router())
 }
 
 /// `{"status":"ok"}` and friends.

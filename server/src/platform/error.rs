@@ -77,19 +77,6 @@ impl Error {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
-    /// Checks the idempotency key of one user action (`a redemption`, `a play`): trimmed, 1 to 100
-    /// characters, else `invalid_idempotency_key`.
-    pub fn idempotency_key<'k>(key: &'k str, action: &str) -> Result<&'k str> {
-        let key = key.trim();
-        if key.is_empty() || key.len() > 100 {
-            return Err(Self::unprocessable(
-                "invalid_idempotency_key",
-                format!("{action} needs an idempotency key of 1 to 100 characters."),
-            ));
-        }
-        Ok(key)
-    }
-
     /// The stable code this error answers with.
     pub fn code(&self) -> &'static str {
         match self {

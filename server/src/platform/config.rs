@@ -55,6 +55,14 @@ pub struct Config {
     pub refresh_token_ttl_days: i64,
     /// Timeout of one call to a super-app, in milliseconds.
     pub superapp_timeout_ms: u64,
+    /// Whether `cham serve` also runs background workers (`CHAM_WORKERS`; `cham worker` runs only workers).
+    pub workers: bool,
+    /// How long a worker's claim on a job holds without renewal, in seconds (`CHAM_JOB_LEASE_SECS`).
+    pub job_lease_secs: u64,
+    /// How often an idle worker looks for due jobs, in milliseconds (`CHAM_JOB_POLL_MS`).
+    pub job_poll_ms: u64,
+    /// Jobs one process runs at once (`CHAM_WORKER_CONCURRENCY`).
+    pub worker_concurrency: usize,
 }
 
 /// How logs are written.
@@ -89,6 +97,10 @@ impl Default for Config {
             access_token_ttl_secs: 900,
             refresh_token_ttl_days: 30,
             superapp_timeout_ms: 10_000,
+            workers: true,
+            job_lease_secs: 60,
+            job_poll_ms: 1_000,
+            worker_concurrency: 4,
         }
     }
 }
@@ -127,10 +139,31 @@ impl Config {
             "refresh_token_ttl_days must be at least 1"
         );
         anyhow::ensure!(
+            (1..=3_600).contains(&self.job_lease_secs),
+            "job_lease_secs must be between 1 and 3600"
+        );
+        anyhow::ensure!(
+            (10..=60_000).contains(&self.job_poll_ms),
+            "job_poll_ms must be between 10 and 60000"
+        );
+        anyhow::ensure!(
+            (1..=64).contains(&self.worker_concurrency),
+            "worker_concurrency must be between 1 and 64"
+        );
+        anyhow::ensure!(
             self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres"),
             "database_url must start with sqlite:// or postgres://"
         );
         Ok(())
+    }
+
+    /// The job workers' options.
+    pub fn worker_options(&self) -> crate::platform::jobs::WorkerOptions {
+        crate::platform::jobs::WorkerOptions {
+            lease: std::time::Duration::from_secs(self.job_lease_secs),
+            poll: std::time::Duration::from_millis(self.job_poll_ms),
+            concurrency: self.worker_concurrency,
+        }
     }
 
     /// Every origin CORS allows: the Zalo mini app origin and the configured ones.
