@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod brands;
+pub mod customers;
 pub mod demo;
 pub mod events;
 pub mod games;
@@ -16,12 +17,14 @@ pub mod platform;
 pub mod privacy;
 pub mod profiles;
 pub mod sim;
+mod state;
 pub mod superapp;
 pub mod surveys;
 mod web;
 
 // The platform's modules by their short names, as the whole crate uses them.
 pub use platform::{clock, config, crypto, db, error, jobs, telemetry};
+pub use state::AppState;
 
 use std::{future::Future, sync::Arc, time::Duration};
 
@@ -42,28 +45,11 @@ use crate::{
     auth::tokens::SessionKeys,
     clock::Clock,
     config::Config,
-    crypto::{MasterKey, Sealer},
+    crypto::MasterKey,
     db::Db,
     jobs::{Registry, Worker},
     superapp::SuperApps,
 };
-
-/// What every handler can reach; cheap to clone.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    /// The configuration the server started with.
-    pub config: Arc<Config>,
-    /// The store.
-    pub db: Db,
-    /// JWT keys and lifetimes.
-    pub keys: SessionKeys,
-    /// Opens brand secrets.
-    pub sealer: Sealer,
-    /// Super-app API clients.
-    pub superapps: SuperApps,
-    /// The time handlers and jobs read.
-    pub clock: Clock,
-}
 
 /// Options of one server start that are not configuration.
 #[derive(Debug, Clone, Default)]
@@ -81,6 +67,7 @@ pub fn job_registry(db: &Db, clock: &Clock) -> Registry {
     let mut registry = Registry::default();
     jobs::register_platform(&mut registry, db, clock);
     loyalty::worker::register(&mut registry, db, clock);
+    profiles::activity::register(&mut registry, db, clock);
     imports::register(&mut registry, db, clock);
     registry
 }
@@ -122,8 +109,25 @@ pub async fn run_workers(config: Config, shutdown: impl Future<Output = ()> + Se
     Ok(())
 }
 
-/// Connects to the store and brings it up to date.
+/// Wires the areas into the layers below them: what recording an event sets off (earning rules in the event's
+/// transaction; a profile's activity as a job), and each area's part in merges, exports and erasures. An area
+/// that reacts to events or keeps rows about a person adds itself here (see ARCHITECTURE.md).
+pub fn compose() {
+    events::reactors::install(events::Reactors {
+        same_transaction: vec![loyalty::reactor()],
+        durable: vec![profiles::activity::reactor()],
+    });
+    profiles::hooks::install(vec![
+        privacy::hooks(),
+        loyalty::hooks(),
+        games::hooks(),
+        surveys::hooks(),
+    ]);
+}
+
+/// Connects to the store and brings it up to date, with the areas composed.
 pub async fn open_store(config: &Config) -> anyhow::Result<Db> {
+    compose();
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     Ok(db)
@@ -201,10 +205,9 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .merge(auth::router())
         .merge(brands::router())
         .merge(admin::router())
-        .merge(events::router())
         .merge(ingest::router())
         .merge(privacy::router())
-        .merge(profiles::router())
+        .merge(customers::router())
         .merge(imports::router())
         .merge(loyalty::router())
         .merge(games::router())
@@ -215,8 +218,13 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
     // Install the recorder before the first request, or the first requests' metrics would be dropped.
     ops::prometheus();
     let config = state.config.clone();
-    let mini_app = web::IndexPage::load(&config.public_dir, "index.html", &config.default_brand, simulator);
-    let console = web::IndexPage::load(&config.public_dir, "admin.html", &config.default_brand, simulator);
+    let page = web::PageSettings {
+        default_brand: &config.default_brand,
+        simulator,
+        base_path: &config.base_path,
+    };
+    let mini_app = web::IndexPage::load(&config.public_dir, "index.html", page);
+    let console = web::IndexPage::load(&config.public_dir, "admin.html", page);
 
     let origins = config
         .allowed_origins()

@@ -120,7 +120,7 @@ async fn a_customer_signs_in_through_the_simulator_and_an_admin_opens_the_consol
     else {
         return;
     };
-    let site = std::path::Path::new(&app.config.public_dir).join("pkg/cham_bg.wasm");
+    let site = std::path::Path::new(&app.config.public_dir).join("index.html");
     assert!(site.exists(), "the WASM app must be built first: cargo xtask build");
     let browser = browser().await;
     let c = &browser.client;

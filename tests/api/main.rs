@@ -27,3 +27,4 @@ mod privacy;
 mod sessions;
 mod sign_in;
 mod surveys;
+mod web;

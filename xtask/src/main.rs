@@ -87,8 +87,9 @@ fn step(name: &str) {
     eprintln!("\n==> {name}");
 }
 
-/// Builds one bundle of the `frontend` crate with `features` and binds it as `pkg/{name}.js`.
-fn build_bundle(root: &Path, features: &[&str], name: &str) -> anyhow::Result<()> {
+/// Builds one bundle of the `frontend` crate with `features` and binds it as `{name}.js` and `{name}_bg.wasm` in
+/// `out`.
+fn build_bundle(root: &Path, features: &[&str], name: &str, out: &Path) -> anyhow::Result<()> {
     let mut args = vec![
         "build",
         "--package",
@@ -101,8 +102,7 @@ fn build_bundle(root: &Path, features: &[&str], name: &str) -> anyhow::Result<()
     args.extend_from_slice(features);
     cargo(&args)?;
     let wasm = root.join("target/wasm32-unknown-unknown/wasm-release/frontend.wasm");
-    let pkg = root.join("target/site/pkg");
-    std::fs::create_dir_all(&pkg)?;
+    std::fs::create_dir_all(out)?;
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&wasm)
         .web(true)?
@@ -110,7 +110,7 @@ fn build_bundle(root: &Path, features: &[&str], name: &str) -> anyhow::Result<()
         .remove_name_section(true)
         .remove_producers_section(true)
         .out_name(name)
-        .generate(&pkg)
+        .generate(out)
         .with_context(|| format!("binding the {name} WASM module"))
 }
 
@@ -175,66 +175,125 @@ fn ensure_chromium() -> anyhow::Result<()> {
     apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])
 }
 
-fn build(root: &Path) -> anyhow::Result<()> {
-    ensure_wasm_target()?;
-    step("building the WASM mini app");
-    build_bundle(root, &[], "cham")?;
-    step("building the WASM admin console");
-    build_bundle(root, &["--no-default-features", "--features", "admin"], "cham_admin")?;
-    let site = root.join("target/site");
-    for (from, to) in [
-        ("frontend/index.html", "index.html"),
-        ("frontend/admin.html", "admin.html"),
-        ("frontend/bridge.js", "bridge.js"),
-        ("style/main.css", "style.css"),
-    ] {
-        std::fs::copy(root.join(from), site.join(to)).with_context(|| format!("copying {from}"))?;
-    }
-    report_sizes(
-        &site,
-        "customer bundle (the mini app Zalo and MoMo load)",
-        &[
-            "pkg/cham_bg.wasm",
-            "pkg/cham.js",
-            "bridge.js",
-            "style.css",
-            "index.html",
-        ],
-    )?;
-    report_sizes(
-        &site,
-        "admin console bundle",
-        &["pkg/cham_admin_bg.wasm", "pkg/cham_admin.js", "style.css", "admin.html"],
-    )
+/// One page of the site and the assets it loads, by the names its template uses.
+struct Page {
+    template: &'static str,
+    assets: &'static [&'static str],
 }
 
-fn brotli_len(data: &[u8]) -> anyhow::Result<usize> {
+const PAGES: &[Page] = &[
+    Page {
+        template: "index.html",
+        assets: &["style.css", "bridge.js", "cham.js", "cham_bg.wasm", "favicon.svg"],
+    },
+    Page {
+        template: "admin.html",
+        assets: &["style.css", "cham_admin.js", "cham_admin_bg.wasm", "favicon.svg"],
+    },
+];
+
+/// Where an asset's source is, by its template name.
+fn asset_source(root: &Path, staging: &Path, name: &str) -> PathBuf {
+    match name {
+        "style.css" => root.join("style/main.css"),
+        "bridge.js" | "favicon.svg" => root.join("frontend").join(name),
+        _ => staging.join(name),
+    }
+}
+
+/// `cham_bg.wasm` with content hash `h` → `cham_bg.h.wasm`.
+fn hashed_name(name: &str, hash: &str) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
+        None => format!("{name}.{hash}"),
+    }
+}
+
+fn brotli(data: &[u8]) -> anyhow::Result<Vec<u8>> {
     let mut out = Vec::new();
     {
         let mut writer = brotli::CompressorWriter::new(&mut out, 64 * 1024, 11, 22);
         writer.write_all(data)?;
     }
-    Ok(out.len())
+    Ok(out)
 }
 
-fn report_sizes(site: &Path, title: &str, files: &[&str]) -> anyhow::Result<()> {
-    let mut raw_total = 0;
-    let mut br_total = 0;
-    eprintln!("{title} ({}):", site.display());
-    for file in files {
-        let data = std::fs::read(site.join(file)).with_context(|| format!("reading {file}"))?;
-        let br = brotli_len(&data)?;
-        raw_total += data.len();
-        br_total += br;
-        eprintln!("  {file:<18} {:>9} bytes raw {:>9} bytes brotli", data.len(), br);
+fn gzip(data: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(data)?;
+    Ok(encoder.finish()?)
+}
+
+/// Builds the site into `target/site`: the WASM bundles, and every asset under `assets/` with its content hash in
+/// its name (so it can be cached for ever) and precompressed beside it (`.br`, `.gz`); the pages name them. Prints
+/// what each page's first load transfers with brotli.
+fn build(root: &Path) -> anyhow::Result<()> {
+    ensure_wasm_target()?;
+    let staging = root.join("target/site-staging");
+    step("building the WASM mini app");
+    build_bundle(root, &[], "cham", &staging)?;
+    step("building the WASM admin console");
+    build_bundle(
+        root,
+        &["--no-default-features", "--features", "admin"],
+        "cham_admin",
+        &staging,
+    )?;
+    let site = root.join("target/site");
+    if site.exists() {
+        std::fs::remove_dir_all(&site).context("clearing target/site")?;
     }
-    eprintln!(
-        "  {:<18} {:>9} bytes raw {:>9} bytes brotli ({:.1} KB)",
-        "total",
-        raw_total,
-        br_total,
-        br_total as f64 / 1024.0
-    );
+    std::fs::create_dir_all(site.join("assets"))?;
+    let mut published: Vec<(&str, String, usize, usize)> = Vec::new();
+    for page in PAGES {
+        for &name in page.assets {
+            if published.iter().any(|(n, ..)| *n == name) {
+                continue;
+            }
+            let source = asset_source(root, &staging, name);
+            let data = std::fs::read(&source).with_context(|| format!("reading {}", source.display()))?;
+            let hash = &hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&data))[..12];
+            let file = format!("assets/{}", hashed_name(name, hash));
+            let (br, gz) = (brotli(&data)?, gzip(&data)?);
+            std::fs::write(site.join(&file), &data)?;
+            std::fs::write(site.join(format!("{file}.br")), &br)?;
+            std::fs::write(site.join(format!("{file}.gz")), &gz)?;
+            published.push((name, file, data.len(), br.len()));
+        }
+    }
+    for page in PAGES {
+        let mut html = std::fs::read_to_string(root.join("frontend").join(page.template))
+            .with_context(|| format!("reading frontend/{}", page.template))?;
+        for (name, file, ..) in &published {
+            html = html.replace(&format!("{{{{asset:{name}}}}}"), file);
+        }
+        anyhow::ensure!(
+            !html.contains("{{asset:"),
+            "frontend/{} names an asset the build does not publish",
+            page.template
+        );
+        std::fs::write(site.join(page.template), &html)?;
+        let html_br = brotli(html.as_bytes())?.len();
+        eprintln!("{} loads (brotli, as the server sends it):", page.template);
+        let mut total = html_br;
+        eprintln!(
+            "  {:<40} {:>9} bytes raw {:>9} bytes brotli",
+            page.template,
+            html.len(),
+            html_br
+        );
+        for (name, file, raw, br) in published.iter().filter(|(n, ..)| page.assets.contains(n)) {
+            let _ = name;
+            total += br;
+            eprintln!("  {file:<40} {raw:>9} bytes raw {br:>9} bytes brotli");
+        }
+        eprintln!(
+            "  {:<40} {:>29} bytes over the wire ({:.1} KB)",
+            "first load",
+            total,
+            total as f64 / 1024.0
+        );
+    }
     Ok(())
 }
 

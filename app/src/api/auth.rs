@@ -115,7 +115,7 @@ pub struct IdentitySummary {
 }
 
 /// The member's loyalty standing.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct LoyaltySummary {
     /// Spendable points.

@@ -291,6 +291,32 @@ async fn revoke_in(conn: &mut AnyConnection, session_id: &str, reason: &str, now
     Ok(())
 }
 
+/// Ends every live session of a subject (a profile erased, a user removed) inside the caller's transaction.
+pub async fn revoke_subject(conn: &mut AnyConnection, subject_id: &str, reason: &str, now: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE auth_sessions SET revoked_at = $1, revoked_reason = $2 WHERE subject_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(reason)
+    .bind(subject_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Moves a merged profile's sessions to the survivor inside the merge's transaction, so they stay valid.
+pub async fn move_sessions(conn: &mut AnyConnection, brand_id: &str, from: &str, into: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE auth_sessions SET subject_id = $1 WHERE subject_id = $2 AND brand_id = $3 AND subject_kind = 'profile'",
+    )
+    .bind(into)
+    .bind(from)
+    .bind(brand_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Ends the session a refresh token belongs to (sign-out). Unknown tokens are ignored: signing out twice is fine.
 pub async fn revoke(db: &Db, refresh_token: &str) -> Result<()> {
     let session: Option<(String,)> = sqlx::query_as("SELECT session_id FROM refresh_tokens WHERE token_hash = $1")

@@ -1,7 +1,12 @@
 //! The interaction log: every interaction is an event on a profile, written through [`record`], the one path
 //! every feature uses. Events are append-only and idempotent per brand by key.
+//!
+//! A leaf: it appends and reads the log and imports no area. What an event sets off elsewhere (points paid by
+//! earning rules, a profile seen, and later journeys and segments) are [`reactors`] that the areas register
+//! at the composition in `lib.rs`.
 
-mod http;
+pub mod reactors;
+mod read;
 mod validate;
 
 use app::api::{EventIn, EventOutcome, TimelineEvent};
@@ -11,10 +16,10 @@ use sqlx::AnyConnection;
 use crate::{
     db::{new_id, now_ms, rfc3339},
     error::Result,
-    loyalty,
 };
 
-pub use http::{TimelineQuery, check_batch, router, timeline};
+pub use reactors::{Reacting, Reactors};
+pub use read::{TimelineQuery, timeline};
 pub use validate::{Sender, ValidEvent, validate_event};
 
 /// Types the product itself records; clients other than the server may send only [`CLIENT_TYPES`] of them.
@@ -114,21 +119,22 @@ pub struct Recorded {
     pub duplicate: bool,
 }
 
-/// Records an event inside the caller's transaction and, when it is new, runs the brand's earning rules on it
-/// in the same transaction: the one path from an interaction to the points it pays. A repeated idempotency key
-/// writes nothing, pays nothing, and returns the first event's id.
+/// Records an event inside the caller's transaction and, when it is new, runs the reactors on it: the
+/// same-transaction ones (earning rules: the one path from an interaction to the points it pays) and the durable
+/// ones, as jobs written in this transaction. A repeated idempotency key writes nothing, sets nothing off, and
+/// returns the first event's id.
 pub async fn record(conn: &mut AnyConnection, brand_id: &str, event: &NewEvent<'_>) -> Result<Recorded> {
-    let value_vnd = amount_vnd(event.properties);
     let recorded = append(conn, brand_id, event).await?;
-    if !recorded.duplicate && loyalty::trigger_of(event.event_type).is_some() {
-        let earning = loyalty::EarningEvent {
+    if !recorded.duplicate {
+        let reacting = Reacting {
             id: &recorded.id,
+            brand_id,
             profile_id: event.profile_id,
             event_type: event.event_type,
             occurred_at: event.occurred_at,
-            value_vnd,
+            value_vnd: amount_vnd(event.properties),
         };
-        loyalty::on_event(conn, brand_id, &earning, now_ms()).await?;
+        reactors::react(conn, &reacting, now_ms()).await?;
     }
     Ok(recorded)
 }
@@ -141,8 +147,9 @@ fn amount_vnd(properties: &Value) -> Option<i64> {
 }
 
 /// The statement inserting one event whose values are bound as parameters `$first` to `$first + 14` (see
-/// [`bind_new`]), written only when `condition` holds: other statements (the ledger's SQLite scripts) add an
-/// event in the same round trip as the change it records.
+/// [`bind_new`]), written only when `condition` holds. The log's own statement, published so that a writer of
+/// consequences (the ledger's SQLite scripts) adds its event in the same round trip as the change it records;
+/// such events are consequences and set off no reactors.
 pub(crate) fn insert_sql(first: usize, condition: &str) -> String {
     let values: Vec<String> = (first..first + 15).map(|n| format!("${n}")).collect();
     format!(
@@ -209,6 +216,27 @@ pub async fn append(conn: &mut AnyConnection, brand_id: &str, event: &NewEvent<'
         id: first,
         duplicate: true,
     })
+}
+
+/// Moves a merged profile's events to the survivor inside the merge's transaction.
+pub async fn move_profile(conn: &mut AnyConnection, brand_id: &str, from: &str, into: &str) -> Result<()> {
+    sqlx::query("UPDATE events SET profile_id = $1 WHERE profile_id = $2 AND brand_id = $3")
+        .bind(into)
+        .bind(from)
+        .bind(brand_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Empties the properties of an erased profile's events inside the erasure's transaction; types, times and
+/// campaigns stay, so reports still add up.
+pub async fn erase_properties(conn: &mut AnyConnection, profile_id: &str) -> Result<()> {
+    sqlx::query("UPDATE events SET properties = '{}' WHERE profile_id = $1")
+        .bind(profile_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// Validates one event from `sender` and, when valid, records it on `profile_id`; an invalid event gets its

@@ -568,3 +568,20 @@ async fn to_play(conn: &mut AnyConnection, row: PlayRow, prizes: &[PrizeRow], le
         played_at: rfc3339(row.created_at),
     })
 }
+
+/// Games' part of a merge (the plays move, so a person's plays today count once) and of a data export (the
+/// plays and prizes). Plays hold no personal data beyond the profile, so an erasure keeps them for the budgets.
+pub fn hooks() -> crate::profiles::hooks::AreaHooks {
+    crate::profiles::hooks::AreaHooks {
+        area: "games",
+        merge: Some(|conn, brand_id, from, into| Box::pin(merge_plays(conn, brand_id, from, into))),
+        export: Some(|conn, _brand_id, profile_id, export| {
+            Box::pin(async move {
+                export.game_plays = export_plays(conn, profile_id).await?;
+                Ok(())
+            })
+        }),
+        erase: None,
+        summary: None,
+    }
+}

@@ -11,12 +11,13 @@ use axum::extract::State;
 use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::app::check_batch;
 use super::keys::ApiKeyAuth;
 use crate::{
     AppState,
     db::now_ms,
     error::{Error, Json, Result},
-    events::{Sender, check_batch, store_one},
+    events::{Sender, store_one},
     profiles::{self, Claimed},
 };
 

@@ -1,6 +1,8 @@
-//! Server-to-server ingestion: brands' POS and websites push `identify` and `track` calls with a per-brand API
-//! key, created and revoked by admins in the console.
+//! Ingestion: the mini app's own events (and a visitor's before sign-in), and server-to-server calls from
+//! brands' POS and websites (`identify`, `track`) with a per-brand API key, created and revoked by admins in
+//! the console. Every one is recorded through `events::record`.
 
+mod app;
 mod http;
 mod keys;
 
@@ -12,5 +14,5 @@ pub use keys::ApiKeyAuth;
 
 /// The ingestion and API-key routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    keys::router().merge(http::router())
+    keys::router().merge(http::router()).merge(app::router())
 }

@@ -251,3 +251,29 @@ async fn my_history(
     let mut conn = state.db.read().acquire().await?;
     Ok(Json(history(&mut conn, &claims.brand, &profile, &q).await?))
 }
+
+/// Most points entries and vouchers one data export carries.
+const MAX_EXPORTED: i64 = 100_000;
+
+/// Adds a member's points history and vouchers to their data export.
+pub async fn export(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    profile_id: &str,
+    export: &mut app::api::ProfileExport,
+) -> Result<()> {
+    export.vouchers = super::vouchers::of_member(conn, brand_id, profile_id, MAX_EXPORTED).await?;
+    let mut page = HistoryQuery {
+        limit: Some(100),
+        cursor: None,
+    };
+    loop {
+        let history = history(conn, brand_id, profile_id, &page).await?;
+        export.points.extend(history.entries);
+        match history.next_cursor {
+            Some(next) if (export.points.len() as i64) < MAX_EXPORTED => page.cursor = Some(next),
+            _ => break,
+        }
+    }
+    Ok(())
+}

@@ -11,25 +11,13 @@ use super::{
     tiers,
     time::day_start,
 };
-use crate::error::{Error, Result};
+use crate::{
+    error::{Error, Result},
+    events::Reacting,
+};
 
 /// Triggers that pay a member once, whatever the number of events.
 const ONCE_PER_MEMBER: &[&str] = &["first_sign_in", "followed_oa", "phone_shared"];
-
-/// An event the earning rules may pay for.
-#[derive(Debug, Clone)]
-pub struct EarningEvent<'a> {
-    /// Event id.
-    pub id: &'a str,
-    /// The member.
-    pub profile_id: &'a str,
-    /// Type.
-    pub event_type: &'a str,
-    /// When it happened.
-    pub occurred_at: i64,
-    /// Its money, for purchases.
-    pub value_vnd: Option<i64>,
-}
 
 /// The rule trigger an event type stands for, if any.
 pub fn trigger_of(event_type: &str) -> Option<&'static str> {
@@ -85,8 +73,10 @@ async fn earned_from(conn: &mut AnyConnection, profile_id: &str, rule_id: &str, 
     Ok(sum.unwrap_or(0))
 }
 
-/// Runs the brand's rules on a newly recorded event, inside its transaction.
-pub async fn on_event(conn: &mut AnyConnection, brand_id: &str, event: &EarningEvent<'_>, now: i64) -> Result<()> {
+/// Runs the brand's rules on a newly recorded event, inside its transaction: the same-transaction reactor the
+/// composition registers with `events`, so an event and the points it pays commit together.
+pub async fn on_event(conn: &mut AnyConnection, event: &Reacting<'_>, now: i64) -> Result<()> {
+    let brand_id = event.brand_id;
     let Some(trigger) = trigger_of(event.event_type) else {
         return Ok(());
     };

@@ -47,6 +47,8 @@ pub struct Config {
     pub public_dir: PathBuf,
     /// The brand the browser app shows when the page does not name one (`?brand=`).
     pub default_brand: String,
+    /// The path the web app is served under, `/` or `/some/path/` (`CHAM_BASE_PATH`).
+    pub base_path: String,
     /// Largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
     /// Lifetime of an access JWT, in seconds (at most 900).
@@ -93,6 +95,7 @@ impl Default for Config {
             momo_payment_url: "https://payment.momo.vn".into(),
             public_dir: PathBuf::from("target/site"),
             default_brand: "demo".into(),
+            base_path: "/".into(),
             body_limit_bytes: 1024 * 1024,
             access_token_ttl_secs: 900,
             refresh_token_ttl_days: 30,
@@ -137,6 +140,12 @@ impl Config {
         anyhow::ensure!(
             self.refresh_token_ttl_days >= 1,
             "refresh_token_ttl_days must be at least 1"
+        );
+        anyhow::ensure!(
+            self.base_path.starts_with('/')
+                && self.base_path.ends_with('/')
+                && !self.base_path.contains(['"', '<', '>']),
+            "base_path must start and end with / (e.g. / or /app/)"
         );
         anyhow::ensure!(
             (1..=3_600).contains(&self.job_lease_secs),

@@ -165,3 +165,14 @@ async fn change_my_consent(
     tx.commit().await?;
     Ok(Json(current_consents(&state.db, &profile).await?))
 }
+
+/// Moves a merged profile's consent records to the survivor inside the merge's transaction.
+pub async fn move_consents(conn: &mut sqlx::AnyConnection, brand_id: &str, from: &str, into: &str) -> Result<()> {
+    sqlx::query("UPDATE consent_records SET profile_id = $1 WHERE profile_id = $2 AND brand_id = $3")
+        .bind(into)
+        .bind(from)
+        .bind(brand_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -6,11 +6,11 @@ use axum::extract::{Path, State};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    AppState,
+    AppState, auth,
     auth::extract::{AdminAuth, CustomerAuth},
     db::{Db, new_id, now_ms, rfc3339},
     error::{Error, Json, Result},
-    events::{EVENT_COLUMNS, EventRow},
+    events::{self, EVENT_COLUMNS, EventRow},
     profiles,
 };
 
@@ -90,26 +90,7 @@ pub async fn export(db: &Db, brand_id: &str, profile_id: &str, requested_by: &st
     .bind(&profile_id)
     .fetch_all(db.read())
     .await?;
-    let mut conn = db.read().acquire().await?;
-    let survey_responses = crate::surveys::export_responses(&mut conn, &profile_id).await?;
-    let vouchers = crate::loyalty::vouchers::of_member(&mut conn, brand_id, &profile_id, MAX_EXPORT_EVENTS).await?;
-    let game_plays = crate::games::export_plays(&mut conn, &profile_id).await?;
-    let mut points = Vec::new();
-    let mut page = crate::loyalty::member::HistoryQuery {
-        limit: Some(100),
-        cursor: None,
-    };
-    loop {
-        let history = crate::loyalty::member::history(&mut conn, brand_id, &profile_id, &page).await?;
-        points.extend(history.entries);
-        match history.next_cursor {
-            Some(next) if (points.len() as i64) < MAX_EXPORT_EVENTS => page.cursor = Some(next),
-            _ => break,
-        }
-    }
-    drop(conn);
-    log_request(db, brand_id, &profile_id, "export", requested_by).await?;
-    Ok(Some(ProfileExport {
+    let mut export = ProfileExport {
         brand: PublicBrand {
             slug: profile.slug,
             name: profile.name,
@@ -140,13 +121,19 @@ pub async fn export(db: &Db, brand_id: &str, profile_id: &str, requested_by: &st
                 updated_at: rfc3339(at),
             })
             .collect(),
-        survey_responses,
-        points,
-        vouchers,
-        game_plays,
-        profile_id,
+        survey_responses: Vec::new(),
+        points: Vec::new(),
+        vouchers: Vec::new(),
+        game_plays: Vec::new(),
+        profile_id: profile_id.clone(),
         exported_at: rfc3339(now_ms()),
-    }))
+    };
+    // Each area adds what it holds about the person.
+    let mut conn = db.read().acquire().await?;
+    profiles::hooks::exported(&mut conn, brand_id, &profile_id, &mut export).await?;
+    drop(conn);
+    log_request(db, brand_id, &profile_id, "export", requested_by).await?;
+    Ok(Some(export))
 }
 
 /// Erases a person: identifiers and attributes deleted, name and avatar removed, event properties emptied (types,
@@ -158,17 +145,7 @@ pub async fn erase(db: &Db, brand_id: &str, profile_id: &str, requested_by: &str
     let requested_at = now_ms();
     let request_id = new_id();
     let mut tx = db.begin().await?;
-    let erased = sqlx::query(
-        "UPDATE profiles SET display_name = NULL, avatar_url = NULL, erased_at = $1, updated_at = $1 \
-         WHERE id = $2 AND brand_id = $3 AND erased_at IS NULL",
-    )
-    .bind(requested_at)
-    .bind(&profile_id)
-    .bind(brand_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if erased == 0 {
+    if !profiles::mark_erased(&mut tx, brand_id, &profile_id, requested_at).await? {
         return Ok(None);
     }
     sqlx::query(
@@ -182,23 +159,13 @@ pub async fn erase(db: &Db, brand_id: &str, profile_id: &str, requested_by: &str
     .bind(requested_at)
     .execute(&mut *tx)
     .await?;
-    for sql in [
-        "DELETE FROM identities WHERE profile_id = $1",
-        "UPDATE profiles SET display_name = NULL, avatar_url = NULL WHERE merged_into = $1",
-        "UPDATE events SET properties = '{}' WHERE profile_id = $1",
-        "DELETE FROM profile_attributes WHERE profile_id = $1",
-    ] {
-        sqlx::query(sql).bind(&profile_id).execute(&mut *tx).await?;
-    }
-    crate::surveys::erase_answers(&mut tx, &profile_id).await?;
+    // Each owner erases its own: the profile's identifiers and attributes, the events' properties, the
+    // sessions, and every area's personal rows through its hook.
+    profiles::erase_personal(&mut tx, &profile_id).await?;
+    events::erase_properties(&mut tx, &profile_id).await?;
+    profiles::hooks::erased(&mut tx, brand_id, &profile_id).await?;
     let completed_at = now_ms();
-    sqlx::query(
-        "UPDATE auth_sessions SET revoked_at = $1, revoked_reason = 'erased' WHERE subject_id = $2 AND revoked_at IS NULL",
-    )
-    .bind(completed_at)
-    .bind(&profile_id)
-    .execute(&mut *tx)
-    .await?;
+    auth::tokens::revoke_subject(&mut tx, &profile_id, "erased", completed_at).await?;
     sqlx::query("UPDATE privacy_requests SET completed_at = $1 WHERE id = $2")
         .bind(completed_at)
         .bind(&request_id)

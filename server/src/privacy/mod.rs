@@ -11,6 +11,18 @@ use crate::AppState;
 pub use consent::{current_consents, record_consent};
 pub use data::{erase, export};
 
+/// Privacy's part of a merge: the consents (with their proof) move to the survivor. They are kept at erasure,
+/// as proof of what was allowed when.
+pub fn hooks() -> crate::profiles::hooks::AreaHooks {
+    crate::profiles::hooks::AreaHooks {
+        area: "privacy",
+        merge: Some(|conn, brand_id, from, into| Box::pin(consent::move_consents(conn, brand_id, from, into))),
+        export: None,
+        erase: None,
+        summary: None,
+    }
+}
+
 /// The privacy routes for customers and admins.
 pub fn router() -> OpenApiRouter<AppState> {
     consent::router().merge(data::router())

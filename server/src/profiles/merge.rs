@@ -4,9 +4,10 @@
 use sqlx::AnyConnection;
 
 use crate::{
+    auth,
     db::{new_id, now_ms},
     error::{Error, Result},
-    events::{Campaign, NewEvent, record},
+    events::{self, Campaign, NewEvent, record},
 };
 
 /// The error a merge answers when another request changed one of the profiles first; callers retry.
@@ -53,9 +54,6 @@ pub async fn merge(
 
     for sql in [
         "UPDATE identities SET profile_id = $1 WHERE profile_id = $2 AND brand_id = $3",
-        "UPDATE events SET profile_id = $1 WHERE profile_id = $2 AND brand_id = $3",
-        "UPDATE auth_sessions SET subject_id = $1 WHERE subject_id = $2 AND brand_id = $3 AND subject_kind = 'profile'",
-        "UPDATE consent_records SET profile_id = $1 WHERE profile_id = $2 AND brand_id = $3",
         // Attributes the survivor lacks move; where both have one, the survivor's stays.
         "UPDATE profile_attributes SET profile_id = $1 WHERE profile_id = $2 AND brand_id = $3 \
          AND key NOT IN (SELECT key FROM profile_attributes WHERE profile_id = $1)",
@@ -69,9 +67,10 @@ pub async fn merge(
             .execute(&mut *conn)
             .await?;
     }
-    crate::loyalty::ledger::merge_accounts(conn, brand_id, from, into).await?;
-    crate::games::merge_plays(conn, brand_id, from, into).await?;
-    crate::surveys::merge_responses(conn, brand_id, from, into).await?;
+    events::move_profile(conn, brand_id, from, into).await?;
+    auth::tokens::move_sessions(conn, brand_id, from, into).await?;
+    // Every area moves the rows it owns (consents, points, plays, responses, …).
+    super::hooks::merged(conn, brand_id, from, into).await?;
     sqlx::query(
         "UPDATE profiles SET display_name = COALESCE(display_name, (SELECT display_name FROM profiles WHERE id = $1)), \
          avatar_url = COALESCE(avatar_url, (SELECT avatar_url FROM profiles WHERE id = $1)), \

@@ -2,26 +2,73 @@
 //! trusted key; profiles found to be one person are merged, and a merged profile's id keeps resolving to the
 //! survivor.
 
-mod admin;
+pub mod activity;
+pub mod hooks;
 mod import;
 mod merge;
 mod resolve;
 mod traits;
 
-use app::api::{ExportedIdentity, IdentitySummary, Me, PublicBrand};
+use app::api::{ExportedIdentity, IdentitySummary, LoyaltySummary, Me, PublicBrand};
 
 use crate::{
     db::{Db, rfc3339},
     error::{Error, Result},
 };
 
-pub use admin::{live as console_profile, router};
 pub use import::{ImportBatch, ImportWrites, ImportedPerson, RowOutcome, apply_import};
 pub use merge::merge;
 pub use resolve::{
     Claimed, check_user_ref, claim, parse_anonymous_id, resolve_anonymous, resolve_sign_in, resolve_user_ref,
 };
 pub use traits::traits;
+
+/// The live, unerased profile an id of the brand names, or `unknown_profile` (404): what console routes act on.
+pub async fn console_profile(db: &Db, brand_id: &str, id: &str) -> Result<String> {
+    let live = live_id(db, brand_id, id).await?.ok_or_else(unknown_profile)?;
+    let erased: Option<(Option<i64>,)> = sqlx::query_as("SELECT erased_at FROM profiles WHERE id = $1")
+        .bind(&live)
+        .fetch_optional(db.read())
+        .await?;
+    match erased {
+        Some((None,)) => Ok(live),
+        _ => Err(unknown_profile()),
+    }
+}
+
+/// `unknown_profile` (404).
+pub fn unknown_profile() -> Error {
+    Error::not_found("unknown_profile", "This brand has no such profile, or it was erased.")
+}
+
+/// Marks a live profile erased and removes its name and avatar inside the caller's transaction; false when it
+/// was already erased (or is not the brand's).
+pub async fn mark_erased(conn: &mut sqlx::AnyConnection, brand_id: &str, profile_id: &str, now: i64) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE profiles SET display_name = NULL, avatar_url = NULL, erased_at = $1, updated_at = $1 \
+         WHERE id = $2 AND brand_id = $3 AND erased_at IS NULL",
+    )
+    .bind(now)
+    .bind(profile_id)
+    .bind(brand_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Deletes an erased profile's identifiers and attributes, and the names of the profiles merged into it, inside
+/// the erasure's transaction.
+pub async fn erase_personal(conn: &mut sqlx::AnyConnection, profile_id: &str) -> Result<()> {
+    for sql in [
+        "DELETE FROM identities WHERE profile_id = $1",
+        "UPDATE profiles SET display_name = NULL, avatar_url = NULL WHERE merged_into = $1",
+        "DELETE FROM profile_attributes WHERE profile_id = $1",
+    ] {
+        sqlx::query(sql).bind(profile_id).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
 
 /// The live profile an id stands for: the id itself, or the profile it was merged into (followed to the end).
 pub async fn live_id(db: &Db, brand_id: &str, profile_id: &str) -> Result<Option<String>> {
@@ -116,7 +163,7 @@ pub async fn me(db: &Db, brand_id: &str, profile_id: &str) -> Result<Option<Me>>
         .iter()
         .filter(|i| i.kind == "phone" && i.verified == 1)
         .find_map(|i| app::domain::Phone::parse(&i.value).ok());
-    Ok(Some(Me {
+    let mut me = Me {
         profile_id: profile.id,
         brand: PublicBrand {
             slug: profile.slug,
@@ -134,8 +181,10 @@ pub async fn me(db: &Db, brand_id: &str, profile_id: &str) -> Result<Option<Me>>
                 source: i.source,
             })
             .collect(),
-        loyalty: crate::loyalty::member::summary(db, brand_id, profile_id).await?,
-    }))
+        loyalty: LoyaltySummary::default(),
+    };
+    hooks::summarised(db, brand_id, profile_id, &mut me).await?;
+    Ok(Some(me))
 }
 
 /// The profile summary, or `invalid_token` when the token's profile no longer exists.

@@ -489,3 +489,20 @@ pub async fn erase_answers(conn: &mut AnyConnection, profile_id: &str) -> Result
     }
     Ok(())
 }
+
+/// Surveys' part of a merge (the responses move, so a person has answered once), of a data export (the
+/// responses) and of an erasure (what the person wrote goes; choices and scores stay for the results).
+pub fn hooks() -> crate::profiles::hooks::AreaHooks {
+    crate::profiles::hooks::AreaHooks {
+        area: "surveys",
+        merge: Some(|conn, brand_id, from, into| Box::pin(merge_responses(conn, brand_id, from, into))),
+        export: Some(|conn, _brand_id, profile_id, export| {
+            Box::pin(async move {
+                export.survey_responses = export_responses(conn, profile_id).await?;
+                Ok(())
+            })
+        }),
+        erase: Some(|conn, _brand_id, profile_id| Box::pin(erase_answers(conn, profile_id))),
+        summary: None,
+    }
+}

@@ -1,21 +1,19 @@
-//! `POST /api/v1/events` (the mini app, customer JWT) and `GET /api/v1/me/events` (the customer's timeline).
+//! The mini app's own events: `POST /api/v1/events` (customer JWT), `POST /api/v1/anonymous/events` (a visitor
+//! before sign-in) and `GET /api/v1/me/events` (the customer's timeline).
 
-use app::api::{AnonymousEventsRequest, ErrorBody, EventIn, EventsRequest, EventsResponse, Timeline, TimelineEvent};
+use app::api::{AnonymousEventsRequest, ErrorBody, EventIn, EventsRequest, EventsResponse, Timeline};
 use axum::{
     extract::{Query, State},
     http::StatusCode,
 };
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{EVENT_COLUMNS, EventRow, Sender, store_one};
 use crate::{
     AppState,
     auth::extract::CustomerAuth,
     brands::Brand,
-    db::{Db, now_ms},
     error::{Error, Json, Result},
+    events::{Sender, TimelineQuery, store_one, timeline},
     profiles,
 };
 
@@ -113,24 +111,12 @@ async fn store_batch(
     profile_id: &str,
     events: Vec<EventIn>,
 ) -> Result<EventsResponse> {
-    let now = now_ms();
+    let now = crate::db::now_ms();
     let mut results = Vec::with_capacity(events.len());
     for (index, input) in events.into_iter().enumerate() {
         results.push(store_one(conn, brand_id, profile_id, index, input, now, Sender::MiniApp).await?);
     }
     Ok(EventsResponse::from_outcomes(results))
-}
-
-/// Timeline paging.
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct TimelineQuery {
-    /// At most this many events (1–100, default 50).
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// Only events of this type.
-    #[serde(rename = "type")]
-    pub event_type: Option<String>,
 }
 
 /// The signed-in customer's own timeline, newest first.
@@ -154,42 +140,4 @@ async fn my_timeline(
     // A session of a profile that was merged away reads the survivor's timeline.
     let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
     Ok(Json(timeline(&state.db, &claims.brand, &profile, &q).await?))
-}
-
-fn parse_cursor(cursor: &str) -> Result<(i64, String)> {
-    cursor
-        .split_once('_')
-        .and_then(|(ms, id)| Some((ms.parse().ok()?, id.to_owned())))
-        .ok_or_else(|| Error::bad_request("invalid_cursor", "This page cursor is not valid."))
-}
-
-/// One page of a profile's timeline, newest first.
-pub async fn timeline(db: &Db, brand_id: &str, profile_id: &str, q: &TimelineQuery) -> Result<Timeline> {
-    let limit = q.limit.unwrap_or(50).clamp(1, 100);
-    let (before_ms, before_id) = match q.cursor.as_deref() {
-        Some(c) => parse_cursor(c)?,
-        None => (i64::MAX, String::new()),
-    };
-    let sql = format!(
-        "SELECT {EVENT_COLUMNS} FROM events WHERE brand_id = $1 AND profile_id = $2 AND ($3 = '' OR type = $3) \
-         AND (occurred_at < $4 OR (occurred_at = $4 AND $5 <> '' AND id < $5)) \
-         ORDER BY occurred_at DESC, id DESC LIMIT $6"
-    );
-    let mut rows: Vec<EventRow> = sqlx::query_as(&sql)
-        .bind(brand_id)
-        .bind(profile_id)
-        .bind(q.event_type.clone().unwrap_or_default())
-        .bind(before_ms)
-        .bind(before_id)
-        .bind(limit + 1)
-        .fetch_all(db.read())
-        .await?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = rows
-        .last()
-        .filter(|_| more)
-        .map(|r| format!("{}_{}", r.occurred_at, r.id));
-    let events = rows.into_iter().map(TimelineEvent::from).collect();
-    Ok(Timeline { events, next_cursor })
 }

@@ -1,4 +1,5 @@
-//! The console's customer routes: search, the profile 360, the timeline, and typed attributes.
+//! Customers, the console's page: search, the profile 360 (identities, traits, attributes, consents, merges),
+//! the timeline, and typed attributes. An area over `profiles` and `privacy`.
 
 use app::{
     api::{Attribute, AttributeValue, ErrorBody, MergeInfo, Profile360, ProfileListItem, ProfilePage, Timeline},
@@ -9,14 +10,14 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{identities_of, live_id, traits::traits};
 use crate::{
     AppState,
     auth::extract::AdminAuth,
-    db::{Db, now_ms, rfc3339},
+    db::{now_ms, rfc3339},
     error::{Error, Json, Result},
     events::{TimelineQuery, timeline},
     privacy::current_consents,
+    profiles::{console_profile as live, identities_of, traits},
 };
 
 /// The console's customer routes.
@@ -26,10 +27,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(profile_360))
         .routes(routes!(profile_timeline))
         .routes(routes!(set_attribute))
-}
-
-fn unknown() -> Error {
-    Error::not_found("unknown_profile", "This brand has no such profile, or it was erased.")
 }
 
 /// Search parameters.
@@ -133,19 +130,6 @@ async fn search(
         })
         .collect();
     Ok(Json(ProfilePage { profiles, next_cursor }))
-}
-
-/// The live, unerased profile an id of the brand names, or `unknown_profile` (404): what console routes act on.
-pub async fn live(db: &Db, brand_id: &str, id: &str) -> Result<String> {
-    let live = live_id(db, brand_id, id).await?.ok_or_else(unknown)?;
-    let erased: Option<(Option<i64>,)> = sqlx::query_as("SELECT erased_at FROM profiles WHERE id = $1")
-        .bind(&live)
-        .fetch_optional(db.read())
-        .await?;
-    match erased {
-        Some((None,)) => Ok(live),
-        _ => Err(unknown()),
-    }
 }
 
 /// Everything about one customer: identities, traits, attributes, consents and merge history.

@@ -1,0 +1,23 @@
+//! What every handler can reach. It sits with profiles, auth and brands, below the areas whose handlers take
+//! it, and holds only platform and provider handles.
+
+use std::sync::Arc;
+
+use crate::{auth::tokens::SessionKeys, clock::Clock, config::Config, crypto::Sealer, db::Db, superapp::SuperApps};
+
+/// What every handler can reach; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The configuration the server started with.
+    pub config: Arc<Config>,
+    /// The store.
+    pub db: Db,
+    /// JWT keys and lifetimes.
+    pub keys: SessionKeys,
+    /// Opens brand secrets.
+    pub sealer: Sealer,
+    /// Super-app API clients.
+    pub superapps: SuperApps,
+    /// The time handlers and jobs read.
+    pub clock: Clock,
+}
