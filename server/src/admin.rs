@@ -1,5 +1,6 @@
 //! The admin console's own routes: the brand overview.
 
+use app::api::ErrorCode;
 use app::api::{BrandOverview, ChannelSetup, ErrorBody, WhoAmI};
 use axum::extract::State;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -37,10 +38,13 @@ const THIRTY_DAYS_MS: i64 = 30 * 24 * 3600 * 1000;
 async fn overview(State(state): State<AppState>, AdminAuth(claims): AdminAuth) -> Result<Json<BrandOverview>> {
     let brand = Brand::by_id(&state.db, &claims.brand)
         .await?
-        .ok_or_else(|| Error::unauthorized("invalid_token", "This session's brand no longer exists."))?;
-    let user = user_in_brand(&state.db, &brand.id, &claims.sub)
-        .await?
-        .ok_or_else(|| Error::unauthorized("invalid_token", "This account no longer exists or was disabled."))?;
+        .ok_or_else(|| Error::unauthorized(ErrorCode::InvalidToken, "This session's brand no longer exists."))?;
+    let user = user_in_brand(&state.db, &brand.id, &claims.sub).await?.ok_or_else(|| {
+        Error::unauthorized(
+            ErrorCode::InvalidToken,
+            "This account no longer exists or was disabled.",
+        )
+    })?;
     let (members, active): (i64, i64) = sqlx::query_as(
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN last_seen_at >= $2 THEN 1 ELSE 0 END), 0) FROM profiles WHERE brand_id = $1",
     )
@@ -82,10 +86,13 @@ async fn overview(State(state): State<AppState>, AdminAuth(claims): AdminAuth) -
 async fn whoami(State(state): State<AppState>, StaffAuth(claims): StaffAuth) -> Result<Json<WhoAmI>> {
     let brand = Brand::by_id(&state.db, &claims.brand)
         .await?
-        .ok_or_else(|| Error::unauthorized("invalid_token", "This session's brand no longer exists."))?;
-    let user = user_in_brand(&state.db, &brand.id, &claims.sub)
-        .await?
-        .ok_or_else(|| Error::unauthorized("invalid_token", "This account no longer exists or was disabled."))?;
+        .ok_or_else(|| Error::unauthorized(ErrorCode::InvalidToken, "This session's brand no longer exists."))?;
+    let user = user_in_brand(&state.db, &brand.id, &claims.sub).await?.ok_or_else(|| {
+        Error::unauthorized(
+            ErrorCode::InvalidToken,
+            "This account no longer exists or was disabled.",
+        )
+    })?;
     Ok(Json(WhoAmI {
         brand: brand.public(),
         user,

@@ -1,6 +1,7 @@
 //! Brands: the tenants. Every brand-owned row carries its brand id; a brand holds its super-app credentials,
 //! with the secrets sealed by the master key.
 
+use app::api::ErrorCode;
 use app::{api::PublicBrand, domain::BrandSlug};
 use axum::extract::{Path, State};
 use secrecy::{ExposeSecret, SecretString};
@@ -91,9 +92,12 @@ impl Brand {
 
     /// The brand with this slug, or `unknown_brand` (404).
     pub async fn require_slug(db: &Db, slug: &str) -> Result<Brand> {
-        Self::by_slug(db, slug)
-            .await?
-            .ok_or_else(|| Error::not_found("unknown_brand", format!("No brand is called '{}'.", slug.trim())))
+        Self::by_slug(db, slug).await?.ok_or_else(|| {
+            Error::not_found(
+                ErrorCode::UnknownBrand,
+                format!("No brand is called '{}'.", slug.trim()),
+            )
+        })
     }
 
     /// The brand with this id, if any.
@@ -107,7 +111,7 @@ impl Brand {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 120 {
             return Err(Error::unprocessable(
-                "invalid_brand_name",
+                ErrorCode::InvalidBrandName,
                 "A brand name has 1 to 120 characters.",
             ));
         }
@@ -139,7 +143,7 @@ impl Brand {
             Err(e) if is_unique_violation(&e, "brands_slug_key") => {
                 return Err(Error::new(
                     axum::http::StatusCode::CONFLICT,
-                    "brand_exists",
+                    ErrorCode::BrandExists,
                     format!("A brand called '{slug}' already exists."),
                 ));
             }

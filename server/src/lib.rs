@@ -26,6 +26,7 @@ mod web;
 pub use platform::{clock, config, crypto, db, error, jobs, telemetry};
 pub use state::AppState;
 
+use app::api::ErrorCode;
 use std::{future::Future, sync::Arc, time::Duration};
 
 use anyhow::Context;
@@ -223,8 +224,11 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         simulator,
         base_path: &config.base_path,
     };
-    let mini_app = web::IndexPage::load(&config.public_dir, "index.html", page);
-    let console = web::IndexPage::load(&config.public_dir, "admin.html", page);
+    let pages = web::Pages {
+        mini_app: web::IndexPage::load(&config.public_dir, "index.html", page),
+        console: web::IndexPage::load(&config.public_dir, "admin.html", page),
+        staff: web::IndexPage::load(&config.public_dir, "staff.html", page),
+    };
 
     let origins = config
         .allowed_origins()
@@ -253,13 +257,13 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
         .layer(cors);
     Ok(api
-        .merge(web::router(&config.public_dir, mini_app, console))
+        .merge(web::router(&config.public_dir, pages))
         .layer(TraceLayer::new_for_http()))
 }
 
 async fn unknown_endpoint() -> error::Error {
     error::Error::not_found(
-        "unknown_endpoint",
+        ErrorCode::UnknownEndpoint,
         "There is no such API endpoint; see /api/v1/openapi.json.",
     )
 }

@@ -4,9 +4,10 @@
 //!
 //! An asset is sent brotli- or gzip-encoded when the client accepts it, and cached for a year as immutable (a
 //! new build has new names). A page is sent with `no-cache`, with the brand, the API origin, the simulator and
-//! the base path written in. Every other path is a screen of the app: the console under `/admin` and `/staff`,
-//! the mini app everywhere else, so a link to a screen opens it.
+//! the base path written in. Every other path is a screen of the app: the console under `/admin`, the staff view
+//! under `/staff`, the mini app everywhere else, so a link to a screen opens it.
 
+use app::api::ErrorCode;
 use std::path::Path;
 
 use axum::{
@@ -79,11 +80,32 @@ fn escape(s: &str) -> String {
 /// A year: hashed assets never change under their name.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// The assets under `/assets`, the console under `/admin` and `/staff`, and the mini app at every other path.
-pub fn router(public_dir: &Path, mini_app: IndexPage, console: IndexPage) -> Router {
+/// The pages of the three surfaces.
+#[derive(Debug, Clone)]
+pub struct Pages {
+    /// `index.html`: the customer mini app.
+    pub mini_app: IndexPage,
+    /// `admin.html`: the console.
+    pub console: IndexPage,
+    /// `staff.html`: the staff view.
+    pub staff: IndexPage,
+}
+
+/// The assets under `/assets`, the console under `/admin`, the staff view under `/staff`, and the mini app at
+/// every other path.
+pub fn router(public_dir: &Path, pages: Pages) -> Router {
+    let Pages {
+        mini_app,
+        console,
+        staff,
+    } = pages;
     let console_page = move || {
         let console = console.clone();
         async move { console.respond() }
+    };
+    let staff_page = move || {
+        let staff = staff.clone();
+        async move { staff.respond() }
     };
     let assets = ServeDir::new(public_dir.join("assets"))
         .append_index_html_on_directories(false)
@@ -102,7 +124,7 @@ pub fn router(public_dir: &Path, mini_app: IndexPage, console: IndexPage) -> Rou
             if request.method() != Method::GET && request.method() != Method::HEAD {
                 return crate::error::Error::new(
                     StatusCode::METHOD_NOT_ALLOWED,
-                    "method_not_allowed",
+                    ErrorCode::MethodNotAllowed,
                     "This address only answers GET.",
                 )
                 .into_response();
@@ -122,8 +144,8 @@ pub fn router(public_dir: &Path, mini_app: IndexPage, console: IndexPage) -> Rou
     Router::new()
         .nest("/assets", assets)
         .route("/admin", get(console_page.clone()))
-        .route("/admin/{*rest}", get(console_page.clone()))
-        .route("/staff", get(console_page.clone()))
-        .route("/staff/{*rest}", get(console_page))
+        .route("/admin/{*rest}", get(console_page))
+        .route("/staff", get(staff_page.clone()))
+        .route("/staff/{*rest}", get(staff_page))
         .fallback(mini_app_page)
 }

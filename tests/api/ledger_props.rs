@@ -224,7 +224,7 @@ async fn check(db: &Db, brand: &str, ops: Vec<Op>) -> Result<(), TestCaseError> 
                             "refused with {} though the balance covers it",
                             e
                         );
-                        prop_assert_eq!(e.code(), "insufficient_points");
+                        prop_assert_eq!(e.code().as_str(), "insufficient_points");
                     }
                 }
             }
@@ -247,7 +247,7 @@ async fn check(db: &Db, brand: &str, ops: Vec<Op>) -> Result<(), TestCaseError> 
                         }
                         Err(e) => {
                             prop_assert!(model.lots[i].posted && model.balance < points, "refused: {}", e);
-                            prop_assert_eq!(e.code(), "insufficient_points");
+                            prop_assert_eq!(e.code().as_str(), "insufficient_points");
                         }
                     }
                 }

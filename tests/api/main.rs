@@ -10,6 +10,7 @@ mod admin;
 mod browser;
 mod browser_games;
 mod browser_loyalty;
+mod browser_routes;
 mod browser_surveys;
 mod console_profiles;
 mod events;

@@ -89,9 +89,26 @@ async fn every_screen_path_answers_with_its_app_and_a_missing_file_is_not_found(
         assert_eq!(r.status(), StatusCode::OK, "{path}");
         assert_eq!(r.text().await.unwrap(), mini_app, "{path}");
     }
-    for path in ["/admin/customers/p1", "/staff", "/staff/scan"] {
+    let staff = app
+        .client
+        .get(app.url("/staff"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        staff != console && staff != mini_app,
+        "the staff view is a bundle of its own"
+    );
+    for (path, page) in [
+        ("/admin/customers/p1", &console),
+        ("/admin/operations", &console),
+        ("/staff/scan", &staff),
+    ] {
         let r = app.client.get(app.url(path)).send().await.unwrap();
-        assert_eq!(r.text().await.unwrap(), console, "{path}");
+        assert_eq!(&r.text().await.unwrap(), page, "{path}");
     }
     for path in ["/assets/cham.0000.js", "/robots.txt", "/rewards/old.png"] {
         let r = app.client.get(app.url(path)).send().await.unwrap();

@@ -190,6 +190,10 @@ const PAGES: &[Page] = &[
         template: "admin.html",
         assets: &["style.css", "cham_admin.js", "cham_admin_bg.wasm", "favicon.svg"],
     },
+    Page {
+        template: "staff.html",
+        assets: &["style.css", "cham_staff.js", "cham_staff_bg.wasm", "favicon.svg"],
+    },
 ];
 
 /// Where an asset's source is, by its template name.
@@ -237,6 +241,13 @@ fn build(root: &Path) -> anyhow::Result<()> {
         root,
         &["--no-default-features", "--features", "admin"],
         "cham_admin",
+        &staging,
+    )?;
+    step("building the WASM staff view");
+    build_bundle(
+        root,
+        &["--no-default-features", "--features", "staff"],
+        "cham_staff",
         &staging,
     )?;
     let site = root.join("target/site");
@@ -336,6 +347,20 @@ fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
         "--no-default-features",
         "--features",
         "admin",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
+    step("clippy (WASM staff view)");
+    cargo(&[
+        "clippy",
+        "--package",
+        "frontend",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--no-default-features",
+        "--features",
+        "staff",
         "--",
         "-D",
         "warnings",

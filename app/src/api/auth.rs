@@ -17,7 +17,7 @@ pub struct ErrorBody {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ErrorDetail {
     /// Stable identifier clients branch on, e.g. `invalid_superapp_token`.
-    pub code: String,
+    pub code: super::ErrorCode,
     /// Explanation for people (English; the app shows its own Vietnamese/English text per code).
     pub message: String,
 }

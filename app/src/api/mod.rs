@@ -2,17 +2,21 @@
 //! (which sends and reads them). Plain serde types: no server dependencies.
 
 mod auth;
+mod codes;
 mod console;
 mod events;
 mod games;
 mod loyalty;
+mod names;
 mod privacy;
 mod surveys;
 
 pub use auth::*;
+pub use codes::ErrorCode;
 pub use console::*;
 pub use events::*;
 pub use games::*;
 pub use loyalty::*;
+pub use names::*;
 pub use privacy::*;
 pub use surveys::*;

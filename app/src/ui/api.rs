@@ -4,17 +4,14 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::{Serialize, de::DeserializeOwned};
 
-use super::{
-    i18n::{Lang, error_text},
-    page::PageConfig,
-};
-use crate::api::{ErrorBody, RefreshRequest, TokenPair};
+use super::{i18n::Lang, page::PageConfig};
+use crate::api::{ErrorBody, ErrorCode, RefreshRequest, TokenPair};
 
 /// A refused or failed call: the API's `code` and `message`, or `network` when the server was not reached.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiFailure {
     /// The API's error code.
-    pub code: String,
+    pub code: ErrorCode,
     /// The server's message.
     pub message: String,
 }
@@ -22,14 +19,20 @@ pub struct ApiFailure {
 impl ApiFailure {
     fn network(e: impl std::fmt::Display) -> Self {
         Self {
-            code: "network".into(),
+            code: ErrorCode::Network,
             message: e.to_string(),
         }
     }
 
-    /// What to show a person, in their language.
+    /// What to show a person, in their language, never the code itself: in Vietnamese the code's text; in
+    /// English the server's own message, which may say more (which field, which limit), else the code's text.
     pub fn text(&self, lang: Lang) -> String {
-        error_text(lang, &self.code).map_or_else(|| self.message.clone(), str::to_owned)
+        let (vi, en) = self.code.text();
+        match lang {
+            Lang::Vi => vi.to_owned(),
+            Lang::En if self.message.trim().is_empty() || self.code.is_raised_by_the_app() => en.to_owned(),
+            Lang::En => self.message.clone(),
+        }
     }
 }
 
@@ -96,7 +99,7 @@ impl Api {
                 message: body.error.message,
             },
             Err(_) => ApiFailure {
-                code: "http".into(),
+                code: ErrorCode::Http,
                 message: format!("HTTP {}", response.status()),
             },
         }
@@ -132,7 +135,7 @@ impl Api {
             Ok(())
         } else {
             Err(ApiFailure {
-                code: "http".into(),
+                code: ErrorCode::Http,
                 message: response.status_text(),
             })
         }
@@ -174,11 +177,11 @@ impl Api {
         Fut: std::future::Future<Output = Result<T, ApiFailure>>,
     {
         let session = self.stored_session(surface).ok_or_else(|| ApiFailure {
-            code: "missing_token".into(),
+            code: ErrorCode::MissingToken,
             message: "not signed in".into(),
         })?;
         match call(session.access).await {
-            Err(e) if e.code == "token_expired" => {
+            Err(e) if e.code == ErrorCode::TokenExpired => {
                 let pair: TokenPair = self
                     .post(
                         "/api/v1/auth/refresh",
@@ -214,6 +217,7 @@ impl Api {
         .await
     }
 
+    #[cfg(any(feature = "customer", feature = "admin"))]
     /// `PUT path` with a JSON body as the session of `surface`.
     pub async fn put_as<B: Serialize, T: DeserializeOwned>(
         &self,
@@ -280,7 +284,7 @@ impl Api {
                 response.text().await.map_err(ApiFailure::network)
             } else {
                 Err(ApiFailure {
-                    code: "http".into(),
+                    code: ErrorCode::Http,
                     message: format!("HTTP {}", response.status()),
                 })
             }

@@ -1,7 +1,6 @@
 //! Small browser services: saving fetched text as a file, waiting, fresh keys and dates for display.
 
-use wasm_bindgen::JsCast;
-
+#[cfg(any(feature = "customer", feature = "admin"))]
 /// Offers `contents` to the person as a file download.
 pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(contents));
@@ -10,6 +9,7 @@ pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), Strin
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "blob")?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "url")?;
     let document = web_sys::window().and_then(|w| w.document()).ok_or("document")?;
+    use wasm_bindgen::JsCast;
     let link: web_sys::HtmlAnchorElement = document
         .create_element("a")
         .map_err(|_| "a")?
@@ -22,6 +22,7 @@ pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), Strin
     Ok(())
 }
 
+#[cfg(any(feature = "customer", feature = "admin"))]
 /// Waits `ms` milliseconds without blocking the page.
 pub async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
@@ -32,6 +33,7 @@ pub async fn sleep(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+#[cfg(any(feature = "customer", feature = "admin"))]
 /// A key for one user action (a redemption, an adjustment), so a retried request is not done twice.
 pub fn fresh_key() -> String {
     let random = (js_sys::Math::random() * 1e15) as u64;
@@ -49,5 +51,24 @@ pub fn short_date(rfc3339: &str) -> String {
         date.get_date(),
         date.get_month() + 1,
         date.get_full_year()
+    )
+}
+
+#[cfg(feature = "admin")]
+/// An RFC 3339 time as `22/11/2026 14:05` in Vietnam's time (UTC+7 all year), whatever the device's zone.
+pub fn vn_time(rfc3339: &str) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    let ms = date.get_time();
+    if ms.is_nan() {
+        return rfc3339.to_owned();
+    }
+    let vn = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms + 7.0 * 3_600_000.0));
+    format!(
+        "{:02}/{:02}/{} {:02}:{:02}",
+        vn.get_utc_date(),
+        vn.get_utc_month() + 1,
+        vn.get_utc_full_year(),
+        vn.get_utc_hours(),
+        vn.get_utc_minutes()
     )
 }

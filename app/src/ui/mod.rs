@@ -1,4 +1,5 @@
-//! The Leptos app, client-side rendered: the customer mini app at `/` and the admin console at `/admin`.
+//! The Leptos app, client-side rendered: the customer mini app at `/`, the admin console at `/admin` and the
+//! staff view at `/staff`, each a bundle of its own.
 //! Everything it shows comes from the server; the page only tells it which brand and API to use.
 
 #[cfg(feature = "admin")]
@@ -7,11 +8,18 @@ mod api;
 #[cfg(feature = "customer")]
 mod bridge;
 mod browser;
+#[cfg(any(feature = "admin", feature = "staff"))]
+mod console_signin;
 #[cfg(feature = "customer")]
 mod customer;
 mod i18n;
 mod notice;
 mod page;
+#[cfg(feature = "customer")]
+mod route;
+#[cfg(all(feature = "staff", not(feature = "admin")))]
+mod staff;
+#[cfg(any(feature = "customer", feature = "admin"))]
 mod survey_form;
 
 use leptos::prelude::*;
@@ -39,7 +47,13 @@ fn surface() -> AnyView {
 }
 
 /// The mini-app bundle shows the mini app.
-#[cfg(all(feature = "customer", not(feature = "admin")))]
+#[cfg(all(feature = "customer", not(feature = "admin"), not(feature = "staff")))]
 fn surface() -> AnyView {
     view! { <customer::CustomerApp/> }.into_any()
+}
+
+/// The staff bundle shows the staff view.
+#[cfg(all(feature = "staff", not(feature = "admin")))]
+fn surface() -> AnyView {
+    view! { <staff::StaffApp/> }.into_any()
 }

@@ -7,13 +7,13 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 
 use super::i18n::I18n;
-use crate::api::{Answer, AnswerProblem, AnswerValue, Question, QuestionKind, check_answer, next_question};
+use crate::api::{Answer, AnswerProblem, AnswerValue, ErrorCode, Question, QuestionKind, check_answer, next_question};
 
 /// The text for a refused step, in the member's language.
 fn problem_key(problem: &AnswerProblem, kind: QuestionKind) -> &'static str {
     match (problem.code, kind) {
-        ("answer_required", _) => "answer_required",
-        ("consent_required", _) => "consent_required",
+        (ErrorCode::AnswerRequired, _) => "answer_required",
+        (ErrorCode::ConsentRequired, _) => "consent_required",
         (_, QuestionKind::Phone) => "invalid_phone_answer",
         (_, QuestionKind::Email) => "invalid_email_answer",
         (_, QuestionKind::Date) => "invalid_date_answer",

@@ -1,5 +1,6 @@
 //! Customer sign-in through a super-app, refresh, sign-out, and `GET /api/v1/me`.
 
+use app::api::ErrorCode;
 use app::api::{CustomerSession, CustomerSessionRequest, ErrorBody, Me, Provider, RefreshRequest, TokenPair};
 use axum::{extract::State, http::StatusCode};
 use rand::Rng;
@@ -39,7 +40,7 @@ pub(super) async fn sign_in(
     let access_token = req.access_token.trim();
     if access_token.is_empty() {
         return Err(Error::unprocessable(
-            "missing_access_token",
+            ErrorCode::MissingAccessToken,
             "The super-app access token is missing.",
         ));
     }

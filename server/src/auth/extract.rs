@@ -1,6 +1,7 @@
 //! Authentication as extractors: a handler names who may call it ([`CustomerAuth`], [`AdminAuth`],
 //! [`StaffAuth`]) and receives verified claims. Why a token was refused goes to debug logs only.
 
+use app::api::ErrorCode;
 use axum::{
     extract::FromRequestParts,
     http::{header::AUTHORIZATION, request::Parts},
@@ -16,7 +17,7 @@ fn verified_claims(parts: &Parts, state: &AppState) -> Result<Claims, Error> {
     let header = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
     let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer "))) else {
         return Err(Error::unauthorized(
-            "missing_token",
+            ErrorCode::MissingToken,
             "Sign in first: this request has no access token.",
         ));
     };
@@ -24,9 +25,9 @@ fn verified_claims(parts: &Parts, state: &AppState) -> Result<Claims, Error> {
         tracing::debug!(error = %e, "access token refused");
         match e.kind() {
             jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
-                Error::unauthorized("token_expired", "Your session needs refreshing.")
+                Error::unauthorized(ErrorCode::TokenExpired, "Your session needs refreshing.")
             }
-            _ => Error::unauthorized("invalid_token", "This access token is not valid."),
+            _ => Error::unauthorized(ErrorCode::InvalidToken, "This access token is not valid."),
         }
     })?;
     if let Some(slug) = parts.headers.get(BRAND_HEADER).and_then(|v| v.to_str().ok())
@@ -34,7 +35,7 @@ fn verified_claims(parts: &Parts, state: &AppState) -> Result<Claims, Error> {
     {
         tracing::debug!(token_brand = %claims.bslug, requested = %slug, "token of another brand");
         return Err(Error::forbidden(
-            "wrong_brand",
+            ErrorCode::WrongBrand,
             "This session belongs to another brand.",
         ));
     }
@@ -52,7 +53,7 @@ impl FromRequestParts<AppState> for CustomerAuth {
         let claims = verified_claims(parts, state)?;
         if claims.role != Role::Customer {
             return Err(Error::forbidden(
-                "customers_only",
+                ErrorCode::CustomersOnly,
                 "Only a signed-in customer can do this.",
             ));
         }
@@ -70,7 +71,10 @@ impl FromRequestParts<AppState> for AdminAuth {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
         let claims = verified_claims(parts, state)?;
         if !matches!(claims.role, Role::Owner | Role::Admin) {
-            return Err(Error::forbidden("admins_only", "Only a brand admin can do this."));
+            return Err(Error::forbidden(
+                ErrorCode::AdminsOnly,
+                "Only a brand admin can do this.",
+            ));
         }
         Ok(Self(claims))
     }
@@ -86,7 +90,10 @@ impl FromRequestParts<AppState> for StaffAuth {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
         let claims = verified_claims(parts, state)?;
         if !matches!(claims.role, Role::Owner | Role::Admin | Role::Staff) {
-            return Err(Error::forbidden("staff_only", "Only the brand's staff can do this."));
+            return Err(Error::forbidden(
+                ErrorCode::StaffOnly,
+                "Only the brand's staff can do this.",
+            ));
         }
         Ok(Self(claims))
     }

@@ -1,5 +1,6 @@
 //! Brand users (owners, admins, staff): argon2-hashed passwords and sign-in to the console.
 
+use app::api::ErrorCode;
 use std::sync::OnceLock;
 
 use app::api::{AdminSession, AdminSessionRequest, ErrorBody, StaffRole, StaffUser};
@@ -46,7 +47,7 @@ fn decoy_hash() -> &'static str {
 fn normalise_email(email: &str) -> Result<String> {
     app::domain::Email::parse(email)
         .map(|e| e.as_str().to_owned())
-        .map_err(|_| Error::unprocessable("invalid_email", "This is not a valid e-mail address."))
+        .map_err(|_| Error::unprocessable(ErrorCode::InvalidEmail, "This is not a valid e-mail address."))
 }
 
 /// Creates a brand user; `user_exists` (409) when the e-mail is taken in the brand.
@@ -54,7 +55,7 @@ pub async fn create_user(db: &Db, brand_id: &str, email: &str, password: &str, r
     let email = normalise_email(email)?;
     if password.chars().count() < MIN_PASSWORD_LEN {
         return Err(Error::unprocessable(
-            "weak_password",
+            ErrorCode::WeakPassword,
             format!("A password needs at least {MIN_PASSWORD_LEN} characters."),
         ));
     }
@@ -78,7 +79,7 @@ pub async fn create_user(db: &Db, brand_id: &str, email: &str, password: &str, r
         Ok(_) => Ok(StaffUser { id, email, role }),
         Err(e) if is_unique_violation(&e, "users_brand_email_key") => Err(Error::new(
             axum::http::StatusCode::CONFLICT,
-            "user_exists",
+            ErrorCode::UserExists,
             "A user with this e-mail already exists in this brand.",
         )),
         Err(e) => Err(e.into()),
@@ -125,7 +126,7 @@ pub(super) async fn sign_in(
         .as_ref()
         .map_or_else(|| decoy_hash().to_owned(), |u| u.password_hash.clone());
     let password_ok = verify_password(hash, req.password.clone()).await;
-    let refused = || Error::unauthorized("invalid_credentials", "The e-mail or password is not right.");
+    let refused = || Error::unauthorized(ErrorCode::InvalidCredentials, "The e-mail or password is not right.");
     let user = match user {
         Some(u) if password_ok => u,
         _ => {
@@ -135,7 +136,7 @@ pub(super) async fn sign_in(
     };
     if user.disabled_at.is_some() {
         return Err(Error::forbidden(
-            "account_disabled",
+            ErrorCode::AccountDisabled,
             "This account has been disabled by the brand owner.",
         ));
     }

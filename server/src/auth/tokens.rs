@@ -2,6 +2,7 @@
 //! (one family per sign-in). Presenting a refresh token that was already rotated revokes its whole family,
 //! because either the legitimate client or a thief holds a copy.
 
+use app::api::ErrorCode;
 use app::api::TokenPair;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -220,7 +221,7 @@ struct RefreshRow {
 }
 
 fn invalid_refresh() -> Error {
-    Error::unauthorized("invalid_refresh_token", "This session has ended. Sign in again.")
+    Error::unauthorized(ErrorCode::InvalidRefreshToken, "This session has ended. Sign in again.")
 }
 
 /// Exchanges a refresh token for a new pair. A token that was already exchanged revokes its family.
@@ -243,7 +244,7 @@ pub async fn rotate(db: &Db, keys: &SessionKeys, refresh_token: &str) -> Result<
     }
     if row.expires_at < now {
         return Err(Error::unauthorized(
-            "refresh_token_expired",
+            ErrorCode::RefreshTokenExpired,
             "This session has expired. Sign in again.",
         ));
     }
@@ -263,7 +264,7 @@ pub async fn rotate(db: &Db, keys: &SessionKeys, refresh_token: &str) -> Result<
         tx.commit().await?;
         tracing::warn!(session = %row.session.id, "refresh token reused: session family revoked");
         return Err(Error::unauthorized(
-            "refresh_token_reused",
+            ErrorCode::RefreshTokenReused,
             "This sign-in was used from two places, so it was ended for safety. Sign in again.",
         ));
     }

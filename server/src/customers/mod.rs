@@ -1,6 +1,7 @@
 //! Customers, the console's page: search, the profile 360 (identities, traits, attributes, consents, merges),
 //! the timeline, and typed attributes. An area over `profiles` and `privacy`.
 
+use app::api::ErrorCode;
 use app::{
     api::{Attribute, AttributeValue, ErrorBody, MergeInfo, Profile360, ProfileListItem, ProfilePage, Timeline},
     domain::{Email, Phone},
@@ -68,7 +69,7 @@ async fn search(
         Some(c) => c
             .split_once('_')
             .and_then(|(ms, id)| Some((ms.parse::<i64>().ok()?, id.to_owned())))
-            .ok_or_else(|| Error::bad_request("invalid_cursor", "This page cursor is not valid."))?,
+            .ok_or_else(|| Error::bad_request(ErrorCode::InvalidCursor, "This page cursor is not valid."))?,
         None => (i64::MAX, String::new()),
     };
     // What the text is decides how to look: an exact identifier, or a name fragment.
@@ -219,7 +220,7 @@ async fn profile_timeline(
 
 /// Parses an attribute's value into its type and stored JSON text.
 fn typed(value: &AttributeValue) -> Result<(&'static str, String)> {
-    let invalid = |m: &str| Error::unprocessable("invalid_attribute_value", m.to_owned());
+    let invalid = |m: &str| Error::unprocessable(ErrorCode::InvalidAttributeValue, m.to_owned());
     match (value.value_type.as_deref(), &value.value) {
         (Some("date"), serde_json::Value::String(s)) => {
             chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| invalid("A date is YYYY-MM-DD."))?;
@@ -263,7 +264,7 @@ async fn set_attribute(
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if !key_ok {
         return Err(Error::unprocessable(
-            "invalid_attribute_key",
+            ErrorCode::InvalidAttributeKey,
             "An attribute key has 1 to 40 of a-z, 0-9 and _.",
         ));
     }

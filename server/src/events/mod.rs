@@ -9,7 +9,7 @@ pub mod reactors;
 mod read;
 mod validate;
 
-use app::api::{EventIn, EventOutcome, TimelineEvent};
+use app::api::{EventIn, EventOutcome, EventType, TimelineEvent};
 use serde_json::Value;
 use sqlx::AnyConnection;
 
@@ -21,58 +21,6 @@ use crate::{
 pub use reactors::{Reacting, Reactors};
 pub use read::{TimelineQuery, timeline};
 pub use validate::{Sender, ValidEvent, validate_event};
-
-/// Types the product itself records; clients other than the server may send only [`CLIENT_TYPES`] of them.
-pub const BUILT_IN_TYPES: &[&str] = &[
-    "session_started",
-    "app_opened",
-    "screen_viewed",
-    "phone_shared",
-    "followed_oa",
-    "unfollowed_oa",
-    "consent_changed",
-    "profile_merged",
-    "order_paid",
-    "offline_purchase",
-    "checked_in",
-    "birthday",
-    "points_earned",
-    "points_redeemed",
-    "points_expired",
-    "points_adjusted",
-    "points_reversed",
-    "tier_changed",
-    "voucher_issued",
-    "voucher_used",
-    "game_played",
-    "prize_won",
-    "gift_claimed",
-    "survey_completed",
-];
-
-/// Built-in types only the server's own features record, never sent from outside.
-pub const SERVER_ONLY_TYPES: &[&str] = &[
-    "session_started",
-    "profile_merged",
-    "consent_changed",
-    "order_paid",
-    "birthday",
-    "points_earned",
-    "points_redeemed",
-    "points_expired",
-    "points_adjusted",
-    "points_reversed",
-    "tier_changed",
-    "voucher_issued",
-    "voucher_used",
-    "game_played",
-    "prize_won",
-    "gift_claimed",
-    "survey_completed",
-];
-
-/// Built-in types the mini app may send about itself.
-pub const CLIENT_TYPES: &[&str] = &["app_opened", "screen_viewed"];
 
 /// Campaign attribution of an event.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -319,9 +267,5 @@ impl From<EventRow> for TimelineEvent {
 
 /// Built-in types by name; custom types as one label, to bound the metric's cardinality.
 fn metric_type(event_type: &str) -> &'static str {
-    BUILT_IN_TYPES
-        .iter()
-        .find(|t| **t == event_type)
-        .copied()
-        .unwrap_or("custom")
+    EventType::parse(event_type).map_or("custom", EventType::as_str)
 }

@@ -1,5 +1,6 @@
 //! Reading the log: one profile's timeline, newest first, a page at a time.
 
+use app::api::ErrorCode;
 use app::api::{Timeline, TimelineEvent};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -26,7 +27,7 @@ fn parse_cursor(cursor: &str) -> Result<(i64, String)> {
     cursor
         .split_once('_')
         .and_then(|(ms, id)| Some((ms.parse().ok()?, id.to_owned())))
-        .ok_or_else(|| Error::bad_request("invalid_cursor", "This page cursor is not valid."))
+        .ok_or_else(|| Error::bad_request(ErrorCode::InvalidCursor, "This page cursor is not valid."))
 }
 
 /// One page of a profile's timeline, newest first.

@@ -1,9 +1,10 @@
 //! Parsing events from clients: each refusal has its own stable code.
 
-use app::api::{ErrorDetail, EventIn};
+use app::api::ErrorCode;
+use app::api::{ErrorDetail, EventIn, EventType, Sent};
 use serde_json::Value;
 
-use super::{BUILT_IN_TYPES, CLIENT_TYPES, Campaign, SERVER_ONLY_TYPES};
+use super::Campaign;
 
 /// Largest serialized `properties` object.
 pub const MAX_PROPERTIES_BYTES: usize = 8 * 1024;
@@ -26,10 +27,13 @@ impl Sender {
         }
     }
 
-    fn may_send(self, built_in: &str) -> bool {
-        match self {
-            Sender::MiniApp => CLIENT_TYPES.contains(&built_in),
-            Sender::Server => !SERVER_ONLY_TYPES.contains(&built_in),
+    /// Whether this sender may record a built-in type: the mini app only its own, a brand's server any but
+    /// the server's own.
+    fn may_send(self, built_in: EventType) -> bool {
+        match (self, built_in.sender()) {
+            (_, Sent::Server) => false,
+            (Sender::MiniApp, sent) => sent == Sent::MiniApp,
+            (Sender::Server, _) => true,
         }
     }
 }
@@ -51,9 +55,9 @@ pub struct ValidEvent {
     pub idempotency_key: Option<String>,
 }
 
-fn refuse(code: &str, message: impl Into<String>) -> ErrorDetail {
+fn refuse(code: ErrorCode, message: impl Into<String>) -> ErrorDetail {
     ErrorDetail {
-        code: code.into(),
+        code,
         message: message.into(),
     }
 }
@@ -74,7 +78,7 @@ fn is_namespaced(t: &str) -> bool {
 fn short(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, ErrorDetail> {
     match value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
         Some(v) if v.chars().count() > max => Err(refuse(
-            "field_too_long",
+            ErrorCode::FieldTooLong,
             format!("{field} has more than {max} characters"),
         )),
         other => Ok(other),
@@ -84,43 +88,46 @@ fn short(field: &str, value: Option<String>, max: usize) -> Result<Option<String
 /// Checks an event from `sender` at `now` (epoch ms).
 pub fn validate_event(input: EventIn, now: i64, sender: Sender) -> Result<ValidEvent, ErrorDetail> {
     let event_type = input.event_type.trim().to_owned();
-    if BUILT_IN_TYPES.contains(&event_type.as_str()) {
-        if !sender.may_send(&event_type) {
+    if let Some(built_in) = EventType::parse(&event_type) {
+        if !sender.may_send(built_in) {
             return Err(refuse(
-                "reserved_event_type",
+                ErrorCode::ReservedEventType,
                 format!("'{event_type}' is recorded by the server itself and cannot be sent"),
             ));
         }
     } else if !is_namespaced(&event_type) {
         return Err(refuse(
-            "invalid_event_type",
+            ErrorCode::InvalidEventType,
             "an event type is a built-in name or a namespaced custom name such as web.banner_clicked",
         ));
     }
     let occurred_at = match input.occurred_at.as_deref() {
         None => now,
         Some(text) => chrono::DateTime::parse_from_rfc3339(text)
-            .map_err(|_| refuse("invalid_occurred_at", "occurred_at must be an RFC 3339 time"))?
+            .map_err(|_| refuse(ErrorCode::InvalidOccurredAt, "occurred_at must be an RFC 3339 time"))?
             .timestamp_millis(),
     };
     if occurred_at > now + MAX_FUTURE_MS {
-        return Err(refuse("occurred_in_future", "occurred_at is in the future"));
+        return Err(refuse(ErrorCode::OccurredInFuture, "occurred_at is in the future"));
     }
     let sources = sender.sources();
     let source = input.source.unwrap_or_else(|| sources[0].to_owned());
     if !sources.contains(&source.as_str()) {
         return Err(refuse(
-            "invalid_source",
+            ErrorCode::InvalidSource,
             format!("the source must be one of {}", sources.join(", ")),
         ));
     }
     let properties = input.properties.unwrap_or_else(|| Value::Object(Default::default()));
     if !properties.is_object() {
-        return Err(refuse("properties_not_object", "properties must be a JSON object"));
+        return Err(refuse(
+            ErrorCode::PropertiesNotObject,
+            "properties must be a JSON object",
+        ));
     }
     if properties.to_string().len() > MAX_PROPERTIES_BYTES {
         return Err(refuse(
-            "properties_too_large",
+            ErrorCode::PropertiesTooLarge,
             format!("properties exceed {MAX_PROPERTIES_BYTES} bytes"),
         ));
     }
@@ -157,7 +164,7 @@ mod tests {
         for bad in ["clicked", "Web.clicked", "web.", ".x", "a.b.c", "web.bánh"] {
             assert_eq!(
                 validate_event(event(bad), 0, Sender::MiniApp).unwrap_err().code,
-                "invalid_event_type",
+                ErrorCode::InvalidEventType,
                 "{bad}"
             );
         }
@@ -165,7 +172,7 @@ mod tests {
             validate_event(event("session_started"), 0, Sender::MiniApp)
                 .unwrap_err()
                 .code,
-            "reserved_event_type"
+            ErrorCode::ReservedEventType
         );
     }
 
@@ -181,25 +188,25 @@ mod tests {
         );
         assert_eq!(
             validate_event(e, 0, Sender::MiniApp).unwrap_err().code,
-            "occurred_in_future"
+            ErrorCode::OccurredInFuture
         );
         let mut e = event("app_opened");
         e.properties = Some(serde_json::json!([1, 2]));
         assert_eq!(
             validate_event(e, 0, Sender::MiniApp).unwrap_err().code,
-            "properties_not_object"
+            ErrorCode::PropertiesNotObject
         );
         let mut e = event("app_opened");
         e.properties = Some(serde_json::json!({ "x": "y".repeat(MAX_PROPERTIES_BYTES) }));
         assert_eq!(
             validate_event(e, 0, Sender::MiniApp).unwrap_err().code,
-            "properties_too_large"
+            ErrorCode::PropertiesTooLarge
         );
         let mut e = event("app_opened");
         e.source = Some("pos".into());
         assert_eq!(
             validate_event(e, 0, Sender::MiniApp).unwrap_err().code,
-            "invalid_source"
+            ErrorCode::InvalidSource
         );
     }
 }

@@ -1,6 +1,7 @@
 //! The console's game builder and live stats: prizes with their shares (adding up to at most 100%, the rest
 //! being "no prize"), budgets, a fallback, a schedule and plays per day.
 
+use app::api::ErrorCode;
 use app::api::{ErrorBody, Game, GameInput, GameKind, Prize, PrizeInput, PrizeKind};
 use axum::{
     extract::{Path, State},
@@ -34,7 +35,7 @@ const EXTRA_PLAY_EVENTS: &[&str] = &[
 ];
 
 fn invalid(message: impl Into<String>) -> Error {
-    Error::unprocessable("invalid_game", message)
+    Error::unprocessable(ErrorCode::InvalidGame, message)
 }
 
 /// Checks a game form; every refusal is `invalid_game` (or `invalid_time`, `unknown_reward`) saying what to fix.
@@ -259,7 +260,7 @@ async fn create(
     let id = create_game(&mut tx, &claims.brand, input, now).await?;
     let row = super::find_game(&mut tx, &claims.brand, &id)
         .await?
-        .ok_or_else(|| Error::not_found("unknown_game", "There is no such game."))?;
+        .ok_or_else(|| Error::not_found(ErrorCode::UnknownGame, "There is no such game."))?;
     let game = to_api(&mut tx, row, now).await?;
     tx.commit().await?;
     tracing::info!(game = %id, actor = %claims.sub, "game created");
@@ -272,7 +273,7 @@ async fn create(
 async fn update_game(conn: &mut AnyConnection, brand_id: &str, id: &str, input: GameInput, now: i64) -> Result<()> {
     super::find_game(conn, brand_id, id)
         .await?
-        .ok_or_else(|| Error::not_found("unknown_game", "There is no such game."))?;
+        .ok_or_else(|| Error::not_found(ErrorCode::UnknownGame, "There is no such game."))?;
     let (input, starts_at, ends_at) = validate(conn, brand_id, input).await?;
     let existing = prizes(conn, id).await?;
     for (i, p) in existing.iter().enumerate() {
@@ -374,7 +375,7 @@ async fn update(
     update_game(&mut tx, &claims.brand, &id, input, now).await?;
     let row = super::find_game(&mut tx, &claims.brand, &id)
         .await?
-        .ok_or_else(|| Error::not_found("unknown_game", "There is no such game."))?;
+        .ok_or_else(|| Error::not_found(ErrorCode::UnknownGame, "There is no such game."))?;
     let game = to_api(&mut tx, row, now).await?;
     tx.commit().await?;
     tracing::info!(game = %id, actor = %claims.sub, "game changed");

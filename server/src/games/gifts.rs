@@ -1,6 +1,7 @@
 //! Physical prizes won in games, handed over at a store: staff look a gift code up (the prize, the game, the
 //! winner) and mark it handed over, once. `gift_claimed` goes on the winner's timeline.
 
+use app::api::ErrorCode;
 use app::api::{ErrorBody, StaffGift};
 use axum::{
     extract::{Path, State},
@@ -37,7 +38,7 @@ struct GiftRow {
 async fn by_code(conn: &mut AnyConnection, brand_id: &str, code: &str) -> Result<GiftRow> {
     let unknown = || {
         Error::not_found(
-            "unknown_gift",
+            ErrorCode::UnknownGift,
             "No game gift has this code. Check the code and try again.",
         )
     };
@@ -53,7 +54,7 @@ async fn by_code(conn: &mut AnyConnection, brand_id: &str, code: &str) -> Result
     .ok_or_else(unknown)?;
     if row.brand_id != brand_id {
         return Err(Error::forbidden(
-            "other_brand_gift",
+            ErrorCode::OtherBrandGift,
             "This gift was won at another brand and cannot be handed over here.",
         ));
     }
@@ -131,7 +132,7 @@ async fn claim(
         let row = by_code(&mut tx, &claims.brand, &code).await?;
         return Err(Error::new(
             StatusCode::CONFLICT,
-            "gift_claimed",
+            ErrorCode::GiftClaimed,
             format!(
                 "This gift was already handed over at {}.",
                 row.claimed_at.map(rfc3339).unwrap_or_default()

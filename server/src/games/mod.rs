@@ -7,6 +7,7 @@ pub mod admin;
 pub mod draw;
 mod gifts;
 
+use app::api::ErrorCode;
 use app::api::{ErrorBody, MemberGame, Play, PlayRequest, PrizeKind, Segment};
 use axum::{
     extract::{Path, State},
@@ -135,7 +136,7 @@ fn rate_limit(profile: &str) -> Result<()> {
         let wait = not_until.wait_time_from(DefaultClock::default().now());
         metrics::counter!("cham_game_plays_limited_total").increment(1);
         Error::TooMany {
-            code: "too_many_plays",
+            code: ErrorCode::TooManyPlays,
             message: "Too many plays at once: wait a moment and try again.".into(),
             retry_after: wait.as_secs() + 1,
         }
@@ -175,7 +176,7 @@ pub async fn export_plays(conn: &mut AnyConnection, profile_id: &str) -> Result<
 }
 
 fn unknown_game() -> Error {
-    Error::not_found("unknown_game", "There is no such game.")
+    Error::not_found(ErrorCode::UnknownGame, "There is no such game.")
 }
 
 fn kind_of(prize: Option<&PrizeRow>) -> PrizeKind {
@@ -337,7 +338,7 @@ async fn run_play(
     if !game.open_at(now) {
         return Err(Error::new(
             StatusCode::CONFLICT,
-            "game_closed",
+            ErrorCode::GameClosed,
             "This game is not open right now.",
         ));
     }
@@ -345,7 +346,7 @@ async fn run_play(
     if left == 0 {
         return Err(Error::new(
             StatusCode::CONFLICT,
-            "no_plays_left",
+            ErrorCode::NoPlaysLeft,
             "No plays left today: come back tomorrow, or earn one more by visiting a store.",
         ));
     }

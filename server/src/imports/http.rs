@@ -1,5 +1,6 @@
 //! Upload, progress and the rejection report.
 
+use app::api::ErrorCode;
 use app::api::{ErrorBody, ImportInfo};
 use axum::{
     body::Body,
@@ -115,13 +116,13 @@ async fn upload(
     let mut stream = body.into_data_stream();
     let written: Result<()> = async {
         while let Some(chunk) = stream.next().await {
-            let chunk =
-                chunk.map_err(|e| Error::bad_request("upload_interrupted", format!("The upload stopped: {e}")))?;
+            let chunk = chunk
+                .map_err(|e| Error::bad_request(ErrorCode::UploadInterrupted, format!("The upload stopped: {e}")))?;
             bytes += chunk.len() as u64;
             if bytes > MAX_FILE_BYTES {
                 return Err(Error::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
-                    "file_too_large",
+                    ErrorCode::FileTooLarge,
                     "A file may be at most 1 GiB.",
                 ));
             }
@@ -130,7 +131,7 @@ async fn upload(
         }
         file.flush().await.map_err(anyhow::Error::from)?;
         if bytes == 0 {
-            return Err(Error::unprocessable("empty_file", "The file is empty."));
+            return Err(Error::unprocessable(ErrorCode::EmptyFile, "The file is empty."));
         }
         Ok(())
     }
@@ -142,11 +143,11 @@ async fn upload(
             match tokio::task::spawn_blocking(move || read_columns(&header_path)).await {
                 Ok(Ok(Some(_))) => Ok(()),
                 Ok(Ok(None)) => Err(Error::unprocessable(
-                    "missing_identifier_column",
+                    ErrorCode::MissingIdentifierColumn,
                     "The file needs a phone, email or external_id column (see the import screen for the format).",
                 )),
                 Ok(Err(e)) => Err(Error::unprocessable(
-                    "invalid_csv",
+                    ErrorCode::InvalidCsv,
                     format!("The header row cannot be read: {e}"),
                 )),
                 Err(e) => Err(anyhow::anyhow!("header task: {e}").into()),
@@ -240,7 +241,7 @@ async fn find(state: &AppState, brand_id: &str, id: &str) -> Result<ImportRow> {
     .bind(brand_id)
     .fetch_optional(state.db.read())
     .await?
-    .ok_or_else(|| Error::not_found("unknown_import", "This brand has no such import."))
+    .ok_or_else(|| Error::not_found(ErrorCode::UnknownImport, "This brand has no such import."))
 }
 
 /// One import's progress and outcome.

@@ -1,6 +1,7 @@
 //! The mini app's own events: `POST /api/v1/events` (customer JWT), `POST /api/v1/anonymous/events` (a visitor
 //! before sign-in) and `GET /api/v1/me/events` (the customer's timeline).
 
+use app::api::ErrorCode;
 use app::api::{AnonymousEventsRequest, ErrorBody, EventIn, EventsRequest, EventsResponse, Timeline};
 use axum::{
     extract::{Query, State},
@@ -92,12 +93,12 @@ async fn ingest_anonymous(
 /// Refuses empty batches and batches over the limit, before anything is written.
 pub fn check_batch<T>(events: &[T]) -> Result<()> {
     if events.is_empty() {
-        return Err(Error::unprocessable("empty_batch", "Send at least one event."));
+        return Err(Error::unprocessable(ErrorCode::EmptyBatch, "Send at least one event."));
     }
     if events.len() > MAX_BATCH {
         return Err(Error::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "batch_too_large",
+            ErrorCode::BatchTooLarge,
             format!("A batch holds at most {MAX_BATCH} events."),
         ));
     }

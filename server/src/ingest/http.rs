@@ -1,5 +1,6 @@
 //! `POST /api/v1/track` and `POST /api/v1/identify`, for servers holding an API key.
 
+use app::api::ErrorCode;
 use app::{
     api::{
         ErrorBody, ErrorDetail, EventOutcome, EventsResponse, IdentifyRequest, IdentifyResponse, ServerEvent,
@@ -59,14 +60,11 @@ async fn track_in(tx: &mut AnyConnection, brand_id: String, events: Vec<ServerEv
     let now = now_ms();
     let mut results = Vec::with_capacity(events.len());
     for (index, item) in events.into_iter().enumerate() {
-        let refused = |index, code: &str, message: String| EventOutcome {
+        let refused = |index, code: ErrorCode, message: String| EventOutcome {
             index,
             id: None,
             duplicate: false,
-            error: Some(ErrorDetail {
-                code: code.into(),
-                message,
-            }),
+            error: Some(ErrorDetail { code, message }),
         };
         if let Err(Error::Client { code, message, .. }) = profiles::check_user_ref(&item.user) {
             results.push(refused(index, code, message));
@@ -108,11 +106,11 @@ async fn identify(
     // Everything is checked before anything is written.
     profiles::check_user_ref(&req.user)?;
     let phone = match req.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        Some(p) => Some(Phone::parse(p).map_err(|e| Error::unprocessable("invalid_phone", e.to_string()))?),
+        Some(p) => Some(Phone::parse(p).map_err(|e| Error::unprocessable(ErrorCode::InvalidPhone, e.to_string()))?),
         None => None,
     };
     let email = match req.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-        Some(e) => Some(Email::parse(e).map_err(|e| Error::unprocessable("invalid_email", e.to_string()))?),
+        Some(e) => Some(Email::parse(e).map_err(|e| Error::unprocessable(ErrorCode::InvalidEmail, e.to_string()))?),
         None => None,
     };
     let name = req

@@ -1,5 +1,6 @@
 //! Per-brand API keys: shown once at creation, stored as a SHA-256 hash, scoped to ingestion, revocable.
 
+use app::api::ErrorCode;
 use app::api::{ApiKeyInfo, CreatedApiKey, ErrorBody, NewApiKey};
 use axum::{
     extract::{FromRequestParts, Path, State},
@@ -71,7 +72,7 @@ async fn create(
     let name = req.name.trim();
     if name.is_empty() || name.chars().count() > 80 {
         return Err(Error::unprocessable(
-            "invalid_name",
+            ErrorCode::InvalidName,
             "A key's name has 1 to 80 characters.",
         ));
     }
@@ -148,7 +149,10 @@ async fn revoke(
             .await?
             .rows_affected();
     if found == 0 {
-        return Err(Error::not_found("unknown_api_key", "This brand has no such API key."));
+        return Err(Error::not_found(
+            ErrorCode::UnknownApiKey,
+            "This brand has no such API key.",
+        ));
     }
     tracing::info!(key = %id, by = %claims.sub, "API key revoked");
     Ok(StatusCode::NO_CONTENT)
@@ -167,10 +171,10 @@ impl FromRequestParts<AppState> for ApiKeyAuth {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
-        let invalid = || Error::unauthorized("invalid_api_key", "This API key is not valid or was revoked.");
+        let invalid = || Error::unauthorized(ErrorCode::InvalidApiKey, "This API key is not valid or was revoked.");
         let Some(key) = parts.headers.get(API_KEY_HEADER).and_then(|v| v.to_str().ok()) else {
             return Err(Error::unauthorized(
-                "missing_api_key",
+                ErrorCode::MissingApiKey,
                 "Send the brand's API key in the X-Api-Key header.",
             ));
         };

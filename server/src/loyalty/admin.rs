@@ -1,6 +1,7 @@
 //! The console's loyalty configuration: tier measurement, tiers and earning rules. A member's points, manual
 //! adjustments, reversals and the liability report are in `points_admin`.
 
+use app::api::ErrorCode;
 use std::collections::BTreeMap;
 
 use app::api::{ErrorBody, LoyaltyConfig, LoyaltySettings, Rule, RuleInput, Tier, TierInput};
@@ -78,7 +79,7 @@ async fn put_settings(
 ) -> Result<Json<LoyaltySettings>> {
     if !["points", "vnd"].contains(&settings.tier_metric.as_str()) || !(1..=36).contains(&settings.tier_window_months) {
         return Err(Error::unprocessable(
-            "invalid_settings",
+            ErrorCode::InvalidSettings,
             "Tiers are measured in points or vnd, over 1 to 36 months.",
         ));
     }
@@ -145,7 +146,7 @@ async fn read_rule(conn: &mut AnyConnection, brand_id: &str, id: &str) -> Result
         .fetch_optional(&mut *conn)
         .await?;
     row.map(|r| r.to_api())
-        .ok_or_else(|| Error::not_found("unknown_rule", "There is no such earning rule."))
+        .ok_or_else(|| Error::not_found(ErrorCode::UnknownRule, "There is no such earning rule."))
 }
 
 /// Adds an earning rule. It pays for events from now on; nothing already paid changes.
@@ -200,7 +201,10 @@ async fn update_rule(
     let valid = rules::validate(input)?;
     let mut tx = state.db.begin().await?;
     if write_rule(&mut tx, &claims.brand, &id, &valid, false).await? != 1 {
-        return Err(Error::not_found("unknown_rule", "There is no such earning rule."));
+        return Err(Error::not_found(
+            ErrorCode::UnknownRule,
+            "There is no such earning rule.",
+        ));
     }
     let rule = read_rule(&mut tx, &claims.brand, &id).await?;
     tx.commit().await?;
@@ -212,7 +216,7 @@ async fn update_rule(
 fn validate_tier(mut input: TierInput) -> Result<TierInput> {
     input.name = input.name.trim().to_owned();
     input.benefits = input.benefits.trim().to_owned();
-    let invalid = |m: &str| Error::unprocessable("invalid_tier", m.to_owned());
+    let invalid = |m: &str| Error::unprocessable(ErrorCode::InvalidTier, m.to_owned());
     if input.name.is_empty() || input.name.chars().count() > 60 {
         return Err(invalid("A tier needs a name of at most 60 characters."));
     }
@@ -248,11 +252,11 @@ async fn save_tier(db: &Db, brand_id: &str, id: &str, input: &TierInput, insert:
         .await;
     match written {
         Ok(r) if r.rows_affected() == 1 => {}
-        Ok(_) => return Err(Error::not_found("unknown_tier", "There is no such tier.")),
+        Ok(_) => return Err(Error::not_found(ErrorCode::UnknownTier, "There is no such tier.")),
         Err(e) if is_unique_violation(&e, "tiers_brand_threshold_key") => {
             return Err(Error::new(
                 StatusCode::CONFLICT,
-                "tier_exists",
+                ErrorCode::TierExists,
                 "Another tier already has this threshold.",
             ));
         }

@@ -1,5 +1,6 @@
 //! What a member sees of their points: the loyalty card and the paginated points history.
 
+use app::api::ErrorCode;
 use app::api::{ErrorBody, LoyaltyCard, LoyaltySummary, PointsEntry, PointsHistory, TierBadge};
 use axum::extract::{Query, State};
 use serde::Deserialize;
@@ -169,7 +170,7 @@ pub async fn history(
         Some(c) => c
             .split_once('_')
             .and_then(|(ms, id)| Some((ms.parse::<i64>().ok()?, id.to_owned())))
-            .ok_or_else(|| Error::bad_request("invalid_cursor", "This page cursor is not valid."))?,
+            .ok_or_else(|| Error::bad_request(ErrorCode::InvalidCursor, "This page cursor is not valid."))?,
         None => (i64::MAX, String::new()),
     };
     let mut rows: Vec<EntryRow> = sqlx::query_as(

@@ -1,6 +1,7 @@
 //! The console's view of points: a member's card and history, manual adjustments and reversals (audited: every
 //! entry names its admin and reason), and the liability report.
 
+use app::api::ErrorCode;
 use std::collections::BTreeMap;
 
 use app::api::{AdjustRequest, ErrorBody, ExpiringMonth, Liability, MemberPoints, ReverseRequest};
@@ -60,7 +61,7 @@ fn reason_of(reason: &str) -> Result<String> {
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 300 {
         return Err(Error::unprocessable(
-            "reason_required",
+            ErrorCode::ReasonRequired,
             "Say why, in at most 300 characters: the reason is kept for the audit trail.",
         ));
     }
@@ -92,13 +93,13 @@ async fn adjust(
 ) -> Result<Json<MemberPoints>> {
     if req.points == 0 || req.points.abs() > 100_000_000 {
         return Err(Error::unprocessable(
-            "invalid_points",
+            ErrorCode::InvalidPoints,
             "An adjustment adds or removes between 1 and 100,000,000 points.",
         ));
     }
     if req.expiry_days.is_some_and(|d| !(1..=3650).contains(&d)) {
         return Err(Error::unprocessable(
-            "invalid_points",
+            ErrorCode::InvalidPoints,
             "Points expire after 1 to 3650 days, or never.",
         ));
     }
@@ -179,7 +180,7 @@ async fn reverse(
     let brand = claims.brand.as_str();
     let now = now_ms();
     let mut tx = state.db.begin().await?;
-    let unknown = || Error::not_found("unknown_entry", "There is no such ledger entry.");
+    let unknown = || Error::not_found(ErrorCode::UnknownEntry, "There is no such ledger entry.");
     let found = ledger::entry(&mut tx, brand, &id).await?.ok_or_else(unknown)?;
     // Lock first, then read the entry again: a concurrent posting may have changed its lot.
     let account = ledger::lock(&mut tx, brand, &found.profile_id, now).await?;
@@ -203,7 +204,7 @@ async fn reverse(
         if cancelled != 1 {
             return Err(Error::new(
                 StatusCode::CONFLICT,
-                "voucher_used",
+                ErrorCode::VoucherUsed,
                 "The voucher of this redemption was used or has expired; its points cannot come back.",
             ));
         }
@@ -235,7 +236,7 @@ async fn reverse(
 fn already_reversed() -> Error {
     Error::new(
         StatusCode::CONFLICT,
-        "already_reversed",
+        ErrorCode::AlreadyReversed,
         "This entry was reversed already.",
     )
 }

@@ -2,6 +2,7 @@
 //! A redemption takes stock and points and issues the voucher in one transaction, under the member's account
 //! lock, so neither stock nor balance can go below zero however many requests race.
 
+use app::api::ErrorCode;
 use std::collections::HashMap;
 
 use app::api::{Catalog, CatalogReward, ErrorBody, RedeemRequest, Voucher};
@@ -63,14 +64,18 @@ fn refusal(reason: &str, reward: &RewardRow, balance: i64) -> Error {
     match reason {
         "not_started" | "ended" => Error::new(
             StatusCode::CONFLICT,
-            "reward_unavailable",
+            ErrorCode::RewardUnavailable,
             "This reward cannot be redeemed at this time.",
         ),
-        "out_of_stock" => Error::new(StatusCode::CONFLICT, "out_of_stock", "This reward is out of stock."),
-        "tier_required" => Error::forbidden("tier_required", "This reward is for members of a higher tier."),
+        "out_of_stock" => Error::new(
+            StatusCode::CONFLICT,
+            ErrorCode::OutOfStock,
+            "This reward is out of stock.",
+        ),
+        "tier_required" => Error::forbidden(ErrorCode::TierRequired, "This reward is for members of a higher tier."),
         "limit_reached" => Error::new(
             StatusCode::CONFLICT,
-            "limit_reached",
+            ErrorCode::LimitReached,
             "You already hold as many of this reward as one member may.",
         ),
         _ => ledger::insufficient_points(balance, reward.points_cost),

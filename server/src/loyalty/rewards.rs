@@ -1,6 +1,7 @@
 //! The rewards catalog a brand admin keeps: discount vouchers, free items and physical gifts, each with a
 //! point cost, stock, a per-member limit, a validity window, a tier restriction and an image.
 
+use app::api::ErrorCode;
 use app::api::{ErrorBody, Reward, RewardInput, RewardKind};
 use axum::{
     extract::{Path, State},
@@ -102,11 +103,11 @@ pub async fn find(conn: &mut AnyConnection, brand_id: &str, id: &str) -> Result<
 
 /// `unknown_reward` (404).
 pub fn unknown_reward() -> Error {
-    Error::not_found("unknown_reward", "There is no such reward.")
+    Error::not_found(ErrorCode::UnknownReward, "There is no such reward.")
 }
 
 fn invalid(message: impl Into<String>) -> Error {
-    Error::unprocessable("invalid_reward", message)
+    Error::unprocessable(ErrorCode::InvalidReward, message)
 }
 
 struct ValidReward {
@@ -165,7 +166,7 @@ async fn validate(conn: &mut AnyConnection, brand_id: &str, mut input: RewardInp
             .await?;
         if found.is_none() {
             return Err(Error::unprocessable(
-                "unknown_tier",
+                ErrorCode::UnknownTier,
                 "There is no such tier in this brand.",
             ));
         }

@@ -2,6 +2,7 @@
 //! entry per paying rule naming that event, so a repeated event (same idempotency key) never pays twice and a
 //! rule changed later never rewrites what was paid.
 
+use app::api::ErrorCode;
 use app::api::{RULE_TRIGGERS, RuleInput};
 use sqlx::AnyConnection;
 
@@ -153,7 +154,7 @@ pub async fn on_event(conn: &mut AnyConnection, event: &Reacting<'_>, now: i64) 
 }
 
 fn invalid(message: impl Into<String>) -> Error {
-    Error::unprocessable("invalid_rule", message)
+    Error::unprocessable(ErrorCode::InvalidRule, message)
 }
 
 /// Parses an optional RFC 3339 time of a form.
@@ -164,7 +165,7 @@ pub fn parse_time(field: &str, value: Option<&str>) -> Result<Option<i64>> {
             .map(|t| Some(t.timestamp_millis()))
             .map_err(|_| {
                 Error::unprocessable(
-                    "invalid_time",
+                    ErrorCode::InvalidTime,
                     format!("{field} is not an RFC 3339 time (2026-12-01T00:00:00+07:00)."),
                 )
             }),

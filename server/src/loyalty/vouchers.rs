@@ -2,6 +2,7 @@
 //! OS's random generator (60 bits: unguessable, and unambiguous to read aloud or type). Store staff look a code
 //! up and mark it used once.
 
+use app::api::ErrorCode;
 use app::api::{ErrorBody, RewardKind, StaffVoucher, Voucher, VoucherHolder, VoucherList, VoucherStatus};
 use axum::{
     extract::{Path, State},
@@ -270,7 +271,7 @@ pub async fn of_member(conn: &mut AnyConnection, brand_id: &str, profile_id: &st
 async fn by_code(conn: &mut AnyConnection, brand_id: &str, code: &str) -> Result<VoucherRow> {
     let unknown = || {
         Error::not_found(
-            "unknown_voucher",
+            ErrorCode::UnknownVoucher,
             "No voucher has this code. Check the code and try again.",
         )
     };
@@ -283,7 +284,7 @@ async fn by_code(conn: &mut AnyConnection, brand_id: &str, code: &str) -> Result
         .ok_or_else(unknown)?;
     if row.brand_id != brand_id {
         return Err(Error::forbidden(
-            "other_brand_voucher",
+            ErrorCode::OtherBrandVoucher,
             "This voucher belongs to another brand and cannot be used here.",
         ));
     }
@@ -386,18 +387,20 @@ async fn staff_use(
         return Err(match row.status(now) {
             VoucherStatus::Used => Error::new(
                 StatusCode::CONFLICT,
-                "voucher_used",
+                ErrorCode::VoucherUsed,
                 format!(
                     "This voucher was already used at {}.",
                     row.used_at.map(rfc3339).unwrap_or_default()
                 ),
             ),
-            VoucherStatus::Cancelled => {
-                Error::new(StatusCode::CONFLICT, "voucher_cancelled", "This voucher was cancelled.")
-            }
+            VoucherStatus::Cancelled => Error::new(
+                StatusCode::CONFLICT,
+                ErrorCode::VoucherCancelled,
+                "This voucher was cancelled.",
+            ),
             _ => Error::new(
                 StatusCode::GONE,
-                "voucher_expired",
+                ErrorCode::VoucherExpired,
                 format!("This voucher expired at {}.", rfc3339(row.expires_at)),
             ),
         });

@@ -1,6 +1,7 @@
 //! The console's Operations page: a brand's background jobs by status, a failed one put back in the queue, and
 //! a probe that shows the workers are alive.
 
+use app::api::ErrorCode;
 use app::api::{ErrorBody, JobCounts, JobInfo, JobsPage};
 use axum::{
     extract::{Path, Query, State},
@@ -88,7 +89,7 @@ async fn list(
         Some(s @ ("queued" | "running" | "done" | "failed")) => Some(s),
         Some(_) => {
             return Err(Error::unprocessable(
-                "invalid_status",
+                ErrorCode::InvalidStatus,
                 "status must be queued, running, done or failed.",
             ));
         }
@@ -96,15 +97,16 @@ async fn list(
     let limit = q.limit.unwrap_or(PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(Error::unprocessable(
-            "invalid_limit",
+            ErrorCode::InvalidLimit,
             "limit must be between 1 and 200.",
         ));
     }
     let before = match q.cursor.as_deref() {
         None => None,
-        Some(c) => {
-            Some(parse_cursor(c).ok_or_else(|| Error::unprocessable("invalid_cursor", "The cursor is not valid."))?)
-        }
+        Some(c) => Some(
+            parse_cursor(c)
+                .ok_or_else(|| Error::unprocessable(ErrorCode::InvalidCursor, "The cursor is not valid."))?,
+        ),
     };
     let rows = jobs::list(&state.db, &claims.brand, status, before, limit + 1).await?;
     let more = rows.len() as i64 > limit;
@@ -145,7 +147,7 @@ async fn retry(
     AdminAuth(claims): AdminAuth,
     Path(id): Path<String>,
 ) -> Result<Json<JobInfo>> {
-    let unknown = || Error::not_found("unknown_job", "There is no such job.");
+    let unknown = || Error::not_found(ErrorCode::UnknownJob, "There is no such job.");
     let job = jobs::get(&state.db, &claims.brand, &id).await?.ok_or_else(unknown)?;
     if job.brand_id.as_deref() != Some(claims.brand.as_str()) {
         return Err(unknown());
@@ -153,7 +155,7 @@ async fn retry(
     if !jobs::retry(&state.db, &claims.brand, &id, state.clock.now_ms()).await? {
         return Err(Error::new(
             StatusCode::CONFLICT,
-            "job_not_failed",
+            ErrorCode::JobNotFailed,
             "Only a failed job can be retried.",
         ));
     }

@@ -1,6 +1,7 @@
 //! The one HTTP error type: every rejection is `{"error":{"code":…,"message":…}}` with the right status.
 //! Internal causes are logged, never sent to the client.
 
+use app::api::ErrorCode;
 use app::api::{ErrorBody, ErrorDetail};
 use axum::{
     extract::rejection::JsonRejection,
@@ -20,7 +21,7 @@ pub enum Error {
         /// HTTP status.
         status: StatusCode,
         /// Stable code.
-        code: &'static str,
+        code: ErrorCode,
         /// Human message.
         message: String,
     },
@@ -28,7 +29,7 @@ pub enum Error {
     #[error("{code}: {message}")]
     TooMany {
         /// Stable code.
-        code: &'static str,
+        code: ErrorCode,
         /// Human message.
         message: String,
         /// Whole seconds to wait before trying again.
@@ -44,7 +45,7 @@ pub enum Error {
 
 impl Error {
     /// A client error with its status, code and message.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Error::Client {
             status,
             code,
@@ -53,35 +54,35 @@ impl Error {
     }
 
     /// 400 with a code.
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn bad_request(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
 
     /// 401 with a code.
-    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn unauthorized(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, code, message)
     }
 
     /// 403 with a code.
-    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn forbidden(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, code, message)
     }
 
     /// 404 with a code.
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn not_found(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, code, message)
     }
 
     /// 422 with a code.
-    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn unprocessable(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
     /// The stable code this error answers with.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Client { code, .. } | Error::TooMany { code, .. } => code,
-            Error::Sqlx(_) | Error::Internal(_) => "internal_error",
+            Error::Client { code, .. } | Error::TooMany { code, .. } => *code,
+            Error::Sqlx(_) | Error::Internal(_) => ErrorCode::InternalError,
         }
     }
 }
@@ -96,10 +97,7 @@ impl IntoResponse for Error {
                 retry_after,
             } => {
                 let body = ErrorBody {
-                    error: ErrorDetail {
-                        code: code.into(),
-                        message,
-                    },
+                    error: ErrorDetail { code, message },
                 };
                 return (
                     StatusCode::TOO_MANY_REQUESTS,
@@ -112,7 +110,7 @@ impl IntoResponse for Error {
                 tracing::error!(error = %e, "database error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal_error",
+                    ErrorCode::InternalError,
                     "Something went wrong on our side.".into(),
                 )
             }
@@ -120,16 +118,13 @@ impl IntoResponse for Error {
                 tracing::error!(error = format!("{e:#}"), "internal error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal_error",
+                    ErrorCode::InternalError,
                     "Something went wrong on our side.".into(),
                 )
             }
         };
         let body = ErrorBody {
-            error: ErrorDetail {
-                code: code.into(),
-                message,
-            },
+            error: ErrorDetail { code, message },
         };
         (status, axum::Json(body)).into_response()
     }
@@ -138,15 +133,17 @@ impl IntoResponse for Error {
 impl From<JsonRejection> for Error {
     fn from(rejection: JsonRejection) -> Self {
         let (status, code) = match &rejection {
-            JsonRejection::MissingJsonContentType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
-            JsonRejection::JsonSyntaxError(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
-            JsonRejection::JsonDataError(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
-            _ => (StatusCode::BAD_REQUEST, "invalid_body"),
+            JsonRejection::MissingJsonContentType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedMediaType)
+            }
+            JsonRejection::JsonSyntaxError(_) => (StatusCode::BAD_REQUEST, ErrorCode::MalformedJson),
+            JsonRejection::JsonDataError(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidBody),
+            _ => (StatusCode::BAD_REQUEST, ErrorCode::InvalidBody),
         };
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             return Error::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
+                ErrorCode::BodyTooLarge,
                 "The request body is too large.",
             );
         }
@@ -169,7 +166,7 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
 /// PostgreSQL's serialization failure or deadlock.
 pub fn is_transient(err: &Error) -> bool {
     match err {
-        Error::Client { code, .. } => *code == "concurrent_update",
+        Error::Client { code, .. } => *code == ErrorCode::ConcurrentUpdate,
         Error::Sqlx(sqlx::Error::Database(db)) => {
             db.is_unique_violation() || matches!(db.code().as_deref(), Some("40001" | "40P01"))
         }

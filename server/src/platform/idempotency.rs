@@ -3,6 +3,7 @@
 //! keeps the key beside the row it wrote (the ledger's source key, the play's key, the job's key).
 
 use super::error::{Error, Result};
+use app::api::ErrorCode;
 
 /// Longest key accepted.
 pub const MAX_KEY_CHARS: usize = 100;
@@ -13,7 +14,7 @@ pub fn key<'k>(key: &'k str, action: &str) -> Result<&'k str> {
     let key = key.trim();
     if key.is_empty() || key.chars().count() > MAX_KEY_CHARS || key.chars().any(char::is_control) {
         return Err(Error::unprocessable(
-            "invalid_idempotency_key",
+            ErrorCode::InvalidIdempotencyKey,
             format!("{action} needs an idempotency key of 1 to {MAX_KEY_CHARS} characters."),
         ));
     }
@@ -28,7 +29,10 @@ mod tests {
     fn a_key_is_trimmed_and_refused_when_empty_long_or_with_control_characters() {
         assert_eq!(key("  k-1 ", "A play").unwrap(), "k-1");
         for bad in ["", "   ", "a\u{0}b", &"x".repeat(101)] {
-            assert_eq!(key(bad, "A play").unwrap_err().code(), "invalid_idempotency_key");
+            assert_eq!(
+                key(bad, "A play").unwrap_err().code(),
+                app::api::ErrorCode::InvalidIdempotencyKey
+            );
         }
         assert!(
             key(&"đ".repeat(100), "A play").is_ok(),

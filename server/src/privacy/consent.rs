@@ -1,6 +1,7 @@
 //! Consent per purpose: each grant and withdrawal is a record (who, what purpose, which source, which wording,
 //! when); the current state is the latest record, and no record means not granted.
 
+use app::api::ErrorCode;
 use app::api::{CONSENT_PURPOSES, Consent, ConsentChange, ErrorBody};
 use axum::extract::{Path, State};
 use sqlx::AnyConnection;
@@ -141,21 +142,21 @@ async fn change_my_consent(
 ) -> Result<Json<Vec<Consent>>> {
     if !CONSENT_PURPOSES.contains(&purpose.as_str()) {
         return Err(Error::not_found(
-            "unknown_purpose",
+            ErrorCode::UnknownPurpose,
             format!("There is no consent purpose '{purpose}'."),
         ));
     }
     let version = change.wording_version.trim();
     if version.is_empty() || version.chars().count() > 40 {
         return Err(Error::unprocessable(
-            "invalid_wording_version",
+            ErrorCode::InvalidWordingVersion,
             "Name the version (1 to 40 characters) of the wording the customer saw.",
         ));
     }
     let source = change.source.clone().unwrap_or_else(|| "web".into());
     if !["zalo", "momo", "web"].contains(&source.as_str()) {
         return Err(Error::unprocessable(
-            "invalid_source",
+            ErrorCode::InvalidSource,
             "The source is zalo, momo or web.",
         ));
     }

@@ -1,6 +1,7 @@
 //! Data-subject rights: export everything held about a person, and erase them. Both are on record as
 //! privacy requests with their completion.
 
+use app::api::ErrorCode;
 use app::api::{Attribute, ConsentRecord, ErasureReceipt, ErrorBody, ProfileExport, PublicBrand, TimelineEvent};
 use axum::extract::{Path, State};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -181,7 +182,10 @@ pub async fn erase(db: &Db, brand_id: &str, profile_id: &str, requested_by: &str
 }
 
 fn no_profile() -> Error {
-    Error::not_found("unknown_profile", "This brand has no such profile, or it was erased.")
+    Error::not_found(
+        ErrorCode::UnknownProfile,
+        "This brand has no such profile, or it was erased.",
+    )
 }
 
 /// Everything held about the signed-in customer, as JSON.

@@ -2,6 +2,7 @@
 //! customer list read. Every event the person caused moves it, through a durable reactor: the event's
 //! transaction only enqueues a job (one per profile a minute, however many events), and a worker sets the time.
 
+use app::api::EventType;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -15,24 +16,12 @@ use crate::{
 /// The job that moves a profile's last activity.
 pub const SEEN: &str = "profiles.seen";
 
-/// Event types that are the brand's bookkeeping, not something the person did.
-const NOT_ACTIVITY: &[&str] = &[
-    "points_earned",
-    "points_expired",
-    "points_adjusted",
-    "points_reversed",
-    "tier_changed",
-    "voucher_issued",
-    "birthday",
-    "profile_merged",
-    "consent_changed",
-];
-
 /// The durable reactor: any event the person caused enqueues [`SEEN`] for their profile.
 pub fn reactor() -> Durable {
     Durable {
         name: SEEN,
-        wants: |event_type| !NOT_ACTIVITY.contains(&event_type),
+        // The person's own doings and brands' custom events count; the brand's bookkeeping does not.
+        wants: |event_type| EventType::parse(event_type).is_none_or(EventType::is_activity),
         job: |event, now| {
             NewJob::new(
                 SEEN,
@@ -59,9 +48,10 @@ pub fn register(registry: &mut Registry, db: &Db, clock: &Clock) {
         let (db, clock) = (db.clone(), clock.clone());
         async move {
             let seen: Seen = job.payload()?;
-            let not_activity = NOT_ACTIVITY
+            let not_activity = EventType::ALL
                 .iter()
-                .map(|t| format!("'{t}'"))
+                .filter(|t| !t.is_activity())
+                .map(|t| format!("'{}'", t.as_str()))
                 .collect::<Vec<_>>()
                 .join(", ");
             let sql =

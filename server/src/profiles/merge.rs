@@ -1,6 +1,7 @@
 //! Merging two profiles of one person: everything of the merged profile moves to the survivor, the merged
 //! profile's row stays as a pointer, and the merge is on record.
 
+use app::api::ErrorCode;
 use sqlx::AnyConnection;
 
 use crate::{
@@ -14,7 +15,7 @@ use crate::{
 pub fn concurrent_update() -> Error {
     Error::new(
         axum::http::StatusCode::CONFLICT,
-        "concurrent_update",
+        ErrorCode::ConcurrentUpdate,
         "The profile changed while this request ran; try again.",
     )
 }

@@ -9,6 +9,7 @@ mod merge;
 mod resolve;
 mod traits;
 
+use app::api::ErrorCode;
 use app::api::{ExportedIdentity, IdentitySummary, LoyaltySummary, Me, PublicBrand};
 
 use crate::{
@@ -38,7 +39,10 @@ pub async fn console_profile(db: &Db, brand_id: &str, id: &str) -> Result<String
 
 /// `unknown_profile` (404).
 pub fn unknown_profile() -> Error {
-    Error::not_found("unknown_profile", "This brand has no such profile, or it was erased.")
+    Error::not_found(
+        ErrorCode::UnknownProfile,
+        "This brand has no such profile, or it was erased.",
+    )
 }
 
 /// Marks a live profile erased and removes its name and avatar inside the caller's transaction; false when it
@@ -111,7 +115,7 @@ struct IdentityRow {
 pub async fn require_live(db: &Db, brand_id: &str, profile_id: &str) -> Result<String> {
     live_id(db, brand_id, profile_id)
         .await?
-        .ok_or_else(|| Error::unauthorized("invalid_token", "This session's profile no longer exists."))
+        .ok_or_else(|| Error::unauthorized(ErrorCode::InvalidToken, "This session's profile no longer exists."))
 }
 
 /// Every identifier of a profile, full values, for exports and the console.
@@ -191,5 +195,5 @@ pub async fn me(db: &Db, brand_id: &str, profile_id: &str) -> Result<Option<Me>>
 pub async fn require_me(db: &Db, brand_id: &str, profile_id: &str) -> Result<Me> {
     me(db, brand_id, profile_id)
         .await?
-        .ok_or_else(|| Error::unauthorized("invalid_token", "This session's profile no longer exists."))
+        .ok_or_else(|| Error::unauthorized(ErrorCode::InvalidToken, "This session's profile no longer exists."))
 }

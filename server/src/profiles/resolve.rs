@@ -5,6 +5,7 @@
 //! - An anonymous profile (a device or cookie id) merges into the identified one when that person signs in.
 //! - Unverified claims attach as unverified and never cause a merge by themselves.
 
+use app::api::ErrorCode;
 use app::api::UserRef;
 use sqlx::AnyConnection;
 
@@ -239,7 +240,7 @@ pub fn parse_anonymous_id(raw: &str) -> Result<&str> {
         Ok(id)
     } else {
         Err(Error::unprocessable(
-            "invalid_anonymous_id",
+            ErrorCode::InvalidAnonymousId,
             "An anonymous id has 8 to 64 letters, digits, - or _.",
         ))
     }
@@ -263,7 +264,7 @@ fn parse_external_id(raw: &str) -> Result<&str> {
         Ok(id)
     } else {
         Err(Error::unprocessable(
-            "invalid_external_id",
+            ErrorCode::InvalidExternalId,
             "An external id has 1 to 128 printable characters.",
         ))
     }
@@ -273,7 +274,7 @@ fn parse_external_id(raw: &str) -> Result<&str> {
 pub fn check_user_ref(user: &UserRef) -> Result<()> {
     if user.anonymous_id.is_none() && user.external_id.is_none() && user.member_id.is_none() {
         return Err(Error::unprocessable(
-            "missing_user",
+            ErrorCode::MissingUser,
             "Name the person with a member_id, an external_id or an anonymous_id.",
         ));
     }
@@ -357,7 +358,7 @@ pub async fn resolve_user_ref(conn: &mut AnyConnection, brand_id: &str, user: &U
 }
 
 fn unknown_member() -> Error {
-    Error::unprocessable("unknown_member", "No member of this brand has this member id.")
+    Error::unprocessable(ErrorCode::UnknownMember, "No member of this brand has this member id.")
 }
 
 /// The live profile a member id of the brand stands for (following merges), or `unknown_member`.

@@ -5,6 +5,7 @@
 mod momo;
 mod zalo;
 
+use app::api::ErrorCode;
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex, MutexGuard},
@@ -208,18 +209,18 @@ impl NewUser {
         let name = self.name.trim().to_owned();
         if name.is_empty() || name.chars().count() > 80 {
             return Err(Error::unprocessable(
-                "invalid_name",
+                ErrorCode::InvalidName,
                 "A simulated user needs a name of 1 to 80 characters.",
             ));
         }
         let phone = match self.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-            Some(p) => Some(Phone::parse(p).map_err(|e| Error::unprocessable("invalid_phone", e.to_string()))?),
+            Some(p) => Some(Phone::parse(p).map_err(|e| Error::unprocessable(ErrorCode::InvalidPhone, e.to_string()))?),
             None => None,
         };
         let app = self
             .app_id
             .or_else(|| default_app.map(str::to_owned))
-            .ok_or_else(|| Error::unprocessable("no_app", "The simulator has no app configured."))?;
+            .ok_or_else(|| Error::unprocessable(ErrorCode::NoApp, "The simulator has no app configured."))?;
         Ok(SimUser {
             id: String::new(),
             name,

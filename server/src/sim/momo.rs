@@ -1,5 +1,6 @@
 //! Simulated MoMo open platform (`SUPERAPP.md` §6; see `crate::superapp` for the exact exchange).
 
+use app::api::ErrorCode;
 use axum::{
     Router,
     extract::{Path, Query, State},
@@ -84,7 +85,10 @@ async fn list_users(State(sim): State<Sim>) -> Json<Vec<ListedUser>> {
 
 async fn new_tokens(State(sim): State<Sim>, Path(id): Path<String>) -> Result<Json<Value>, Error> {
     if !sim.state().momo_users.iter().any(|u| u.id == id) {
-        return Err(Error::not_found("unknown_user", "The simulator has no such MoMo user."));
+        return Err(Error::not_found(
+            ErrorCode::UnknownUser,
+            "The simulator has no such MoMo user.",
+        ));
     }
     Ok(Json(sim.momo_tokens(&id)))
 }

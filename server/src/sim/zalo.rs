@@ -1,5 +1,6 @@
 //! Simulated Zalo Graph API (`SUPERAPP.md` §1) and its control calls.
 
+use app::api::ErrorCode;
 use axum::{
     Router,
     extract::{Path, State},
@@ -117,7 +118,10 @@ async fn list_users(State(sim): State<Sim>) -> Json<Vec<ListedUser>> {
 
 async fn new_tokens(State(sim): State<Sim>, Path(id): Path<String>) -> Result<Json<Value>, Error> {
     if !sim.state().zalo_users.iter().any(|u| u.id == id) {
-        return Err(Error::not_found("unknown_user", "The simulator has no such Zalo user."));
+        return Err(Error::not_found(
+            ErrorCode::UnknownUser,
+            "The simulator has no such Zalo user.",
+        ));
     }
     Ok(Json(sim.zalo_tokens(&id)))
 }
@@ -129,13 +133,14 @@ async fn change_phone(
     Json(req): Json<Value>,
 ) -> Result<StatusCode, Error> {
     let phone = req["phone"].as_str().unwrap_or_default();
-    let phone = app::domain::Phone::parse(phone).map_err(|e| Error::unprocessable("invalid_phone", e.to_string()))?;
+    let phone =
+        app::domain::Phone::parse(phone).map_err(|e| Error::unprocessable(ErrorCode::InvalidPhone, e.to_string()))?;
     let mut state = sim.state();
     let user = state
         .zalo_users
         .iter_mut()
         .find(|u| u.id == id)
-        .ok_or_else(|| Error::not_found("unknown_user", "The simulator has no such Zalo user."))?;
+        .ok_or_else(|| Error::not_found(ErrorCode::UnknownUser, "The simulator has no such Zalo user."))?;
     user.phone = Some(phone);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,6 +4,7 @@
 mod momo;
 mod zalo;
 
+use app::api::ErrorCode;
 use std::time::Duration;
 
 use app::{api::Provider, domain::Phone};
@@ -59,40 +60,40 @@ impl From<SuperAppError> for Error {
     fn from(e: SuperAppError) -> Self {
         match &e {
             SuperAppError::InvalidToken(_) => Error::unauthorized(
-                "invalid_superapp_token",
+                ErrorCode::InvalidSuperappToken,
                 "The super-app did not accept this sign-in token. Open the mini app again to get a new one.",
             ),
             SuperAppError::PhoneTokenUsedOrExpired(_) => Error::unauthorized(
-                "phone_token_used_or_expired",
+                ErrorCode::PhoneTokenUsedOrExpired,
                 "The phone-number token was already used or is older than two minutes. Ask for the phone number again.",
             ),
             SuperAppError::GeoBlocked => Error::new(
                 StatusCode::BAD_GATEWAY,
-                "superapp_geo_blocked",
+                ErrorCode::SuperappGeoBlocked,
                 "Zalo refused the call because it did not come from Vietnam: the server needs a Vietnamese egress (an IP address inside Vietnam) to call Zalo's APIs.",
             ),
             SuperAppError::CredentialsRejected(_) => {
                 tracing::error!(error = %e, "super-app rejected the brand's credentials");
                 Error::new(
                     StatusCode::BAD_GATEWAY,
-                    "superapp_credentials_rejected",
+                    ErrorCode::SuperappCredentialsRejected,
                     "The super-app rejected this brand's credentials; the brand admin must check them.",
                 )
             }
             SuperAppError::NotConfigured(what) => Error::unprocessable(
-                "provider_not_configured",
+                ErrorCode::ProviderNotConfigured,
                 format!("This brand has not set up sign-in with {what}."),
             ),
             SuperAppError::UnusablePhone => Error::new(
                 StatusCode::BAD_GATEWAY,
-                "superapp_bad_phone",
+                ErrorCode::SuperappBadPhone,
                 "The super-app returned a phone number that is not a Vietnamese mobile number.",
             ),
             SuperAppError::Unavailable(_) => {
                 tracing::warn!(error = %e, "super-app unavailable");
                 Error::new(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "superapp_unavailable",
+                    ErrorCode::SuperappUnavailable,
                     "The super-app did not answer in time. Try again in a moment.",
                 )
             }

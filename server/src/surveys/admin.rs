@@ -2,6 +2,7 @@
 //! goes forward, attribute keys, consent wording for a contact), questions frozen once answered, per-question
 //! counts, averages and NPS, and every response as CSV.
 
+use app::api::ErrorCode;
 use std::collections::HashSet;
 
 use app::api::{
@@ -36,7 +37,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 }
 
 fn invalid(message: impl Into<String>) -> Error {
-    Error::unprocessable("invalid_survey", message)
+    Error::unprocessable(ErrorCode::InvalidSurvey, message)
 }
 
 /// Whether `key` can name a profile attribute: 1 to 40 of a-z, 0-9 and _.
@@ -319,7 +320,7 @@ async fn update(
     if responses > 0 && input.questions != before.questions() {
         return Err(Error::new(
             StatusCode::CONFLICT,
-            "survey_has_responses",
+            ErrorCode::SurveyHasResponses,
             "This survey has responses, so its questions can no longer change: make a new survey instead.",
         ));
     }

@@ -6,6 +6,7 @@
 
 pub mod admin;
 
+use app::api::ErrorCode;
 use app::api::{
     Answer, AnswerProblem, AnswerValue, ErrorBody, MemberSurvey, Question, QuestionKind, ResponseReceipt,
     ResponseRequest, check_response,
@@ -89,7 +90,7 @@ pub(crate) async fn find(conn: &mut AnyConnection, brand_id: &str, id: &str) -> 
 }
 
 pub(crate) fn unknown_survey() -> Error {
-    Error::not_found("unknown_survey", "There is no such survey.")
+    Error::not_found(ErrorCode::UnknownSurvey, "There is no such survey.")
 }
 
 /// The member's effective tier id, without locking anything.
@@ -185,7 +186,7 @@ async fn respond(
 ) -> Result<(StatusCode, Json<ResponseReceipt>)> {
     if req.answers.len() > 100 {
         return Err(Error::unprocessable(
-            "invalid_answer",
+            ErrorCode::InvalidAnswer,
             "A response has at most 100 answers.",
         ));
     }
@@ -241,14 +242,14 @@ async fn run_response(
     if done > 0 {
         return Err(Error::new(
             StatusCode::CONFLICT,
-            "already_answered",
+            ErrorCode::AlreadyAnswered,
             "You have already answered this survey: thank you!",
         ));
     }
     if !survey.open_at(now) {
         return Err(Error::new(
             StatusCode::CONFLICT,
-            "survey_closed",
+            ErrorCode::SurveyClosed,
             "This survey is not open right now.",
         ));
     }
@@ -256,7 +257,7 @@ async fn run_response(
     let tier = config.effective_tier(account.tier_id.as_deref()).map(|t| t.id.as_str());
     if !survey.admits(tier) {
         return Err(Error::forbidden(
-            "not_in_audience",
+            ErrorCode::NotInAudience,
             "This survey is for members of other tiers.",
         ));
     }

@@ -5,13 +5,14 @@
 use std::collections::BTreeMap;
 
 use super::{Answer, AnswerValue, Question, QuestionKind};
+use crate::api::ErrorCode;
 use crate::domain::{Email, Phone};
 
 /// Why a response (or one step of it) is not acceptable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerProblem {
     /// Stable code: `answer_required`, `invalid_answer`, `consent_required`.
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// The question's number, counted from 1, when it is about one.
     pub number: Option<usize>,
     /// What is wrong, in English.
@@ -19,7 +20,7 @@ pub struct AnswerProblem {
 }
 
 impl AnswerProblem {
-    fn at(code: &'static str, index: usize, message: impl Into<String>) -> Self {
+    fn at(code: ErrorCode, index: usize, message: impl Into<String>) -> Self {
         Self {
             code,
             number: Some(index + 1),
@@ -84,12 +85,16 @@ pub fn check_answer(questions: &[Question], index: usize, answer: Option<&Answer
     let q = &questions[index];
     let Some(answer) = answer.filter(|a| !a.value.is_empty()) else {
         return if q.required {
-            Err(AnswerProblem::at("answer_required", index, "an answer is required."))
+            Err(AnswerProblem::at(
+                ErrorCode::AnswerRequired,
+                index,
+                "an answer is required.",
+            ))
         } else {
             Ok(())
         };
     };
-    let bad = |message: &str| Err(AnswerProblem::at("invalid_answer", index, message));
+    let bad = |message: &str| Err(AnswerProblem::at(ErrorCode::InvalidAnswer, index, message));
     match (q.kind, &answer.value) {
         (QuestionKind::SingleChoice, AnswerValue::Text(t)) => {
             if !q.options.contains(t) {
@@ -136,7 +141,7 @@ pub fn check_answer(questions: &[Question], index: usize, answer: Option<&Answer
     }
     if q.kind.is_contact() && !answer.consent {
         return Err(AnswerProblem::at(
-            "consent_required",
+            ErrorCode::ConsentRequired,
             index,
             "tick the consent box to give your contact, or leave it empty.",
         ));
@@ -155,14 +160,14 @@ pub fn check_response<'a>(
     for a in answers {
         if !questions.iter().any(|q| q.id == a.question) {
             return Err(AnswerProblem {
-                code: "invalid_answer",
+                code: ErrorCode::InvalidAnswer,
                 number: None,
                 message: format!("The survey has no question `{}`.", a.question),
             });
         }
         if by_id.insert(a.question.as_str(), a).is_some() {
             return Err(AnswerProblem {
-                code: "invalid_answer",
+                code: ErrorCode::InvalidAnswer,
                 number: None,
                 message: format!("Question `{}` is answered twice.", a.question),
             });
@@ -182,7 +187,7 @@ pub fn check_response<'a>(
     if let Some((id, _)) = by_id.into_iter().find(|(_, a)| !a.value.is_empty()) {
         let number = questions.iter().position(|q| q.id == id).map(|i| i + 1);
         return Err(AnswerProblem {
-            code: "invalid_answer",
+            code: ErrorCode::InvalidAnswer,
             number,
             message: format!(
                 "Question {} is skipped by the survey's branching for these answers: leave it out.",
@@ -251,7 +256,10 @@ mod tests {
         assert_eq!(check_response(&qs, &tea).unwrap().len(), 1);
         // Coffee goes on to the rating, which is required.
         let coffee = [a("q1", AnswerValue::Text("Coffee".into()))];
-        assert_eq!(check_response(&qs, &coffee).unwrap_err().code, "answer_required");
+        assert_eq!(
+            check_response(&qs, &coffee).unwrap_err().code,
+            ErrorCode::AnswerRequired
+        );
         // A rating of 1 ends the survey, so a phone given after it is off the path.
         let mut off = vec![
             a("q1", AnswerValue::Text("Coffee".into())),
@@ -260,7 +268,7 @@ mod tests {
         ];
         off[2].consent = true;
         let problem = check_response(&qs, &off).unwrap_err();
-        assert_eq!((problem.code, problem.number), ("invalid_answer", Some(3)));
+        assert_eq!((problem.code, problem.number), (ErrorCode::InvalidAnswer, Some(3)));
         off[1].value = AnswerValue::Number(4);
         assert_eq!(check_response(&qs, &off).unwrap().len(), 3);
     }
@@ -272,20 +280,29 @@ mod tests {
             a("q1", AnswerValue::Text("Tea".into())),
             a("q3", AnswerValue::Text("0912345678".into())),
         ];
-        assert_eq!(check_response(&qs, &answers).unwrap_err().code, "consent_required");
+        assert_eq!(
+            check_response(&qs, &answers).unwrap_err().code,
+            ErrorCode::ConsentRequired
+        );
         answers[1].consent = true;
         assert!(check_response(&qs, &answers).is_ok());
         answers[1].value = AnswerValue::Text("12".into());
-        assert_eq!(check_response(&qs, &answers).unwrap_err().code, "invalid_answer");
+        assert_eq!(
+            check_response(&qs, &answers).unwrap_err().code,
+            ErrorCode::InvalidAnswer
+        );
         let wrong = [a("q1", AnswerValue::Number(1))];
-        assert_eq!(check_response(&qs, &wrong).unwrap_err().code, "invalid_answer");
+        assert_eq!(check_response(&qs, &wrong).unwrap_err().code, ErrorCode::InvalidAnswer);
         let twice = [
             a("q1", AnswerValue::Text("Tea".into())),
             a("q1", AnswerValue::Text("Tea".into())),
         ];
-        assert_eq!(check_response(&qs, &twice).unwrap_err().code, "invalid_answer");
+        assert_eq!(check_response(&qs, &twice).unwrap_err().code, ErrorCode::InvalidAnswer);
         let unknown = [a("q9", AnswerValue::Text("Tea".into()))];
-        assert_eq!(check_response(&qs, &unknown).unwrap_err().code, "invalid_answer");
+        assert_eq!(
+            check_response(&qs, &unknown).unwrap_err().code,
+            ErrorCode::InvalidAnswer
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! The brand console: sign in, then the console shell with the areas that exist. Store staff sign in to the
-//! same console and see only the staff view (voucher check).
+//! The brand console: sign in, then the console shell with the areas that exist. Store staff have the staff
+//! view, a bundle of its own at `/staff`; a staff account that signs in here is sent there.
 
 mod api_keys;
 mod customers;
@@ -8,12 +8,11 @@ mod games;
 mod imports;
 mod liability;
 mod loyalty;
+mod operations;
 mod overview;
 mod points;
 mod profile;
 mod rewards;
-mod signin;
-mod staff;
 mod surveys;
 
 use leptos::{prelude::*, task::spawn_local};
@@ -21,10 +20,11 @@ use leptos::{prelude::*, task::spawn_local};
 use super::notice::FailureNotice;
 use super::{
     api::{Api, ApiFailure, Session},
+    console_signin::AdminSignIn,
     i18n::{I18n, LangSwitch},
     page::PageConfig,
 };
-use crate::api::{AdminSession, StaffRole, WhoAmI};
+use crate::api::{AdminSession, ErrorCode, StaffRole, WhoAmI};
 
 /// The session storage slot of the console.
 pub(super) const SURFACE: &str = "admin";
@@ -43,7 +43,7 @@ enum Page {
     Surveys,
     SurveyResults(String),
     Liability,
-    Staff,
+    Operations,
 }
 
 fn page_for(path: &str) -> Page {
@@ -60,7 +60,7 @@ fn page_for(path: &str) -> Page {
             "games" => Page::Games,
             "surveys" => Page::Surveys,
             "liability" => Page::Liability,
-            _ if path.trim_end_matches('/') == "/staff" => Page::Staff,
+            "operations" => Page::Operations,
             _ => Page::Overview,
         },
     }
@@ -93,7 +93,7 @@ pub fn AdminApp() -> impl IntoView {
             spawn_local(async move {
                 match api.get_as::<WhoAmI>(SURFACE, "/api/v1/staff/me").await {
                     Ok(o) => screen.set(Screen::Console(Box::new(o))),
-                    Err(e) if e.code == "network" => screen.set(Screen::Failed(e)),
+                    Err(e) if e.code == ErrorCode::Network => screen.set(Screen::Failed(e)),
                     Err(_) => {
                         api.store_session(SURFACE, None);
                         screen.set(Screen::SignedOut);
@@ -134,7 +134,7 @@ pub fn AdminApp() -> impl IntoView {
                     let load = load.clone();
                     view! { <FailureNotice failure=e on_retry=Callback::new(move |()| load())/> }.into_any()
                 }
-                Screen::SignedOut => view! { <signin::AdminSignIn on_signed_in=on_signed_in/> }.into_any(),
+                Screen::SignedOut => view! { <AdminSignIn on_signed_in=on_signed_in title="admin_title"/> }.into_any(),
                 Screen::Console(o) => {
                     let sign_out = sign_out.clone();
                     let email = o.user.email.clone();
@@ -145,13 +145,14 @@ pub fn AdminApp() -> impl IntoView {
                             <a class=if active { "active" } else { "" } href=href>{move || i18n.t(key)}</a>
                         }
                     };
-                    // Store staff see the staff view only, whatever the address.
-                    let staff_only = o.user.role == StaffRole::Staff;
-                    let page = if staff_only { Page::Staff } else { page };
-                    let nav_links = if staff_only {
-                        view! { {nav("/staff", "nav_staff", true)} }.into_any()
-                    } else {
-                        view! {
+                    // Store staff have the staff view only: it is a page of its own.
+                    if o.user.role == StaffRole::Staff {
+                        if let Some(window) = web_sys::window() {
+                            let _ = window.location().replace("/staff");
+                        }
+                        return view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any();
+                    }
+                    let nav_links = view! {
                             {nav("/admin", "nav_overview", page == Page::Overview)}
                             {nav("/admin/customers", "nav_customers", matches!(page, Page::Customers | Page::Profile(_)))}
                             {nav("/admin/loyalty", "nav_loyalty", page == Page::Loyalty)}
@@ -159,11 +160,10 @@ pub fn AdminApp() -> impl IntoView {
                             {nav("/admin/games", "nav_games", page == Page::Games)}
                             {nav("/admin/surveys", "nav_surveys", matches!(page, Page::Surveys | Page::SurveyResults(_)))}
                             {nav("/admin/liability", "nav_liability", page == Page::Liability)}
-                            {nav("/staff", "nav_staff", page == Page::Staff)}
+                            {nav("/staff", "nav_staff", false)}
                             {nav("/admin/imports", "nav_imports", page == Page::Imports)}
                             {nav("/admin/api-keys", "nav_api_keys", page == Page::ApiKeys)}
-                        }
-                        .into_any()
+                            {nav("/admin/operations", "nav_operations", page == Page::Operations)}
                     };
                     let content = match page {
                         Page::Overview => view! { <overview::Overview/> }.into_any(),
@@ -177,7 +177,7 @@ pub fn AdminApp() -> impl IntoView {
                         Page::Surveys => view! { <surveys::SurveysPage/> }.into_any(),
                         Page::SurveyResults(id) => view! { <surveys::SurveyResultsPage id=id/> }.into_any(),
                         Page::Liability => view! { <liability::LiabilityPage/> }.into_any(),
-                        Page::Staff => view! { <staff::StaffPage/> }.into_any(),
+                        Page::Operations => view! { <operations::OperationsPage/> }.into_any(),
                     };
                     view! {
                         <header class="topbar">

@@ -2,6 +2,7 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
+use super::super::browser::vn_time;
 use super::super::notice::ErrorNotice;
 use super::points::PointsPanel;
 use super::{
@@ -11,11 +12,10 @@ use super::{
     },
     SURFACE,
 };
-use crate::api::{Profile360, Timeline, TimelineEvent};
-
-fn short_time(rfc3339: &str) -> String {
-    rfc3339.replace('T', " ").chars().take(16).collect()
-}
+use crate::api::{
+    EventType, Profile360, Timeline, TimelineEvent, channel_label, consent_purpose_label, event_type_label,
+    identity_kind_label, merge_reason_label, source_label,
+};
 
 fn vnd(amount: i64) -> String {
     let digits = amount.to_string();
@@ -86,7 +86,12 @@ pub fn ProfileView(id: String) -> impl IntoView {
                 None => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
                 Some(p) => {
                     let t = p.traits.clone();
-                    let channels = if t.reachable_channels.is_empty() { None } else { Some(t.reachable_channels.join(", ")) };
+                    let channels = if t.reachable_channels.is_empty() {
+                        None
+                    } else {
+                        let labels: Vec<_> = t.reachable_channels.iter().map(|c| channel_label(c)).collect();
+                        Some(move || labels.iter().map(|l| i18n.pick(l)).collect::<Vec<_>>().join(", "))
+                    };
                     view! {
                         <h1 class="profile-name">{p.name.clone().unwrap_or_else(|| "—".into())}</h1>
                         <p class="muted">{p.profile_id.clone()}</p>
@@ -107,9 +112,10 @@ pub fn ProfileView(id: String) -> impl IntoView {
                         <ul class="identities">
                             {p.identities.iter().map(|i| {
                                 let verified = i.verified;
+                                let kind = identity_kind_label(&i.kind);
                                 view! {
-                                    <li>
-                                        <code>{i.kind.clone()}</code> " " {i.value.clone()} " "
+                                    <li data-kind=i.kind.clone()>
+                                        <span class="identity-kind">{move || i18n.pick(&kind)}</span> ": " {i.value.clone()} " "
                                         <span class=if verified { "badge ok" } else { "badge" }>
                                             {move || if verified { i18n.t("verified") } else { i18n.t("unverified") }}
                                         </span>
@@ -118,13 +124,15 @@ pub fn ProfileView(id: String) -> impl IntoView {
                             }).collect_view()}
                         </ul>
                         <h2>{move || i18n.t("attributes")}</h2>
+                        {p.attributes.is_empty().then(|| view! { <p class="muted">{move || i18n.t("none")}</p> })}
                         <ul class="attributes">
                             {p.attributes.iter().map(|a| {
                                 let value = a.value.as_str().map_or_else(|| a.value.to_string(), str::to_owned);
+                                let source = source_label(&a.source);
                                 view! {
                                     <li data-key=a.key.clone()>
                                         <code>{a.key.clone()}</code> " = " <span class="value">{value}</span>
-                                        " " <span class="muted">"(" {a.source.clone()} ")"</span>
+                                        " " <span class="muted">"(" {move || i18n.pick(&source)} ")"</span>
                                     </li>
                                 }
                             }).collect_view()}
@@ -133,9 +141,10 @@ pub fn ProfileView(id: String) -> impl IntoView {
                         <ul class="consents">
                             {p.consents.iter().map(|c| {
                                 let granted = c.granted;
+                                let purpose = consent_purpose_label(&c.purpose);
                                 view! {
-                                    <li>
-                                        <code>{c.purpose.clone()}</code> " "
+                                    <li data-purpose=c.purpose.clone()>
+                                        {move || i18n.pick(&purpose)} " "
                                         <span class=if granted { "badge ok" } else { "badge" }>
                                             {move || if granted { i18n.t("on") } else { i18n.t("off") }}
                                         </span>
@@ -144,9 +153,13 @@ pub fn ProfileView(id: String) -> impl IntoView {
                             }).collect_view()}
                         </ul>
                         <h2>{move || i18n.t("merges")}</h2>
+                        {p.merges.is_empty().then(|| view! { <p class="muted">{move || i18n.t("none")}</p> })}
                         <ul class="merges">
-                            {p.merges.iter().map(|m| view! {
-                                <li>{short_time(&m.merged_at)} " · " {m.reason.clone()} " · " <code>{m.from_profile_id.clone()}</code></li>
+                            {p.merges.iter().map(|m| {
+                                let reason = merge_reason_label(&m.reason);
+                                view! {
+                                    <li>{vn_time(&m.merged_at)} " · " {move || i18n.pick(&reason)} " · " <code>{m.from_profile_id.clone()}</code></li>
+                                }
                             }).collect_view()}
                         </ul>
                     }
@@ -170,18 +183,23 @@ pub fn ProfileView(id: String) -> impl IntoView {
                     on:input=move |ev| event_type.set(event_target_value(&ev))
                 />
                 <datalist id="event-types">
-                    {["session_started", "app_opened", "screen_viewed", "consent_changed", "profile_merged", "offline_purchase", "checked_in"]
-                        .map(|t| view! { <option value=t></option> })}
+                    {EventType::ALL.iter().map(|t| {
+                        let label = t.label();
+                        view! { <option value=t.as_str()>{move || if i18n.lang() == super::super::i18n::Lang::Vi { label.0 } else { label.1 }}</option> }
+                    }).collect_view()}
                 </datalist>
                 <button type="submit">{move || i18n.t("search")}</button>
             </form>
             <ul class="timeline">
-                {move || events.get().into_iter().map(|e| view! {
-                    <li class="timeline-event">
-                        <span class="muted">{short_time(&e.occurred_at)}</span> " "
-                        <strong>{e.event_type}</strong> " "
-                        <span class="muted">{e.source}</span>
-                    </li>
+                {move || events.get().into_iter().map(|e| {
+                    let (kind, source) = (event_type_label(&e.event_type), source_label(&e.source));
+                    view! {
+                        <li class="timeline-event" data-type=e.event_type>
+                            <span class="muted">{vn_time(&e.occurred_at)}</span> " "
+                            <strong>{move || i18n.pick(&kind)}</strong> " "
+                            <span class="muted">{move || i18n.pick(&source)}</span>
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
             {move || events.with(Vec::is_empty).then(|| view! { <p class="muted">{move || i18n.t("no_events")}</p> })}

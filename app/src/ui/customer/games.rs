@@ -96,7 +96,7 @@ pub fn landing_angle(from: f64, index: usize, count: usize, turns: u32) -> f64 {
 
 /// The games screen.
 #[component]
-pub fn Games(on_back: Callback<()>, go: Callback<Screen>) -> impl IntoView {
+pub fn Games(on_back: Callback<()>, go: Callback<Screen>, focus: Option<String>) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let api = expect_context::<Api>();
     let games = RwSignal::new(None::<Vec<MemberGame>>);
@@ -112,6 +112,9 @@ pub fn Games(on_back: Callback<()>, go: Callback<Screen>) -> impl IntoView {
             if list.is_empty() {
                 return view! { <p class="empty">{move || i18n.t("no_games")}</p> }.into_any();
             }
+            // A game a link named comes first.
+            let mut list = list;
+            list.sort_by_key(|g| Some(&g.id) != focus.as_ref());
             list.into_iter()
                 .map(|game| view! { <GameCard game=game error=error go=go/> })
                 .collect_view()

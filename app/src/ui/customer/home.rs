@@ -92,8 +92,8 @@ pub fn Home(me: Me, go: Callback<Screen>, on_sign_out: Callback<()>) -> impl Int
             </div>
             <nav class="home-actions">
                 <button class="rewards-link" type="button" on:click=nav(Screen::Rewards)>{move || i18n.t("rewards")}</button>
-                <button class="games-link" type="button" on:click=nav(Screen::Games)>{move || i18n.t("games")}</button>
-                <button class="surveys-link" type="button" on:click=nav(Screen::Surveys)>{move || i18n.t("surveys")}</button>
+                <button class="games-link" type="button" on:click=nav(Screen::Games(None))>{move || i18n.t("games")}</button>
+                <button class="surveys-link" type="button" on:click=nav(Screen::Surveys(None))>{move || i18n.t("surveys")}</button>
                 <button class="vouchers-link" type="button" on:click=nav(Screen::Vouchers(None))>{move || i18n.t("my_vouchers")}</button>
                 <button class="history-link" type="button" on:click=nav(Screen::History)>{move || i18n.t("points_history")}</button>
                 <button class="my-data-link" type="button" on:click=nav(Screen::MyData)>{move || i18n.t("my_data")}</button>

@@ -17,8 +17,9 @@ use super::{
     api::{Api, ApiFailure, Session},
     bridge::{self, Host, HostTokens},
     i18n::{I18n, LangSwitch},
+    route,
 };
-use crate::api::{CustomerSession, CustomerSessionRequest, EventIn, Me, Provider, PublicBrand, Voucher};
+use crate::api::{CustomerSession, CustomerSessionRequest, ErrorCode, EventIn, Me, Provider, PublicBrand, Voucher};
 
 /// The session storage slot of the customer app.
 pub(super) const SURFACE: &str = "customer";
@@ -61,9 +62,11 @@ pub(super) enum Screen {
     SignedOut,
     Home,
     Rewards,
-    Games,
-    Surveys,
-    /// With the voucher just redeemed, if any.
+    /// With the game a link named, if any (shown first).
+    Games(Option<String>),
+    /// With the survey a link named, if any (opened at once).
+    Surveys(Option<String>),
+    /// With the voucher just redeemed or a link named, if any.
     Vouchers(Option<String>),
     History,
     MyData,
@@ -77,14 +80,63 @@ impl Screen {
         match self {
             Screen::Home => Some("home"),
             Screen::Rewards => Some("rewards"),
-            Screen::Games => Some("games"),
-            Screen::Surveys => Some("surveys"),
+            Screen::Games(_) => Some("games"),
+            Screen::Surveys(_) => Some("surveys"),
             Screen::Vouchers(_) => Some("vouchers"),
             Screen::History => Some("points_history"),
             Screen::MyData => Some("my_data"),
             _ => None,
         }
     }
+
+    /// The screen's address: `/`, `/rewards`, `/games[/{id}]`, `/surveys[/{id}]`, `/vouchers[/{id}]`,
+    /// `/history`, `/my-data`; none for the states between screens.
+    fn path(&self) -> Option<String> {
+        let with = |root: &str, id: &Option<String>| match id {
+            Some(id) => format!("{root}/{id}"),
+            None => root.to_owned(),
+        };
+        Some(match self {
+            Screen::Home => "/".into(),
+            Screen::Rewards => "/rewards".into(),
+            Screen::Games(id) => with("/games", id),
+            Screen::Surveys(id) => with("/surveys", id),
+            Screen::Vouchers(id) => with("/vouchers", id),
+            Screen::History => "/history".into(),
+            Screen::MyData => "/my-data".into(),
+            _ => return None,
+        })
+    }
+
+    /// The screen an address names; the home screen for any other.
+    fn from_path(path: &str) -> Screen {
+        let path = path.trim_end_matches('/');
+        let id = |rest: &str| Some(rest.to_owned()).filter(|id| !id.is_empty() && id.len() <= 64 && !id.contains('/'));
+        match path.trim_start_matches('/').split_once('/') {
+            Some(("games", rest)) => Screen::Games(id(rest)),
+            Some(("surveys", rest)) => Screen::Surveys(id(rest)),
+            Some(("vouchers", rest)) => Screen::Vouchers(id(rest)),
+            _ => match path {
+                "/rewards" => Screen::Rewards,
+                "/games" => Screen::Games(None),
+                "/surveys" => Screen::Surveys(None),
+                "/vouchers" => Screen::Vouchers(None),
+                "/history" => Screen::History,
+                "/my-data" => Screen::MyData,
+                _ => Screen::Home,
+            },
+        }
+    }
+}
+
+/// The screen the address names; an address of no screen is replaced by the home screen's.
+fn screen_at_address() -> Screen {
+    let here = route::current();
+    let screen = Screen::from_path(&here);
+    if let Some(path) = screen.path().filter(|p| *p != here) {
+        route::replace(&path);
+    }
+    screen
 }
 
 /// The customer app's root.
@@ -117,10 +169,10 @@ pub fn CustomerApp() -> impl IntoView {
                 match api.get_as::<Me>(SURFACE, "/api/v1/me").await {
                     Ok(signed_in) => {
                         me.set(Some(signed_in));
-                        screen.set(Screen::Home);
+                        screen.set(screen_at_address());
                         api.track(opened_events()).await;
                     }
-                    Err(e) if e.code == "network" => screen.set(Screen::Failed(e)),
+                    Err(e) if e.code == ErrorCode::Network => screen.set(Screen::Failed(e)),
                     Err(_) => {
                         api.store_session(SURFACE, None);
                         screen.set(Screen::SignedOut);
@@ -156,7 +208,7 @@ pub fn CustomerApp() -> impl IntoView {
                         };
                         api.store_session(SURFACE, Some(&stored));
                         me.set(Some(session.me));
-                        screen.set(Screen::Home);
+                        screen.set(screen_at_address());
                         api.track(opened_events()).await;
                     }
                     Err(e) => error.set(Some(e)),
@@ -171,22 +223,46 @@ pub fn CustomerApp() -> impl IntoView {
             let api = api.clone();
             spawn_local(async move {
                 api.sign_out(SURFACE).await;
+                route::replace("/");
                 screen.set(Screen::SignedOut);
             });
         })
     };
 
-    let go = {
-        Callback::new(move |next: Screen| {
-            if let Some(name) = next.name() {
-                let api = api.clone();
-                spawn_local(async move { api.track(vec![screen_viewed(name)]).await });
-            }
-            screen.set(next);
-        })
-    };
-    // Back to the home screen, whose card reloads.
-    let home = Callback::new(move |()| screen.set(Screen::Home));
+    let viewed = Callback::new(move |shown: Screen| {
+        if let Some(name) = shown.name() {
+            let api = api.clone();
+            spawn_local(async move { api.track(vec![screen_viewed(name)]).await });
+        }
+    });
+    let go = Callback::new(move |next: Screen| {
+        viewed.run(next.clone());
+        if let Some(path) = next.path() {
+            route::push(&path);
+        }
+        screen.set(next);
+    });
+    // The phone's back and forward buttons move between the screens of a signed-in member.
+    route::listen(move |path| {
+        if matches!(
+            screen.get_untracked(),
+            Screen::Loading | Screen::SignedOut | Screen::Erased | Screen::Failed(_)
+        ) {
+            return;
+        }
+        let next = Screen::from_path(&path);
+        viewed.run(next.clone());
+        screen.set(next);
+    });
+    // A screen's Back: back through the history when the app brought the member here, else to the home screen.
+    let home = Callback::new(move |()| {
+        if route::can_go_back() {
+            route::back();
+        } else {
+            route::replace("/");
+            screen.set(Screen::Home);
+        }
+    });
 
     view! {
         <div class="app customer">
@@ -212,8 +288,8 @@ pub fn CustomerApp() -> impl IntoView {
                         let on_redeemed = Callback::new(move |v: Voucher| go.run(Screen::Vouchers(Some(v.id))));
                         view! { <rewards::Rewards on_back=home on_redeemed=on_redeemed/> }.into_any()
                     }
-                    Screen::Games => view! { <games::Games on_back=home go=go/> }.into_any(),
-                    Screen::Surveys => view! { <surveys::Surveys on_back=home/> }.into_any(),
+                    Screen::Games(focus) => view! { <games::Games on_back=home go=go focus=focus/> }.into_any(),
+                    Screen::Surveys(open) => view! { <surveys::Surveys on_back=home open_id=open/> }.into_any(),
                     Screen::Vouchers(fresh) => {
                         view! { <vouchers::Vouchers on_back=home fresh=fresh/> }.into_any()
                     }

@@ -13,7 +13,7 @@ use super::{
     },
     SURFACE,
 };
-use crate::api::{Consent, ConsentChange, ErasureReceipt, ProfileExport};
+use crate::api::{Consent, ConsentChange, ErasureReceipt, ErrorCode, ProfileExport};
 
 /// The consent wording this screen shows; bump it whenever the texts change.
 const WORDING_VERSION: &str = "2026-11";
@@ -74,7 +74,7 @@ pub fn MyData(on_back: Callback<()>, on_erased: Callback<()>) -> impl IntoView {
                         let json = serde_json::to_string_pretty(&data).unwrap_or_default();
                         if let Err(e) = download("cham-my-data.json", "application/json", &json) {
                             error.set(Some(ApiFailure {
-                                code: "download".into(),
+                                code: ErrorCode::Download,
                                 message: e,
                             }));
                         }

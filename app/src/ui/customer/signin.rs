@@ -9,7 +9,7 @@ use super::super::{
     i18n::I18n,
     page::PageConfig,
 };
-use crate::api::Provider;
+use crate::api::{ErrorCode, Provider};
 
 /// The sign-in screen.
 #[component]
@@ -32,7 +32,7 @@ pub fn SignIn(
                         match bridge::host_sign_in(provider).await {
                             Ok(tokens) => on_tokens.run((provider, tokens)),
                             Err(message) => {
-                                error.set(Some(ApiFailure { code: "host".into(), message }));
+                                error.set(Some(ApiFailure { code: ErrorCode::Host, message }));
                                 busy.set(false);
                             }
                         }
@@ -94,7 +94,7 @@ fn Simulator(
         Ok(tokens) => on_tokens.run((p, tokens)),
         Err(message) => {
             error.set(Some(ApiFailure {
-                code: "simulator".into(),
+                code: ErrorCode::Simulator,
                 message,
             }));
             busy.set(false);

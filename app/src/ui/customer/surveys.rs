@@ -16,7 +16,7 @@ use crate::api::{Answer, MemberSurvey, ResponseReceipt, ResponseRequest};
 
 /// The surveys screen.
 #[component]
-pub fn Surveys(on_back: Callback<()>) -> impl IntoView {
+pub fn Surveys(on_back: Callback<()>, open_id: Option<String>) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let api = expect_context::<Api>();
     let surveys = RwSignal::new(None::<Vec<MemberSurvey>>);
@@ -28,9 +28,16 @@ pub fn Surveys(on_back: Callback<()>) -> impl IntoView {
         let api = api.clone();
         move || {
             let api = api.clone();
+            let open_id = open_id.clone();
             spawn_local(async move {
                 match api.get_as::<Vec<MemberSurvey>>(SURFACE, "/api/v1/surveys").await {
-                    Ok(list) => surveys.set(Some(list)),
+                    Ok(list) => {
+                        // A link to a survey still to answer opens it at once.
+                        if let Some(linked) = list.iter().find(|s| Some(&s.id) == open_id.as_ref() && !s.answered) {
+                            open.set(Some(linked.clone()));
+                        }
+                        surveys.set(Some(list));
+                    }
                     Err(e) => error.set(Some(e)),
                 }
             });

@@ -1,8 +1,9 @@
-//! Text only the console shows (the mini app bundle does not carry it).
+//! Text only the console and the staff view show (the mini app bundle does not carry it).
 
 pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
     Some(match key {
         "admin_title" => ("Bảng quản trị", "Admin console"),
+        "staff_title" => ("Nhân viên cửa hàng", "Store staff"),
         "admin_email" => ("Email", "E-mail"),
         "admin_password" => ("Mật khẩu", "Password"),
         "admin_sign_in" => ("Đăng nhập", "Sign in"),
@@ -16,6 +17,41 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         "nav_customers" => ("Khách hàng", "Customers"),
         "nav_api_keys" => ("Khoá API", "API keys"),
         "nav_imports" => ("Nhập danh sách", "Imports"),
+        "nav_operations" => ("Vận hành", "Operations"),
+        "operations_intro" => (
+            "Các công việc chạy nền của nhãn hàng: nhập danh sách, tính điểm chờ và hết hạn, cập nhật hoạt động khách hàng. Công việc lỗi được thử lại tự động; khi hết lượt thử, bạn có thể chạy lại.",
+            "The brand's background work: list imports, pending and expiring points, customers' activity. A failing job is retried on its own; once its attempts are spent, you can run it again.",
+        ),
+        "check_workers" => ("Kiểm tra bộ xử lý nền", "Check the background workers"),
+        "probe_sent" => (
+            "Đã gửi một công việc kiểm tra; nếu bộ xử lý nền đang chạy, nó sẽ xong trong vài giây.",
+            "A check job was sent; if the background workers are running it is done within seconds.",
+        ),
+        "job_retried" => (
+            "Đã đưa công việc vào hàng đợi để chạy lại.",
+            "The job is queued to run again.",
+        ),
+        "job_all" => ("Tất cả", "All"),
+        "job_queued" => ("Đang chờ", "Queued"),
+        "job_running" => ("Đang chạy", "Running"),
+        "job_done" => ("Đã xong", "Done"),
+        "job_failed" => ("Thất bại", "Failed"),
+        "no_jobs" => ("Không có công việc nào ở đây.", "No jobs here."),
+        "job_kind" => ("Công việc", "Job"),
+        "job_status" => ("Trạng thái", "Status"),
+        "job_attempts" => ("Lần thử", "Attempts"),
+        "job_when" => ("Thời điểm (giờ Việt Nam)", "When (Vietnam time)"),
+        "job_retry" => ("Chạy lại", "Run again"),
+        "job_error_detail" => ("Chi tiết lỗi kỹ thuật (tiếng Anh)", "Technical error detail"),
+        "job_import" => ("Nhập danh sách khách hàng", "Customer list import"),
+        "job_loyalty" => (
+            "Điểm chờ, hết hạn, hạng và sinh nhật",
+            "Pending and expiring points, tiers, birthdays",
+        ),
+        "job_seen" => ("Cập nhật hoạt động khách hàng", "Customer activity update"),
+        "job_prune" => ("Dọn công việc cũ", "Clearing old jobs"),
+        "job_probe" => ("Kiểm tra bộ xử lý nền", "Worker check"),
+        "job_other" => ("Công việc khác", "Other job"),
         "import_lead" => (
             "Tải lên tệp CSV (UTF-8, có dòng tiêu đề): phone, name, email, birthday, gender, tags, external_id; các cột khác thành thuộc tính. Số điện thoại cũ 11 số được tự chuyển đổi.",
             "Upload a CSV file (UTF-8, with a header row): phone, name, email, birthday, gender, tags, external_id; other columns become attributes. Old 11-digit numbers are renumbered.",

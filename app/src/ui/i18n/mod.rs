@@ -1,23 +1,21 @@
 //! Vietnamese (the default) and English text, switchable at any time and remembered on the device. The text is
-//! in tables by who shows it (`shared`, `customer`, `admin`) so each bundle carries only its own, and `errors`
-//! holds the text of the API's error codes.
+//! in tables by who shows it (`shared`, `customer`, `admin`) so each bundle carries only its own. The text of
+//! every error code is beside the code, in `app::api::ErrorCode`.
 
 use leptos::prelude::*;
 
 use super::api::local_storage;
 
-#[cfg(feature = "admin")]
+#[cfg(any(feature = "admin", feature = "staff"))]
 mod admin;
 #[cfg(all(feature = "customer", not(feature = "admin")))]
 mod customer;
-mod errors;
 mod shared;
 
-#[cfg(feature = "admin")]
+#[cfg(any(feature = "admin", feature = "staff"))]
 use admin::surface_text;
 #[cfg(all(feature = "customer", not(feature = "admin")))]
 use customer::surface_text;
-pub use errors::error_text;
 use shared::shared_text;
 
 /// A language the app speaks.
@@ -64,6 +62,16 @@ impl I18n {
         self.0.set(next);
     }
 
+    /// One of a `(Vietnamese, English)` pair in the current language (reactive).
+    #[cfg(feature = "admin")]
+    pub fn pick(&self, (vi, en): &(String, String)) -> String {
+        if self.lang() == Lang::Vi {
+            vi.clone()
+        } else {
+            en.clone()
+        }
+    }
+
     /// The text for `key` in the current language (reactive).
     pub fn t(&self, key: &'static str) -> &'static str {
         tr(self.lang(), key)
@@ -77,7 +85,7 @@ fn tr(lang: Lang, key: &'static str) -> &'static str {
 }
 
 /// No surface: only the shared text.
-#[cfg(not(any(feature = "customer", feature = "admin")))]
+#[cfg(not(any(feature = "customer", feature = "admin", feature = "staff")))]
 fn surface_text(_key: &str) -> Option<(&'static str, &'static str)> {
     None
 }

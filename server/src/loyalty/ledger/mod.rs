@@ -12,6 +12,7 @@ mod merge;
 mod post;
 mod reverse;
 
+use app::api::ErrorCode;
 use sqlx::AnyConnection;
 
 pub use merge::merge_accounts;
@@ -127,7 +128,7 @@ pub struct Debit<'a> {
 pub fn insufficient_points(balance: i64, wanted: i64) -> Error {
     Error::new(
         axum::http::StatusCode::CONFLICT,
-        "insufficient_points",
+        ErrorCode::InsufficientPoints,
         format!("This needs {wanted} points and the balance is {balance}."),
     )
 }

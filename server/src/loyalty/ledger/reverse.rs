@@ -1,5 +1,6 @@
 //! Reversing a named entry: a credit's points leave, a debit's go back to exactly the lots it took.
 
+use app::api::ErrorCode;
 use sqlx::AnyConnection;
 
 use super::{Kind, NewEntry, Source, entry_event, insert_entry, post::take_from_lots, refresh_due};
@@ -53,7 +54,11 @@ pub async fn reverse(
     now: i64,
 ) -> Result<Option<String>> {
     if let Some(why) = not_reversible(&entry.kind) {
-        return Err(Error::new(axum::http::StatusCode::CONFLICT, "not_reversible", why));
+        return Err(Error::new(
+            axum::http::StatusCode::CONFLICT,
+            ErrorCode::NotReversible,
+            why,
+        ));
     }
     let id = new_id();
     let key = format!("reverse:{}", entry.id);
@@ -70,7 +75,7 @@ pub async fn reverse(
     if entry.points > 0 && !pending && balance < entry.points {
         return Err(Error::new(
             axum::http::StatusCode::CONFLICT,
-            "insufficient_points",
+            ErrorCode::InsufficientPoints,
             format!(
                 "{} of these points were already spent: the balance ({balance}) cannot give back {}.",
                 entry.points - entry.remaining,

@@ -12,9 +12,9 @@ use super::{
     },
     SURFACE,
 };
-use crate::api::{StaffGift, StaffVoucher, VoucherStatus};
+use crate::api::{ErrorCode, StaffGift, StaffVoucher, VoucherStatus};
 
-/// The voucher check page.
+/// The code check page.
 #[component]
 pub fn StaffPage() -> impl IntoView {
     let api = expect_context::<Api>();
@@ -47,11 +47,13 @@ pub fn StaffPage() -> impl IntoView {
                 match api.get_as::<StaffVoucher>(SURFACE, &path).await {
                     Ok(v) => found.set(Some(v)),
                     // Not a voucher: perhaps a gift won in a game (both codes look alike).
-                    Err(e) if e.code == "unknown_voucher" => match api.get_as::<StaffGift>(SURFACE, &gift_path).await {
-                        Ok(g) => gift.set(Some(g)),
-                        Err(g) if g.code == "unknown_gift" => error.set(Some(e)),
-                        Err(g) => error.set(Some(g)),
-                    },
+                    Err(e) if e.code == ErrorCode::UnknownVoucher => {
+                        match api.get_as::<StaffGift>(SURFACE, &gift_path).await {
+                            Ok(g) => gift.set(Some(g)),
+                            Err(g) if g.code == ErrorCode::UnknownGift => error.set(Some(e)),
+                            Err(g) => error.set(Some(g)),
+                        }
+                    }
                     Err(e) => error.set(Some(e)),
                 }
             });

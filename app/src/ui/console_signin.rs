@@ -1,17 +1,17 @@
-//! The console's sign-in form.
+//! The sign-in form of the console and of the staff view: a brand user's e-mail and password.
 
 use leptos::{prelude::*, task::spawn_local};
 
-use super::super::notice::ErrorNotice;
-use super::super::{
+use super::notice::ErrorNotice;
+use super::{
     api::{Api, ApiFailure},
     i18n::{I18n, LangSwitch},
 };
 use crate::api::{AdminSession, AdminSessionRequest, PublicBrand};
 
-/// E-mail and password sign-in for brand owners, admins and staff.
+/// E-mail and password sign-in for brand owners, admins and staff, under the heading `title` (a text key).
 #[component]
-pub fn AdminSignIn(on_signed_in: Callback<AdminSession>) -> impl IntoView {
+pub fn AdminSignIn(on_signed_in: Callback<AdminSession>, title: &'static str) -> impl IntoView {
     let api = expect_context::<Api>();
     let i18n = expect_context::<I18n>();
     let email = RwSignal::new(String::new());
@@ -59,7 +59,7 @@ pub fn AdminSignIn(on_signed_in: Callback<AdminSession>) -> impl IntoView {
                 <LangSwitch/>
             </header>
             <form on:submit=submit>
-                <h1>{move || i18n.t("admin_title")}</h1>
+                <h1>{move || i18n.t(title)}</h1>
                 <label>
                     {move || i18n.t("admin_email")}
                     <input

@@ -1,0 +1,231 @@
+//! Every error code the API answers with (and the two the app itself raises), as one enum shared by the server,
+//! which can only answer with a code listed here, and the app, which has Vietnamese and English text for each:
+//! the compiler refuses a code without text.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! error_codes {
+    ($($variant:ident = $code:literal : $vi:literal, $en:literal;)*) => {
+        /// A stable error code, as `{"error":{"code":…}}` carries it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "snake_case")]
+        pub enum ErrorCode {
+            $(
+                #[doc = $en]
+                $variant,
+            )*
+            /// A code this build does not know (a newer server's).
+            #[serde(other)]
+            Unknown,
+        }
+
+        impl ErrorCode {
+            /// Every code, `Unknown` aside.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),*];
+
+            /// The code as it crosses the wire.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                    ErrorCode::Unknown => "unknown",
+                }
+            }
+
+            /// The code a wire string names (`Unknown` for one this build does not know).
+            pub fn parse(code: &str) -> ErrorCode {
+                match code {
+                    $($code => ErrorCode::$variant,)*
+                    _ => ErrorCode::Unknown,
+                }
+            }
+
+            /// What a person reads for it: Vietnamese, then English.
+            pub fn text(self) -> (&'static str, &'static str) {
+                match self {
+                    $(ErrorCode::$variant => ($vi, $en),)*
+                    ErrorCode::Unknown => (
+                        "Đã có lỗi xảy ra. Vui lòng thử lại.",
+                        "Something went wrong. Please try again.",
+                    ),
+                }
+            }
+        }
+    };
+}
+
+impl ErrorCode {
+    /// Whether the app raised it itself (its message is then a browser's, not the server's).
+    pub fn is_raised_by_the_app(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::Network | ErrorCode::Http | ErrorCode::Host | ErrorCode::Simulator | ErrorCode::Download
+        )
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+error_codes! {
+    // Raised by the app itself.
+    Network = "network": "Không kết nối được máy chủ. Kiểm tra mạng và thử lại.", "Cannot reach the server. Check the connection and try again.";
+    Http = "http": "Máy chủ trả lời bất thường. Vui lòng thử lại.", "The server gave an unexpected answer. Please try again.";
+    Host = "host": "Zalo/MoMo chưa cho phép đăng nhập. Hãy thử lại và bấm Cho phép.", "Zalo/MoMo did not allow the sign-in. Try again and tap Allow.";
+    Simulator = "simulator": "Trình giả lập không tạo được người dùng. Kiểm tra họ tên và số điện thoại.", "The simulator could not create the user. Check the name and phone number.";
+    Download = "download": "Trình duyệt không tải được tệp. Vui lòng thử lại.", "The browser could not download the file. Please try again.";
+    // Requests and their shape.
+    InternalError = "internal_error": "Đã có lỗi ở phía chúng tôi. Vui lòng thử lại sau ít phút.", "Something went wrong on our side. Please try again in a few minutes.";
+    UnknownEndpoint = "unknown_endpoint": "Địa chỉ này không có trong API.", "There is no such API endpoint.";
+    MethodNotAllowed = "method_not_allowed": "Địa chỉ này không nhận yêu cầu kiểu này.", "This address does not take this kind of request.";
+    UnsupportedMediaType = "unsupported_media_type": "Yêu cầu phải gửi dạng JSON.", "The request must be sent as JSON.";
+    MalformedJson = "malformed_json": "Dữ liệu gửi lên không đọc được.", "The data sent cannot be read.";
+    InvalidBody = "invalid_body": "Dữ liệu gửi lên thiếu hoặc sai trường.", "The data sent has a missing or wrong field.";
+    BodyTooLarge = "body_too_large": "Dữ liệu gửi lên quá lớn.", "The data sent is too large.";
+    InvalidCursor = "invalid_cursor": "Không mở được trang này. Hãy tải lại danh sách.", "This page cannot be opened. Reload the list.";
+    InvalidLimit = "invalid_limit": "Số dòng mỗi trang không hợp lệ.", "The number of rows per page is not valid.";
+    InvalidStatus = "invalid_status": "Trạng thái lọc không hợp lệ.", "This status filter is not valid.";
+    InvalidIdempotencyKey = "invalid_idempotency_key": "Yêu cầu thiếu mã chống trùng. Vui lòng thử lại.", "The request lacks its repeat-protection key. Please try again.";
+    ConcurrentUpdate = "concurrent_update": "Dữ liệu vừa thay đổi. Vui lòng thử lại.", "The data just changed. Please try again.";
+    // Sign-in and sessions.
+    MissingToken = "missing_token": "Bạn cần đăng nhập để tiếp tục.", "Sign in to continue.";
+    InvalidToken = "invalid_token": "Phiên đăng nhập không còn hợp lệ. Hãy đăng nhập lại.", "This session is no longer valid. Sign in again.";
+    TokenExpired = "token_expired": "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại.", "This session has expired. Sign in again.";
+    MissingAccessToken = "missing_access_token": "Thiếu mã đăng nhập từ Zalo/MoMo. Hãy mở lại ứng dụng.", "The sign-in code from Zalo/MoMo is missing. Open the app again.";
+    InvalidRefreshToken = "invalid_refresh_token": "Phiên đăng nhập không còn hợp lệ. Hãy đăng nhập lại.", "This session is no longer valid. Sign in again.";
+    RefreshTokenExpired = "refresh_token_expired": "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại.", "This session has expired. Sign in again.";
+    RefreshTokenReused = "refresh_token_reused": "Phiên đăng nhập đã bị dùng ở nơi khác nên đã đóng. Hãy đăng nhập lại.", "This session was used elsewhere and has been closed. Sign in again.";
+    InvalidCredentials = "invalid_credentials": "Email hoặc mật khẩu không đúng.", "The e-mail or password is not right.";
+    AccountDisabled = "account_disabled": "Tài khoản này đã bị khoá.", "This account is disabled.";
+    WrongBrand = "wrong_brand": "Phiên đăng nhập này thuộc nhãn hàng khác.", "This session belongs to another brand.";
+    CustomersOnly = "customers_only": "Chỉ khách hàng đã đăng nhập mới làm được việc này.", "Only a signed-in customer can do this.";
+    StaffOnly = "staff_only": "Chỉ nhân viên của nhãn hàng mới làm được việc này.", "Only the brand's staff can do this.";
+    AdminsOnly = "admins_only": "Chỉ quản trị viên mới làm được việc này.", "Only a brand admin can do this.";
+    NoApp = "no_app": "Ứng dụng này không dùng được cho nhãn hàng này.", "This app cannot be used for this brand.";
+    // Super-apps.
+    InvalidSuperappToken = "invalid_superapp_token": "Zalo/MoMo không xác nhận phiên đăng nhập này. Hãy mở lại ứng dụng.", "Zalo/MoMo did not confirm this sign-in. Open the app again.";
+    PhoneTokenUsedOrExpired = "phone_token_used_or_expired": "Mã chia sẻ số điện thoại đã hết hạn. Hãy thử đăng nhập lại.", "The phone-sharing code expired. Try signing in again.";
+    SuperappGeoBlocked = "superapp_geo_blocked": "Zalo từ chối kết nối từ máy chủ ngoài Việt Nam. Vui lòng báo cho nhãn hàng.", "Zalo refused a server outside Vietnam. Please tell the brand.";
+    SuperappCredentialsRejected = "superapp_credentials_rejected": "Zalo/MoMo không chấp nhận thông tin kết nối của nhãn hàng. Vui lòng báo cho nhãn hàng.", "Zalo/MoMo rejected the brand's credentials. Please tell the brand.";
+    SuperappBadPhone = "superapp_bad_phone": "Số điện thoại Zalo/MoMo gửi về không dùng được.", "The phone number Zalo/MoMo sent cannot be used.";
+    SuperappUnavailable = "superapp_unavailable": "Zalo/MoMo đang không phản hồi. Thử lại sau ít phút.", "Zalo/MoMo is not answering. Try again in a few minutes.";
+    ProviderNotConfigured = "provider_not_configured": "Nhãn hàng chưa bật đăng nhập bằng ứng dụng này.", "The brand has not enabled sign-in with this app.";
+    // Brands, users and keys.
+    UnknownBrand = "unknown_brand": "Không tìm thấy nhãn hàng này.", "This brand does not exist.";
+    BrandExists = "brand_exists": "Đã có nhãn hàng dùng tên ngắn này.", "A brand already uses this short name.";
+    InvalidBrandName = "invalid_brand_name": "Tên nhãn hàng không hợp lệ.", "This brand name is not valid.";
+    UserExists = "user_exists": "Email này đã có tài khoản.", "This e-mail already has an account.";
+    UnknownUser = "unknown_user": "Không tìm thấy tài khoản này.", "This account does not exist.";
+    WeakPassword = "weak_password": "Mật khẩu quá ngắn hoặc quá dễ đoán.", "This password is too short or too easy to guess.";
+    MissingApiKey = "missing_api_key": "Thiếu khoá API.", "The API key is missing.";
+    InvalidApiKey = "invalid_api_key": "Khoá API không đúng hoặc đã bị thu hồi.", "This API key is wrong or was revoked.";
+    UnknownApiKey = "unknown_api_key": "Không tìm thấy khoá API này.", "This API key does not exist.";
+    // People and their data.
+    InvalidPhone = "invalid_phone": "Số điện thoại không hợp lệ.", "This phone number is not valid.";
+    InvalidEmail = "invalid_email": "Email không hợp lệ.", "This e-mail address is not valid.";
+    InvalidName = "invalid_name": "Tên không hợp lệ.", "This name is not valid.";
+    InvalidBirthday = "invalid_birthday": "Ngày sinh không hợp lệ.", "This birthday is not valid.";
+    InvalidExternalId = "invalid_external_id": "Mã khách hàng không hợp lệ.", "This customer id is not valid.";
+    InvalidAnonymousId = "invalid_anonymous_id": "Mã thiết bị không hợp lệ.", "This device id is not valid.";
+    MissingIdentifier = "missing_identifier": "Cần ít nhất một thông tin nhận diện khách hàng.", "At least one way to identify the customer is needed.";
+    MissingUser = "missing_user": "Thiếu thông tin khách hàng.", "The customer is missing.";
+    UnknownMember = "unknown_member": "Không tìm thấy thành viên này.", "This member does not exist.";
+    UnknownProfile = "unknown_profile": "Không tìm thấy khách hàng này, hoặc dữ liệu đã bị xoá.", "This customer does not exist, or their data was erased.";
+    InvalidAttributeKey = "invalid_attribute_key": "Tên thuộc tính không hợp lệ.", "This attribute name is not valid.";
+    InvalidAttributeValue = "invalid_attribute_value": "Giá trị thuộc tính không hợp lệ.", "This attribute value is not valid.";
+    ValueTooLong = "value_too_long": "Nội dung quá dài.", "This text is too long.";
+    UnknownPurpose = "unknown_purpose": "Mục đích đồng ý này không tồn tại.", "There is no such consent purpose.";
+    InvalidWordingVersion = "invalid_wording_version": "Phiên bản nội dung đồng ý không hợp lệ.", "This consent wording version is not valid.";
+    // Events.
+    EmptyBatch = "empty_batch": "Hãy gửi ít nhất một sự kiện.", "Send at least one event.";
+    BatchTooLarge = "batch_too_large": "Mỗi lần gửi tối đa 500 sự kiện.", "A batch holds at most 500 events.";
+    InvalidEventType = "invalid_event_type": "Loại sự kiện không hợp lệ.", "This event type is not valid.";
+    ReservedEventType = "reserved_event_type": "Loại sự kiện này chỉ hệ thống được ghi.", "Only the system may record this event type.";
+    InvalidOccurredAt = "invalid_occurred_at": "Thời điểm của sự kiện không hợp lệ.", "The event's time is not valid.";
+    OccurredInFuture = "occurred_in_future": "Thời điểm của sự kiện nằm ở tương lai.", "The event's time is in the future.";
+    InvalidSource = "invalid_source": "Nguồn của sự kiện không hợp lệ.", "The event's source is not valid.";
+    PropertiesNotObject = "properties_not_object": "Thuộc tính của sự kiện phải là một đối tượng JSON.", "The event's properties must be a JSON object.";
+    PropertiesTooLarge = "properties_too_large": "Thuộc tính của sự kiện quá lớn.", "The event's properties are too large.";
+    FieldTooLong = "field_too_long": "Một trường của sự kiện quá dài.", "A field of the event is too long.";
+    InvalidTime = "invalid_time": "Thời gian không hợp lệ.", "This time is not valid.";
+    // Imports.
+    EmptyFile = "empty_file": "Tệp trống.", "The file is empty.";
+    FileTooLarge = "file_too_large": "Tệp quá lớn (tối đa 1 GiB).", "The file is too large (1 GiB at most).";
+    InvalidCsv = "invalid_csv": "Không đọc được dòng tiêu đề của tệp CSV.", "The CSV file's header row cannot be read.";
+    MissingIdentifierColumn = "missing_identifier_column": "Tệp cần một cột số điện thoại, email hoặc mã khách hàng.", "The file needs a phone, e-mail or customer id column.";
+    UploadInterrupted = "upload_interrupted": "Tải tệp lên bị gián đoạn. Hãy thử lại.", "The upload was interrupted. Try again.";
+    UnknownImport = "unknown_import": "Không tìm thấy lần nhập này.", "This import does not exist.";
+    // Loyalty.
+    InvalidPoints = "invalid_points": "Số điểm không hợp lệ.", "This number of points is not valid.";
+    InsufficientPoints = "insufficient_points": "Bạn chưa đủ điểm để đổi quà này.", "You do not have enough points for this.";
+    ReasonRequired = "reason_required": "Hãy ghi lý do (tối đa 300 ký tự).", "Give a reason (at most 300 characters).";
+    UnknownEntry = "unknown_entry": "Không tìm thấy giao dịch điểm này.", "This points entry does not exist.";
+    NotReversible = "not_reversible": "Giao dịch điểm này không thể hoàn lại.", "This points entry cannot be reversed.";
+    AlreadyReversed = "already_reversed": "Giao dịch điểm này đã được hoàn lại.", "This points entry was already reversed.";
+    InvalidSettings = "invalid_settings": "Cài đặt tích điểm không hợp lệ.", "These loyalty settings are not valid.";
+    InvalidRule = "invalid_rule": "Quy tắc tích điểm không hợp lệ.", "This earning rule is not valid.";
+    UnknownRule = "unknown_rule": "Không tìm thấy quy tắc này.", "This rule does not exist.";
+    InvalidTier = "invalid_tier": "Hạng thành viên không hợp lệ.", "This tier is not valid.";
+    TierExists = "tier_exists": "Đã có hạng thành viên với tên hoặc mức điểm này.", "A tier with this name or threshold exists.";
+    UnknownTier = "unknown_tier": "Không tìm thấy hạng thành viên này.", "This tier does not exist.";
+    TierRequired = "tier_required": "Quà này dành cho thành viên hạng cao hơn.", "This reward is for a higher tier.";
+    InvalidReward = "invalid_reward": "Quà tặng không hợp lệ.", "This reward is not valid.";
+    UnknownReward = "unknown_reward": "Không tìm thấy quà này.", "This reward does not exist.";
+    RewardUnavailable = "reward_unavailable": "Quà này hiện không thể đổi.", "This reward cannot be redeemed now.";
+    OutOfStock = "out_of_stock": "Quà này đã hết.", "This reward is out of stock.";
+    LimitReached = "limit_reached": "Bạn đã đổi quà này tối đa số lần cho phép.", "You already hold the most of this reward allowed.";
+    UnknownVoucher = "unknown_voucher": "Không có voucher nào với mã này. Kiểm tra lại mã.", "No voucher has this code. Check it and try again.";
+    OtherBrandVoucher = "other_brand_voucher": "Voucher này thuộc nhãn hàng khác.", "This voucher belongs to another brand.";
+    VoucherExpired = "voucher_expired": "Voucher đã hết hạn.", "This voucher has expired.";
+    VoucherCancelled = "voucher_cancelled": "Voucher đã bị huỷ.", "This voucher was cancelled.";
+    VoucherUsed = "voucher_used": "Voucher này đã được sử dụng.", "This voucher was already used.";
+    // Games.
+    InvalidGame = "invalid_game": "Trò chơi chưa hợp lệ. Kiểm tra giải thưởng, tỉ lệ và ngân sách.", "This game is not valid. Check its prizes, chances and budgets.";
+    UnknownGame = "unknown_game": "Không tìm thấy trò chơi này.", "This game does not exist.";
+    GameClosed = "game_closed": "Trò chơi này đã kết thúc hoặc chưa bắt đầu.", "This game is over or has not started.";
+    NoPlaysLeft = "no_plays_left": "Bạn đã hết lượt chơi hôm nay. Quay lại vào ngày mai nhé!", "You have no plays left today. Come back tomorrow!";
+    TooManyPlays = "too_many_plays": "Bạn chơi nhanh quá! Chờ một chút rồi thử lại.", "Too fast! Wait a moment and try again.";
+    UnknownGift = "unknown_gift": "Không có quà nào với mã này. Kiểm tra lại mã.", "No gift has this code. Check it and try again.";
+    OtherBrandGift = "other_brand_gift": "Quà này thuộc nhãn hàng khác.", "This gift belongs to another brand.";
+    GiftClaimed = "gift_claimed": "Quà này đã được trao rồi.", "This gift was already handed over.";
+    // Surveys.
+    InvalidSurvey = "invalid_survey": "Khảo sát chưa hợp lệ. Kiểm tra các câu hỏi.", "This survey is not valid. Check its questions.";
+    UnknownSurvey = "unknown_survey": "Không tìm thấy khảo sát này.", "This survey does not exist.";
+    SurveyClosed = "survey_closed": "Khảo sát này đã đóng.", "This survey is closed.";
+    SurveyHasResponses = "survey_has_responses": "Khảo sát đã có người trả lời nên không sửa được câu hỏi.", "This survey has responses, so its questions cannot change.";
+    NotInAudience = "not_in_audience": "Khảo sát này dành cho hạng thành viên khác.", "This survey is for members of other tiers.";
+    AlreadyAnswered = "already_answered": "Bạn đã trả lời khảo sát này rồi. Cảm ơn bạn!", "You have already answered this survey. Thank you!";
+    InvalidAnswer = "invalid_answer": "Câu trả lời chưa hợp lệ.", "This answer is not valid.";
+    AnswerRequired = "answer_required": "Câu hỏi này cần câu trả lời.", "This question needs an answer.";
+    ConsentRequired = "consent_required": "Hãy đánh dấu đồng ý để chúng tôi lưu thông tin liên hệ này.", "Tick the consent box so we may keep this contact.";
+    // Operations.
+    UnknownJob = "unknown_job": "Không tìm thấy công việc này.", "This job does not exist.";
+    JobNotFailed = "job_not_failed": "Chỉ chạy lại được công việc đã thất bại.", "Only a failed job can be retried.";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_its_own_wire_name_and_text_in_both_languages() {
+        let mut seen = std::collections::HashSet::new();
+        for &code in ErrorCode::ALL {
+            assert!(seen.insert(code.as_str()), "{code} twice");
+            assert_eq!(ErrorCode::parse(code.as_str()), code);
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_str::<ErrorCode>(&json).unwrap(), code);
+            let (vi, en) = code.text();
+            assert!(!vi.is_empty() && !en.is_empty() && vi != en, "{code}");
+            assert!(!vi.contains('_') && !en.contains('_'), "{code}: a raw code in its text");
+        }
+        assert_eq!(
+            serde_json::from_str::<ErrorCode>("\"from_a_newer_server\"").unwrap(),
+            ErrorCode::Unknown
+        );
+    }
+}
