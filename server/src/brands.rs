@@ -3,10 +3,11 @@
 
 use app::api::ErrorCode;
 use app::{api::PublicBrand, domain::BrandSlug};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use secrecy::{ExposeSecret, SecretString};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::error::Path;
 use crate::{
     AppState,
     crypto::Sealer,

@@ -251,6 +251,7 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
             get(move || async move { axum::Json(openapi.as_ref().clone()) }),
         )
         .route("/api/{*rest}", any(unknown_endpoint))
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
         .layer(middleware::from_fn(ops::track))
         // Limits what JSON and other buffered extractors accept; the CSV upload streams and has its own cap.
@@ -259,6 +260,14 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
     Ok(api
         .merge(web::router(&config.public_dir, pages))
         .layer(TraceLayer::new_for_http()))
+}
+
+async fn method_not_allowed() -> error::Error {
+    error::Error::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        app::api::ErrorCode::MethodNotAllowed,
+        "This endpoint does not take this method; see /api/v1/openapi.json.",
+    )
 }
 
 async fn unknown_endpoint() -> error::Error {

@@ -135,3 +135,21 @@ both_stores! {
         assert_error(app.get_with(&format!("/api/v1/admin/imports/{id}/rejections.csv"), &beta_token).await, StatusCode::NOT_FOUND, "unknown_import").await;
     }
 }
+
+both_stores! {
+    async fn a_row_with_a_nul_character_is_rejected_with_its_reason_on_both_stores(app) {
+        let token = admin(&app).await;
+        let list = "phone,name\n0912345678,Nguyễn Văn A\n0987654321,Lê\u{0}Văn C\n";
+        let r = upload(&app, &token, list).await;
+        assert_eq!(r.status(), StatusCode::ACCEPTED);
+        let info: Value = r.json().await.unwrap();
+        let done = finished(&app, &token, info["id"].as_str().unwrap()).await;
+        assert_eq!(done["status"], "completed", "{done}");
+        assert_eq!((done["created"].as_i64(), done["rejected"].as_i64()), (Some(1), Some(1)), "{done}");
+        let (reason,): (String,) = sqlx::query_as("SELECT reason FROM import_rejections WHERE row_number = 3")
+            .fetch_one(app.db.read())
+            .await
+            .unwrap();
+        assert_eq!(reason, "invalid_characters");
+    }
+}

@@ -283,8 +283,17 @@ both_stores! {
         let other = app.other_brand("other").await;
         let password = app.brand_user(&other, "till@other.vn", StaffRole::Staff).await;
         let other_staff = app.admin_token("other", "till@other.vn", &password).await;
+        // Another brand's staff learn nothing of the code: it answers as an unknown one, and stays unused.
         let r = shop.send(Method::POST, &format!("/api/v1/staff/vouchers/{code}/use"), &other_staff, None).await;
-        assert_error(r, StatusCode::FORBIDDEN, "other_brand_voucher").await;
+        assert_error(r, StatusCode::NOT_FOUND, "unknown_voucher").await;
+        let r = app.get_with(&format!("/api/v1/staff/vouchers/{code}"), &other_staff).await;
+        assert_error(r, StatusCode::NOT_FOUND, "unknown_voucher").await;
+        let (status,): (String,) = sqlx::query_as("SELECT status FROM vouchers WHERE id = $1")
+            .bind(voucher["id"].as_str().unwrap())
+            .fetch_one(app.db.read())
+            .await
+            .unwrap();
+        assert_eq!(status, "issued");
         let r = app.get_with("/api/v1/staff/vouchers/ZZZZ-ZZZZ-ZZZZ", &other_staff).await;
         assert_error(r, StatusCode::NOT_FOUND, "unknown_voucher").await;
 

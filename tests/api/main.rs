@@ -13,6 +13,7 @@ mod browser_loyalty;
 mod browser_routes;
 mod browser_surveys;
 mod console_profiles;
+mod edge;
 mod events;
 mod fake_zalo;
 mod games;

@@ -85,6 +85,9 @@ error_codes! {
     MalformedJson = "malformed_json": "Dữ liệu gửi lên không đọc được.", "The data sent cannot be read.";
     InvalidBody = "invalid_body": "Dữ liệu gửi lên thiếu hoặc sai trường.", "The data sent has a missing or wrong field.";
     BodyTooLarge = "body_too_large": "Dữ liệu gửi lên quá lớn.", "The data sent is too large.";
+    InvalidCharacters = "invalid_characters": "Nội dung có ký tự không hợp lệ.", "The text holds a character that is not allowed.";
+    InvalidQuery = "invalid_query": "Tham số của yêu cầu không hợp lệ.", "A parameter of the request is not valid.";
+    InvalidPath = "invalid_path": "Địa chỉ yêu cầu không hợp lệ.", "The request's address is not valid.";
     InvalidCursor = "invalid_cursor": "Không mở được trang này. Hãy tải lại danh sách.", "This page cannot be opened. Reload the list.";
     InvalidLimit = "invalid_limit": "Số dòng mỗi trang không hợp lệ.", "The number of rows per page is not valid.";
     InvalidStatus = "invalid_status": "Trạng thái lọc không hợp lệ.", "This status filter is not valid.";
@@ -178,7 +181,6 @@ error_codes! {
     OutOfStock = "out_of_stock": "Quà này đã hết.", "This reward is out of stock.";
     LimitReached = "limit_reached": "Bạn đã đổi quà này tối đa số lần cho phép.", "You already hold the most of this reward allowed.";
     UnknownVoucher = "unknown_voucher": "Không có voucher nào với mã này. Kiểm tra lại mã.", "No voucher has this code. Check it and try again.";
-    OtherBrandVoucher = "other_brand_voucher": "Voucher này thuộc nhãn hàng khác.", "This voucher belongs to another brand.";
     VoucherExpired = "voucher_expired": "Voucher đã hết hạn.", "This voucher has expired.";
     VoucherCancelled = "voucher_cancelled": "Voucher đã bị huỷ.", "This voucher was cancelled.";
     VoucherUsed = "voucher_used": "Voucher này đã được sử dụng.", "This voucher was already used.";
@@ -189,7 +191,6 @@ error_codes! {
     NoPlaysLeft = "no_plays_left": "Bạn đã hết lượt chơi hôm nay. Quay lại vào ngày mai nhé!", "You have no plays left today. Come back tomorrow!";
     TooManyPlays = "too_many_plays": "Bạn chơi nhanh quá! Chờ một chút rồi thử lại.", "Too fast! Wait a moment and try again.";
     UnknownGift = "unknown_gift": "Không có quà nào với mã này. Kiểm tra lại mã.", "No gift has this code. Check it and try again.";
-    OtherBrandGift = "other_brand_gift": "Quà này thuộc nhãn hàng khác.", "This gift belongs to another brand.";
     GiftClaimed = "gift_claimed": "Quà này đã được trao rồi.", "This gift was already handed over.";
     // Surveys.
     InvalidSurvey = "invalid_survey": "Khảo sát chưa hợp lệ. Kiểm tra các câu hỏi.", "This survey is not valid. Check its questions.";

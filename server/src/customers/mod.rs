@@ -6,11 +6,12 @@ use app::{
     api::{Attribute, AttributeValue, ErrorBody, MergeInfo, Profile360, ProfileListItem, ProfilePage, Timeline},
     domain::{Email, Phone},
 };
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::error::{Path, Query};
 use crate::{
     AppState,
     auth::extract::AdminAuth,
@@ -29,6 +30,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(profile_timeline))
         .routes(routes!(set_attribute))
 }
+
+/// The longest search text: a name, a phone, an e-mail or an id is far shorter.
+const MAX_SEARCH_CHARS: usize = 200;
 
 /// Search parameters.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -56,7 +60,11 @@ struct ListRow {
     tag = "admin",
     security(("bearer" = [])),
     params(SearchQuery),
-    responses((status = 200, body = ProfilePage), (status = 400, description = "`invalid_cursor`", body = ErrorBody))
+    responses(
+        (status = 200, body = ProfilePage),
+        (status = 400, description = "`invalid_cursor`, `invalid_query`", body = ErrorBody),
+        (status = 422, description = "`value_too_long` (a search over 200 characters), `invalid_characters`", body = ErrorBody),
+    )
 )]
 async fn search(
     State(state): State<AppState>,
@@ -65,6 +73,12 @@ async fn search(
 ) -> Result<Json<ProfilePage>> {
     let limit = q.limit.unwrap_or(25).clamp(1, 100);
     let text = q.q.as_deref().map(str::trim).unwrap_or_default();
+    if text.chars().count() > MAX_SEARCH_CHARS {
+        return Err(Error::unprocessable(
+            ErrorCode::ValueTooLong,
+            format!("A search is at most {MAX_SEARCH_CHARS} characters."),
+        ));
+    }
     let (before_ms, before_id) = match q.cursor.as_deref() {
         Some(c) => c
             .split_once('_')

@@ -3,14 +3,12 @@
 
 use app::api::ErrorCode;
 use app::api::{ErrorBody, Game, GameInput, GameKind, Prize, PrizeInput, PrizeKind};
-use axum::{
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{extract::State, http::StatusCode};
 use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{GAME_COLUMNS, GameRow, PrizeRow, draw, prizes};
+use crate::error::Path;
 use crate::{
     AppState,
     auth::extract::AdminAuth,

@@ -3,13 +3,11 @@
 
 use app::api::ErrorCode;
 use app::api::{ErrorBody, StaffGift};
-use axum::{
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{extract::State, http::StatusCode};
 use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::error::Path;
 use crate::{
     AppState,
     auth::extract::StaffAuth,
@@ -52,11 +50,9 @@ async fn by_code(conn: &mut AnyConnection, brand_id: &str, code: &str) -> Result
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(unknown)?;
+    // Another brand's code answers as an unknown one: saying more would confirm that the code exists.
     if row.brand_id != brand_id {
-        return Err(Error::forbidden(
-            ErrorCode::OtherBrandGift,
-            "This gift was won at another brand and cannot be handed over here.",
-        ));
+        return Err(unknown());
     }
     Ok(row)
 }
@@ -81,7 +77,7 @@ async fn to_api(conn: &mut AnyConnection, brand_id: &str, row: GiftRow) -> Resul
     params(("code" = String, Path, description = "The code, typed (dashes optional) or scanned")),
     responses(
         (status = 200, body = StaffGift),
-        (status = 403, description = "`other_brand_gift`, `staff_only`", body = ErrorBody),
+        (status = 403, description = "`staff_only`", body = ErrorBody),
         (status = 404, description = "`unknown_gift`", body = ErrorBody),
     )
 )]
@@ -104,7 +100,7 @@ async fn look_up(
     params(("code" = String, Path, description = "The code")),
     responses(
         (status = 200, body = StaffGift),
-        (status = 403, description = "`other_brand_gift`, `staff_only`", body = ErrorBody),
+        (status = 403, description = "`staff_only`", body = ErrorBody),
         (status = 404, description = "`unknown_gift`", body = ErrorBody),
         (status = 409, description = "`gift_claimed`", body = ErrorBody),
     )

@@ -9,13 +9,11 @@ mod gifts;
 
 use app::api::ErrorCode;
 use app::api::{ErrorBody, MemberGame, Play, PlayRequest, PrizeKind, Segment};
-use axum::{
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{extract::State, http::StatusCode};
 use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::error::Path;
 use crate::{
     AppState,
     auth::extract::CustomerAuth,

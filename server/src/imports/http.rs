@@ -4,7 +4,7 @@ use app::api::ErrorCode;
 use app::api::{ErrorBody, ImportInfo};
 use axum::{
     body::Body,
-    extract::{Path, Query, State},
+    extract::State,
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -16,6 +16,7 @@ use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{read_columns, upload_dir};
+use crate::error::{Path, Query};
 use crate::{
     AppState,
     auth::extract::AdminAuth,

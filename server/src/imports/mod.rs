@@ -57,9 +57,16 @@ fn read_rows(path: &Path, columns: &[Column], sender: &mpsc::Sender<Vec<Row>>) -
             .collect::<Vec<_>>()
             .join(",")
             .chars()
+            // The report keeps the row as it came, but a NUL as U+FFFD: PostgreSQL cannot store it.
+            .map(|c| if c == '\0' { '\u{fffd}' } else { c })
             .take(MAX_RAW_CHARS)
             .collect();
         let parsed = match csv::StringRecord::from_byte_record(record.clone()) {
+            // PostgreSQL cannot store a NUL in text; both stores refuse the row alike.
+            Ok(_) if record.iter().any(|field| field.contains(&0)) => Err(Rejection {
+                reason: "invalid_characters",
+                detail: "the row holds the NUL character (U+0000)".into(),
+            }),
             Ok(fields) => parse_row(columns, &fields.iter().collect::<Vec<_>>()),
             Err(_) => Err(Rejection {
                 reason: "invalid_utf8",

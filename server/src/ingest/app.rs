@@ -3,12 +3,10 @@
 
 use app::api::ErrorCode;
 use app::api::{AnonymousEventsRequest, ErrorBody, EventIn, EventsRequest, EventsResponse, Timeline};
-use axum::{
-    extract::{Query, State},
-    http::StatusCode,
-};
+use axum::{extract::State, http::StatusCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::error::Query;
 use crate::{
     AppState,
     auth::extract::CustomerAuth,

@@ -3,11 +3,12 @@
 use app::api::ErrorCode;
 use app::api::{ApiKeyInfo, CreatedApiKey, ErrorBody, NewApiKey};
 use axum::{
-    extract::{FromRequestParts, Path, State},
+    extract::{FromRequestParts, State},
     http::{StatusCode, request::Parts},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::error::Path;
 use crate::{
     AppState,
     auth::extract::AdminAuth,

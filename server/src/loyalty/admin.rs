@@ -5,10 +5,7 @@ use app::api::ErrorCode;
 use std::collections::BTreeMap;
 
 use app::api::{ErrorBody, LoyaltyConfig, LoyaltySettings, Rule, RuleInput, Tier, TierInput};
-use axum::{
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{extract::State, http::StatusCode};
 use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -16,6 +13,7 @@ use super::{
     config::{self, RULE_COLUMNS, RuleRow, TierRow},
     rules,
 };
+use crate::error::Path;
 use crate::{
     AppState,
     auth::extract::AdminAuth,

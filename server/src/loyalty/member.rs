@@ -2,7 +2,7 @@
 
 use app::api::ErrorCode;
 use app::api::{ErrorBody, LoyaltyCard, LoyaltySummary, PointsEntry, PointsHistory, TierBadge};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use sqlx::AnyConnection;
 use utoipa::IntoParams;
@@ -14,6 +14,7 @@ use super::{
     tiers,
     time::DAY_MS,
 };
+use crate::error::Query;
 use crate::{
     AppState,
     auth::extract::CustomerAuth,

@@ -5,10 +5,7 @@ use app::api::ErrorCode;
 use std::collections::BTreeMap;
 
 use app::api::{AdjustRequest, ErrorBody, ExpiringMonth, Liability, MemberPoints, ReverseRequest};
-use axum::{
-    extract::{Path, Query, State},
-    http::StatusCode,
-};
+use axum::{extract::State, http::StatusCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
@@ -16,6 +13,7 @@ use super::{
     member::{HistoryQuery, card, history},
     time::{DAY_MS, month_label},
 };
+use crate::error::{Path, Query};
 use crate::{
     AppState,
     auth::extract::AdminAuth,

@@ -3,14 +3,12 @@
 
 use app::api::ErrorCode;
 use app::api::{ErrorBody, Reward, RewardInput, RewardKind};
-use axum::{
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{extract::State, http::StatusCode};
 use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::rules::parse_time;
+use crate::error::Path;
 use crate::{
     AppState,
     auth::extract::AdminAuth,

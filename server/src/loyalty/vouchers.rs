@@ -4,15 +4,13 @@
 
 use app::api::ErrorCode;
 use app::api::{ErrorBody, RewardKind, StaffVoucher, Voucher, VoucherHolder, VoucherList, VoucherStatus};
-use axum::{
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{extract::State, http::StatusCode};
 use rand::{Rng, rngs::OsRng};
 use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{config, rewards::RewardRow};
+use crate::error::Path;
 use crate::{
     AppState,
     auth::extract::{CustomerAuth, StaffAuth},
@@ -282,11 +280,9 @@ async fn by_code(conn: &mut AnyConnection, brand_id: &str, code: &str) -> Result
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(unknown)?;
+    // Another brand's code answers as an unknown one: saying more would confirm that the code exists.
     if row.brand_id != brand_id {
-        return Err(Error::forbidden(
-            ErrorCode::OtherBrandVoucher,
-            "This voucher belongs to another brand and cannot be used here.",
-        ));
+        return Err(unknown());
     }
     Ok(row)
 }
@@ -333,7 +329,7 @@ async fn staff_view(conn: &mut AnyConnection, brand_id: &str, row: &VoucherRow, 
     params(("code" = String, Path, description = "The code, typed (dashes optional) or scanned")),
     responses(
         (status = 200, body = StaffVoucher),
-        (status = 403, description = "`other_brand_voucher`, `staff_only`", body = ErrorBody),
+        (status = 403, description = "`staff_only`", body = ErrorBody),
         (status = 404, description = "`unknown_voucher`", body = ErrorBody),
     )
 )]
@@ -356,7 +352,7 @@ async fn staff_lookup(
     params(("code" = String, Path, description = "The code")),
     responses(
         (status = 200, body = StaffVoucher),
-        (status = 403, description = "`other_brand_voucher`, `staff_only`", body = ErrorBody),
+        (status = 403, description = "`staff_only`", body = ErrorBody),
         (status = 404, description = "`unknown_voucher`", body = ErrorBody),
         (status = 409, description = "`voucher_used`, `voucher_cancelled`", body = ErrorBody),
         (status = 410, description = "`voucher_expired`", body = ErrorBody),

@@ -3,14 +3,12 @@
 
 use app::api::ErrorCode;
 use app::api::{ErrorBody, JobCounts, JobInfo, JobsPage};
-use axum::{
-    extract::{Path, Query, State},
-    http::StatusCode,
-};
+use axum::{extract::State, http::StatusCode};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::error::{Path, Query};
 use crate::{
     AppState,
     auth::extract::AdminAuth,

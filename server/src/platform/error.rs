@@ -151,16 +151,7 @@ impl From<JsonRejection> for Error {
     }
 }
 
-/// `axum::Json` whose rejections answer in the API's error shape.
-#[derive(Debug, Clone, Copy, Default, axum::extract::FromRequest)]
-#[from_request(via(axum::Json), rejection(Error))]
-pub struct Json<T>(pub T);
-
-impl<T: serde::Serialize> IntoResponse for Json<T> {
-    fn into_response(self) -> Response {
-        axum::Json(self.0).into_response()
-    }
-}
+pub use super::extract::{Json, Path, Query};
 
 /// Whether retrying the whole transaction may succeed: a lost race on a unique key, a concurrent merge, or
 /// PostgreSQL's serialization failure or deadlock.

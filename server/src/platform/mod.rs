@@ -7,6 +7,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod error;
+pub mod extract;
 pub mod idempotency;
 pub mod jobs;
 pub mod telemetry;

@@ -3,10 +3,11 @@
 
 use app::api::ErrorCode;
 use app::api::{CONSENT_PURPOSES, Consent, ConsentChange, ErrorBody};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::error::Path;
 use crate::{
     AppState,
     auth::extract::CustomerAuth,

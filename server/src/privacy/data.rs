@@ -3,9 +3,10 @@
 
 use app::api::ErrorCode;
 use app::api::{Attribute, ConsentRecord, ErasureReceipt, ErrorBody, ProfileExport, PublicBrand, TimelineEvent};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::error::Path;
 use crate::{
     AppState, auth,
     auth::extract::{AdminAuth, CustomerAuth},

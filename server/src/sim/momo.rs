@@ -3,7 +3,7 @@
 use app::api::ErrorCode;
 use axum::{
     Router,
-    extract::{Path, Query, State},
+    extract::State,
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 
 use super::{FailureMode, ListedUser, MOMO_AUTH_CODE_TTL_MS, NewUser, OneTimeToken, Sim, numeric_id};
+use crate::error::{Path, Query};
 use crate::{
     crypto::random_token,
     error::{Error, Json},

@@ -3,7 +3,7 @@
 use app::api::ErrorCode;
 use axum::{
     Router,
-    extract::{Path, State},
+    extract::State,
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -12,6 +12,7 @@ use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
 use super::{FailureMode, ListedUser, NewUser, OneTimeToken, PHONE_TOKEN_TTL_MS, Sim, SimUser, numeric_id};
+use crate::error::Path;
 use crate::{
     crypto::random_token,
     error::{Error, Json},

@@ -11,7 +11,7 @@ use app::api::{
 };
 use axum::{
     body::Body,
-    extract::{Path, State},
+    extract::State,
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -20,6 +20,7 @@ use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{SURVEY_COLUMNS, SurveyRow, consent_purpose, find, unknown_survey};
+use crate::error::Path;
 use crate::{
     AppState,
     auth::extract::AdminAuth,

@@ -12,13 +12,11 @@ use app::api::{
     ResponseRequest, check_response,
 };
 use app::domain::{Email, Phone};
-use axum::{
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{extract::State, http::StatusCode};
 use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::error::Path;
 use crate::{
     AppState,
     auth::extract::CustomerAuth,
