@@ -13,6 +13,7 @@ mod browser_loyalty;
 mod browser_routes;
 mod browser_surveys;
 mod console_profiles;
+mod defences;
 mod edge;
 mod events;
 mod fake_zalo;

@@ -163,6 +163,7 @@ error_codes! {
     UnknownImport = "unknown_import": "Không tìm thấy lần nhập này.", "This import does not exist.";
     // Loyalty.
     InvalidPoints = "invalid_points": "Số điểm không hợp lệ.", "This number of points is not valid.";
+    InvalidAmount = "invalid_amount": "Số tiền không hợp lệ (tối đa 1.000 tỷ đồng).", "This amount is not valid (at most 1,000 billion VND).";
     InsufficientPoints = "insufficient_points": "Bạn chưa đủ điểm để đổi quà này.", "You do not have enough points for this.";
     ReasonRequired = "reason_required": "Hãy ghi lý do (tối đa 300 ký tự).", "Give a reason (at most 300 characters).";
     UnknownEntry = "unknown_entry": "Không tìm thấy giao dịch điểm này.", "This points entry does not exist.";

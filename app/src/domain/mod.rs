@@ -1,5 +1,6 @@
 //! Domain newtypes: a value of one of these types is valid by construction.
 
+pub mod bounds;
 mod email;
 mod phone;
 mod slug;

@@ -1,7 +1,10 @@
 //! Parsing events from clients: each refusal has its own stable code.
 
 use app::api::ErrorCode;
-use app::api::{ErrorDetail, EventIn, EventType, Sent};
+use app::{
+    api::{ErrorDetail, EventIn, EventType, Sent},
+    domain::bounds,
+};
 use serde_json::Value;
 
 use super::Campaign;
@@ -107,7 +110,7 @@ pub fn validate_event(input: EventIn, now: i64, sender: Sender) -> Result<ValidE
             .map_err(|_| refuse(ErrorCode::InvalidOccurredAt, "occurred_at must be an RFC 3339 time"))?
             .timestamp_millis(),
     };
-    if occurred_at > now + MAX_FUTURE_MS {
+    if occurred_at > now.saturating_add(MAX_FUTURE_MS) {
         return Err(refuse(ErrorCode::OccurredInFuture, "occurred_at is in the future"));
     }
     let sources = sender.sources();
@@ -123,6 +126,15 @@ pub fn validate_event(input: EventIn, now: i64, sender: Sender) -> Result<ValidE
         return Err(refuse(
             ErrorCode::PropertiesNotObject,
             "properties must be a JSON object",
+        ));
+    }
+    // An event's money pays points: it is whole đồng within the documented bound, or the event is refused.
+    if let Some(amount) = properties.get("amount_vnd")
+        && !amount.as_i64().is_some_and(bounds::is_valid_amount_vnd)
+    {
+        return Err(refuse(
+            ErrorCode::InvalidAmount,
+            format!("amount_vnd must be whole VND from 0 to {}", bounds::MAX_AMOUNT_VND),
         ));
     }
     if properties.to_string().len() > MAX_PROPERTIES_BYTES {

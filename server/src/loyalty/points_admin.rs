@@ -89,7 +89,7 @@ async fn adjust(
     Path(id): Path<String>,
     Json(req): Json<AdjustRequest>,
 ) -> Result<Json<MemberPoints>> {
-    if req.points == 0 || req.points.abs() > 100_000_000 {
+    if req.points == 0 || req.points.unsigned_abs() > 100_000_000 {
         return Err(Error::unprocessable(
             ErrorCode::InvalidPoints,
             "An adjustment adds or removes between 1 and 100,000,000 points.",

@@ -3,7 +3,10 @@
 //! rule changed later never rewrites what was paid.
 
 use app::api::ErrorCode;
-use app::api::{RULE_TRIGGERS, RuleInput};
+use app::{
+    api::{RULE_TRIGGERS, RuleInput},
+    domain::bounds,
+};
 use sqlx::AnyConnection;
 
 use super::{
@@ -106,14 +109,16 @@ pub async fn on_event(conn: &mut AnyConnection, event: &Reacting<'_>, now: i64) 
         .filter_map(|r| r.multiplier_pct)
         .max()
         .unwrap_or(100);
-    let mut earned = 0;
+    let mut earned: i64 = 0;
     for rule in paying {
-        let mut points = multiplied(base_points(rule, event.value_vnd), tier_pct, campaign_pct);
+        // Checked all the way: no amount, rate, multiplier or cap may wrap, and one entry moves at most the bound.
+        let mut points =
+            multiplied(base_points(rule, event.value_vnd), tier_pct, campaign_pct).min(bounds::MAX_POINTS_PER_ENTRY);
         if let Some(cap) = rule.daily_cap {
-            points = points.min(cap - earned_from(conn, profile_id, &rule.id, day_start(now)).await?);
+            points = points.min(cap.saturating_sub(earned_from(conn, profile_id, &rule.id, day_start(now)).await?));
         }
         if let Some(cap) = rule.member_cap {
-            points = points.min(cap - earned_from(conn, profile_id, &rule.id, i64::MIN).await?);
+            points = points.min(cap.saturating_sub(earned_from(conn, profile_id, &rule.id, i64::MIN).await?));
         }
         if points <= 0 {
             continue;
@@ -123,12 +128,12 @@ pub async fn on_event(conn: &mut AnyConnection, event: &Reacting<'_>, now: i64) 
         } else {
             format!("event:{}:rule:{}", event.id, rule.id)
         };
-        let available_at = now + days(rule.pending_days);
+        let available_at = now.saturating_add(days(rule.pending_days));
         let credit = Credit {
             kind: Kind::Earn,
             points,
             available_at,
-            expires_at: rule.expiry_days.map(|d| available_at + days(d)),
+            expires_at: rule.expiry_days.map(|d| available_at.saturating_add(days(d))),
             rule_id: Some(&rule.id),
             source: Source {
                 kind: "event",
@@ -143,7 +148,7 @@ pub async fn on_event(conn: &mut AnyConnection, event: &Reacting<'_>, now: i64) 
             .await?
             .is_some()
         {
-            earned += points;
+            earned = earned.saturating_add(points);
             metrics::counter!("cham_points_earned_total").increment(points.unsigned_abs());
         }
     }

@@ -137,8 +137,11 @@ impl Db {
         self.dialect
     }
 
-    /// Whether the store answers a trivial query.
+    /// Whether the store answers a trivial query and, on SQLite, its writer thread still takes work.
     pub async fn ping(&self) -> bool {
+        if self.writer.as_ref().is_some_and(|w| !w.is_alive()) {
+            return false;
+        }
         sqlx::query("SELECT 1").execute(&self.read).await.is_ok()
     }
 

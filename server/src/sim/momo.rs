@@ -134,7 +134,7 @@ async fn access_token(State(sim): State<Sim>, headers: HeaderMap, Query(q): Quer
     let now = sim.now_ms();
     if timestamp
         .parse::<i64>()
-        .map_or(true, |t| (now - t).abs() > TIMESTAMP_SKEW_MS)
+        .map_or(true, |t| now.abs_diff(t) > TIMESTAMP_SKEW_MS.unsigned_abs())
     {
         return momo_result(13, "Merchant authentication failed: stale or missing M-Timestamp");
     }

@@ -13,7 +13,7 @@ use std::{
     thread,
 };
 
-use futures::future::BoxFuture;
+use futures::{FutureExt, future::BoxFuture};
 use sqlx::{AnyConnection, AnyPool};
 use tokio::sync::{mpsc, oneshot};
 
@@ -55,7 +55,20 @@ where
     fn run<'c>(self: Box<Self>, conn: &'c mut AnyConnection) -> BoxFuture<'c, Ran> {
         let Pending { work, reply } = *self;
         Box::pin(async move {
-            let result = work(conn).await;
+            // A panic in one transaction (a bug, a bad number) fails that transaction alone: its savepoint is
+            // rolled back and the writer goes on serving every other brand's writes.
+            let result = match std::panic::AssertUnwindSafe(work(conn)).catch_unwind().await {
+                Ok(result) => result,
+                Err(panic) => {
+                    let why = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| (*s).to_owned())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "no message".into());
+                    tracing::error!(panic = %why, "a write transaction panicked; it alone is rolled back");
+                    Err(anyhow::anyhow!("the write transaction panicked: {why}").into())
+                }
+            };
             Ran {
                 ok: result.is_ok(),
                 answer: Box::new(move |commit_error| {
@@ -145,6 +158,14 @@ impl Writer {
             return Err(failed("the store is closing"));
         }
         answer.await.map_err(|_| failed("the writer stopped"))?
+    }
+
+    /// Whether the writer thread is still there to take work.
+    pub fn is_alive(&self) -> bool {
+        self.queue
+            .lock()
+            .map(|queue| queue.as_ref().is_some_and(|q| !q.is_closed()))
+            .unwrap_or(false)
     }
 
     /// Stops taking work; what is queued still runs.
