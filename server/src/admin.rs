@@ -31,7 +31,7 @@ const THIRTY_DAYS_MS: i64 = 30 * 24 * 3600 * 1000;
     security(("bearer" = [])),
     responses(
         (status = 200, body = BrandOverview),
-        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`", body = ErrorBody),
+        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`, `session_ended`", body = ErrorBody),
         (status = 403, description = "`admins_only`, `wrong_brand`", body = ErrorBody),
     )
 )]
@@ -79,7 +79,7 @@ async fn overview(State(state): State<AppState>, AdminAuth(claims): AdminAuth) -
     security(("bearer" = [])),
     responses(
         (status = 200, body = WhoAmI),
-        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`", body = ErrorBody),
+        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`, `session_ended`", body = ErrorBody),
         (status = 403, description = "`staff_only`, `wrong_brand`", body = ErrorBody),
     )
 )]

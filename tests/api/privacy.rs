@@ -74,7 +74,7 @@ both_stores! {
         let (name,): (Option<String>,) = sqlx::query_as("SELECT display_name FROM profiles WHERE id = $1").bind(profile_id)
             .fetch_one(app.db.read()).await.unwrap();
         assert_eq!(name, None);
-        assert_error(app.get_with("/api/v1/me", token).await, StatusCode::UNAUTHORIZED, "invalid_token").await;
+        assert_error(app.get_with("/api/v1/me", token).await, StatusCode::UNAUTHORIZED, "session_ended").await;
         let r = app.post_json("/api/v1/auth/refresh", &json!({ "refresh_token": session["tokens"]["refresh_token"] })).await;
         assert_error(r, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
 

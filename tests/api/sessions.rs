@@ -54,6 +54,63 @@ both_stores! {
         assert_error(r, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
     }
 
+    async fn an_ended_session_is_refused_at_once_on_every_route_and_writes_nothing(app) {
+        // Signed out: the access token, though unexpired, no longer opens anything.
+        let session = app.signed_in_customer("Mai Anh", "0945000222").await;
+        let access = session["tokens"]["access_token"].as_str().unwrap().to_owned();
+        let refresh = session["tokens"]["refresh_token"].as_str().unwrap();
+        app.post_json("/api/v1/auth/logout", &json!({ "refresh_token": refresh })).await;
+        let r = app.get_with("/api/v1/me", &access).await;
+        assert_error(r, StatusCode::UNAUTHORIZED, "session_ended").await;
+
+        // A reused refresh token ends its family: its access tokens stop too.
+        let session = app.signed_in_customer("Cao Phong", "0945000333").await;
+        let access = session["tokens"]["access_token"].as_str().unwrap().to_owned();
+        let first = session["tokens"]["refresh_token"].as_str().unwrap().to_owned();
+        app.post_json("/api/v1/auth/refresh", &json!({ "refresh_token": first })).await;
+        app.post_json("/api/v1/auth/refresh", &json!({ "refresh_token": first })).await;
+        let r = app.get_with("/api/v1/me/loyalty", &access).await;
+        assert_error(r, StatusCode::UNAUTHORIZED, "session_ended").await;
+
+        // Erased: every route refuses the token and nothing more is written about the person.
+        let session = app.signed_in_customer("Lý Thu", "0945000444").await;
+        let access = session["tokens"]["access_token"].as_str().unwrap().to_owned();
+        let r = app.client.post(app.url("/api/v1/me/erasure")).bearer_auth(&access).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let rows = |app: &'_ crate::helpers::TestApp| {
+            let db = app.db.clone();
+            async move {
+                let mut total = 0;
+                for table in ["events", "consent_records", "profile_attributes", "points_entries", "vouchers", "game_plays", "survey_responses", "identities"] {
+                    let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(db.read()).await.unwrap();
+                    total += n;
+                }
+                total
+            }
+        };
+        let before = rows(&app).await;
+        let client = &app.client;
+        let attempts = [
+            client.get(app.url("/api/v1/me")),
+            client.get(app.url("/api/v1/me/events")),
+            client.get(app.url("/api/v1/me/loyalty")),
+            client.get(app.url("/api/v1/me/points")),
+            client.get(app.url("/api/v1/me/vouchers")),
+            client.get(app.url("/api/v1/me/export")),
+            client.get(app.url("/api/v1/games")),
+            client.get(app.url("/api/v1/surveys")),
+            client.post(app.url("/api/v1/events")).json(&json!({ "type": "app_opened" })),
+            client.put(app.url("/api/v1/me/consents/marketing_zalo")).json(&json!({ "granted": true, "wording_version": "v1" })),
+            client.post(app.url("/api/v1/me/redemptions")).json(&json!({ "reward_id": "x", "idempotency_key": "k" })),
+            client.post(app.url("/api/v1/me/erasure")),
+        ];
+        for attempt in attempts {
+            let r = attempt.bearer_auth(&access).send().await.unwrap();
+            assert_error(r, StatusCode::UNAUTHORIZED, "session_ended").await;
+        }
+        assert_eq!(rows(&app).await, before, "a row was written after the erasure");
+    }
+
     async fn tampered_unsigned_expired_and_foreign_jwts_are_refused(app) {
         let session = app.signed_in_customer("Cao Phong", "0945000333").await;
         let access = session["tokens"]["access_token"].as_str().unwrap().to_owned();
@@ -99,12 +156,12 @@ both_stores! {
         let r = app.client.get(app.url("/api/v1/me")).bearer_auth(access).header("X-Cham-Brand", "acme").send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK);
 
-        // A token naming brand B with a profile of brand A finds nothing of brand A.
+        // A token naming brand B with a session and profile of brand A opens nothing: its session is not brand B's.
         let beta = cham_server::brands::Brand::by_slug(&app.db, "beta").await.unwrap().unwrap();
         let mut claims = claims_for(&app, session["me"]["profile_id"].as_str().unwrap(), 600);
         claims.brand = beta.id.clone();
         claims.bslug = beta.slug.clone();
         let cross = app.keys.sign(&claims).unwrap();
-        assert_error(app.get_with("/api/v1/me", &cross).await, StatusCode::UNAUTHORIZED, "invalid_token").await;
+        assert_error(app.get_with("/api/v1/me", &cross).await, StatusCode::UNAUTHORIZED, "session_ended").await;
     }
 }

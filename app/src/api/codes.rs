@@ -96,6 +96,7 @@ error_codes! {
     // Sign-in and sessions.
     MissingToken = "missing_token": "Bạn cần đăng nhập để tiếp tục.", "Sign in to continue.";
     InvalidToken = "invalid_token": "Phiên đăng nhập không còn hợp lệ. Hãy đăng nhập lại.", "This session is no longer valid. Sign in again.";
+    SessionEnded = "session_ended": "Phiên đăng nhập đã kết thúc. Hãy đăng nhập lại.", "This session has ended. Sign in again.";
     TokenExpired = "token_expired": "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại.", "This session has expired. Sign in again.";
     MissingAccessToken = "missing_access_token": "Thiếu mã đăng nhập từ Zalo/MoMo. Hãy mở lại ứng dụng.", "The sign-in code from Zalo/MoMo is missing. Open the app again.";
     InvalidRefreshToken = "invalid_refresh_token": "Phiên đăng nhập không còn hợp lệ. Hãy đăng nhập lại.", "This session is no longer valid. Sign in again.";

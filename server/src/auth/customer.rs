@@ -183,7 +183,7 @@ pub(super) async fn logout(State(state): State<AppState>, Json(req): Json<Refres
     security(("bearer" = [])),
     responses(
         (status = 200, body = Me),
-        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`", body = ErrorBody),
+        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`, `session_ended`", body = ErrorBody),
         (status = 403, description = "`wrong_brand`, `customers_only`", body = ErrorBody),
     )
 )]

@@ -42,6 +42,28 @@ fn verified_claims(parts: &Parts, state: &AppState) -> Result<Claims, Error> {
     Ok(claims)
 }
 
+/// Checks that the token's session is still live: not signed out, not revoked for a reused refresh token, not
+/// ended by an erasure. One read by primary key per request, so a session that ends is refused at once on every
+/// route, not when its access token expires.
+async fn live_session(state: &AppState, claims: Claims) -> Result<Claims, Error> {
+    let session: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT revoked_at FROM auth_sessions WHERE id = $1 AND brand_id = $2")
+            .bind(&claims.sid)
+            .bind(&claims.brand)
+            .fetch_optional(state.db.read())
+            .await?;
+    match session {
+        Some((None,)) => Ok(claims),
+        _ => {
+            tracing::debug!(session = %claims.sid, "a token of an ended session");
+            Err(Error::unauthorized(
+                ErrorCode::SessionEnded,
+                "This session has ended; sign in again.",
+            ))
+        }
+    }
+}
+
 /// A signed-in customer.
 #[derive(Debug, Clone)]
 pub struct CustomerAuth(pub Claims);
@@ -50,7 +72,7 @@ impl FromRequestParts<AppState> for CustomerAuth {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
-        let claims = verified_claims(parts, state)?;
+        let claims = live_session(state, verified_claims(parts, state)?).await?;
         if claims.role != Role::Customer {
             return Err(Error::forbidden(
                 ErrorCode::CustomersOnly,
@@ -69,7 +91,7 @@ impl FromRequestParts<AppState> for AdminAuth {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
-        let claims = verified_claims(parts, state)?;
+        let claims = live_session(state, verified_claims(parts, state)?).await?;
         if !matches!(claims.role, Role::Owner | Role::Admin) {
             return Err(Error::forbidden(
                 ErrorCode::AdminsOnly,
@@ -88,7 +110,7 @@ impl FromRequestParts<AppState> for StaffAuth {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
-        let claims = verified_claims(parts, state)?;
+        let claims = live_session(state, verified_claims(parts, state)?).await?;
         if !matches!(claims.role, Role::Owner | Role::Admin | Role::Staff) {
             return Err(Error::forbidden(
                 ErrorCode::StaffOnly,

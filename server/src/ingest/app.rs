@@ -37,7 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     request_body = EventsRequest,
     responses(
         (status = 200, body = EventsResponse),
-        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`", body = ErrorBody),
+        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`, `session_ended`", body = ErrorBody),
         (status = 413, description = "`batch_too_large`", body = ErrorBody),
         (status = 422, description = "`empty_batch`", body = ErrorBody),
     )
@@ -128,7 +128,7 @@ async fn store_batch(
     responses(
         (status = 200, body = Timeline),
         (status = 400, description = "`invalid_cursor`", body = ErrorBody),
-        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`", body = ErrorBody),
+        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`, `session_ended`", body = ErrorBody),
     )
 )]
 async fn my_timeline(

@@ -72,7 +72,7 @@ fn parse_cursor(cursor: &str) -> Option<(i64, &str)> {
     security(("bearer" = [])),
     responses(
         (status = 200, body = JobsPage),
-        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`", body = ErrorBody),
+        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`, `session_ended`", body = ErrorBody),
         (status = 403, description = "`admins_only`, `wrong_brand`", body = ErrorBody),
         (status = 422, description = "`invalid_status`, `invalid_cursor`, `invalid_limit`", body = ErrorBody),
     )
@@ -134,7 +134,7 @@ async fn list(
     security(("bearer" = [])),
     responses(
         (status = 200, body = JobInfo),
-        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`", body = ErrorBody),
+        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`, `session_ended`", body = ErrorBody),
         (status = 403, description = "`admins_only`, `wrong_brand`", body = ErrorBody),
         (status = 404, description = "`unknown_job`", body = ErrorBody),
         (status = 409, description = "`job_not_failed`", body = ErrorBody),
@@ -170,7 +170,7 @@ async fn retry(
     security(("bearer" = [])),
     responses(
         (status = 202, body = JobInfo),
-        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`", body = ErrorBody),
+        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`, `session_ended`", body = ErrorBody),
         (status = 403, description = "`admins_only`, `wrong_brand`", body = ErrorBody),
     )
 )]
