@@ -167,3 +167,39 @@ both_stores! {
         assert_eq!(events_on_survivor, 2);
     }
 }
+
+both_stores! {
+    async fn idempotency_keys_are_per_sender_and_person_so_nobody_swallows_anothers_event(app) {
+        let token = admin(&app).await;
+        let till_1 = new_key(&app, &token).await["key"].as_str().unwrap().to_owned();
+        let till_2 = new_key(&app, &token).await["key"].as_str().unwrap().to_owned();
+        let x = app.signed_in_customer("Người X", "0912000001").await;
+        let y = app.signed_in_customer("Người Y", "0912000002").await;
+        let (x_id, y_id) = (x["me"]["profile_id"].as_str().unwrap(), y["me"]["profile_id"].as_str().unwrap());
+        let x_token = x["tokens"]["access_token"].as_str().unwrap();
+
+        // Member X's own app uses "order-1" first.
+        let r = app.client.post(app.url("/api/v1/events")).bearer_auth(x_token)
+            .json(&json!({ "type": "app_opened", "idempotency_key": "order-1" })).send().await.unwrap();
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["results"][0]["duplicate"], false);
+        // A till's purchase of member Y with the same key is Y's own, not a duplicate of X's.
+        let purchase = |member: &str| json!({ "events": [{ "user": { "member_id": member }, "type": "offline_purchase",
+            "source": "pos", "idempotency_key": "order-1", "properties": { "amount_vnd": 50000 } }] });
+        let first: Value = post_with_key(&app, &till_1, "/api/v1/track", &purchase(y_id)).await.json().await.unwrap();
+        assert_eq!(first["results"][0]["duplicate"], false, "{first}");
+        // Another till using the same numbering is another sender.
+        let other_till: Value = post_with_key(&app, &till_2, "/api/v1/track", &purchase(y_id)).await.json().await.unwrap();
+        assert_eq!(other_till["results"][0]["duplicate"], false, "{other_till}");
+        // The same till about another person is another event too.
+        let about_x: Value = post_with_key(&app, &till_1, "/api/v1/track", &purchase(x_id)).await.json().await.unwrap();
+        assert_eq!(about_x["results"][0]["duplicate"], false, "{about_x}");
+        // A repeat from the same till about the same person still returns the first.
+        let again: Value = post_with_key(&app, &till_1, "/api/v1/track", &purchase(y_id)).await.json().await.unwrap();
+        assert_eq!(again["results"][0]["duplicate"], true, "{again}");
+        assert_eq!(again["results"][0]["id"], first["results"][0]["id"]);
+        let (purchases,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM events WHERE type = 'offline_purchase'")
+            .fetch_one(app.db.read()).await.unwrap();
+        assert_eq!(purchases, 3);
+    }
+}

@@ -187,8 +187,19 @@ pub async fn erase_properties(conn: &mut AnyConnection, profile_id: &str) -> Res
     Ok(())
 }
 
-/// Validates one event from `sender` and, when valid, records it on `profile_id`; an invalid event gets its
-/// own error in the outcome and writes nothing.
+/// Who sent an event, and the scope its idempotency key is unique in: the sender and the person as the sender
+/// named them (`app:{profile}`, `key:{api key}:{user reference}`).
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    /// The kind of sender, which decides the types and sources it may use.
+    pub sender: Sender,
+    /// The scope of its keys.
+    pub key_scope: &'a str,
+}
+
+/// Validates one event from `origin` and, when valid, records it on `profile_id`, its idempotency key scoped
+/// by `key_scope` (the sender and the person as the sender named them); an invalid event gets its own error in
+/// the outcome and writes nothing.
 pub async fn store_one(
     conn: &mut AnyConnection,
     brand_id: &str,
@@ -196,8 +207,9 @@ pub async fn store_one(
     index: usize,
     input: EventIn,
     now: i64,
-    sender: Sender,
+    origin: Origin<'_>,
 ) -> Result<EventOutcome> {
+    let Origin { sender, key_scope } = origin;
     let event = match validate_event(input, now, sender) {
         Ok(event) => event,
         Err(error) => {
@@ -209,6 +221,10 @@ pub async fn store_one(
             });
         }
     };
+    // A client's key is unique within its sender and the person it names, so two tills, or two people, that
+    // happen to use the same key never swallow each other's events; a repeat from the same sender about the same
+    // person still returns the first.
+    let scoped_key = event.idempotency_key.as_deref().map(|key| format!("{key_scope}|{key}"));
     let recorded = record(
         conn,
         brand_id,
@@ -219,7 +235,7 @@ pub async fn store_one(
             source: &event.source,
             properties: &event.properties,
             campaign: &event.campaign,
-            idempotency_key: event.idempotency_key.as_deref(),
+            idempotency_key: scoped_key.as_deref(),
         },
     )
     .await?;

@@ -12,7 +12,7 @@ use crate::{
     auth::extract::CustomerAuth,
     brands::Brand,
     error::{Error, Json, Result},
-    events::{Sender, TimelineQuery, store_one, timeline},
+    events::{Origin, Sender, TimelineQuery, store_one, timeline},
     profiles,
 };
 
@@ -113,7 +113,12 @@ async fn store_batch(
     let now = crate::db::now_ms();
     let mut results = Vec::with_capacity(events.len());
     for (index, input) in events.into_iter().enumerate() {
-        results.push(store_one(conn, brand_id, profile_id, index, input, now, Sender::MiniApp).await?);
+        let scope = format!("app:{profile_id}");
+        let origin = Origin {
+            sender: Sender::MiniApp,
+            key_scope: &scope,
+        };
+        results.push(store_one(conn, brand_id, profile_id, index, input, now, origin).await?);
     }
     Ok(EventsResponse::from_outcomes(results))
 }

@@ -18,7 +18,7 @@ use crate::{
     AppState,
     db::now_ms,
     error::{Error, Json, Result},
-    events::{Sender, store_one},
+    events::{Origin, Sender, store_one},
     profiles::{self, Claimed},
 };
 
@@ -47,16 +47,21 @@ async fn track(
     Json(req): Json<TrackRequest>,
 ) -> Result<Json<EventsResponse>> {
     check_batch(&req.events)?;
-    let brand_id = key.brand_id;
+    let (brand_id, key_id) = (key.brand_id, key.key_id);
     let results = state
         .db
-        .transact(move |tx| Box::pin(track_in(tx, brand_id, req.events)))
+        .transact(move |tx| Box::pin(track_in(tx, brand_id, key_id, req.events)))
         .await?;
     Ok(Json(EventsResponse::from_outcomes(results)))
 }
 
 /// Resolves and records each event of a `track` batch inside one transaction, item by item.
-async fn track_in(tx: &mut AnyConnection, brand_id: String, events: Vec<ServerEvent>) -> Result<Vec<EventOutcome>> {
+async fn track_in(
+    tx: &mut AnyConnection,
+    brand_id: String,
+    key_id: String,
+    events: Vec<ServerEvent>,
+) -> Result<Vec<EventOutcome>> {
     let now = now_ms();
     let mut results = Vec::with_capacity(events.len());
     for (index, item) in events.into_iter().enumerate() {
@@ -79,7 +84,13 @@ async fn track_in(tx: &mut AnyConnection, brand_id: String, events: Vec<ServerEv
             }
             Err(e) => return Err(e),
         };
-        results.push(store_one(tx, &brand_id, &profile, index, item.event, now, Sender::Server).await?);
+        // Keys are the sending API key's, about the person as it named them.
+        let scope = format!("key:{key_id}:{}", serde_json::to_string(&item.user).unwrap_or_default());
+        let origin = Origin {
+            sender: Sender::Server,
+            key_scope: &scope,
+        };
+        results.push(store_one(tx, &brand_id, &profile, index, item.event, now, origin).await?);
     }
     Ok(results)
 }
