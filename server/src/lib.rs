@@ -184,10 +184,14 @@ pub async fn launch(
         .workers
         .then(|| spawn_worker(&db, &clock, &state.config, stopped));
     tracing::info!(%addr, store = ?db.dialect(), demo = options.demo, workers = worker.is_some(), "Chạm is listening");
-    let served = axum::serve(listener, router.into_make_service())
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving HTTP");
+    // With each connection's address, for sign-in throttling.
+    let served = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("serving HTTP");
     let _ = stop.send(true);
     if let Some(worker) = worker
         && tokio::time::timeout(WORKER_GRACE, worker).await.is_err()

@@ -93,6 +93,8 @@ pub struct SpawnOptions {
     pub demo: bool,
     /// Run no background workers in the server (a test drives its own).
     pub no_workers: bool,
+    /// The server's clock, which the test moves; the system's when `None`.
+    pub clock: Option<cham_server::clock::Clock>,
 }
 
 /// The server on `store` with default options; `None` when PostgreSQL is not configured outside CI.
@@ -183,7 +185,7 @@ pub async fn spawn_with(store: Store, options: SpawnOptions) -> Option<TestApp> 
         config.clone(),
         LaunchOptions {
             demo: options.demo,
-            clock: None,
+            clock: options.clock.clone(),
         },
         listener,
         async move {

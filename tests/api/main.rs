@@ -29,5 +29,6 @@ mod ops;
 mod privacy;
 mod sessions;
 mod sign_in;
+mod sign_in_limits;
 mod surveys;
 mod web;

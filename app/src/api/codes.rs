@@ -102,6 +102,7 @@ error_codes! {
     InvalidRefreshToken = "invalid_refresh_token": "Phiên đăng nhập không còn hợp lệ. Hãy đăng nhập lại.", "This session is no longer valid. Sign in again.";
     RefreshTokenExpired = "refresh_token_expired": "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại.", "This session has expired. Sign in again.";
     RefreshTokenReused = "refresh_token_reused": "Phiên đăng nhập đã bị dùng ở nơi khác nên đã đóng. Hãy đăng nhập lại.", "This session was used elsewhere and has been closed. Sign in again.";
+    TooManyAttempts = "too_many_attempts": "Bạn đã thử đăng nhập sai quá nhiều lần. Vui lòng đợi ít phút rồi thử lại.", "Too many failed sign-ins. Wait a few minutes and try again.";
     InvalidCredentials = "invalid_credentials": "Email hoặc mật khẩu không đúng.", "The e-mail or password is not right.";
     AccountDisabled = "account_disabled": "Tài khoản này đã bị khoá.", "This account is disabled.";
     WrongBrand = "wrong_brand": "Phiên đăng nhập này thuộc nhãn hàng khác.", "This session belongs to another brand.";

@@ -5,6 +5,7 @@ use app::api::{CustomerSession, CustomerSessionRequest, ErrorBody, Me, Provider,
 use axum::{extract::State, http::StatusCode};
 use rand::Rng;
 
+use super::throttle::{self, ClientAddress};
 use super::{
     extract::CustomerAuth,
     tokens::{self, NewSession, Role, start_session},
@@ -30,13 +31,21 @@ use crate::{
         (status = 422, description = "`missing_access_token`, `provider_not_configured`", body = ErrorBody),
         (status = 502, description = "`superapp_geo_blocked`, `superapp_credentials_rejected`", body = ErrorBody),
         (status = 503, description = "`superapp_unavailable`", body = ErrorBody),
+        (status = 429, description = "`too_many_attempts`: sixty refused tokens from the address in fifteen minutes; see `Retry-After`", body = ErrorBody),
     )
 )]
 #[tracing::instrument(skip_all, fields(brand = %req.brand, provider = req.provider.as_str()))]
 pub(super) async fn sign_in(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     Json(req): Json<CustomerSessionRequest>,
 ) -> Result<Json<CustomerSession>> {
+    let now = state.clock.now_ms();
+    let scopes: Vec<_> = address
+        .map(|ip| (throttle::CUSTOMER_ADDRESS, format!("customer-address:{ip}")))
+        .into_iter()
+        .collect();
+    throttle::check(&state.db, &scopes, now).await?;
     let access_token = req.access_token.trim();
     if access_token.is_empty() {
         return Err(Error::unprocessable(
@@ -54,6 +63,12 @@ pub(super) async fn sign_in(
     let user = verify(&state, &brand, req.provider, access_token, req.phone_token.as_deref()).await;
     metrics::counter!("cham_sign_ins_total", "provider" => req.provider.as_str(), "outcome" => if user.is_ok() { "ok" } else { "refused" })
         .increment(1);
+    if let Err(e) = &user
+        && e.code() == ErrorCode::InvalidSuperappToken
+    {
+        tracing::info!(address = ?address, "customer sign-in refused by the super-app");
+        throttle::failed(&state.db, &scopes, now).await?;
+    }
     let user = user?;
 
     // Two sign-ins of one person can race to create or merge the profile; the loser retries and finds it.

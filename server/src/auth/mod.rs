@@ -4,6 +4,7 @@
 mod customer;
 pub mod extract;
 pub mod staff;
+pub mod throttle;
 pub mod tokens;
 
 use utoipa_axum::{router::OpenApiRouter, routes};

@@ -10,6 +10,7 @@ use argon2::{
 };
 use axum::extract::State;
 
+use super::throttle::{self, ClientAddress};
 use super::tokens::{NewSession, Role, start_session};
 use crate::{
     AppState,
@@ -106,15 +107,24 @@ struct UserRow {
         (status = 401, description = "`invalid_credentials`", body = ErrorBody),
         (status = 403, description = "`account_disabled`", body = ErrorBody),
         (status = 404, description = "`unknown_brand`", body = ErrorBody),
+        (status = 429, description = "`too_many_attempts`: ten failures for the account, or thirty from the address, in fifteen minutes; see `Retry-After`", body = ErrorBody),
     )
 )]
 #[tracing::instrument(skip_all, fields(brand = %req.brand))]
 pub(super) async fn sign_in(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     Json(req): Json<AdminSessionRequest>,
 ) -> Result<Json<AdminSession>> {
     let brand = Brand::require_slug(&state.db, &req.brand).await?;
     let email = req.email.trim().to_lowercase();
+    let now = state.clock.now_ms();
+    let account = format!("account:{}:{email}", brand.id);
+    let mut scopes = vec![(throttle::ACCOUNT, account.clone())];
+    if let Some(ip) = address {
+        scopes.push((throttle::ADDRESS, format!("address:{ip}")));
+    }
+    throttle::check(&state.db, &scopes, now).await?;
     let user: Option<UserRow> = sqlx::query_as(
         "SELECT id, email, password_hash, role, disabled_at FROM users WHERE brand_id = $1 AND email = $2",
     )
@@ -131,9 +141,12 @@ pub(super) async fn sign_in(
         Some(u) if password_ok => u,
         _ => {
             metrics::counter!("cham_admin_sign_ins_total", "outcome" => "refused").increment(1);
+            tracing::info!(%email, address = ?address, "admin sign-in refused");
+            throttle::failed(&state.db, &scopes, now).await?;
             return Err(refused());
         }
     };
+    throttle::succeeded(&state.db, &account).await?;
     if user.disabled_at.is_some() {
         return Err(Error::forbidden(
             ErrorCode::AccountDisabled,
