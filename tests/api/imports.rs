@@ -153,3 +153,55 @@ both_stores! {
         assert_eq!(reason, "invalid_characters");
     }
 }
+
+both_stores! {
+    async fn the_rejection_report_neutralises_formulas_and_opens_in_excel(app) {
+        let token = admin(&app).await;
+        let list = "phone,name\n=HYPERLINK(\"http://evil\"),Nguyễn\n+84912345678,\"=1+1\"\n";
+        let info: Value = upload(&app, &token, list).await.json().await.unwrap();
+        let id = info["id"].as_str().unwrap();
+        finished(&app, &token, id).await;
+        let csv = app.get_with(&format!("/api/v1/admin/imports/{id}/rejections.csv"), &token).await.text().await.unwrap();
+        assert!(csv.starts_with('\u{feff}'), "a BOM first, so Excel reads Vietnamese");
+        let row = csv.lines().nth(1).unwrap();
+        assert!(row.contains("\"'=HYPERLINK(\"\"http://evil\"\"),Nguyễn\""), "{row}");
+        assert!(!csv.lines().skip(1).any(|l| l.split(',').any(|cell| cell.starts_with('='))), "{csv}");
+    }
+
+    async fn an_unclosed_quote_and_extra_fields_are_rejected_rows_not_swallowed_ones(app) {
+        let token = admin(&app).await;
+        let list = "phone,name\n0912000001,\"Trần Văn\n0912000002,Lê Thị B\"\n0912000003,Phạm C,extra\n0912000004,Võ D\n";
+        let info: Value = upload(&app, &token, list).await.json().await.unwrap();
+        let done = finished(&app, &token, info["id"].as_str().unwrap()).await;
+        let reasons: Vec<(i64, String)> = sqlx::query_as("SELECT row_number, reason FROM import_rejections ORDER BY row_number")
+            .fetch_all(app.db.read()).await.unwrap();
+        assert_eq!(reasons, vec![(2, "unbalanced_quote".to_owned()), (4, "too_many_fields".to_owned())], "{done}");
+        assert_eq!(done["created"], 1, "only the last row is whole: {done}");
+    }
+
+    async fn a_header_of_too_many_columns_or_new_attribute_keys_is_refused_and_writes_nothing(app) {
+        let token = admin(&app).await;
+        let wide: Vec<String> = (0..100_000).map(|n| format!("c{n}")).collect();
+        let list = format!("phone,{}\n0912345678\n", wide.join(","));
+        let r = upload(&app, &token, &list).await;
+        assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "too_many_columns").await;
+        let keys: Vec<String> = (0..99).map(|n| format!("k{n}")).collect();
+        for chunk in [&keys[..], &keys[..]] {
+            let list = format!("phone,{}\n0912345678{}\n", chunk.join(","), ",x".repeat(chunk.len()));
+            let info: Value = upload(&app, &token, &list).await.json().await.unwrap();
+            finished(&app, &token, info["id"].as_str().unwrap()).await;
+        }
+        let more: Vec<String> = (100..199).map(|n| format!("k{n}")).collect();
+        let list = format!("phone,{}\n0912345678{}\n", more.join(","), ",y".repeat(more.len()));
+        let info: Value = upload(&app, &token, &list).await.json().await.unwrap();
+        finished(&app, &token, info["id"].as_str().unwrap()).await;
+        let (keys,): (i64,) = sqlx::query_as("SELECT COUNT(DISTINCT key) FROM profile_attributes")
+            .fetch_one(app.db.read()).await.unwrap();
+        assert_eq!(keys, 198);
+        // Three more new ones would pass 200.
+        let imports_before = app.count("imports").await;
+        let r = upload(&app, &token, "phone,n1,n2,n3\n0912345678,a,b,c\n").await;
+        assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "too_many_attribute_keys").await;
+        assert_eq!(app.count("imports").await, imports_before);
+    }
+}

@@ -161,6 +161,8 @@ error_codes! {
     FileTooLarge = "file_too_large": "Tệp quá lớn (tối đa 1 GiB).", "The file is too large (1 GiB at most).";
     InvalidCsv = "invalid_csv": "Không đọc được dòng tiêu đề của tệp CSV.", "The CSV file's header row cannot be read.";
     MissingIdentifierColumn = "missing_identifier_column": "Tệp cần một cột số điện thoại, email hoặc mã khách hàng.", "The file needs a phone, e-mail or customer id column.";
+    TooManyColumns = "too_many_columns": "Tệp có quá nhiều cột (tối đa 100).", "The file has too many columns (100 at most).";
+    TooManyAttributeKeys = "too_many_attribute_keys": "Nhãn hàng đã có quá nhiều loại thuộc tính (tối đa 200). Hãy dùng lại thuộc tính có sẵn.", "The brand has too many kinds of attribute (200 at most). Reuse an existing one.";
     UploadInterrupted = "upload_interrupted": "Tải tệp lên bị gián đoạn. Hãy thử lại.", "The upload was interrupted. Try again.";
     UnknownImport = "unknown_import": "Không tìm thấy lần nhập này.", "This import does not exist.";
     // Loyalty.

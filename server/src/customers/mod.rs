@@ -15,7 +15,7 @@ use crate::error::{Path, Query};
 use crate::{
     AppState,
     auth::extract::AdminAuth,
-    db::{now_ms, rfc3339},
+    db::rfc3339,
     error::{Error, Json, Result},
     events::{TimelineQuery, timeline},
     privacy::current_consents,
@@ -284,7 +284,8 @@ async fn set_attribute(
     }
     let (value_type, text) = typed(&value)?;
     let id = live(&state.db, &claims.brand, &id).await?;
-    let now = now_ms();
+    crate::profiles::check_new_attribute_keys(&state.db, &claims.brand, &[key.as_str()]).await?;
+    let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     sqlx::query("DELETE FROM profile_attributes WHERE profile_id = $1 AND key = $2")
         .bind(&id)

@@ -23,6 +23,7 @@ use crate::{
     db::{new_id, rfc3339},
     error::{Error, Json, Result},
     jobs,
+    platform::spreadsheet,
 };
 
 /// Largest file accepted (a million rows of a typical list is ~100 MB).
@@ -142,7 +143,7 @@ async fn upload(
         Ok(()) => {
             let header_path = path.clone();
             match tokio::task::spawn_blocking(move || read_columns(&header_path)).await {
-                Ok(Ok(Some(_))) => Ok(()),
+                Ok(Ok(Some(columns))) => check_columns(&state, &claims.brand, &columns).await,
                 Ok(Ok(None)) => Err(Error::unprocessable(
                     ErrorCode::MissingIdentifierColumn,
                     "The file needs a phone, email or external_id column (see the import screen for the format).",
@@ -216,6 +217,25 @@ async fn upload(
     Ok((StatusCode::ACCEPTED, Json(info)))
 }
 
+/// Refuses a header of more than [`super::MAX_COLUMNS`] columns, or one whose new attribute columns would take the
+/// brand past [`crate::profiles::MAX_ATTRIBUTE_KEYS`] attribute keys.
+async fn check_columns(state: &AppState, brand_id: &str, columns: &[super::Column]) -> Result<()> {
+    if columns.len() > super::MAX_COLUMNS {
+        return Err(Error::unprocessable(
+            ErrorCode::TooManyColumns,
+            format!("A file may have at most {} columns.", super::MAX_COLUMNS),
+        ));
+    }
+    let keys: Vec<&str> = columns
+        .iter()
+        .filter_map(|c| match c {
+            super::Column::Attribute(key) => Some(key.as_str()),
+            _ => None,
+        })
+        .collect();
+    crate::profiles::check_new_attribute_keys(&state.db, brand_id, &keys).await
+}
+
 /// The brand's latest imports.
 #[utoipa::path(
     get,
@@ -262,10 +282,6 @@ async fn progress(
     Ok(Json(find(&state, &claims.brand, &id).await?.into()))
 }
 
-fn csv_field(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
 /// The rejected rows as CSV (row, reason, detail, raw), streamed page by page.
 #[utoipa::path(
     get,
@@ -282,8 +298,9 @@ async fn rejections(
 ) -> Result<Response> {
     find(&state, &claims.brand, &id).await?;
     let db = state.db.clone();
-    let header =
-        futures::stream::once(async { Ok::<_, std::io::Error>("\u{feff}row,reason,detail,raw\r\n".to_owned()) });
+    let header = futures::stream::once(async {
+        Ok::<_, std::io::Error>(format!("{}row,reason,detail,raw\r\n", spreadsheet::BOM))
+    });
     let pages = futures::stream::unfold(Some(0i64), move |after| {
         let (db, id) = (db.clone(), id.clone());
         async move {
@@ -300,7 +317,15 @@ async fn rejections(
             let last = rows.last().map(|r| r.0)?;
             let text: String = rows
                 .iter()
-                .map(|(n, reason, detail, raw)| format!("{n},{reason},{},{}\r\n", csv_field(detail), csv_field(raw)))
+                // The raw row is what someone typed into a spreadsheet: it goes back neutralised.
+                .map(|(n, reason, detail, raw)| {
+                    spreadsheet::line(&[
+                        n.to_string(),
+                        reason.clone(),
+                        spreadsheet::cell(detail),
+                        spreadsheet::cell(raw),
+                    ])
+                })
                 .collect();
             Some((Ok(text), Some(last)))
         }

@@ -37,6 +37,9 @@ pub fn upload_dir() -> PathBuf {
     std::env::temp_dir().join("cham-imports")
 }
 
+/// Most columns a file may have.
+pub const MAX_COLUMNS: usize = 100;
+
 /// Reads the header row of a CSV file (a UTF-8 BOM is ignored); `None` when it has no identifier column.
 pub fn read_columns(path: &Path) -> anyhow::Result<Option<Vec<Column>>> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_path(path)?;
@@ -48,9 +51,19 @@ fn read_rows(path: &Path, columns: &[Column], sender: &mpsc::Sender<Vec<Row>>) -
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_path(path)?;
     let mut batch = Vec::with_capacity(BATCH_ROWS);
     let mut record = csv::ByteRecord::new();
-    let mut number = 1; // the header is row 1
+    let mut number;
+    let mut next_line: i64 = 2; // the header is line 1
     while reader.read_byte_record(&mut record)? {
-        number += 1;
+        // The row's first line in the file, as a spreadsheet numbers it: the next row starts after every line
+        // this one ran over (a quoted field can hold line ends).
+        number = next_line;
+        let ran_over = record
+            .iter()
+            .map(|f| f.iter().filter(|b| **b == b'\n').count())
+            .sum::<usize>();
+        next_line = next_line
+            .saturating_add(1)
+            .saturating_add(i64::try_from(ran_over).unwrap_or(0));
         let raw: String = record
             .iter()
             .map(String::from_utf8_lossy)
@@ -66,6 +79,27 @@ fn read_rows(path: &Path, columns: &[Column], sender: &mpsc::Sender<Vec<Row>>) -
             Ok(_) if record.iter().any(|field| field.contains(&0)) => Err(Rejection {
                 reason: "invalid_characters",
                 detail: "the row holds the NUL character (U+0000)".into(),
+            }),
+            // A field running over a line end is a quote left open: it swallowed the next line, so the row is
+            // reported rather than half-imported.
+            Ok(_)
+                if record
+                    .iter()
+                    .any(|field| field.contains(&b'\n') || field.contains(&b'\r')) =>
+            {
+                Err(Rejection {
+                    reason: "unbalanced_quote",
+                    detail: "a quote opened in this row is not closed on its line; the next line was read into it"
+                        .into(),
+                })
+            }
+            Ok(_) if record.len() > columns.len() => Err(Rejection {
+                reason: "too_many_fields",
+                detail: format!(
+                    "the row has {} fields; the header names {}",
+                    record.len(),
+                    columns.len()
+                ),
             }),
             Ok(fields) => parse_row(columns, &fields.iter().collect::<Vec<_>>()),
             Err(_) => Err(Rejection {

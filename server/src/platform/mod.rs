@@ -10,4 +10,5 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod jobs;
+pub mod spreadsheet;
 pub mod telemetry;

@@ -37,6 +37,31 @@ pub async fn console_profile(db: &Db, brand_id: &str, id: &str) -> Result<String
     }
 }
 
+/// The most distinct attribute keys a brand may have: a file or a form cannot grow the profile without bound.
+pub const MAX_ATTRIBUTE_KEYS: i64 = 200;
+
+/// Refuses `keys` when those the brand does not have yet would take it past [`MAX_ATTRIBUTE_KEYS`].
+pub async fn check_new_attribute_keys(db: &Db, brand_id: &str, keys: &[&str]) -> Result<()> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let existing: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT key FROM profile_attributes WHERE brand_id = $1")
+        .bind(brand_id)
+        .fetch_all(db.read())
+        .await?;
+    let mut all: std::collections::BTreeSet<&str> = existing.iter().map(|(k,)| k.as_str()).collect();
+    all.extend(keys.iter().copied());
+    if i64::try_from(all.len()).unwrap_or(i64::MAX) > MAX_ATTRIBUTE_KEYS {
+        return Err(Error::unprocessable(
+            ErrorCode::TooManyAttributeKeys,
+            format!(
+                "A brand may have at most {MAX_ATTRIBUTE_KEYS} attribute keys; map the column onto an existing one."
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// `unknown_profile` (404).
 pub fn unknown_profile() -> Error {
     Error::not_found(

@@ -27,6 +27,7 @@ use crate::{
     db::{new_id, now_ms, rfc3339},
     error::{Error, Json, Result},
     loyalty::{config, rules::parse_time},
+    platform::spreadsheet,
 };
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -446,24 +447,6 @@ async fn results(
     }))
 }
 
-/// A cell a spreadsheet will not run as a formula: text starting with `=`, `+`, `-`, `@` or a control character
-/// gets a leading apostrophe.
-fn cell(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_owned(),
-    }
-}
-
-fn csv_line(fields: &[String]) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    // Writing to memory cannot fail.
-    let _ = writer.write_record(fields);
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
 /// Every response as CSV: response id, submitted at, profile id, points, then one column per question (options
 /// joined with `; `), streamed page by page.
 #[utoipa::path(
@@ -486,8 +469,14 @@ async fn export(
     let mut head: Vec<String> = ["response_id", "submitted_at", "profile_id", "points"]
         .map(str::to_owned)
         .to_vec();
-    head.extend(questions.iter().map(|q| cell(&format!("{}. {}", &q.id[1..], q.title))));
-    let header = futures::stream::once(async move { Ok::<_, std::io::Error>(format!("\u{feff}{}", csv_line(&head))) });
+    head.extend(
+        questions
+            .iter()
+            .map(|q| spreadsheet::cell(&format!("{}. {}", &q.id[1..], q.title))),
+    );
+    let header = futures::stream::once(async move {
+        Ok::<_, std::io::Error>(format!("{}{}", spreadsheet::BOM, spreadsheet::line(&head)))
+    });
     let db = state.db.clone();
     let pages = futures::stream::unfold(Some((0i64, String::new())), move |after| {
         let (db, id, questions) = (db.clone(), id.clone(), questions.clone());
@@ -513,10 +502,10 @@ async fn export(
                         answers
                             .iter()
                             .find(|a| a.question == q.id)
-                            .map(|a| cell(&a.value.display()))
+                            .map(|a| spreadsheet::cell(&a.value.display()))
                             .unwrap_or_default()
                     }));
-                    csv_line(&fields)
+                    spreadsheet::line(&fields)
                 })
                 .collect();
             Some((Ok(text), Some(next)))
