@@ -141,6 +141,12 @@ async fn a_customer_signs_in_through_the_simulator_and_an_admin_opens_the_consol
     wait_for_text(c, ".points-value", "20").await;
     wait_for_text(c, ".tier-name", "Thành viên").await;
     wait_for_text(c, ".rewards-link", "Đổi quà").await;
+    let lang = || async {
+        c.execute("return document.documentElement.lang;", vec![])
+            .await
+            .unwrap()
+    };
+    assert_eq!(lang().await, "vi");
     c.find(Locator::Css("button.lang"))
         .await
         .unwrap()
@@ -148,6 +154,8 @@ async fn a_customer_signs_in_through_the_simulator_and_an_admin_opens_the_consol
         .await
         .unwrap();
     wait_for_text(c, ".rewards-link", "Rewards").await;
+    // The page says which language it is in, for screen readers and the browser's translate prompt.
+    assert_eq!(lang().await, "en");
 
     // A reload keeps the session; each opening is on the member's timeline.
     c.refresh().await.unwrap();

@@ -37,11 +37,13 @@ impl I18n {
     /// The stored choice, Vietnamese by default.
     pub fn new() -> Self {
         let stored = local_storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten());
-        Self(RwSignal::new(if stored.as_deref() == Some("en") {
+        let lang = if stored.as_deref() == Some("en") {
             Lang::En
         } else {
             Lang::Vi
-        }))
+        };
+        set_document_lang(lang);
+        Self(RwSignal::new(lang))
     }
 
     /// The current language (reactive).
@@ -59,6 +61,7 @@ impl I18n {
         if let Some(s) = local_storage() {
             let _ = s.set_item(LANG_KEY, if next == Lang::En { "en" } else { "vi" });
         }
+        set_document_lang(next);
         self.0.set(next);
     }
 
@@ -75,6 +78,16 @@ impl I18n {
     /// The text for `key` in the current language (reactive).
     pub fn t(&self, key: &'static str) -> &'static str {
         tr(self.lang(), key)
+    }
+}
+
+/// Tells the browser (screen readers, hyphenation, the translate prompt) which language the page is in.
+fn set_document_lang(lang: Lang) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("lang", if lang == Lang::Vi { "vi" } else { "en" });
     }
 }
 
