@@ -157,25 +157,18 @@ async fn a_customer_signs_in_through_the_simulator_and_an_admin_opens_the_consol
     // The page says which language it is in, for screen readers and the browser's translate prompt.
     assert_eq!(lang().await, "en");
 
-    // A reload keeps the session; each opening is on the member's timeline.
+    // A reload keeps the session. Without analytics consent (never asked is no), opening the app is not recorded.
     c.refresh().await.unwrap();
     wait_for_text(c, ".member-name", "Trần Thị Bích").await;
-    let mut opened = 0;
-    for _ in 0..50 {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM events WHERE type = 'app_opened' AND source = 'web'")
+    let opened = || async {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM events WHERE type = 'app_opened'")
             .fetch_one(app.db.read())
             .await
             .unwrap();
-        opened = n;
-        if opened == 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(
-        opened, 2,
-        "the mini app records app_opened on sign-in and on every opening"
-    );
+        n
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(opened().await, 0, "app use was recorded without analytics consent");
 
     // My data: one tap grants a consent, and it is on record.
     c.find(Locator::Css("button.my-data-link"))
@@ -197,6 +190,20 @@ async fn a_customer_signs_in_through_the_simulator_and_an_admin_opens_the_consol
         .await
         .unwrap();
     assert_eq!(granted, 1);
+    // With analytics allowed, each opening is on the member's timeline.
+    click(c, "[data-purpose=analytics] button").await;
+    wait_for_text(c, "[data-purpose=analytics] button", "On").await;
+    c.goto(&app.url("/")).await.unwrap();
+    wait_for_text(c, ".member-name", "Trần Thị Bích").await;
+    let mut seen = 0;
+    for _ in 0..50 {
+        seen = opened().await;
+        if seen == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(seen, 1, "the mini app records app_opened once analytics is allowed");
 
     let admin_password = admin_of_demo(&app).await;
     c.goto(&app.url("/admin")).await.unwrap();

@@ -8,12 +8,31 @@ use crate::{
     helpers::{TestApp, assert_error},
 };
 
+/// A signed-in customer who allows analytics of their app use (so `app_opened` and `screen_viewed` count).
 async fn customer(app: &TestApp, phone: &str) -> (String, String) {
+    let (token, profile) = customer_without_analytics(app, phone).await;
+    set_analytics(app, &token, true).await;
+    (token, profile)
+}
+
+async fn customer_without_analytics(app: &TestApp, phone: &str) -> (String, String) {
     let session = app.signed_in_customer("Khách Sự Kiện", phone).await;
     (
         session["tokens"]["access_token"].as_str().unwrap().to_owned(),
         session["me"]["profile_id"].as_str().unwrap().to_owned(),
     )
+}
+
+async fn set_analytics(app: &TestApp, token: &str, granted: bool) {
+    let r = app
+        .client
+        .put(app.url("/api/v1/me/consents/analytics"))
+        .bearer_auth(token)
+        .json(&json!({ "granted": granted, "wording_version": "2026-12" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
 }
 
 async fn post_events(app: &TestApp, token: &str, body: &Value) -> reqwest::Response {
@@ -28,7 +47,7 @@ async fn post_events(app: &TestApp, token: &str, body: &Value) -> reqwest::Respo
 
 both_stores! {
     async fn signing_in_puts_session_started_and_the_shared_phone_on_the_timeline(app) {
-        let (token, _) = customer(&app, "0912000001").await;
+        let (token, _) = customer_without_analytics(&app, "0912000001").await;
         let timeline: Value = app.get_with("/api/v1/me/events", &token).await.json().await.unwrap();
         let events = timeline["events"].as_array().unwrap();
         assert_eq!(events.len(), 2);
@@ -128,5 +147,39 @@ both_stores! {
         post_events(&app, &first, &json!({ "type": "web.secret_click" })).await;
         let theirs: Value = app.get_with("/api/v1/me/events", &second).await.json().await.unwrap();
         assert!(theirs["events"].as_array().unwrap().iter().all(|e| e["type"] != "web.secret_click"));
+    }
+}
+
+both_stores! {
+    async fn app_use_is_recorded_only_with_analytics_consent(app) {
+        let (token, profile) = customer_without_analytics(&app, "0912000009").await;
+        let count = |t: &'static str| {
+            let (db, profile) = (app.db.clone(), profile.clone());
+            async move {
+                let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM events WHERE profile_id = $1 AND type = $2")
+                    .bind(profile).bind(t).fetch_one(db.read()).await.unwrap();
+                n
+            }
+        };
+        let batch = json!({ "events": [{ "type": "app_opened" }, { "type": "screen_viewed" }, { "type": "web.banner_clicked" }] });
+        // Never asked is no: app use is refused, the person's own doings are not.
+        let body: Value = post_events(&app, &token, &batch).await.json().await.unwrap();
+        let codes: Vec<Value> = body["results"].as_array().unwrap().iter().map(|r| r["error"]["code"].clone()).collect();
+        assert_eq!(codes, vec![json!("no_analytics_consent"), json!("no_analytics_consent"), Value::Null]);
+        assert_eq!((count("app_opened").await, count("screen_viewed").await), (0, 0));
+        // A brand's website cannot record it for them either.
+        let r = app.client.post(app.url("/api/v1/anonymous/events"))
+            .json(&json!({ "brand": "acme", "anonymous_id": "device-0009", "events": [{ "type": "screen_viewed" }] }))
+            .send().await.unwrap();
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["results"][0]["error"]["code"], "no_analytics_consent");
+        // Once allowed it is recorded; once withdrawn it stops again.
+        set_analytics(&app, &token, true).await;
+        post_events(&app, &token, &batch).await;
+        assert_eq!((count("app_opened").await, count("screen_viewed").await), (1, 1));
+        set_analytics(&app, &token, false).await;
+        let body: Value = post_events(&app, &token, &batch).await.json().await.unwrap();
+        assert_eq!(body["accepted"], 1);
+        assert_eq!((count("app_opened").await, count("screen_viewed").await), (1, 1));
     }
 }

@@ -180,7 +180,7 @@ both_stores! {
 
         // Member X's own app uses "order-1" first.
         let r = app.client.post(app.url("/api/v1/events")).bearer_auth(x_token)
-            .json(&json!({ "type": "app_opened", "idempotency_key": "order-1" })).send().await.unwrap();
+            .json(&json!({ "type": "web.order_viewed", "idempotency_key": "order-1" })).send().await.unwrap();
         let body: Value = r.json().await.unwrap();
         assert_eq!(body["results"][0]["duplicate"], false);
         // A till's purchase of member Y with the same key is Y's own, not a duplicate of X's.

@@ -60,7 +60,7 @@ both_stores! {
     async fn an_anonymous_visitor_who_signs_in_keeps_their_earlier_events(app) {
         let r = app.post_json("/api/v1/anonymous/events", &json!({
             "brand": "acme", "anonymous_id": "device-0001",
-            "events": [{ "type": "screen_viewed", "properties": { "screen": "menu" } }, { "type": "web.promo_seen" }],
+            "events": [{ "type": "web.menu_viewed", "properties": { "screen": "menu" } }, { "type": "web.promo_seen" }],
         })).await;
         assert_eq!(r.status(), StatusCode::OK);
         assert_eq!(r.json::<Value>().await.unwrap()["accepted"], 2);
@@ -78,7 +78,7 @@ both_stores! {
         let access = signed["tokens"]["access_token"].as_str().unwrap();
         let timeline: Value = app.get_with("/api/v1/me/events", access).await.json().await.unwrap();
         let types: Vec<&str> = timeline["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
-        for expected in ["screen_viewed", "web.promo_seen", "session_started", "profile_merged"] {
+        for expected in ["web.menu_viewed", "web.promo_seen", "session_started", "profile_merged"] {
             assert!(types.contains(&expected), "{expected} in {types:?}");
         }
         let (reason,): (String,) = sqlx::query_as("SELECT reason FROM profile_merges").fetch_one(app.db.read()).await.unwrap();

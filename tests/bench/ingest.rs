@@ -28,11 +28,22 @@ const BATCHES_PER_CLIENT: usize = 25;
 const SINGLE_RATE_PER_SEC: u64 = 1_000;
 const SINGLE_SECONDS: u64 = 10;
 
+/// A signed-in member who allows analytics of their app use, so `app_opened` and `screen_viewed` are recorded.
 async fn customer_token(app: &TestApp, i: usize) -> String {
     let session = app
         .signed_in_customer(&format!("Bench {i}"), &format!("09120{i:05}"))
         .await;
-    session["tokens"]["access_token"].as_str().unwrap().to_owned()
+    let token = session["tokens"]["access_token"].as_str().unwrap().to_owned();
+    let r = app
+        .client
+        .put(app.url("/api/v1/me/consents/analytics"))
+        .bearer_auth(&token)
+        .json(&json!({ "granted": true, "wording_version": "bench" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "analytics consent: {}", r.status());
+    token
 }
 
 async fn batched(app: &TestApp) -> u64 {

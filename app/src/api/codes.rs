@@ -155,6 +155,7 @@ error_codes! {
     PropertiesNotObject = "properties_not_object": "Thuộc tính của sự kiện phải là một đối tượng JSON.", "The event's properties must be a JSON object.";
     PropertiesTooLarge = "properties_too_large": "Thuộc tính của sự kiện quá lớn.", "The event's properties are too large.";
     FieldTooLong = "field_too_long": "Một trường của sự kiện quá dài.", "A field of the event is too long.";
+    NoAnalyticsConsent = "no_analytics_consent": "Sự kiện này chỉ được ghi khi bạn đồng ý cho phân tích cách dùng ứng dụng.", "This event is recorded only with consent to analytics of app use.";
     InvalidTime = "invalid_time": "Thời gian không hợp lệ.", "This time is not valid.";
     // Imports.
     EmptyFile = "empty_file": "Tệp trống.", "The file is empty.";

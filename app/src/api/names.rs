@@ -46,6 +46,11 @@ macro_rules! event_types {
                 }
             }
 
+            /// Whether recording it needs the person's analytics consent: it only measures how the app is used.
+            pub fn needs_analytics_consent(self) -> bool {
+                matches!(self, EventType::AppOpened | EventType::ScreenViewed)
+            }
+
             /// What a person reads for it: Vietnamese, then English.
             pub fn label(self) -> (&'static str, &'static str) {
                 match self {

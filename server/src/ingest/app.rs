@@ -2,7 +2,7 @@
 //! before sign-in) and `GET /api/v1/me/events` (the customer's timeline).
 
 use app::api::ErrorCode;
-use app::api::{AnonymousEventsRequest, ErrorBody, EventIn, EventsRequest, EventsResponse, Timeline};
+use app::api::{AnonymousEventsRequest, ErrorBody, EventIn, EventOutcome, EventsRequest, EventsResponse, Timeline};
 use axum::{extract::State, http::StatusCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -111,9 +111,19 @@ async fn store_batch(
     events: Vec<EventIn>,
 ) -> Result<EventsResponse> {
     let now = crate::db::now_ms();
+    let scope = format!("app:{profile_id}");
+    let mut consented = None;
     let mut results = Vec::with_capacity(events.len());
     for (index, input) in events.into_iter().enumerate() {
-        let scope = format!("app:{profile_id}");
+        if let Some(error) = super::analytics_refusal(conn, profile_id, &input.event_type, &mut consented).await? {
+            results.push(EventOutcome {
+                index,
+                id: None,
+                duplicate: false,
+                error: Some(error),
+            });
+            continue;
+        }
         let origin = Origin {
             sender: Sender::MiniApp,
             key_scope: &scope,

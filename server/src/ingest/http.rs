@@ -84,6 +84,10 @@ async fn track_in(
             }
             Err(e) => return Err(e),
         };
+        if let Some(error) = super::analytics_refusal(tx, &profile, &item.event.event_type, &mut None).await? {
+            results.push(refused(index, error.code, error.message));
+            continue;
+        }
         // Keys are the sending API key's, about the person as it named them.
         let scope = format!("key:{key_id}:{}", serde_json::to_string(&item.user).unwrap_or_default());
         let origin = Origin {

@@ -32,6 +32,19 @@ struct Row {
     recorded_at: i64,
 }
 
+/// Whether a profile's latest choice for `purpose` is to allow it (never asked is no).
+pub async fn has_granted(conn: &mut AnyConnection, profile_id: &str, purpose: &str) -> Result<bool> {
+    let latest: Option<(i64,)> = sqlx::query_as(
+        "SELECT granted FROM consent_records WHERE profile_id = $1 AND purpose = $2 \
+         ORDER BY recorded_at DESC, id DESC LIMIT 1",
+    )
+    .bind(profile_id)
+    .bind(purpose)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(latest.is_some_and(|(granted,)| granted == 1))
+}
+
 /// The current state of every purpose for a profile.
 pub async fn current_consents(db: &Db, profile_id: &str) -> Result<Vec<Consent>> {
     let rows: Vec<Row> = sqlx::query_as(
