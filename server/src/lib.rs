@@ -97,6 +97,7 @@ const WORKER_GRACE: Duration = Duration::from_secs(30);
 /// `cham worker`: runs only job workers on the configured store until `shutdown` completes, so web and worker
 /// processes can be scaled apart.
 pub async fn run_workers(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    profiles::marks::install_key(MasterKey::from_config(&config)?.person_mark_key());
     let db = open_store(&config).await?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = spawn_worker(&db, &Clock::system(), &config, stopped);
@@ -144,6 +145,7 @@ pub async fn launch(
     let addr = listener.local_addr()?;
     let master = MasterKey::from_config(&config)?;
     let sealer = master.sealer();
+    profiles::marks::install_key(master.person_mark_key());
     let db = open_store(&config).await?;
     imports::fail_interrupted(&db).await?;
 

@@ -39,6 +39,11 @@ fn cham_worker(database_url: &str) -> Process {
     let child = Command::new(env!("CARGO_BIN_EXE_cham"))
         .arg("worker")
         .env("CHAM_DATABASE_URL", database_url)
+        // A worker is configured as a web process is; with PostgreSQL that includes the master key.
+        .env(
+            "CHAM_MASTER_KEY",
+            "7d0f4c2a9b1e8d3f6a5c4b2e1f0d9c8b7a6e5d4c3b2a19081726354453627180",
+        )
         .env("CHAM_JOB_LEASE_SECS", "2")
         .env("CHAM_JOB_POLL_MS", "50")
         .env("CHAM_WORKER_CONCURRENCY", "8")

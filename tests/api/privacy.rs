@@ -106,3 +106,41 @@ both_stores! {
         assert!(by.starts_with("user:"));
     }
 }
+
+both_stores! {
+    async fn a_welcome_bonus_is_once_per_person_even_after_they_delete_their_data(app) {
+        let shop = crate::loyalty_support::Shop::open(&app).await;
+        shop.rule(json!({ "name": "Welcome", "kind": "fixed", "trigger": "first_sign_in", "points": 20 })).await;
+        let points = |token: String| {
+            let app = &app;
+            async move {
+                let card: Value = app.get_with("/api/v1/me/loyalty", &token).await.json().await.unwrap();
+                card["balance"].as_i64().unwrap()
+            }
+        };
+        let zalo = app.zalo_user("Nông Văn Dền", "0916000111").await;
+        let first: Value = app.sign_in_zalo(&zalo).await.json().await.unwrap();
+        let token = first["tokens"]["access_token"].as_str().unwrap().to_owned();
+        assert_eq!(points(token.clone()).await, 20);
+        let r = app.client.post(app.url("/api/v1/me/erasure")).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let (identities,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM identities").fetch_one(app.db.read()).await.unwrap();
+        assert_eq!(identities, 0, "the erasure deleted the identities themselves");
+
+        // The same Zalo account again: a new profile, no second welcome.
+        let again: Value = app.sign_in_zalo(&app.zalo_tokens_for(&zalo.id).await).await.json().await.unwrap();
+        assert_ne!(again["me"]["profile_id"], first["me"]["profile_id"]);
+        assert_eq!(points(again["tokens"]["access_token"].as_str().unwrap().to_owned()).await, 0);
+        // Nor through MoMo with the same phone.
+        let momo = app.momo_user("Nông Văn Dền", "0916000111").await;
+        let via_momo: Value = app.sign_in_momo(&momo).await.json().await.unwrap();
+        assert_eq!(points(via_momo["tokens"]["access_token"].as_str().unwrap().to_owned()).await, 0);
+        // Someone else is welcomed as before.
+        let other = app.signed_in_customer("Người Mới", "0916000222").await;
+        assert_eq!(points(other["tokens"]["access_token"].as_str().unwrap().to_owned()).await, 20);
+        // What is kept is a keyed hash, not the phone or the id.
+        let marks: Vec<(String,)> = sqlx::query_as("SELECT mark FROM person_marks").fetch_all(app.db.read()).await.unwrap();
+        assert!(!marks.is_empty());
+        assert!(marks.iter().all(|(m,)| m.len() == 64 && !m.contains("916000111") && !m.contains(&zalo.id)));
+    }
+}

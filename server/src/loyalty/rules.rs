@@ -18,6 +18,7 @@ use super::{
 use crate::{
     error::{Error, Result},
     events::Reacting,
+    profiles,
 };
 
 /// Triggers that pay a member once, whatever the number of events.
@@ -123,7 +124,13 @@ pub async fn on_event(conn: &mut AnyConnection, event: &Reacting<'_>, now: i64) 
         if points <= 0 {
             continue;
         }
-        let key = if ONCE_PER_MEMBER.contains(&trigger) {
+        let once = ONCE_PER_MEMBER.contains(&trigger);
+        // Once per member is once per person: a person who deleted their data and signed in again with the same
+        // phone or super-app account is not paid again.
+        if once && !profiles::marks::claim_once(conn, brand_id, profile_id, &format!("rule:{}", rule.id), now).await? {
+            continue;
+        }
+        let key = if once {
             format!("rule:{}:member:{profile_id}", rule.id)
         } else {
             format!("event:{}:rule:{}", event.id, rule.id)

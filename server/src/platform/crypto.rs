@@ -85,6 +85,11 @@ impl MasterKey {
         self.derive(b"session-jwt-v1")
     }
 
+    /// The key of person marks (keyed hashes kept after an erasure; see `profiles::marks`).
+    pub fn person_mark_key(&self) -> [u8; 32] {
+        self.derive(b"person-marks-v1")
+    }
+
     /// The sealer for brand secrets.
     pub fn sealer(&self) -> Sealer {
         Sealer(Aes256Gcm::new(&self.derive(b"brand-secrets-v1").into()))

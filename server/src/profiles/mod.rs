@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod hooks;
 mod import;
+pub mod marks;
 mod merge;
 mod resolve;
 mod traits;
