@@ -12,7 +12,6 @@ use crate::{
         staff::user_in_brand,
     },
     brands::{Brand, BrandSecret},
-    db::now_ms,
     error::{Error, Json, Result},
 };
 
@@ -45,11 +44,15 @@ async fn overview(State(state): State<AppState>, AdminAuth(claims): AdminAuth) -
             "This account no longer exists or was disabled.",
         )
     })?;
+    // Members are the people who have opened the app (signed in once); imported contacts who never did, and
+    // erased or merged-away profiles, are not.
     let (members, active): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN last_seen_at >= $2 THEN 1 ELSE 0 END), 0) FROM profiles WHERE brand_id = $1",
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN p.last_seen_at >= $2 THEN 1 ELSE 0 END), 0) FROM profiles p \
+         WHERE p.brand_id = $1 AND p.erased_at IS NULL AND p.merged_into IS NULL \
+         AND EXISTS (SELECT 1 FROM auth_sessions s WHERE s.subject_id = p.id AND s.subject_kind = 'profile')",
     )
     .bind(&brand.id)
-    .bind(now_ms() - THIRTY_DAYS_MS)
+    .bind(state.clock.now_ms().saturating_sub(THIRTY_DAYS_MS))
     .fetch_one(state.db.read())
     .await?;
     let channels = ChannelSetup {

@@ -366,3 +366,33 @@ both_stores! {
         assert_eq!(app.count("vouchers").await, 0);
     }
 }
+
+both_stores! {
+    async fn tiers_and_the_overview_count_members_who_are_members(app) {
+        let shop = Shop::open(&app).await;
+        let entry = shop.tier("Thành viên", 0, 100).await;
+        let silver = shop.tier("Bạc", 100, 100).await;
+        let mai = shop.member("Mai", "0912345678").await;
+        shop.member("Lan", "0912345679").await;
+        let gone = shop.member("Hùng", "0912345670").await;
+        shop.rule(json!({ "trigger": "checked_in", "points": 150, "pending_days": 0 })).await;
+        shop.track(&mai.id, json!({ "type": "checked_in" })).await;
+        let r = shop.send(Method::POST, "/api/v1/me/erasure", &gone.token, None).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        // An imported contact who never opened the app is not a member either.
+        let r = app.client.post(app.url("/api/v1/admin/imports?file_name=a.csv")).bearer_auth(&shop.admin)
+            .header("content-type", "text/csv").body("phone,name\n0987000111,Khách Nhập\n").send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::ACCEPTED);
+        for _ in 0..100 {
+            if app.count("profiles").await == 4 { break; }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+
+        let config = shop.get("/api/v1/admin/loyalty", &shop.admin).await;
+        let count = |id: &Value| config["tiers"].as_array().unwrap().iter().find(|t| t["id"] == *id).unwrap()["members"].clone();
+        assert_eq!(count(&entry["id"]), 1, "Lan sits in the entry tier; the erased member is nobody's: {config}");
+        assert_eq!(count(&silver["id"]), 1, "{config}");
+        let overview = shop.get("/api/v1/admin/brand", &shop.admin).await;
+        assert_eq!((overview["members"].as_i64(), overview["active_members_30d"].as_i64()), (Some(2), Some(2)), "{overview}");
+    }
+}

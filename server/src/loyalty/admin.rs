@@ -42,14 +42,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 async fn get_config(State(state): State<AppState>, AdminAuth(claims): AdminAuth) -> Result<Json<LoyaltyConfig>> {
     let mut conn = state.db.read().acquire().await?;
     let config = config::load(&mut conn, &claims.brand).await?;
-    let members: BTreeMap<String, i64> = sqlx::query_as(
-        "SELECT tier_id, COUNT(*) FROM points_accounts WHERE brand_id = $1 AND tier_id IS NOT NULL GROUP BY tier_id",
-    )
-    .bind(&claims.brand)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .collect();
+    let members = tier_members(&mut conn, &claims.brand, &config).await?;
     Ok(Json(LoyaltyConfig {
         tiers: config
             .tiers
@@ -59,6 +52,32 @@ async fn get_config(State(state): State<AppState>, AdminAuth(claims): AdminAuth)
         rules: config.rules.iter().map(RuleRow::to_api).collect(),
         settings: config.settings,
     }))
+}
+
+/// Members in each tier, by tier id: a member (someone who has opened the app) not yet promoted, or without
+/// points yet, is in the entry tier (threshold 0); erased and merged-away profiles, and imported contacts who
+/// never opened the app, are nobody's members.
+async fn tier_members(
+    conn: &mut sqlx::AnyConnection,
+    brand_id: &str,
+    config: &config::LoyaltyConfig,
+) -> Result<BTreeMap<String, i64>> {
+    let rows: Vec<(Option<String>, i64)> = sqlx::query_as(
+        "SELECT a.tier_id, COUNT(*) FROM profiles p LEFT JOIN points_accounts a ON a.profile_id = p.id \
+         WHERE p.brand_id = $1 AND p.erased_at IS NULL AND p.merged_into IS NULL \
+         AND EXISTS (SELECT 1 FROM auth_sessions s WHERE s.subject_id = p.id AND s.subject_kind = 'profile') \
+         GROUP BY a.tier_id",
+    )
+    .bind(brand_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut members = BTreeMap::new();
+    for (tier_id, n) in rows {
+        if let Some(tier) = config.effective_tier(tier_id.as_deref()) {
+            *members.entry(tier.id.clone()).or_insert(0) += n;
+        }
+    }
+    Ok(members)
 }
 
 /// Chooses how tiers are measured: points earned or VND spent, over a rolling window of months.
@@ -268,11 +287,10 @@ async fn save_tier(db: &Db, brand_id: &str, id: &str, input: &TierInput, insert:
         earn_multiplier_pct: input.earn_multiplier_pct,
         benefits: input.benefits.clone(),
     };
-    let (members,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM points_accounts WHERE tier_id = $1")
-        .bind(id)
-        .fetch_one(db.read())
-        .await?;
-    Ok(row.to_api(members))
+    let mut conn = db.read().acquire().await?;
+    let config = config::load(&mut conn, brand_id).await?;
+    let members = tier_members(&mut conn, brand_id, &config).await?;
+    Ok(row.to_api(members.get(id).copied().unwrap_or(0)))
 }
 
 /// Adds a tier. Members who already qualify move up on their next earning.
