@@ -80,6 +80,10 @@ async fn a_member_earns_redeems_and_staff_use_the_voucher(store: Store) {
         .await
         .unwrap();
     assert_eq!(code.len(), 14, "{code}");
+    // The history says what spent and earned the points, by name.
+    c.goto(&app.url("/history")).await.unwrap();
+    wait_for_text(c, ".entry:first-child .entry-what", "Đổi quà · Cà phê sữa đá miễn phí").await;
+    wait_for_text(c, ".entry:last-child .entry-what", "Quà chào mừng thành viên mới").await;
 
     // At the till, a staff member checks the code and marks it used.
     let staff_password = app.brand_user(&demo, "till@demo.vn", StaffRole::Staff).await;

@@ -13,17 +13,25 @@ use super::{
 };
 use crate::api::{PointsEntry, PointsHistory};
 
-/// What an entry is, in the member's words.
-pub fn entry_key(entry: &PointsEntry) -> &'static str {
-    match (entry.kind.as_str(), entry.label.as_deref()) {
-        ("earn", Some("order_paid" | "offline_purchase")) => "earn_purchase",
-        ("earn", Some("checked_in")) => "earn_check_in",
-        ("earn", Some("birthday")) => "earn_birthday",
-        ("earn", _) => "earn_other",
-        ("redeem", _) => "entry_redeem",
-        ("expire", _) => "entry_expire",
-        ("adjust", _) => "entry_adjust",
-        _ => "entry_reverse",
+/// What an entry is, in the member's words: what kind of thing earned or spent the points, and, where the brand
+/// named it, which one (the game, the survey, the reward).
+pub fn entry_key(entry: &PointsEntry) -> (&'static str, Option<String>) {
+    let named = entry.label.clone();
+    match (entry.kind.as_str(), entry.source_kind.as_str(), entry.label.as_deref()) {
+        ("earn", "play", _) => ("earn_game", named),
+        ("earn", "survey", _) => ("earn_survey", named),
+        ("earn", _, Some("order_paid" | "offline_purchase")) => ("earn_purchase", None),
+        ("earn", _, Some("checked_in")) => ("earn_check_in", None),
+        ("earn", _, Some("birthday")) => ("earn_birthday", None),
+        ("earn", _, Some("session_started")) => ("earn_welcome", None),
+        ("earn", _, Some("followed_oa")) => ("earn_follow", None),
+        ("earn", _, Some("phone_shared")) => ("earn_phone", None),
+        ("earn", _, Some("survey_completed")) => ("earn_survey", None),
+        ("earn", _, _) => ("earn_other", None),
+        ("redeem", _, _) => ("entry_redeem", named),
+        ("expire", _, _) => ("entry_expire", None),
+        ("adjust", _, _) => ("entry_adjust", None),
+        _ => ("entry_reverse", None),
     }
 }
 
@@ -59,12 +67,15 @@ pub fn History(on_back: Callback<()>) -> impl IntoView {
             .get()
             .into_iter()
             .map(|e| {
-                let key = entry_key(&e);
+                let (key, named) = entry_key(&e);
                 let sign = if e.points > 0 { "+" } else { "" };
                 view! {
                     <li class="entry" class:pending=e.pending>
                         <div>
-                            <div class="entry-what">{move || i18n.t(key)}</div>
+                            <div class="entry-what">
+                                {move || i18n.t(key)}
+                                {named.map(|n| view! { " · " <span class="entry-name">{n}</span> })}
+                            </div>
                             <div class="muted">
                                 {short_date(&e.created_at)}
                                 {e.pending.then(|| view! { " · " <span class="badge">{move || i18n.t("pending_until")} " " {short_date(&e.available_at)}</span> })}
