@@ -224,6 +224,12 @@ async fn a_member_spins_the_wheel(store: Store) {
         .await
         .unwrap();
     assert_eq!(recorded.unwrap(), code.replace('-', ""));
+    // Leaving the games, the gift is still the member's: in My vouchers with its code and QR.
+    c.goto(&app.url("/vouchers")).await.unwrap();
+    wait_for_text(c, ".gift .gift-prize", "Túi vải Chạm").await;
+    wait_for_text(c, ".gift .gift-code", &code).await;
+    wait_for_text(c, ".gift .gift-status", "Đưa mã cho nhân viên để nhận quà").await;
+    assert!(c.find(Locator::Css(".gift .qr svg")).await.is_ok());
     c.goto(&app.url("/staff")).await.unwrap();
     type_into(c, "input[name=voucher_code]", &code.replace('-', "")).await;
     click(c, ".staff button[type=submit]").await;
@@ -239,6 +245,10 @@ async fn a_member_spins_the_wheel(store: Store) {
             .await
             .unwrap();
     assert!(claimed.is_some());
+    // Handed over, it says so, and the code and QR are gone.
+    c.goto(&app.url("/vouchers")).await.unwrap();
+    wait_for_text(c, ".gift .gift-status", "Đã nhận quà").await;
+    assert!(c.find(Locator::Css(".gift .gift-code")).await.is_err());
     browser.client.close().await.unwrap();
 }
 

@@ -218,6 +218,11 @@ both_stores! {
         let member = shop.member("Minh", "0914000002").await;
         let (_, won) = play(&shop, &member, game["id"].as_str().unwrap(), "a").await;
         let code = won["gift_code"].as_str().unwrap().to_owned();
+        // The gift is the member's own until handed over: in their list with its code, in nobody else's.
+        let mine = shop.get("/api/v1/me/gifts", &member.token).await;
+        assert_eq!((&mine[0]["code"], &mine[0]["prize"], &mine[0]["claimed_at"]), (&json!(code), &json!("Túi vải"), &Value::Null));
+        let other = shop.member("Người Khác", "0914000003").await;
+        assert_eq!(shop.get("/api/v1/me/gifts", &other.token).await, json!([]));
         let password = app.brand_user(&app.brand, "till@acme.vn", StaffRole::Staff).await;
         let staff = app.admin_token("acme", "till@acme.vn", &password).await;
         // Typed without dashes and in lower case, it is still found.
@@ -231,6 +236,7 @@ both_stores! {
         assert_error(r, StatusCode::CONFLICT, "gift_claimed").await;
         let types = shop.timeline_types(&member.id).await;
         assert_eq!(types.iter().filter(|t| *t == "gift_claimed").count(), 1);
+        assert!(shop.get("/api/v1/me/gifts", &member.token).await[0]["claimed_at"].is_string());
         let r = shop.send(Method::GET, "/api/v1/staff/gifts/ABCD-EFGH-JKMN", &staff, None).await;
         assert_error(r, StatusCode::NOT_FOUND, "unknown_gift").await;
         let r = shop.send(Method::GET, &format!("/api/v1/staff/gifts/{code}"), &member.token, None).await;

@@ -248,3 +248,19 @@ pub struct StaffGift {
     /// Who won it.
     pub holder: crate::api::VoucherHolder,
 }
+
+/// A gift a member won in a game, as "My vouchers" shows it: its code and QR until it is handed over at a store.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MemberGift {
+    /// The code to show at the store, `ABCD-EFGH-JKMN`.
+    pub code: String,
+    /// The prize.
+    pub prize: String,
+    /// The game it was won in.
+    pub game: String,
+    /// Won at (RFC 3339).
+    pub won_at: String,
+    /// Handed over at (RFC 3339), once it was.
+    pub claimed_at: Option<String>,
+}

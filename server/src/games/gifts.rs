@@ -2,7 +2,7 @@
 //! winner) and mark it handed over, once. `gift_claimed` goes on the winner's timeline.
 
 use app::api::ErrorCode;
-use app::api::{ErrorBody, StaffGift};
+use app::api::{ErrorBody, MemberGift, StaffGift};
 use axum::{extract::State, http::StatusCode};
 use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -10,15 +10,59 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::error::Path;
 use crate::{
     AppState,
-    auth::extract::StaffAuth,
+    auth::extract::{CustomerAuth, StaffAuth},
     db::{now_ms, rfc3339},
     error::{Error, Json, Result},
     events::{self, Campaign, NewEvent},
     loyalty::vouchers,
+    profiles,
 };
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(look_up)).routes(routes!(claim))
+    OpenApiRouter::new()
+        .routes(routes!(look_up))
+        .routes(routes!(claim))
+        .routes(routes!(my_gifts))
+}
+
+/// Most gifts one list shows.
+const MAX_GIFTS: i64 = 100;
+
+/// The signed-in member's game gifts, newest first: each with its code until it is handed over, and when it was.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/gifts",
+    tag = "games",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<MemberGift>),
+        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`, `session_ended`", body = ErrorBody),
+    )
+)]
+async fn my_gifts(State(state): State<AppState>, CustomerAuth(claims): CustomerAuth) -> Result<Json<Vec<MemberGift>>> {
+    let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
+    let rows: Vec<(String, String, String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT p.gift_code, z.label, g.name, p.created_at, p.gift_claimed_at FROM game_plays p \
+         JOIN game_prizes z ON z.id = p.prize_id JOIN games g ON g.id = p.game_id \
+         WHERE p.profile_id = $1 AND p.brand_id = $2 AND p.gift_code IS NOT NULL \
+         ORDER BY p.created_at DESC, p.id DESC LIMIT $3",
+    )
+    .bind(&profile)
+    .bind(&claims.brand)
+    .bind(MAX_GIFTS)
+    .fetch_all(state.db.read())
+    .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(code, prize, game, won_at, claimed_at)| MemberGift {
+                code: vouchers::display_code(&code),
+                prize,
+                game,
+                won_at: rfc3339(won_at),
+                claimed_at: claimed_at.map(rfc3339),
+            })
+            .collect(),
+    ))
 }
 
 #[derive(sqlx::FromRow)]

@@ -1,4 +1,5 @@
-//! "My vouchers": each voucher with its QR and code to show at the till, and its status.
+//! "My vouchers": each voucher with its QR and code to show at the till, and its status; then the gifts won in
+//! games, each with its QR and code until it is handed over at a store.
 
 use leptos::{prelude::*, task::spawn_local};
 use qrcode::{QrCode, render::svg};
@@ -12,7 +13,7 @@ use super::{
     },
     SURFACE,
 };
-use crate::api::{Voucher, VoucherList, VoucherStatus};
+use crate::api::{MemberGift, Voucher, VoucherList, VoucherStatus};
 
 /// The code as an SVG QR image (the code in stored form, as the staff view reads it).
 fn qr_svg(code: &str) -> String {
@@ -41,10 +42,15 @@ pub fn Vouchers(on_back: Callback<()>, fresh: Option<String>) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let api = expect_context::<Api>();
     let vouchers = RwSignal::new(None::<Vec<Voucher>>);
+    let gifts = RwSignal::new(None::<Vec<MemberGift>>);
     let error = RwSignal::new(None::<ApiFailure>);
     spawn_local(async move {
         match api.get_as::<VoucherList>(SURFACE, "/api/v1/me/vouchers").await {
             Ok(list) => vouchers.set(Some(list.vouchers)),
+            Err(e) => error.set(Some(e)),
+        }
+        match api.get_as::<Vec<MemberGift>>(SURFACE, "/api/v1/me/gifts").await {
+            Ok(list) => gifts.set(Some(list)),
             Err(e) => error.set(Some(e)),
         }
     });
@@ -52,7 +58,7 @@ pub fn Vouchers(on_back: Callback<()>, fresh: Option<String>) -> impl IntoView {
     let fresh_id = fresh;
     let list = move || {
         vouchers.get().map(|list| {
-            if list.is_empty() {
+            if list.is_empty() && gifts.with(|g| g.as_ref().is_some_and(Vec::is_empty)) {
                 return view! { <p class="empty">{move || i18n.t("no_vouchers")}</p> }.into_any();
             }
             list.into_iter()
@@ -78,6 +84,34 @@ pub fn Vouchers(on_back: Callback<()>, fresh: Option<String>) -> impl IntoView {
                 .into_any()
         })
     };
+    let gift_list = move || {
+        gifts.get().filter(|g| !g.is_empty()).map(|list| {
+            view! {
+                <h2>{move || i18n.t("game_gifts")}</h2>
+                <ul class="gifts">
+                    {list.into_iter().map(|g| {
+                        let waiting = g.claimed_at.is_none();
+                        let qr = waiting.then(|| view! { <div class="qr" inner_html=qr_svg(&g.code)></div> });
+                        let when = g.claimed_at.clone().unwrap_or_else(|| g.won_at.clone());
+                        view! {
+                            <li class="voucher gift" class:usable=waiting>
+                                <div class="voucher-name gift-prize">{g.prize.clone()}</div>
+                                <span class="badge voucher-status gift-status" class:ok=waiting>
+                                    {move || i18n.t(if waiting { "gift_waiting" } else { "gift_handed_over" })}
+                                </span>
+                                {qr}
+                                {waiting.then(|| view! { <code class="voucher-code gift-code">{g.code.clone()}</code> })}
+                                <div class="muted">
+                                    {g.game.clone()} " · "
+                                    {move || i18n.t(if waiting { "won_on" } else { "handed_over_on" })} " " {short_date(&when)}
+                                </div>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }
+        })
+    };
     view! {
         <section class="vouchers-screen">
             <button class="link back" type="button" on:click=move |_| on_back.run(())>{move || i18n.t("back")}</button>
@@ -86,6 +120,7 @@ pub fn Vouchers(on_back: Callback<()>, fresh: Option<String>) -> impl IntoView {
             <ErrorNotice error=error/>
             {move || vouchers.get().is_none().then(|| view! { <p class="loading" role="status">{i18n.t("loading")}</p> })}
             <ul class="vouchers">{list}</ul>
+            {gift_list}
         </section>
     }
 }
