@@ -56,6 +56,12 @@ async fn a_link_opens_its_screen_and_back_stays_in_the_app(store: Store) {
     wait_for_path(c, "/").await;
     assert!(c.find(Locator::Css(".home")).await.is_ok());
 
+    // The member renames themselves from the home screen.
+    click(c, "button.edit-name").await;
+    crate::browser::type_into(c, "input[name=display_name]", " Bảo").await;
+    click(c, "button.save-name").await;
+    wait_for_text(c, ".member-name", "Đặng Quốc Bảo Bảo").await;
+
     // A link to a screen that does not exist shows the home screen.
     c.goto(&app.url("/no-such-screen")).await.unwrap();
     wait_for_text(c, ".points-value", "20").await;

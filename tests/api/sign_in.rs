@@ -173,3 +173,29 @@ both_stores! {
         assert_eq!(app.footprint().await, (1, 2, 8));
     }
 }
+
+both_stores! {
+    async fn the_name_a_person_has_stays_theirs_and_they_can_change_it(app) {
+        let zalo = app.zalo_user("Nhung", "0918000111").await;
+        let first: Value = app.sign_in_zalo(&zalo).await.json().await.unwrap();
+        assert_eq!(first["me"]["name"], "Nhung");
+        // Signing in through MoMo, which calls them something else, does not rename them.
+        let momo = app.momo_user("Nhung MoMo", "0918000111").await;
+        let via_momo: Value = app.sign_in_momo(&momo).await.json().await.unwrap();
+        assert_eq!(via_momo["me"]["profile_id"], first["me"]["profile_id"]);
+        assert_eq!(via_momo["me"]["name"], "Nhung");
+        // They choose their own name; a bad one is refused and changes nothing.
+        let token = via_momo["tokens"]["access_token"].as_str().unwrap();
+        let rename = |name: Value| {
+            app.client.put(app.url("/api/v1/me/name")).bearer_auth(token).json(&json!({ "name": name })).send()
+        };
+        for bad in [json!("   "), json!("x".repeat(81)), json!("Nhung\u{7}")] {
+            assert_error(rename(bad).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "invalid_name").await;
+        }
+        let r = rename(json!("  Trần Thị Nhung ")).await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.json::<Value>().await.unwrap()["name"], "Trần Thị Nhung");
+        let again: Value = app.sign_in_zalo(&app.zalo_tokens_for(&zalo.id).await).await.json().await.unwrap();
+        assert_eq!(again["me"]["name"], "Trần Thị Nhung");
+    }
+}

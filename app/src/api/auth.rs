@@ -124,6 +124,14 @@ pub struct LoyaltySummary {
     pub tier: String,
 }
 
+/// `PUT /api/v1/me/name`: the name the member wants to be called.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NameChange {
+    /// 1 to 80 characters.
+    pub name: String,
+}
+
 /// `GET /api/v1/me`: the signed-in customer's profile summary.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -1,7 +1,9 @@
 //! Customer sign-in through a super-app, refresh, sign-out, and `GET /api/v1/me`.
 
 use app::api::ErrorCode;
-use app::api::{CustomerSession, CustomerSessionRequest, ErrorBody, Me, Provider, RefreshRequest, TokenPair};
+use app::api::{
+    CustomerSession, CustomerSessionRequest, ErrorBody, Me, NameChange, Provider, RefreshRequest, TokenPair,
+};
 use axum::{extract::State, http::StatusCode};
 use rand::Rng;
 
@@ -204,4 +206,27 @@ pub(super) async fn logout(State(state): State<AppState>, Json(req): Json<Refres
 )]
 pub(super) async fn me(State(state): State<AppState>, CustomerAuth(claims): CustomerAuth) -> Result<Json<Me>> {
     Ok(Json(profiles::require_me(&state.db, &claims.brand, &claims.sub).await?))
+}
+
+/// Sets the name the signed-in member wants to be called; a super-app's name never replaces it afterwards.
+#[utoipa::path(
+    put,
+    path = "/api/v1/me/name",
+    tag = "profile",
+    security(("bearer" = [])),
+    request_body = NameChange,
+    responses(
+        (status = 200, body = Me),
+        (status = 401, description = "`missing_token`, `invalid_token`, `token_expired`, `session_ended`", body = ErrorBody),
+        (status = 422, description = "`invalid_name` (1 to 80 characters, no control characters), `invalid_characters`", body = ErrorBody),
+    )
+)]
+pub(super) async fn rename(
+    State(state): State<AppState>,
+    CustomerAuth(claims): CustomerAuth,
+    Json(change): Json<NameChange>,
+) -> Result<Json<Me>> {
+    let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
+    profiles::rename(&state.db, &claims.brand, &profile, &change.name, state.clock.now_ms()).await?;
+    Ok(Json(profiles::require_me(&state.db, &claims.brand, &profile).await?))
 }

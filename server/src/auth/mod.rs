@@ -18,5 +18,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(customer::refresh))
         .routes(routes!(customer::logout))
         .routes(routes!(customer::me))
+        .routes(routes!(customer::rename))
         .routes(routes!(staff::sign_in))
 }

@@ -38,6 +38,34 @@ pub async fn console_profile(db: &Db, brand_id: &str, id: &str) -> Result<String
     }
 }
 
+/// Longest name a person may give themselves.
+pub const MAX_NAME_CHARS: usize = 80;
+
+/// Renames a live profile to `name` (trimmed, 1 to 80 characters, no control characters).
+pub async fn rename(db: &Db, brand_id: &str, profile_id: &str, name: &str, now: i64) -> Result<()> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        return Err(Error::unprocessable(
+            ErrorCode::InvalidName,
+            format!("A name is 1 to {MAX_NAME_CHARS} characters."),
+        ));
+    }
+    let renamed = sqlx::query(
+        "UPDATE profiles SET display_name = $1, updated_at = $2 WHERE id = $3 AND brand_id = $4 AND erased_at IS NULL",
+    )
+    .bind(name)
+    .bind(now)
+    .bind(profile_id)
+    .bind(brand_id)
+    .execute(db.write())
+    .await?
+    .rows_affected();
+    if renamed == 0 {
+        return Err(unknown_profile());
+    }
+    Ok(())
+}
+
 /// The most distinct attribute keys a brand may have: a file or a form cannot grow the profile without bound.
 pub const MAX_ATTRIBUTE_KEYS: i64 = 200;
 

@@ -220,7 +220,9 @@ pub async fn resolve_sign_in(
         }
     }
     sqlx::query(
-        "UPDATE profiles SET display_name = COALESCE($1, display_name), avatar_url = COALESCE($2, avatar_url), \
+        // The name the person has stays theirs: a super-app's name fills it only when there is none, so signing in
+        // through MoMo does not rename them to what MoMo calls them.
+        "UPDATE profiles SET display_name = COALESCE(display_name, $1), avatar_url = COALESCE($2, avatar_url), \
          updated_at = $3, last_seen_at = $3 WHERE id = $4",
     )
     .bind(user.name.clone())

@@ -4,10 +4,15 @@
 use leptos::{prelude::*, task::spawn_local};
 
 use super::{
-    super::{api::Api, browser::short_date, i18n::I18n},
+    super::{
+        api::{Api, ApiFailure},
+        browser::short_date,
+        i18n::I18n,
+        notice::ErrorNotice,
+    },
     SURFACE, Screen,
 };
-use crate::api::{LoyaltyCard, Me};
+use crate::api::{LoyaltyCard, Me, NameChange};
 
 /// The signed-in member's home screen.
 #[component]
@@ -15,8 +20,9 @@ pub fn Home(me: Me, go: Callback<Screen>, on_sign_out: Callback<()>) -> impl Int
     let i18n = expect_context::<I18n>();
     let api = expect_context::<Api>();
     let card = RwSignal::new(None::<LoyaltyCard>);
+    let card_api = api.clone();
     spawn_local(async move {
-        if let Ok(c) = api.get_as::<LoyaltyCard>(SURFACE, "/api/v1/me/loyalty").await {
+        if let Ok(c) = card_api.get_as::<LoyaltyCard>(SURFACE, "/api/v1/me/loyalty").await {
             card.set(Some(c));
         }
     });
@@ -26,7 +32,27 @@ pub fn Home(me: Me, go: Callback<Screen>, on_sign_out: Callback<()>) -> impl Int
         loyalty,
         ..
     } = me;
-    let name = name.unwrap_or_default();
+    let name = RwSignal::new(name.unwrap_or_default());
+    let editing = RwSignal::new(false);
+    let draft = RwSignal::new(String::new());
+    let name_error = RwSignal::new(None::<ApiFailure>);
+    let save_name = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let api = api.clone();
+        name_error.set(None);
+        spawn_local(async move {
+            let change = NameChange {
+                name: draft.get_untracked(),
+            };
+            match api.put_as::<_, Me>(SURFACE, "/api/v1/me/name", &change).await {
+                Ok(me) => {
+                    name.set(me.name.unwrap_or_default());
+                    editing.set(false);
+                }
+                Err(e) => name_error.set(Some(e)),
+            }
+        });
+    };
     let summary_points = loyalty.points;
     let summary_tier = loyalty.tier;
     let points = move || card.get().map_or(summary_points, |c| c.balance);
@@ -77,7 +103,39 @@ pub fn Home(me: Me, go: Callback<Screen>, on_sign_out: Callback<()>) -> impl Int
     let nav = move |screen: Screen| move |_| go.run(screen.clone());
     view! {
         <section class="home">
-            <p class="greeting">{move || i18n.t("hello")} ", " <strong class="member-name">{name}</strong></p>
+            {move || if editing.get() {
+                let save_name = save_name.clone();
+                view! {
+                    <form class="rename" on:submit=save_name>
+                        <label>
+                            {move || i18n.t("your_name")}
+                            <input
+                                name="display_name"
+                                maxlength="80"
+                                prop:value=move || draft.get()
+                                on:input=move |ev| draft.set(event_target_value(&ev))
+                            />
+                        </label>
+                        <ErrorNotice error=name_error/>
+                        <div class="rename-actions">
+                            <button class="primary save-name" type="submit">{move || i18n.t("save")}</button>
+                            <button class="link" type="button" on:click=move |_| editing.set(false)>{move || i18n.t("cancel")}</button>
+                        </div>
+                    </form>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <p class="greeting">
+                        {move || i18n.t("hello")} ", " <strong class="member-name">{move || name.get()}</strong> " "
+                        <button class="link edit-name" type="button" on:click=move |_| {
+                            draft.set(name.get_untracked());
+                            editing.set(true);
+                        }>{move || i18n.t("edit_name")}</button>
+                    </p>
+                }
+                    .into_any()
+            }}
             <div class="card">
                 <div class="card-title">{move || i18n.t("member_card")}</div>
                 <div class="points"><span class="points-value">{points}</span> " " {move || i18n.t("points")}</div>

@@ -106,6 +106,9 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         "earn_check_in" => ("Tích điểm ghé cửa hàng", "Points for a store visit"),
         "earn_birthday" => ("Quà sinh nhật", "Birthday points"),
         "earn_other" => ("Tích điểm", "Points earned"),
+        "edit_name" => ("Sửa tên", "Edit name"),
+        "save" => ("Lưu", "Save"),
+        "your_name" => ("Tên bạn muốn được gọi", "The name you want to be called"),
         "game_gifts" => ("Quà trúng từ trò chơi", "Gifts won in games"),
         "gift_waiting" => (
             "Đưa mã cho nhân viên để nhận quà",
