@@ -254,7 +254,9 @@ crate::both_stores! {
         let r = app.client.post(app.url("/api/v1/admin/jobs/probe")).bearer_auth(&admin).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::ACCEPTED);
         let probe: JobInfo = r.json().await.unwrap();
-        assert_eq!((probe.kind.as_str(), probe.status.as_str()), ("ops.probe", "queued"));
+        assert_eq!(probe.kind, "ops.probe");
+        // The answer is a snapshot: a worker woken by the enqueue may already hold it.
+        assert!(matches!(probe.status.as_str(), "queued" | "running" | "done"), "{}", probe.status);
         // The server's own worker runs it.
         let mut done = None;
         for _ in 0..100 {
@@ -293,7 +295,25 @@ crate::both_stores! {
         let r = app.client.post(app.url(&path)).bearer_auth(&admin).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK);
         let retried: JobInfo = r.json().await.unwrap();
-        assert_eq!((retried.status.as_str(), retried.attempts), ("queued", 0));
+        assert_eq!(retried.id, failed_job.id);
+        // Back in the queue, a worker takes it again at once (and, with no handler, it fails again after one
+        // attempt): the answer may catch it at any point of that.
+        assert!(matches!(retried.status.as_str(), "queued" | "running" | "failed"), "{}", retried.status);
+        let mut ran_again = false;
+        for _ in 0..100 {
+            let (attempts, finished): (i32, Option<i64>) =
+                sqlx::query_as("SELECT attempts, finished_at FROM jobs WHERE id = $1")
+                    .bind(&failed_job.id)
+                    .fetch_one(app.db.read())
+                    .await
+                    .unwrap();
+            if attempts == 1 && finished.is_some() {
+                ran_again = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(ran_again, "the retried job ran again");
         // Retrying a job that is not failed is refused and changes nothing.
         let path = format!("/api/v1/admin/jobs/{}/retry", probe.id);
         let r = app.client.post(app.url(&path)).bearer_auth(&admin).send().await.unwrap();
