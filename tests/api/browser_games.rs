@@ -130,6 +130,13 @@ async fn a_member_spins_the_wheel(store: Store) {
 
     // One free play a day: the button is spent.
     wait_for_text(c, ".plays-left strong", "0").await;
+    // With no plays left, the card says when they come back and what earns one sooner.
+    wait_for_text(
+        c,
+        ".no-plays",
+        "Bạn đã hết lượt hôm nay; lượt mới có từ 0 giờ ngày mai. Thêm một lượt ngay khi: Ghé cửa hàng.",
+    )
+    .await;
 
     // The console shows the play in the game's live stats, and builds a new game.
     let password = admin_of_demo(&app).await;

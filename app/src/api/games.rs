@@ -183,6 +183,9 @@ pub struct MemberGame {
     pub segments: Vec<Segment>,
     /// Plays left today.
     pub plays_left: i64,
+    /// The kinds of event that earn one more play today (a store visit, a survey answered, …).
+    #[serde(default)]
+    pub extra_play_events: Vec<String>,
 }
 
 /// One segment of a wheel.

@@ -247,6 +247,7 @@ async fn member_games(
         }
         out.push(MemberGame {
             plays_left: plays_left(&mut conn, &game, &profile, now).await?,
+            extra_play_events: game.extra_events(),
             id: game.id,
             name: game.name,
             kind: app::api::GameKind::parse(&game.kind).unwrap_or(app::api::GameKind::Wheel),

@@ -8,12 +8,12 @@ use super::{
     super::{
         api::{Api, ApiFailure},
         browser::{fresh_key, sleep},
-        i18n::I18n,
+        i18n::{I18n, Lang},
         notice::ErrorNotice,
     },
     SURFACE, Screen,
 };
-use crate::api::{GameKind, MemberGame, Play, PlayRequest, PrizeKind};
+use crate::api::{EventType, GameKind, MemberGame, Play, PlayRequest, PrizeKind};
 
 /// How long the wheel spins, in ms (the CSS transition matches).
 const SPIN_MS: i32 = 3_200;
@@ -137,6 +137,7 @@ fn GameCard(game: MemberGame, error: RwSignal<Option<ApiFailure>>, go: Callback<
     let i18n = expect_context::<I18n>();
     let api = expect_context::<Api>();
     let plays_left = RwSignal::new(game.plays_left);
+    let extra_events = game.extra_play_events.clone();
     let angle = RwSignal::new(0.0_f64);
     let scratched = RwSignal::new(false);
     let busy = RwSignal::new(false);
@@ -269,6 +270,21 @@ fn GameCard(game: MemberGame, error: RwSignal<Option<ApiFailure>>, go: Callback<
             <h2>{game.name.clone()}</h2>
             {board}
             <p class="plays-left">{move || i18n.t("plays_left")} ": " <strong>{move || plays_left.get()}</strong></p>
+            {move || (plays_left.get() == 0).then(|| {
+                // When plays come back, and what earns one sooner, in the member's words.
+                let earn: Vec<(&'static str, &'static str)> = extra_events
+                    .iter()
+                    .filter_map(|t| EventType::parse(t).map(EventType::label))
+                    .collect();
+                let vi = i18n.lang() == Lang::Vi;
+                let ways = earn.iter().map(|(v, e)| if vi { *v } else { *e }).collect::<Vec<_>>().join(", ");
+                view! {
+                    <p class="no-plays muted">
+                        {move || i18n.t("plays_come_back")}
+                        {(!ways.is_empty()).then(|| view! { " " {move || i18n.t("earn_a_play")} " " <strong>{ways.clone()}</strong> "." })}
+                    </p>
+                }
+            })}
             <button
                 class="primary play"
                 type="button"

@@ -107,6 +107,11 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         "earn_birthday" => ("Quà sinh nhật", "Birthday points"),
         "earn_other" => ("Tích điểm", "Points earned"),
         "edit_name" => ("Sửa tên", "Edit name"),
+        "plays_come_back" => (
+            "Bạn đã hết lượt hôm nay; lượt mới có từ 0 giờ ngày mai.",
+            "No plays left today; new plays come at midnight.",
+        ),
+        "earn_a_play" => ("Thêm một lượt ngay khi:", "Earn one more play now:"),
         "save" => ("Lưu", "Save"),
         "your_name" => ("Tên bạn muốn được gọi", "The name you want to be called"),
         "game_gifts" => ("Quà trúng từ trò chơi", "Gifts won in games"),
