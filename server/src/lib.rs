@@ -69,6 +69,7 @@ pub fn job_registry(db: &Db, clock: &Clock) -> Registry {
     jobs::register_platform(&mut registry, db, clock);
     loyalty::worker::register(&mut registry, db, clock);
     profiles::activity::register(&mut registry, db, clock);
+    profiles::marks::register(&mut registry, db, clock);
     imports::register(&mut registry, db, clock);
     registry
 }

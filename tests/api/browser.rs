@@ -86,6 +86,23 @@ pub(crate) async fn wait_for_text(client: &Client, css: &str, expected: &str) {
     panic!("{css} never showed {expected:?} (last: {last:?}); page: {page}");
 }
 
+/// Waits until the element's text contains `part`.
+pub(crate) async fn wait_for_text_containing(client: &Client, css: &str, part: &str) {
+    let mut last = String::new();
+    for _ in 0..150 {
+        if let Ok(el) = client.find(Locator::Css(css)).await
+            && let Ok(text) = el.text().await
+        {
+            if text.contains(part) {
+                return;
+            }
+            last = text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never contained {part:?}; last text {last:?}");
+}
+
 /// Clicks the element `css` once it is there.
 pub(crate) async fn click(c: &Client, css: &str) {
     c.wait()

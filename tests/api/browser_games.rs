@@ -245,6 +245,10 @@ async fn a_member_spins_the_wheel(store: Store) {
     click(c, "button.hand-over").await;
     wait_for_text(c, ".used-ok", "Đã ghi nhận trao quà.").await;
     wait_for_text(c, ".gift-state", "Đã trao quà").await;
+    // Looked up again, it says in red that it was handed over, when and by whom.
+    click(c, "form.search button[type=submit]").await;
+    wait_for_text(c, ".already-done-title", "Quà này đã được trao").await;
+    assert!(c.find_all(Locator::Css("button.hand-over")).await.unwrap().is_empty());
     let (claimed,): (Option<i64>,) =
         sqlx::query_as("SELECT gift_claimed_at FROM game_plays WHERE gift_code IS NOT NULL AND game_id = $1")
             .bind(gift_game["id"].as_str().unwrap())

@@ -8,7 +8,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::{
-    browser::{admin_of_demo, browser, click, sign_in_member, spawn_demo, type_into, wait_for_text},
+    browser::{
+        admin_of_demo, browser, click, sign_in_member, spawn_demo, type_into, wait_for_text, wait_for_text_containing,
+    },
     helpers::Store,
 };
 
@@ -97,6 +99,16 @@ async fn a_member_earns_redeems_and_staff_use_the_voucher(store: Store) {
     wait_for_text(c, ".holder-name", "Lê Văn Nam").await;
     click(c, "button.mark-used").await;
     wait_for_text(c, ".voucher-state", "Đã dùng").await;
+    // Looked up again, it says in red when and by whom it was used, in Vietnam's time.
+    click(c, "form.search button[type=submit]").await;
+    wait_for_text(c, ".already-done-title", "Voucher này đã được dùng").await;
+    wait_for_text_containing(c, ".already-done-by", "till@demo.vn").await;
+    let vn_now = (chrono::Utc::now() + chrono::Duration::hours(7))
+        .format("%d/%m/%Y")
+        .to_string();
+    wait_for_text_containing(c, ".already-done-when", &vn_now).await;
+    wait_for_text_containing(c, ".already-done-when", "giờ Việt Nam").await;
+    assert!(c.find_all(Locator::Css("button.mark-used")).await.unwrap().is_empty());
     // Staff see only the staff view, a page of its own without the console's navigation; the console sends them
     // back to it.
     assert!(c.find_all(Locator::Css(".sidebar a")).await.unwrap().is_empty());

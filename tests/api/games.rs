@@ -232,6 +232,7 @@ both_stores! {
         assert_eq!(seen["holder"]["name"], "Minh");
         let claimed = shop.admin_post(&format!("/api/v1/staff/gifts/{code}/claim"), &json!({}), StatusCode::OK).await;
         assert!(claimed["claimed_at"].is_string());
+        assert_eq!(claimed["claimed_by"], "loyalty@acme.vn", "the admin handed it over: {claimed}");
         let r = shop.send(Method::POST, &format!("/api/v1/staff/gifts/{code}/claim"), &staff, None).await;
         assert_error(r, StatusCode::CONFLICT, "gift_claimed").await;
         let types = shop.timeline_types(&member.id).await;
@@ -473,5 +474,42 @@ both_stores! {
         let refused = statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count();
         assert_eq!((played, refused), (2, 8), "{statuses:?}");
         assert_eq!(app.count("game_plays").await, 2);
+    }
+}
+
+both_stores! {
+    async fn deleting_ones_data_and_signing_in_again_does_not_give_a_fresh_day_of_plays(app) {
+        let shop = Shop::open(&app).await;
+        let game = game(&shop, json!({ "plays_per_day": 2 })).await;
+        let id = game["id"].as_str().unwrap();
+        let zalo = app.zalo_user("Nông Văn Dền", "0916000111").await;
+        let session = |v: Value| Member {
+            id: v["me"]["profile_id"].as_str().unwrap().to_owned(),
+            token: v["tokens"]["access_token"].as_str().unwrap().to_owned(),
+        };
+        let first = session(app.sign_in_zalo(&zalo).await.json().await.unwrap());
+        assert_eq!(play(&shop, &first, id, "a").await.0, StatusCode::CREATED);
+        assert_eq!(play(&shop, &first, id, "b").await.0, StatusCode::CREATED);
+        let r = shop.send(Method::POST, "/api/v1/me/erasure", &first.token, None).await;
+        assert_eq!(r.status(), StatusCode::OK);
+
+        // The same Zalo account again: a new profile, but today's plays were used.
+        let again = session(app.sign_in_zalo(&app.zalo_tokens_for(&zalo.id).await).await.json().await.unwrap());
+        assert_ne!(again.id, first.id);
+        assert_eq!(shop.get("/api/v1/games", &again.token).await[0]["plays_left"], 0);
+        let (status, body) = play(&shop, &again, id, "c").await;
+        assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("no_plays_left")));
+        // Nor through MoMo with the same phone; someone else plays as before.
+        let momo = app.momo_user("Nông Văn Dền", "0916000111").await;
+        let via_momo = session(app.sign_in_momo(&momo).await.json().await.unwrap());
+        assert_eq!(shop.get("/api/v1/games", &via_momo.token).await[0]["plays_left"], 0);
+        let other = shop.member("Người Khác", "0916000222").await;
+        assert_eq!(shop.get("/api/v1/games", &other.token).await[0]["plays_left"], 2);
+        // What carries the count is a keyed hash that expires when the day ends.
+        let marks: Vec<(String, i64, Option<i64>)> =
+            sqlx::query_as("SELECT mark, uses, expires_at FROM person_marks WHERE purpose LIKE 'game_plays:%'")
+                .fetch_all(app.db.read()).await.unwrap();
+        assert!(!marks.is_empty());
+        assert!(marks.iter().all(|(m, uses, expires)| m.len() == 64 && *uses == 2 && expires.is_some()));
     }
 }

@@ -66,6 +66,12 @@ both_stores! {
         assert_eq!(r.json::<Value>().await.unwrap()["voucher"]["status"], "used");
         let second = shop.send(Method::POST, &format!("/api/v1/staff/vouchers/{code}/use"), &staff, None).await;
         assert_error(second, StatusCode::CONFLICT, "voucher_used").await;
+        // Looked up again, it says when and by whom it was used; the member's own list names no staff.
+        let seen = shop.get(&format!("/api/v1/staff/vouchers/{code}"), &staff).await;
+        assert_eq!((seen["usable"].as_bool(), seen["used_by"].as_str()), (Some(false), Some("till@acme.vn")));
+        assert!(seen["voucher"]["used_at"].is_string());
+        let mine = shop.get("/api/v1/me/vouchers", &mai.token).await;
+        assert!(!mine.to_string().contains("till@acme.vn"), "{mine}");
 
         let types = shop.timeline_types(&mai.id).await;
         let expected = ["offline_purchase", "points_earned", "points_redeemed", "voucher_issued", "voucher_used"];
@@ -394,5 +400,40 @@ both_stores! {
         assert_eq!(count(&silver["id"]), 1, "{config}");
         let overview = shop.get("/api/v1/admin/brand", &shop.admin).await;
         assert_eq!((overview["members"].as_i64(), overview["active_members_30d"].as_i64()), (Some(2), Some(2)), "{overview}");
+    }
+
+    async fn the_liability_owes_only_live_members_and_says_it_in_dong_once_a_point_has_a_value(app) {
+        let shop = Shop::open(&app).await;
+        let mai = shop.member("Mai", "0912345678").await;
+        let gone = shop.member("Hùng", "0912345670").await;
+        shop.adjust(&mai.id, 120, Some(30)).await;
+        shop.adjust(&gone.id, 500, Some(30)).await;
+        let reward = shop.reward(json!({ "points_cost": 100 })).await;
+        assert_eq!(shop.redeem(&gone, reward["id"].as_str().unwrap(), "g1").await.status(), StatusCode::CREATED);
+        let liability = shop.get("/api/v1/admin/loyalty/liability", &shop.admin).await;
+        assert_eq!((liability["outstanding"].as_i64(), liability["open_vouchers"].as_i64()), (Some(520), Some(1)));
+        assert!(liability["outstanding_vnd"].is_null(), "no value until the brand sets one: {liability}");
+
+        let r = shop.send(Method::POST, "/api/v1/me/erasure", &gone.token, None).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let settings = json!({ "tier_metric": "points", "tier_window_months": 12, "point_value_vnd": 1000 });
+        let r = shop.send(Method::PUT, "/api/v1/admin/loyalty/settings", &shop.admin, Some(&settings)).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let liability = shop.get("/api/v1/admin/loyalty/liability", &shop.admin).await;
+        assert_eq!(liability["outstanding"], 120, "the erased member's points are owed to no one: {liability}");
+        assert_eq!(liability["members"], 1);
+        assert_eq!(liability["open_vouchers"], 0);
+        let by_month: i64 = liability["expiring_by_month"].as_array().unwrap().iter().map(|m| m["points"].as_i64().unwrap()).sum();
+        assert_eq!(by_month, 120);
+        assert_eq!((liability["point_value_vnd"].as_i64(), liability["outstanding_vnd"].as_i64()), (Some(1000), Some(120_000)));
+        assert_eq!(shop.get("/api/v1/admin/loyalty", &shop.admin).await["settings"]["point_value_vnd"], 1000);
+
+        for bad in [json!(0), json!(1_000_001), json!(-5)] {
+            let body = json!({ "tier_metric": "points", "tier_window_months": 12, "point_value_vnd": bad });
+            let r = shop.send(Method::PUT, "/api/v1/admin/loyalty/settings", &shop.admin, Some(&body)).await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "invalid_settings");
+        }
+        assert_eq!(shop.get("/api/v1/admin/loyalty", &shop.admin).await["settings"]["point_value_vnd"], 1000, "unchanged");
     }
 }

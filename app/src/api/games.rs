@@ -248,6 +248,8 @@ pub struct StaffGift {
     pub won_at: String,
     /// Handed over at (RFC 3339), if it was.
     pub claimed_at: Option<String>,
+    /// Who handed it over (their e-mail), if it was.
+    pub claimed_by: Option<String>,
     /// Who won it.
     pub holder: crate::api::VoucherHolder,
 }

@@ -298,6 +298,8 @@ pub struct StaffVoucher {
     pub holder: VoucherHolder,
     /// Whether it can be used now.
     pub usable: bool,
+    /// Who marked it used (their e-mail), once it was; `voucher.used_at` says when.
+    pub used_by: Option<String>,
 }
 
 /// What makes an earning rule pay.
@@ -401,6 +403,10 @@ pub struct LoyaltySettings {
     pub tier_metric: String,
     /// Rolling window in months (1–36).
     pub tier_window_months: i64,
+    /// What one point is worth to the brand in VND (1–1,000,000), for the liability report; unset until the
+    /// brand says.
+    #[serde(default)]
+    pub point_value_vnd: Option<i64>,
 }
 
 /// `GET /api/v1/admin/loyalty`: everything the loyalty screen edits.
@@ -473,4 +479,10 @@ pub struct Liability {
     pub expiring_by_month: Vec<ExpiringMonth>,
     /// Vouchers issued and not yet used or expired.
     pub open_vouchers: i64,
+    /// What one point is worth in VND, when the brand has set it.
+    pub point_value_vnd: Option<i64>,
+    /// `outstanding` in VND, when the point value is set.
+    pub outstanding_vnd: Option<i64>,
+    /// `pending` in VND, when the point value is set.
+    pub pending_vnd: Option<i64>,
 }

@@ -7,6 +7,9 @@ pub const MAX_AMOUNT_VND: i64 = 1_000_000_000_000;
 /// The most points one ledger entry may move (an earning, a redemption, an adjustment): a billion.
 pub const MAX_POINTS_PER_ENTRY: i64 = 1_000_000_000;
 
+/// The most one point may be worth to a brand (its value in the liability report): a million đồng.
+pub const MAX_POINT_VALUE_VND: i64 = 1_000_000;
+
 /// Whether `amount` is a valid amount of money: whole đồng from 0 to [`MAX_AMOUNT_VND`].
 pub fn is_valid_amount_vnd(amount: i64) -> bool {
     (0..=MAX_AMOUNT_VND).contains(&amount)

@@ -2,9 +2,11 @@
 
 pub mod bounds;
 mod email;
+mod money;
 mod phone;
 mod slug;
 
 pub use email::{Email, EmailError};
+pub use money::format_vnd;
 pub use phone::{Phone, PhoneError};
 pub use slug::{BrandSlug, SlugError};

@@ -75,6 +75,7 @@ struct GiftRow {
     game: String,
     won_at: i64,
     claimed_at: Option<i64>,
+    claimed_by: Option<String>,
 }
 
 async fn by_code(conn: &mut AnyConnection, brand_id: &str, code: &str) -> Result<GiftRow> {
@@ -87,8 +88,9 @@ async fn by_code(conn: &mut AnyConnection, brand_id: &str, code: &str) -> Result
     let code = vouchers::normalize_code(code).ok_or_else(unknown)?;
     let row: GiftRow = sqlx::query_as(
         "SELECT p.id AS play_id, p.brand_id, p.profile_id, p.gift_code AS code, z.label AS prize, g.name AS game, \
-         p.created_at AS won_at, p.gift_claimed_at AS claimed_at FROM game_plays p \
-         JOIN game_prizes z ON z.id = p.prize_id JOIN games g ON g.id = p.game_id WHERE p.gift_code = $1",
+         p.created_at AS won_at, p.gift_claimed_at AS claimed_at, u.email AS claimed_by FROM game_plays p \
+         JOIN game_prizes z ON z.id = p.prize_id JOIN games g ON g.id = p.game_id \
+         LEFT JOIN users u ON u.id = p.gift_claimed_by WHERE p.gift_code = $1",
     )
     .bind(&code)
     .fetch_optional(&mut *conn)
@@ -109,6 +111,7 @@ async fn to_api(conn: &mut AnyConnection, brand_id: &str, row: GiftRow) -> Resul
         game: row.game,
         won_at: rfc3339(row.won_at),
         claimed_at: row.claimed_at.map(rfc3339),
+        claimed_by: row.claimed_by,
     })
 }
 

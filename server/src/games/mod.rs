@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod draw;
 mod gifts;
+mod quota;
 
 use app::api::ErrorCode;
 use app::api::{ErrorBody, MemberGame, Play, PlayRequest, PrizeKind, Segment};
@@ -183,33 +184,6 @@ fn kind_of(prize: Option<&PrizeRow>) -> PrizeKind {
         .unwrap_or(PrizeKind::Nothing)
 }
 
-/// How many plays the member has left today: the game's daily plays, one more for each of today's events of
-/// the types that earn one, less today's plays.
-async fn plays_left(conn: &mut AnyConnection, game: &GameRow, profile_id: &str, now: i64) -> Result<i64> {
-    let day = time::day_start(now);
-    let (played,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM game_plays WHERE profile_id = $1 AND game_id = $2 AND day = $3")
-            .bind(profile_id)
-            .bind(&game.id)
-            .bind(day)
-            .fetch_one(&mut *conn)
-            .await?;
-    let mut extra = 0;
-    for event_type in game.extra_events() {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM events WHERE profile_id = $1 AND type = $2 AND occurred_at >= $3 AND occurred_at < $4",
-        )
-        .bind(profile_id)
-        .bind(&event_type)
-        .bind(day)
-        .bind(day + time::DAY_MS)
-        .fetch_one(&mut *conn)
-        .await?;
-        extra += n;
-    }
-    Ok((game.plays_per_day + extra - played).max(0))
-}
-
 /// The brand's games open now, with the wheel's segments and the member's plays left today.
 #[utoipa::path(
     get,
@@ -246,7 +220,7 @@ async fn member_games(
             });
         }
         out.push(MemberGame {
-            plays_left: plays_left(&mut conn, &game, &profile, now).await?,
+            plays_left: quota::plays_left(&mut conn, &claims.brand, &game, &profile, now).await?,
             extra_play_events: game.extra_events(),
             id: game.id,
             name: game.name,
@@ -331,7 +305,7 @@ async fn run_play(
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(row) = before {
-        let left = plays_left(conn, &game, profile, now).await?;
+        let left = quota::plays_left(conn, brand, &game, profile, now).await?;
         return Ok((StatusCode::OK, to_play(conn, row, &prizes, left).await?));
     }
     if !game.open_at(now) {
@@ -341,7 +315,7 @@ async fn run_play(
             "This game is not open right now.",
         ));
     }
-    let left = plays_left(conn, &game, profile, now).await?;
+    let left = quota::plays_left(conn, brand, &game, profile, now).await?;
     if left == 0 {
         return Err(Error::new(
             StatusCode::CONFLICT,
@@ -569,8 +543,9 @@ async fn to_play(conn: &mut AnyConnection, row: PlayRow, prizes: &[PrizeRow], le
     })
 }
 
-/// Games' part of a merge (the plays move, so a person's plays today count once) and of a data export (the
-/// plays and prizes). Plays hold no personal data beyond the profile, so an erasure keeps them for the budgets.
+/// Games' part of a merge (the plays move, so a person's plays today count once), of a data export (the plays
+/// and prizes) and of an erasure. Plays hold no personal data beyond the profile, so an erasure keeps them for
+/// the budgets, and carries today's count to the person (see [`quota`]).
 pub fn hooks() -> crate::profiles::hooks::AreaHooks {
     crate::profiles::hooks::AreaHooks {
         area: "games",
@@ -581,7 +556,7 @@ pub fn hooks() -> crate::profiles::hooks::AreaHooks {
                 Ok(())
             })
         }),
-        erase: None,
+        erase: Some(|conn, brand_id, profile_id| Box::pin(quota::carry_over(conn, brand_id, profile_id))),
         summary: None,
     }
 }

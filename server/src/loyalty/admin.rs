@@ -100,15 +100,27 @@ async fn put_settings(
             "Tiers are measured in points or vnd, over 1 to 36 months.",
         ));
     }
+    if settings
+        .point_value_vnd
+        .is_some_and(|v| !(1..=app::domain::bounds::MAX_POINT_VALUE_VND).contains(&v))
+    {
+        return Err(Error::unprocessable(
+            ErrorCode::InvalidSettings,
+            "A point is worth 1 to 1,000,000 VND.",
+        ));
+    }
     sqlx::query(
-        "INSERT INTO loyalty_settings (brand_id, tier_metric, tier_window_months, updated_at) VALUES ($1, $2, $3, $4) \
+        "INSERT INTO loyalty_settings (brand_id, tier_metric, tier_window_months, point_value_vnd, updated_at) \
+         VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (brand_id) DO UPDATE SET tier_metric = excluded.tier_metric, \
-         tier_window_months = excluded.tier_window_months, updated_at = excluded.updated_at",
+         tier_window_months = excluded.tier_window_months, point_value_vnd = excluded.point_value_vnd, \
+         updated_at = excluded.updated_at",
     )
     .bind(&claims.brand)
     .bind(&settings.tier_metric)
     .bind(settings.tier_window_months)
-    .bind(now_ms())
+    .bind(settings.point_value_vnd)
+    .bind(state.clock.now_ms())
     .execute(state.db.write())
     .await?;
     config::invalidate(&claims.brand);

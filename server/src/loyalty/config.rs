@@ -198,13 +198,14 @@ pub const RULE_COLUMNS: &str = "id, name, kind, trigger_type, points, per_vnd, r
 
 /// Reads the brand's configuration from the store.
 pub async fn load(conn: &mut AnyConnection, brand_id: &str) -> Result<LoyaltyConfig> {
-    let settings: Option<(String, i64)> =
-        sqlx::query_as("SELECT tier_metric, tier_window_months FROM loyalty_settings WHERE brand_id = $1")
-            .bind(brand_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let (tier_metric, tier_window_months) =
-        settings.unwrap_or_else(|| (DEFAULT_SETTINGS.0.to_owned(), DEFAULT_SETTINGS.1));
+    let settings: Option<(String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT tier_metric, tier_window_months, point_value_vnd FROM loyalty_settings WHERE brand_id = $1",
+    )
+    .bind(brand_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (tier_metric, tier_window_months, point_value_vnd) =
+        settings.unwrap_or_else(|| (DEFAULT_SETTINGS.0.to_owned(), DEFAULT_SETTINGS.1, None));
     let tiers: Vec<TierRow> = sqlx::query_as(
         "SELECT id, name, threshold, earn_multiplier_pct, benefits FROM tiers WHERE brand_id = $1 ORDER BY threshold",
     )
@@ -217,6 +218,7 @@ pub async fn load(conn: &mut AnyConnection, brand_id: &str) -> Result<LoyaltyCon
         settings: LoyaltySettings {
             tier_metric,
             tier_window_months,
+            point_value_vnd,
         },
         tiers,
         rules,

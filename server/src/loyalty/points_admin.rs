@@ -9,6 +9,7 @@ use axum::{extract::State, http::StatusCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
+    config,
     ledger::{self, Credit, Debit, Kind, Source, days},
     member::{HistoryQuery, card, history},
     time::{DAY_MS, month_label},
@@ -249,18 +250,22 @@ fn already_reversed() -> Error {
 )]
 async fn liability(State(state): State<AppState>, AdminAuth(claims): AdminAuth) -> Result<Json<Liability>> {
     let db = state.db.read();
+    // An erased or merged-away profile's points are owed to no one: only live members count.
     let (outstanding, pending, members): (i64, i64, i64) = sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(balance), 0) AS BIGINT), CAST(COALESCE(SUM(pending), 0) AS BIGINT), \
-         CAST(COALESCE(SUM(CASE WHEN balance > 0 OR pending > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) \
-         FROM points_accounts WHERE brand_id = $1",
+        "SELECT CAST(COALESCE(SUM(a.balance), 0) AS BIGINT), CAST(COALESCE(SUM(a.pending), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN a.balance > 0 OR a.pending > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         FROM points_accounts a JOIN profiles p ON p.id = a.profile_id \
+         WHERE a.brand_id = $1 AND p.erased_at IS NULL AND p.merged_into IS NULL",
     )
     .bind(&claims.brand)
     .fetch_one(db)
     .await?;
     // Grouped by business day in SQL (portable integer arithmetic), then by month here.
     let by_day: Vec<(Option<i64>, i64)> = sqlx::query_as(
-        "SELECT (expires_at + 25200000) / 86400000 AS day, CAST(SUM(remaining) AS BIGINT) FROM points_entries \
-         WHERE brand_id = $1 AND remaining > 0 AND posted = 1 GROUP BY (expires_at + 25200000) / 86400000",
+        "SELECT (e.expires_at + 25200000) / 86400000 AS day, CAST(SUM(e.remaining) AS BIGINT) \
+         FROM points_entries e JOIN profiles p ON p.id = e.profile_id \
+         WHERE e.brand_id = $1 AND e.remaining > 0 AND e.posted = 1 AND p.erased_at IS NULL \
+         AND p.merged_into IS NULL GROUP BY (e.expires_at + 25200000) / 86400000",
     )
     .bind(&claims.brand)
     .fetch_all(db)
@@ -273,12 +278,18 @@ async fn liability(State(state): State<AppState>, AdminAuth(claims): AdminAuth) 
             Some(day) => *months.entry(month_label(day * DAY_MS - 25_200_000)).or_default() += points,
         }
     }
-    let (open_vouchers,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM vouchers WHERE brand_id = $1 AND status = 'issued' AND expires_at > $2")
-            .bind(&claims.brand)
-            .bind(now_ms())
-            .fetch_one(db)
-            .await?;
+    let (open_vouchers,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM vouchers v JOIN profiles p ON p.id = v.profile_id \
+         WHERE v.brand_id = $1 AND v.status = 'issued' AND v.expires_at > $2 AND p.erased_at IS NULL \
+         AND p.merged_into IS NULL",
+    )
+    .bind(&claims.brand)
+    .bind(state.clock.now_ms())
+    .fetch_one(db)
+    .await?;
+    let mut conn = db.acquire().await?;
+    let point_value_vnd = config::get(&mut conn, &claims.brand).await?.settings.point_value_vnd;
+    let in_vnd = |points: i64| point_value_vnd.and_then(|v| v.checked_mul(points));
     Ok(Json(Liability {
         outstanding,
         pending,
@@ -289,5 +300,8 @@ async fn liability(State(state): State<AppState>, AdminAuth(claims): AdminAuth) 
             .map(|(month, points)| ExpiringMonth { month, points })
             .collect(),
         open_vouchers,
+        point_value_vnd,
+        outstanding_vnd: in_vnd(outstanding),
+        pending_vnd: in_vnd(pending),
     }))
 }

@@ -73,6 +73,8 @@ struct VoucherRow {
     issued_at: i64,
     expires_at: i64,
     used_at: Option<i64>,
+    /// The e-mail of the staff member who marked it used (store staff see it; the member does not).
+    used_by: Option<String>,
     name: String,
     kind: String,
     description: String,
@@ -80,8 +82,8 @@ struct VoucherRow {
 }
 
 const VOUCHER_SELECT: &str = "SELECT v.id, v.brand_id, v.profile_id, v.reward_id, v.code, v.status, v.source_kind, \
-     v.issued_at, v.expires_at, v.used_at, r.name, r.kind, r.description, r.image_url \
-     FROM vouchers v JOIN rewards r ON r.id = v.reward_id";
+     v.issued_at, v.expires_at, v.used_at, u.email AS used_by, r.name, r.kind, r.description, r.image_url \
+     FROM vouchers v JOIN rewards r ON r.id = v.reward_id LEFT JOIN users u ON u.id = v.used_by";
 
 impl VoucherRow {
     /// The state as of `now`: an issued voucher past its date is expired even before the sweep marks it.
@@ -315,6 +317,7 @@ async fn staff_view(conn: &mut AnyConnection, brand_id: &str, row: &VoucherRow, 
     let voucher = row.to_api(now);
     Ok(StaffVoucher {
         usable: voucher.status == VoucherStatus::Issued,
+        used_by: row.used_by.clone(),
         voucher,
         holder: holder(conn, brand_id, &row.profile_id).await?,
     })

@@ -161,11 +161,12 @@ pub async fn erase(db: &Db, brand_id: &str, profile_id: &str, requested_by: &str
     .bind(requested_at)
     .execute(&mut *tx)
     .await?;
-    // Each owner erases its own: the profile's identifiers and attributes, the events' properties, the
-    // sessions, and every area's personal rows through its hook.
+    // Each owner erases its own: every area's personal rows through its hook (first, while the identities it
+    // may carry person marks from still exist), the profile's identifiers and attributes, the events'
+    // properties, the sessions.
+    profiles::hooks::erased(&mut tx, brand_id, &profile_id).await?;
     profiles::erase_personal(&mut tx, &profile_id).await?;
     events::erase_properties(&mut tx, &profile_id).await?;
-    profiles::hooks::erased(&mut tx, brand_id, &profile_id).await?;
     let completed_at = now_ms();
     auth::tokens::revoke_subject(&mut tx, &profile_id, "erased", completed_at).await?;
     sqlx::query("UPDATE privacy_requests SET completed_at = $1 WHERE id = $2")

@@ -10,7 +10,7 @@ use super::{
     },
     SURFACE,
 };
-use crate::api::Liability;
+use crate::{api::Liability, domain::format_vnd};
 
 /// The liability page.
 #[component]
@@ -49,6 +49,23 @@ pub fn LiabilityPage() -> impl IntoView {
                         {stat(r.members, "members_with_points", "holders")}
                         {stat(r.open_vouchers, "open_vouchers", "open-vouchers")}
                     </div>
+                    {match (r.outstanding_vnd, r.point_value_vnd) {
+                        (Some(owed), Some(value)) => view! {
+                            <p class="liability-vnd">
+                                <strong>{format_vnd(owed)}</strong>" "
+                                {move || i18n.t("liability_vnd_at")}" "{format_vnd(value)}
+                                {r.pending_vnd.map(|p| view! {
+                                    <span class="muted">" · "{move || i18n.t("pending_points_admin")}": "{format_vnd(p)}</span>
+                                })}
+                            </p>
+                        }.into_any(),
+                        _ => view! {
+                            <p class="muted liability-vnd">
+                                {move || i18n.t("point_value_unset")}" "
+                                <a href="/admin/loyalty">{move || i18n.t("nav_loyalty")}</a>
+                            </p>
+                        }.into_any(),
+                    }}
                     <h2>{move || i18n.t("expiring_by_month")}</h2>
                     {if r.expiring_by_month.is_empty() {
                         view! { <p class="muted">{move || i18n.t("nothing_expires")}</p> }.into_any()
@@ -57,7 +74,7 @@ pub fn LiabilityPage() -> impl IntoView {
                             <table class="list expiring-months">
                                 <tbody>
                                     {r.expiring_by_month.into_iter().map(|m| view! {
-                                        <tr><td>{m.month}</td><td>{m.points}</td></tr>
+                                        <tr><td>{month(&m.month)}</td><td>{m.points}</td></tr>
                                     }).collect_view()}
                                     <tr><td>{move || i18n.t("never_expires")}</td><td>{r.never_expiring}</td></tr>
                                 </tbody>
@@ -68,5 +85,13 @@ pub fn LiabilityPage() -> impl IntoView {
                 .into_any(),
             }}
         </section>
+    }
+}
+
+/// `2027-12` as `12/2027`, the way readers here write a month.
+fn month(label: &str) -> String {
+    match label.split_once('-') {
+        Some((year, month)) => format!("{month}/{year}"),
+        None => label.to_owned(),
     }
 }

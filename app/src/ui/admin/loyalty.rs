@@ -106,12 +106,18 @@ fn SettingsForm(settings: LoyaltySettings, done: Callback<Result<(), ApiFailure>
     let i18n = expect_context::<I18n>();
     let metric = RwSignal::new(settings.tier_metric);
     let months = RwSignal::new(settings.tier_window_months.to_string());
+    let point_value = RwSignal::new(settings.point_value_vnd.map(|v| v.to_string()).unwrap_or_default());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let api = api.clone();
         let body = LoyaltySettings {
             tier_metric: metric.get_untracked(),
             tier_window_months: number(&months.get_untracked()).unwrap_or(0),
+            // Blank leaves the value unset; anything else that is not a whole number is refused by the server.
+            point_value_vnd: match point_value.get_untracked().trim() {
+                "" => None,
+                text => Some(number(text).unwrap_or(0)),
+            },
         };
         spawn_local(async move {
             let r = api
@@ -125,6 +131,7 @@ fn SettingsForm(settings: LoyaltySettings, done: Callback<Result<(), ApiFailure>
         <form class="inline-form settings-form" on:submit=submit>
             <Choice label="tier_metric" value=metric options=vec![("points", "metric_points"), ("vnd", "metric_vnd")]/>
             <Field label="tier_window" value=months kind="number"/>
+            <Field label="point_value_vnd" value=point_value kind="number"/>
             <button type="submit">{move || i18n.t("save")}</button>
         </form>
     }

@@ -16,18 +16,7 @@ use crate::api::{
     EventType, Profile360, Timeline, TimelineEvent, channel_label, consent_purpose_label, event_type_label,
     identity_kind_label, merge_reason_label, source_label,
 };
-
-fn vnd(amount: i64) -> String {
-    let digits = amount.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    format!("{out} ₫")
-}
+use crate::domain::format_vnd;
 
 /// One customer's page.
 #[component]
@@ -98,7 +87,7 @@ pub fn ProfileView(id: String) -> impl IntoView {
                         <div class="stats">
                             <div class="stat"><div class="stat-value">{t.sessions}</div><div class="stat-label">{move || i18n.t("sessions")}</div></div>
                             <div class="stat"><div class="stat-value">{t.orders}</div><div class="stat-label">{move || i18n.t("orders")}</div></div>
-                            <div class="stat"><div class="stat-value">{vnd(t.total_spent_vnd)}</div><div class="stat-label">{move || i18n.t("total_spent")}</div></div>
+                            <div class="stat"><div class="stat-value">{format_vnd(t.total_spent_vnd)}</div><div class="stat-label">{move || i18n.t("total_spent")}</div></div>
                             <div class="stat"><div class="stat-value">{t.check_ins}</div><div class="stat-label">{move || i18n.t("check_ins")}</div></div>
                         </div>
                         <p>

@@ -6,7 +6,7 @@ use leptos::{prelude::*, task::spawn_local};
 use super::{
     super::{
         api::{Api, ApiFailure},
-        browser::short_date,
+        browser::{short_date, vn_time},
         i18n::I18n,
         notice::ErrorNotice,
     },
@@ -126,7 +126,17 @@ pub fn StaffPage() -> impl IntoView {
                 view! {
                     <div class="voucher-check gift-check">
                         <h2 class="gift-prize">{g.prize.clone()}</h2>
-                        <p><span class="badge gift-state" class:ok=open>{move || i18n.t(if open { "gift_to_hand_over" } else { "gift_already_handed_over" })}</span></p>
+                        {if open || used_now.get() {
+                            view! { <p><span class="badge gift-state" class:ok=open>{move || i18n.t(if open { "gift_to_hand_over" } else { "gift_state_handed" })}</span></p> }.into_any()
+                        } else {
+                            view! {
+                                <AlreadyDone
+                                    title="gift_already_handed_over"
+                                    at=g.claimed_at.clone().unwrap_or_default()
+                                    by=g.claimed_by.clone()
+                                />
+                            }.into_any()
+                        }}
                         <p class="muted">{move || i18n.t("won_in")} " " {g.game.clone()} " · " {short_date(&g.won_at)}</p>
                         <p>{move || i18n.t("holder")} ": " <strong class="holder-name">{g.holder.name.clone().unwrap_or_default()}</strong>
                             " " {g.holder.phone_masked.clone().unwrap_or_default()} " · " {g.holder.tier}</p>
@@ -150,7 +160,17 @@ pub fn StaffPage() -> impl IntoView {
                 view! {
                     <div class="voucher-check">
                         <h2 class="voucher-reward">{v.voucher.reward_name.clone()}</h2>
-                        <p><span class="badge voucher-state" class:ok=v.usable>{move || i18n.t(status_key)}</span></p>
+                        {match (status, v.voucher.used_at.clone()) {
+                            // Used a moment ago by this till: the success notice above says so.
+                            (VoucherStatus::Used, Some(at)) if !used_now.get() => view! {
+                                <AlreadyDone title="voucher_already_used" at=at by=v.used_by.clone()/>
+                            }.into_any(),
+                            _ => view! {
+                                <p><span class="badge voucher-state" class:ok=v.usable class:stop=!v.usable>
+                                    {move || i18n.t(status_key)}
+                                </span></p>
+                            }.into_any(),
+                        }}
                         <p class="muted">{v.voucher.reward_description.clone()}</p>
                         <p>{move || i18n.t("holder")} ": " <strong class="holder-name">{v.holder.name.clone().unwrap_or_default()}</strong>
                             " " {v.holder.phone_masked.clone().unwrap_or_default()} " · " {v.holder.tier.clone()}</p>
@@ -164,5 +184,20 @@ pub fn StaffPage() -> impl IntoView {
                 }
             })}
         </section>
+    }
+}
+
+/// The banner staff cannot miss on a voucher already used or a gift already handed over: when (Vietnam's time)
+/// and by whom, so a second hand-over is refused at a glance.
+#[component]
+fn AlreadyDone(title: &'static str, at: String, by: Option<String>) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let when = vn_time(&at);
+    view! {
+        <div class="already-done" role="alert">
+            <strong class="already-done-title">{move || i18n.t(title)}</strong>
+            <span class="already-done-when">{move || i18n.t("at_time")} " " {when.clone()} " " {move || i18n.t("vn_time_zone")}</span>
+            {by.map(|by| view! { <span class="already-done-by">{move || i18n.t("by_staff")} " " {by.clone()}</span> })}
+        </div>
     }
 }
