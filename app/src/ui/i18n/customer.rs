@@ -73,8 +73,8 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         "export" => ("Tải dữ liệu của tôi (JSON)", "Download my data (JSON)"),
         "erase" => ("Xoá dữ liệu của tôi", "Delete my data"),
         "erase_confirm" => (
-            "Xoá vĩnh viễn tên, số điện thoại và định danh của bạn? Điểm và lịch sử sẽ không thể khôi phục. Để quà chào mừng chỉ dành cho mỗi người một lần, chúng tôi giữ một mã băm không thể đảo ngược của số điện thoại và tài khoản Zalo/MoMo.",
-            "Permanently delete your name, phone and identifiers? Points and history cannot be restored. So that a welcome gift is once per person, we keep an irreversible hash of your phone and Zalo/MoMo account.",
+            "Xoá vĩnh viễn tên, số điện thoại và định danh của bạn? Điểm và lịch sử sẽ không thể khôi phục. Để quà chào mừng chỉ dành cho mỗi người một lần (và lượt chơi trong ngày không được cấp lại), chúng tôi giữ một mã băm không thể đảo ngược của số điện thoại và tài khoản Zalo/MoMo.",
+            "Permanently delete your name, phone and identifiers? Points and history cannot be restored. So that a welcome gift is once per person (and today's game plays are not given again), we keep an irreversible hash of your phone and Zalo/MoMo account.",
         ),
         "erase_yes" => ("Xoá vĩnh viễn", "Delete permanently"),
         "erased" => ("Dữ liệu của bạn đã được xoá.", "Your data has been deleted."),
