@@ -75,6 +75,11 @@ async fn a_member_spins_the_wheel(store: Store) {
     click(c, "button.games-link").await;
     wait_for_text(c, ".game h2", "Vòng quay may mắn").await;
     wait_for_text(c, ".plays-left strong", "1").await;
+    // The rules (thể lệ) publish each prize's chance and what is given when a prize has run out.
+    click(c, "details.game-rules summary").await;
+    wait_for_text(c, ".odds-list li:first-child .odds", "40%").await;
+    wait_for_text(c, ".odds-list li:last-child .odds-label", "Chúc may mắn lần sau").await;
+    wait_for_text(c, ".odds-list li:last-child .odds", "54%").await;
     click(c, "button.play").await;
     // The outcome shows once the wheel has stopped.
     let outcome = c

@@ -67,6 +67,8 @@ async fn a_member_earns_redeems_and_staff_use_the_voucher(store: Store) {
 
     click(c, "button.rewards-link").await;
     wait_for_text(c, ".reward:first-child .reward-name", "Cà phê sữa đá miễn phí").await;
+    // A reward locked by tier names the tier it is for.
+    wait_for_text(c, ".reward:last-child .blocked", "Dành cho thành viên hạng Bạc").await;
     click(c, ".reward:first-child button.redeem").await;
     click(c, "button.confirm-redeem").await;
     wait_for_text(c, ".voucher.fresh .voucher-status", "Có thể dùng").await;

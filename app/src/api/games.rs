@@ -186,6 +186,15 @@ pub struct MemberGame {
     /// The kinds of event that earn one more play today (a store visit, a survey answered, …).
     #[serde(default)]
     pub extra_play_events: Vec<String>,
+    /// Plays a member has each day (Vietnam's day), before extra plays: part of the rules (thể lệ).
+    #[serde(default)]
+    pub plays_per_day: i64,
+    /// When the game closes, RFC 3339, if it has an end.
+    #[serde(default)]
+    pub ends_at: Option<String>,
+    /// What is given instead when the drawn prize has run out, if the brand set a fallback.
+    #[serde(default)]
+    pub fallback_label: Option<String>,
 }
 
 /// One segment of a wheel.
@@ -198,6 +207,9 @@ pub struct Segment {
     pub label: String,
     /// What it gives.
     pub kind: PrizeKind,
+    /// The chance of landing on it, in basis points (1/100 of a percent): the published odds.
+    #[serde(default)]
+    pub chance_bp: i64,
 }
 
 /// `POST /api/v1/games/{id}/plays`.

@@ -54,7 +54,6 @@ pub fn short_date(rfc3339: &str) -> String {
     )
 }
 
-#[cfg(any(feature = "admin", feature = "staff"))]
 /// An RFC 3339 time as `22/11/2026 14:05` in Vietnam's time (UTC+7 all year), whatever the device's zone.
 pub fn vn_time(rfc3339: &str) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));

@@ -28,6 +28,9 @@ use crate::{
     profiles,
 };
 
+/// What the "no prize" segment says to an API client; the mini app shows it in the member's language.
+const NOTHING_LABEL: &str = "Chúc may mắn lần sau";
+
 /// The games routes: the member's games and plays, and the console's builder and stats.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -210,16 +213,27 @@ async fn member_games(
                 id: p.id.clone(),
                 label: p.label.clone(),
                 kind: kind_of(Some(p)),
+                chance_bp: p.share_bp,
             })
             .collect();
-        if prizes.iter().map(|p| p.share_bp).sum::<i64>() < i64::from(draw::ROLLS) {
+        let shared = prizes.iter().map(|p| p.share_bp).sum::<i64>();
+        if shared < i64::from(draw::ROLLS) {
             segments.push(Segment {
                 id: "nothing".into(),
-                label: "Chúc may mắn lần sau".into(),
+                label: NOTHING_LABEL.into(),
                 kind: PrizeKind::Nothing,
+                chance_bp: i64::from(draw::ROLLS) - shared,
             });
         }
+        let fallback_label = game
+            .fallback_prize_id
+            .as_deref()
+            .and_then(|f| prizes.iter().find(|p| p.id == f))
+            .map(|p| p.label.clone());
         out.push(MemberGame {
+            plays_per_day: game.plays_per_day,
+            ends_at: game.ends_at.map(rfc3339),
+            fallback_label,
             plays_left: quota::plays_left(&mut conn, &claims.brand, &game, &profile, now).await?,
             extra_play_events: game.extra_events(),
             id: game.id,
@@ -534,7 +548,7 @@ async fn to_play(conn: &mut AnyConnection, row: PlayRow, prizes: &[PrizeRow], le
         game_id: row.game_id,
         segment_id,
         kind,
-        label: prize.map_or_else(|| "Chúc may mắn lần sau".to_owned(), |p| p.label.clone()),
+        label: prize.map_or_else(|| NOTHING_LABEL.to_owned(), |p| p.label.clone()),
         points: row.points,
         voucher_code,
         gift_code: row.gift_code.as_deref().map(vouchers::display_code),

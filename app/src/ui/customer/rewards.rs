@@ -78,6 +78,7 @@ pub fn Rewards(on_back: Callback<()>, on_redeemed: Callback<Voucher>) -> impl In
                 .map(|item| {
                     let r = item.reward.clone();
                     let blocked = item.blocked_by.clone();
+                    let tier = item.min_tier_name.clone();
                     let chosen = item.clone();
                     let stock = r.input.stock.map(|s| view! { <span class="stock">{s} " " {move || i18n.t("left")}</span> });
                     view! {
@@ -89,7 +90,13 @@ pub fn Rewards(on_back: Callback<()>, on_redeemed: Callback<Voucher>) -> impl In
                                 <div class="reward-cost">
                                     <strong>{r.input.points_cost}</strong> " " {move || i18n.t("points")} " " {stock}
                                 </div>
-                                {blocked.map(|b| view! { <div class="blocked muted">{move || i18n.t(blocked_text(&b))}</div> })}
+                                {blocked.map(|b| match (b.as_str(), tier) {
+                                    // A reward locked by tier names the tier it is for.
+                                    ("tier_required", Some(tier)) => view! {
+                                        <div class="blocked muted">{move || i18n.t("blocked_tier_named")} " " <strong>{tier.clone()}</strong></div>
+                                    }.into_any(),
+                                    _ => view! { <div class="blocked muted">{move || i18n.t(blocked_text(&b))}</div> }.into_any(),
+                                })}
                             </div>
                             <button
                                 class="redeem"

@@ -96,6 +96,29 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         "blocked_stock" => ("Đã hết quà", "Out of stock"),
         "blocked_limit" => ("Bạn đã đổi tối đa", "You have redeemed the most allowed"),
         "blocked_tier" => ("Dành cho hạng cao hơn", "For a higher tier"),
+        "blocked_tier_named" => ("Dành cho thành viên hạng", "For members of tier"),
+        "better_luck" => ("Chúc may mắn lần sau", "Better luck next time"),
+        "game_rules" => ("Thể lệ", "Rules"),
+        "rules_plays" => ("Lượt chơi mỗi ngày:", "Plays each day:"),
+        "rules_reset" => (
+            "Lượt chơi được làm mới lúc 0:00 mỗi ngày (giờ Việt Nam).",
+            "Plays come back at midnight every day (Vietnam time).",
+        ),
+        "rules_extra" => ("Thêm một lượt mỗi khi:", "One more play for each of these:"),
+        "rules_odds" => ("Cơ hội trúng mỗi lượt", "The chance of each prize, per play"),
+        "rules_stock" => (
+            "Giải thưởng có số lượng giới hạn; khi một giải đã hết, bạn nhận:",
+            "Prizes are limited; when one has run out, you get instead:",
+        ),
+        "rules_stock_plain" => (
+            "Giải thưởng có số lượng giới hạn; khi một giải đã hết, lượt đó không trúng giải.",
+            "Prizes are limited; when one has run out, that play wins nothing.",
+        ),
+        "rules_ends" => ("Chương trình kết thúc lúc", "The game ends at"),
+        "rules_fair" => (
+            "Kết quả do máy chủ quay ngẫu nhiên và được ghi lại trước khi hiển thị.",
+            "The server draws each result at random and records it before the app shows it.",
+        ),
         "blocked_time" => ("Chưa đến hoặc đã hết thời gian đổi", "Not redeemable at this time"),
         "no_vouchers" => (
             "Bạn chưa có voucher nào. Hãy đổi quà bằng điểm!",
