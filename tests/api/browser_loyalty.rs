@@ -123,6 +123,17 @@ async fn a_member_earns_redeems_and_staff_use_the_voucher(store: Store) {
     wait_for_text(c, ".voucher .voucher-status", "Đã dùng").await;
     click(c, "button.back").await;
     wait_for_text(c, ".points-value", "95").await;
+    // 95 to spend, yet the tier counts the 145 earned in the window: the card says what it measures, and the
+    // tier benefits page lists every tier with what the brand entered.
+    wait_for_text(c, ".card .qualifying", "145 điểm").await;
+    click(c, "button.tiers-link").await;
+    assert_eq!(c.current_url().await.unwrap().path(), "/tiers");
+    wait_for_text(c, ".tier-card.mine .tier-card-name", "Thành viên").await;
+    wait_for_text(c, ".tier-card:nth-child(3) .tier-benefits", "+25% điểm, quà sinh nhật").await;
+    wait_for_text(c, ".tier-card:nth-child(2) .tier-from", "Từ 200 điểm").await;
+    wait_for_text(c, ".tiers-screen .qualifying", "145 điểm").await;
+    c.back().await.unwrap();
+    wait_for_text(c, ".points-value", "95").await;
 
     let (used,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM events WHERE profile_id = $1 AND type = 'voucher_used'")
         .bind(&member)

@@ -76,10 +76,16 @@ both_stores! {
         assert_eq!(info["unchanged"], 1, "the duplicate of the first row");
         assert_eq!(info["rejected"], 4, "{info}");
 
-        let report = app.get_with(&format!("/api/v1/admin/imports/{}/rejections.csv", started["id"].as_str().unwrap()), &token)
+        let report = app.get_with(&format!("/api/v1/admin/imports/{}/rejections.csv?lang=en", started["id"].as_str().unwrap()), &token)
             .await.text().await.unwrap();
         let lines: Vec<&str> = report.trim_end().split("\r\n").collect();
-        assert_eq!(lines[0], "\u{feff}row,reason,detail,raw");
+        assert_eq!(lines[0], "\u{feff}row,reason,message,detail,raw");
+        assert!(lines[1].starts_with("5,invalid_phone,This phone number is not valid.,"), "{}", lines[1]);
+        // In Vietnamese (the default), the reason is said in Vietnamese too.
+        let vi = app.get_with(&format!("/api/v1/admin/imports/{}/rejections.csv", started["id"].as_str().unwrap()), &token)
+            .await.text().await.unwrap();
+        assert!(vi.starts_with("\u{feff}dòng,mã lý do,lý do,chi tiết,dữ liệu gốc\r\n"), "{vi}");
+        assert!(vi.contains(",invalid_phone,Số điện thoại không hợp lệ.,"), "{vi}");
         let reasons: Vec<&str> = lines[1..].iter().map(|l| l.split(',').nth(1).unwrap()).collect();
         assert_eq!(reasons, vec!["invalid_phone", "missing_identifier", "invalid_email", "invalid_birthday"]);
         assert!(lines[1].starts_with("5,"), "row numbers count the header: {}", lines[1]);

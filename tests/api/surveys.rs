@@ -408,7 +408,7 @@ both_stores! {
         assert_eq!(q[4]["answered"], 1);
         assert_eq!(q[4]["latest"], json!([]));
 
-        let r = app.get_with(&format!("/api/v1/admin/surveys/{id}/responses.csv"), &shop.admin).await;
+        let r = app.get_with(&format!("/api/v1/admin/surveys/{id}/responses.csv?lang=en"), &shop.admin).await;
         assert_eq!(r.status(), StatusCode::OK);
         assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
         let csv = r.text().await.unwrap();
@@ -416,8 +416,12 @@ both_stores! {
         assert_eq!(lines.len(), 5);
         assert_eq!(
             lines[0],
-            "response_id,submitted_at,profile_id,points,1. Favourite drink?,2. Your last visit?,3. What went wrong?,4. Recommend us?,5. Phone for offers"
+            "response_id,\"submitted_at (Vietnam time, UTC+7)\",profile_id,points,1. Favourite drink?,2. Your last visit?,3. What went wrong?,4. Recommend us?,5. Phone for offers"
         );
+        // Times are Vietnam's, as a spreadsheet reads a date.
+        let submitted = lines[1].split(',').nth(1).unwrap_or_default();
+        let vn_now = (chrono::Utc::now() + chrono::Duration::hours(7)).format("%Y-%m-%d").to_string();
+        assert!(lines[1].contains(&format!(",{vn_now} ")), "{submitted}: {}", lines[1]);
         // A formula is neutralised, the phone is in its canonical form.
         assert!(lines[4].ends_with(",20,Tea,1,'=cmd(),3,84987654321"), "{}", lines[4]);
         let r = app.get_with("/api/v1/admin/surveys/nope/results", &shop.admin).await;

@@ -142,6 +142,9 @@ error_codes! {
     InvalidAttributeKey = "invalid_attribute_key": "Tên thuộc tính không hợp lệ.", "This attribute name is not valid.";
     InvalidAttributeValue = "invalid_attribute_value": "Giá trị thuộc tính không hợp lệ.", "This attribute value is not valid.";
     ValueTooLong = "value_too_long": "Nội dung quá dài.", "This text is too long.";
+    TooManyFields = "too_many_fields": "Dòng có nhiều cột hơn tiêu đề.", "The row has more fields than the header.";
+    UnbalancedQuote = "unbalanced_quote": "Dòng có dấu ngoặc kép chưa đóng.", "The row has a quote that is never closed.";
+    InvalidUtf8 = "invalid_utf8": "Dòng không phải văn bản UTF-8.", "The row is not UTF-8 text.";
     UnknownPurpose = "unknown_purpose": "Mục đích đồng ý này không tồn tại.", "There is no such consent purpose.";
     InvalidWordingVersion = "invalid_wording_version": "Phiên bản nội dung đồng ý không hợp lệ.", "This consent wording version is not valid.";
     // Events.

@@ -45,6 +45,9 @@ pub struct LoyaltyCard {
     pub tier_window_months: i64,
     /// Points earned or VND spent within the window.
     pub qualifying: i64,
+    /// Every tier of the brand, lowest first, with its benefits: the tier benefits page.
+    #[serde(default)]
+    pub tiers: Vec<TierBadge>,
 }
 
 /// One ledger entry as the member's history and the console show it.

@@ -40,34 +40,37 @@ pub fn fresh_key() -> String {
     format!("{:x}-{random:x}", js_sys::Date::now() as u64)
 }
 
-/// An RFC 3339 time as `22/11/2026` in the device's time zone, the way readers here write dates.
+/// An RFC 3339 time as `22/11/2026`: the date in Vietnam (UTC+7 all year), whatever the device's zone, so a
+/// voucher's last day is the same day on every phone.
 pub fn short_date(rfc3339: &str) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
-    if date.get_time().is_nan() {
-        return rfc3339.to_owned();
+    match vn_date(rfc3339) {
+        Some(vn) => format!(
+            "{:02}/{:02}/{}",
+            vn.get_utc_date(),
+            vn.get_utc_month() + 1,
+            vn.get_utc_full_year()
+        ),
+        None => rfc3339.to_owned(),
     }
-    format!(
-        "{:02}/{:02}/{}",
-        date.get_date(),
-        date.get_month() + 1,
-        date.get_full_year()
-    )
+}
+
+/// The instant shifted to Vietnam's wall clock, read with the `get_utc_*` methods.
+fn vn_date(rfc3339: &str) -> Option<js_sys::Date> {
+    let ms = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339)).get_time();
+    (!ms.is_nan()).then(|| js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms + 7.0 * 3_600_000.0)))
 }
 
 /// An RFC 3339 time as `22/11/2026 14:05` in Vietnam's time (UTC+7 all year), whatever the device's zone.
 pub fn vn_time(rfc3339: &str) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
-    let ms = date.get_time();
-    if ms.is_nan() {
-        return rfc3339.to_owned();
+    match vn_date(rfc3339) {
+        Some(vn) => format!(
+            "{:02}/{:02}/{} {:02}:{:02}",
+            vn.get_utc_date(),
+            vn.get_utc_month() + 1,
+            vn.get_utc_full_year(),
+            vn.get_utc_hours(),
+            vn.get_utc_minutes()
+        ),
+        None => rfc3339.to_owned(),
     }
-    let vn = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms + 7.0 * 3_600_000.0));
-    format!(
-        "{:02}/{:02}/{} {:02}:{:02}",
-        vn.get_utc_date(),
-        vn.get_utc_month() + 1,
-        vn.get_utc_full_year(),
-        vn.get_utc_hours(),
-        vn.get_utc_minutes()
-    )
 }

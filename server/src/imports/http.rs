@@ -282,27 +282,37 @@ async fn progress(
     Ok(Json(find(&state, &claims.brand, &id).await?.into()))
 }
 
-/// The rejected rows as CSV (row, reason, detail, raw), streamed page by page.
+/// The rejected rows as CSV (row, reason code, reason in the admin's words, detail, raw), streamed page by page.
 #[utoipa::path(
     get,
     path = "/api/v1/admin/imports/{id}/rejections.csv",
     tag = "admin",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Import id")),
+    params(("id" = String, Path, description = "Import id"), spreadsheet::CsvLanguage),
     responses((status = 200, content_type = "text/csv"), (status = 404, description = "`unknown_import`", body = ErrorBody))
 )]
 async fn rejections(
     State(state): State<AppState>,
     AdminAuth(claims): AdminAuth,
     Path(id): Path<String>,
+    Query(lang): Query<spreadsheet::CsvLanguage>,
 ) -> Result<Response> {
     find(&state, &claims.brand, &id).await?;
     let db = state.db.clone();
-    let header = futures::stream::once(async {
-        Ok::<_, std::io::Error>(format!("{}row,reason,detail,raw\r\n", spreadsheet::BOM))
+    let head = [
+        ("dòng", "row"),
+        ("mã lý do", "reason"),
+        ("lý do", "message"),
+        ("chi tiết", "detail"),
+        ("dữ liệu gốc", "raw"),
+    ]
+    .map(|pair| lang.pick(pair));
+    let header = futures::stream::once(async move {
+        Ok::<_, std::io::Error>(format!("{}{}", spreadsheet::BOM, spreadsheet::line(&head)))
     });
+    let lang = std::sync::Arc::new(lang);
     let pages = futures::stream::unfold(Some(0i64), move |after| {
-        let (db, id) = (db.clone(), id.clone());
+        let (db, id, lang) = (db.clone(), id.clone(), lang.clone());
         async move {
             let after = after?;
             let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
@@ -322,6 +332,7 @@ async fn rejections(
                     spreadsheet::line(&[
                         n.to_string(),
                         reason.clone(),
+                        lang.pick(ErrorCode::parse(reason).text()).to_owned(),
                         spreadsheet::cell(detail),
                         spreadsheet::cell(raw),
                     ])

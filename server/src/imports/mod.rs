@@ -5,6 +5,7 @@
 mod http;
 mod parse;
 
+use app::api::ErrorCode;
 use std::path::{Path, PathBuf};
 
 use tokio::sync::mpsc;
@@ -77,7 +78,7 @@ fn read_rows(path: &Path, columns: &[Column], sender: &mpsc::Sender<Vec<Row>>) -
         let parsed = match csv::StringRecord::from_byte_record(record.clone()) {
             // PostgreSQL cannot store a NUL in text; both stores refuse the row alike.
             Ok(_) if record.iter().any(|field| field.contains(&0)) => Err(Rejection {
-                reason: "invalid_characters",
+                reason: ErrorCode::InvalidCharacters,
                 detail: "the row holds the NUL character (U+0000)".into(),
             }),
             // A field running over a line end is a quote left open: it swallowed the next line, so the row is
@@ -88,13 +89,13 @@ fn read_rows(path: &Path, columns: &[Column], sender: &mpsc::Sender<Vec<Row>>) -
                     .any(|field| field.contains(&b'\n') || field.contains(&b'\r')) =>
             {
                 Err(Rejection {
-                    reason: "unbalanced_quote",
+                    reason: ErrorCode::UnbalancedQuote,
                     detail: "a quote opened in this row is not closed on its line; the next line was read into it"
                         .into(),
                 })
             }
             Ok(_) if record.len() > columns.len() => Err(Rejection {
-                reason: "too_many_fields",
+                reason: ErrorCode::TooManyFields,
                 detail: format!(
                     "the row has {} fields; the header names {}",
                     record.len(),
@@ -103,7 +104,7 @@ fn read_rows(path: &Path, columns: &[Column], sender: &mpsc::Sender<Vec<Row>>) -
             }),
             Ok(fields) => parse_row(columns, &fields.iter().collect::<Vec<_>>()),
             Err(_) => Err(Rejection {
-                reason: "invalid_utf8",
+                reason: ErrorCode::InvalidUtf8,
                 detail: "the row is not valid UTF-8 text".into(),
             }),
         };
@@ -158,7 +159,7 @@ async fn write_batch(db: &Db, import_id: &str, brand_id: &str, rows: Vec<Row>, c
                 )
                 .bind(import_id)
                 .bind(row.number)
-                .bind(rejection.reason)
+                .bind(rejection.reason.as_str())
                 .bind(&rejection.detail)
                 .bind(&row.raw)
                 .execute(&mut *tx)

@@ -1,7 +1,10 @@
 //! Reading a customer list: headers mapped to fields (English and Vietnamese names), each row validated with a
 //! reason for every refusal.
 
-use app::domain::{Email, Phone};
+use app::{
+    api::ErrorCode,
+    domain::{Email, Phone},
+};
 
 use crate::profiles::ImportedPerson;
 
@@ -79,12 +82,12 @@ pub fn columns(headers: &[String]) -> Option<Vec<Column>> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
     /// Stable reason, e.g. `invalid_phone`.
-    pub reason: &'static str,
+    pub reason: ErrorCode,
     /// What was wrong.
     pub detail: String,
 }
 
-fn reject(reason: &'static str, detail: impl Into<String>) -> Rejection {
+fn reject(reason: ErrorCode, detail: impl Into<String>) -> Rejection {
     Rejection {
         reason,
         detail: detail.into(),
@@ -111,19 +114,19 @@ pub fn parse_row(columns: &[Column], fields: &[&str]) -> Result<ImportedPerson, 
             continue;
         }
         if value.chars().count() > 500 {
-            return Err(reject("value_too_long", "a value has more than 500 characters"));
+            return Err(reject(ErrorCode::ValueTooLong, "a value has more than 500 characters"));
         }
         match column {
             Column::Phone => {
-                person.phone = Some(Phone::parse(value).map_err(|e| reject("invalid_phone", e.to_string()))?);
+                person.phone = Some(Phone::parse(value).map_err(|e| reject(ErrorCode::InvalidPhone, e.to_string()))?);
             }
             Column::Email => {
-                person.email = Some(Email::parse(value).map_err(|e| reject("invalid_email", e.to_string()))?);
+                person.email = Some(Email::parse(value).map_err(|e| reject(ErrorCode::InvalidEmail, e.to_string()))?);
             }
             Column::ExternalId => {
                 if value.chars().count() > 128 {
                     return Err(reject(
-                        "invalid_external_id",
+                        ErrorCode::InvalidExternalId,
                         "an external id has at most 128 characters",
                     ));
                 }
@@ -133,7 +136,7 @@ pub fn parse_row(columns: &[Column], fields: &[&str]) -> Result<ImportedPerson, 
             Column::Birthday => {
                 let date = birthday(value).ok_or_else(|| {
                     reject(
-                        "invalid_birthday",
+                        ErrorCode::InvalidBirthday,
                         format!("'{value}' is not a date (YYYY-MM-DD or DD/MM/YYYY)"),
                     )
                 })?;
@@ -153,7 +156,7 @@ pub fn parse_row(columns: &[Column], fields: &[&str]) -> Result<ImportedPerson, 
     }
     if person.phone.is_none() && person.email.is_none() && person.external_id.is_none() {
         return Err(reject(
-            "missing_identifier",
+            ErrorCode::MissingIdentifier,
             "the row has no phone, e-mail or external id",
         ));
     }
@@ -193,21 +196,21 @@ mod tests {
         assert_eq!(p.attributes, vec![("birthday".into(), "date", "\"1990-01-31\"".into())]);
         assert_eq!(
             parse_row(&c, &["0283812345", "x", "", ""]).unwrap_err().reason,
-            "invalid_phone"
+            ErrorCode::InvalidPhone
         );
         assert_eq!(
             parse_row(&c, &["", "x", "", ""]).unwrap_err().reason,
-            "missing_identifier"
+            ErrorCode::MissingIdentifier
         );
         assert_eq!(
             parse_row(&c, &["", "x", "nope", ""]).unwrap_err().reason,
-            "invalid_email"
+            ErrorCode::InvalidEmail
         );
         assert_eq!(
             parse_row(&c, &["0912345678", "x", "", "30/02/1990"])
                 .unwrap_err()
                 .reason,
-            "invalid_birthday"
+            ErrorCode::InvalidBirthday
         );
     }
 }

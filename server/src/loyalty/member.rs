@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
-    config::{self, LoyaltyConfig},
+    config::{self, LoyaltyConfig, TierRow},
     ledger::{self, Account, not_reversible},
     tiers,
     time::DAY_MS,
@@ -129,6 +129,7 @@ pub async fn card(db: &Db, brand_id: &str, profile_id: &str) -> Result<LoyaltyCa
         tier_metric: config.settings.tier_metric.clone(),
         tier_window_months: config.settings.tier_window_months,
         qualifying,
+        tiers: config.tiers.iter().map(TierRow::badge).collect(),
     })
 }
 

@@ -20,7 +20,7 @@ use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{SURVEY_COLUMNS, SurveyRow, consent_purpose, find, unknown_survey};
-use crate::error::Path;
+use crate::error::{Path, Query};
 use crate::{
     AppState,
     auth::extract::AdminAuth,
@@ -447,28 +447,37 @@ async fn results(
     }))
 }
 
-/// Every response as CSV: response id, submitted at, profile id, points, then one column per question (options
+/// Every response as CSV, headed in the admin's language: response id, submitted at (Vietnam's time), profile id, points, then one column per question (options
 /// joined with `; `), streamed page by page.
 #[utoipa::path(
     get,
     path = "/api/v1/admin/surveys/{id}/responses.csv",
     tag = "surveys",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Survey id")),
+    params(("id" = String, Path, description = "Survey id"), spreadsheet::CsvLanguage),
     responses((status = 200, content_type = "text/csv"), (status = 404, description = "`unknown_survey`", body = ErrorBody))
 )]
 async fn export(
     State(state): State<AppState>,
     AdminAuth(claims): AdminAuth,
     Path(id): Path<String>,
+    Query(lang): Query<spreadsheet::CsvLanguage>,
 ) -> Result<Response> {
     let mut conn = state.db.read().acquire().await?;
     let row = find(&mut conn, &claims.brand, &id).await?.ok_or_else(unknown_survey)?;
     drop(conn);
     let questions = row.questions();
-    let mut head: Vec<String> = ["response_id", "submitted_at", "profile_id", "points"]
-        .map(str::to_owned)
-        .to_vec();
+    let submitted = format!(
+        "{} ({})",
+        lang.pick(("thời điểm gửi", "submitted_at")),
+        lang.pick(spreadsheet::TIME_ZONE_NOTE)
+    );
+    let mut head: Vec<String> = vec![
+        lang.pick(("mã phản hồi", "response_id")).to_owned(),
+        submitted,
+        lang.pick(("mã khách hàng", "profile_id")).to_owned(),
+        lang.pick(("điểm", "points")).to_owned(),
+    ];
     head.extend(
         questions
             .iter()
@@ -497,7 +506,12 @@ async fn export(
                 .iter()
                 .map(|(rid, created, profile, points, answers)| {
                     let answers: Vec<app::api::Answer> = serde_json::from_str(answers).unwrap_or_default();
-                    let mut fields = vec![rid.clone(), rfc3339(*created), profile.clone(), points.to_string()];
+                    let mut fields = vec![
+                        rid.clone(),
+                        spreadsheet::vn_time(*created),
+                        profile.clone(),
+                        points.to_string(),
+                    ];
                     fields.extend(questions.iter().map(|q| {
                         answers
                             .iter()

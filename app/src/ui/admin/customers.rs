@@ -90,7 +90,7 @@ pub fn Customers() -> impl IntoView {
                                     <tr class="customer-row">
                                         <td><a href=href>{p.name.unwrap_or_else(|| "—".into())}</a></td>
                                         <td>{p.phone.unwrap_or_default()}</td>
-                                        <td>{p.last_seen_at.replace('T', " ").chars().take(16).collect::<String>()}</td>
+                                        <td>{super::super::browser::vn_time(&p.last_seen_at)}</td>
                                     </tr>
                                 }
                             })

@@ -77,7 +77,13 @@ pub fn Imports() -> impl IntoView {
         let api = api.clone();
         spawn_local(async move {
             match api
-                .text_as(SURFACE, &format!("/api/v1/admin/imports/{id}/rejections.csv"))
+                .text_as(
+                    SURFACE,
+                    &format!(
+                        "/api/v1/admin/imports/{id}/rejections.csv?lang={}",
+                        i18n.lang_untracked().code()
+                    ),
+                )
                 .await
             {
                 Ok(csv) => {

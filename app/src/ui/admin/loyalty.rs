@@ -299,7 +299,10 @@ fn RulesSection(rules: Vec<Rule>, done: Callback<Result<(), ApiFailure>>) -> imp
             let id = r.id.clone();
             let window = match (&r.input.starts_at, &r.input.ends_at) {
                 (None, None) => String::new(),
-                (s, e) => format!("{} → {}", form_date(s.as_deref()), form_date(e.as_deref())),
+                (s, e) => {
+                    let day = |t: &Option<String>| t.as_deref().map(super::super::browser::short_date).unwrap_or_default();
+                    format!("{} → {}", day(s), day(e))
+                }
             };
             let active = r.input.active;
             view! {

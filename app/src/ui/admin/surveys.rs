@@ -492,7 +492,13 @@ pub fn SurveyResultsPage(id: String) -> impl IntoView {
         let (api, id) = (api.clone(), id.clone());
         spawn_local(async move {
             match api
-                .text_as(SURFACE, &format!("/api/v1/admin/surveys/{id}/responses.csv"))
+                .text_as(
+                    SURFACE,
+                    &format!(
+                        "/api/v1/admin/surveys/{id}/responses.csv?lang={}",
+                        i18n.lang_untracked().code()
+                    ),
+                )
                 .await
             {
                 Ok(csv) => {

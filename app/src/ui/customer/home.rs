@@ -10,7 +10,7 @@ use super::{
         i18n::I18n,
         notice::ErrorNotice,
     },
-    SURFACE, Screen,
+    SURFACE, Screen, tiers,
 };
 use crate::api::{LoyaltyCard, Me, NameChange};
 
@@ -64,42 +64,48 @@ pub fn Home(me: Me, go: Callback<Screen>, on_sign_out: Callback<()>) -> impl Int
             name
         }
     };
-    let details =
-        move || {
-            card.get().map(|c| {
-                let progress = c.next_tier.as_ref().map(|next| {
-                let pct = if next.threshold > 0 { (c.qualifying * 100 / next.threshold).clamp(0, 100) } else { 100 };
+    let details = move || {
+        card.get().map(|c| {
+            let progress = c.next_tier.as_ref().map(|next| {
+                let pct = if next.threshold > 0 {
+                    (c.qualifying * 100 / next.threshold).clamp(0, 100)
+                } else {
+                    100
+                };
                 let left = (next.threshold - c.qualifying).max(0);
-                let unit = if c.tier_metric == "vnd" { "VND" } else { i18n.t("points") };
+                let metric = c.tier_metric.clone();
+                let left = move || tiers::on_scale(&metric, left, i18n.t("points"));
                 let next_name = next.name.clone();
                 view! {
                     <div class="progress" role="progressbar" aria-valuenow=pct aria-valuemin="0" aria-valuemax="100">
                         <div class="progress-bar" style=format!("width: {pct}%")></div>
                     </div>
                     <div class="progress-text">
-                        {format!("{left} {unit} ")} {move || i18n.t("to_next_tier")} " " <strong>{next_name}</strong>
+                        {left} " " {move || i18n.t("to_next_tier")} " " <strong>{next_name}</strong>
                     </div>
                 }
             });
-                let expiring = (c.expiring_soon > 0).then(|| {
-                    let when = c.next_expiry_at.as_deref().map(short_date).unwrap_or_default();
-                    view! {
-                        <div class="expiring">
-                            <span class="expiring-value">{c.expiring_soon}</span> " " {move || i18n.t("expiring_soon")}
-                            " (" {when} ")"
-                        </div>
-                    }
-                });
-                let pending = (c.pending > 0).then(|| {
-                    view! {
-                        <div class="pending">
-                            <span class="pending-value">{c.pending}</span> " " {move || i18n.t("pending_points")}
-                        </div>
-                    }
-                });
-                view! { {pending} {expiring} {progress} }
-            })
-        };
+            // The progress counts what the window counts, not the balance: say so beside it.
+            let measure = (!c.tiers.is_empty()).then(|| view! { <tiers::TierMeasure card=c.clone()/> });
+            let expiring = (c.expiring_soon > 0).then(|| {
+                let when = c.next_expiry_at.as_deref().map(short_date).unwrap_or_default();
+                view! {
+                    <div class="expiring">
+                        <span class="expiring-value">{c.expiring_soon}</span> " " {move || i18n.t("expiring_soon")}
+                        " (" {when} ")"
+                    </div>
+                }
+            });
+            let pending = (c.pending > 0).then(|| {
+                view! {
+                    <div class="pending">
+                        <span class="pending-value">{c.pending}</span> " " {move || i18n.t("pending_points")}
+                    </div>
+                }
+            });
+            view! { {pending} {expiring} {progress} {measure} }
+        })
+    };
     let nav = move |screen: Screen| move |_| go.run(screen.clone());
     view! {
         <section class="home">
@@ -140,7 +146,10 @@ pub fn Home(me: Me, go: Callback<Screen>, on_sign_out: Callback<()>) -> impl Int
                 <div class="card-title">{move || i18n.t("member_card")}</div>
                 <div class="points"><span class="points-value">{points}</span> " " {move || i18n.t("points")}</div>
                 {details}
-                <div class="tier">{move || i18n.t("tier")} ": " <span class="tier-name">{tier}</span></div>
+                <div class="tier">
+                    {move || i18n.t("tier")} ": " <span class="tier-name">{tier}</span> " "
+                    <button class="link tiers-link" type="button" on:click=nav(Screen::Tiers)>{move || i18n.t("tier_benefits")}</button>
+                </div>
                 <div class="phone">
                     {match phone {
                         Some(p) => view! { <span class="member-phone">{p}</span> }.into_any(),

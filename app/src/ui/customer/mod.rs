@@ -8,6 +8,7 @@ mod my_data;
 mod rewards;
 mod signin;
 mod surveys;
+mod tiers;
 mod vouchers;
 
 use leptos::{prelude::*, task::spawn_local};
@@ -69,6 +70,7 @@ pub(super) enum Screen {
     /// With the voucher just redeemed or a link named, if any.
     Vouchers(Option<String>),
     History,
+    Tiers,
     MyData,
     Erased,
     Failed(ApiFailure),
@@ -84,13 +86,14 @@ impl Screen {
             Screen::Surveys(_) => Some("surveys"),
             Screen::Vouchers(_) => Some("vouchers"),
             Screen::History => Some("points_history"),
+            Screen::Tiers => Some("tiers"),
             Screen::MyData => Some("my_data"),
             _ => None,
         }
     }
 
     /// The screen's address: `/`, `/rewards`, `/games[/{id}]`, `/surveys[/{id}]`, `/vouchers[/{id}]`,
-    /// `/history`, `/my-data`; none for the states between screens.
+    /// `/history`, `/tiers`, `/my-data`; none for the states between screens.
     fn path(&self) -> Option<String> {
         let with = |root: &str, id: &Option<String>| match id {
             Some(id) => format!("{root}/{id}"),
@@ -103,6 +106,7 @@ impl Screen {
             Screen::Surveys(id) => with("/surveys", id),
             Screen::Vouchers(id) => with("/vouchers", id),
             Screen::History => "/history".into(),
+            Screen::Tiers => "/tiers".into(),
             Screen::MyData => "/my-data".into(),
             _ => return None,
         })
@@ -122,6 +126,7 @@ impl Screen {
                 "/surveys" => Screen::Surveys(None),
                 "/vouchers" => Screen::Vouchers(None),
                 "/history" => Screen::History,
+                "/tiers" => Screen::Tiers,
                 "/my-data" => Screen::MyData,
                 _ => Screen::Home,
             },
@@ -294,6 +299,7 @@ pub fn CustomerApp() -> impl IntoView {
                         view! { <vouchers::Vouchers on_back=home fresh=fresh/> }.into_any()
                     }
                     Screen::History => view! { <history::History on_back=home/> }.into_any(),
+                    Screen::Tiers => view! { <tiers::Tiers on_back=home/> }.into_any(),
                     Screen::MyData => {
                         let on_erased = Callback::new(move |()| screen.set(Screen::Erased));
                         view! { <my_data::MyData on_back=home on_erased=on_erased/> }.into_any()

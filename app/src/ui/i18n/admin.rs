@@ -70,7 +70,7 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         "search_placeholder" => ("Số điện thoại, email, tên hoặc mã", "Phone, e-mail, name or id"),
         "search" => ("Tìm", "Search"),
         "no_results" => ("Không tìm thấy khách hàng nào.", "No customers found."),
-        "last_seen" => ("Hoạt động gần nhất", "Last seen"),
+        "last_seen" => ("Hoạt động gần nhất (giờ VN)", "Last seen (Vietnam time)"),
         "identities" => ("Định danh", "Identities"),
         "verified" => ("đã xác minh", "verified"),
         "unverified" => ("chưa xác minh", "unverified"),

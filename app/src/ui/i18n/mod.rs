@@ -27,6 +27,16 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    /// Its code, as the server's `lang` parameters take it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+}
+
 const LANG_KEY: &str = "cham.lang";
 
 /// The current language, shared through context.
@@ -51,6 +61,12 @@ impl I18n {
         self.0.get()
     }
 
+    /// The current language, read once (outside any reactive scope).
+    #[cfg(feature = "admin")]
+    pub fn lang_untracked(&self) -> Lang {
+        self.0.get_untracked()
+    }
+
     /// Switches between Vietnamese and English.
     pub fn toggle(&self) {
         let next = if self.0.get_untracked() == Lang::Vi {
@@ -59,7 +75,7 @@ impl I18n {
             Lang::Vi
         };
         if let Some(s) = local_storage() {
-            let _ = s.set_item(LANG_KEY, if next == Lang::En { "en" } else { "vi" });
+            let _ = s.set_item(LANG_KEY, next.code());
         }
         set_document_lang(next);
         self.0.set(next);
