@@ -133,6 +133,10 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Db> {
     compose();
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
+    let folded = profiles::search::fold_missing(&db).await?;
+    if folded > 0 {
+        tracing::info!(folded, "names written before folding were folded for search");
+    }
     Ok(db)
 }
 

@@ -37,6 +37,40 @@ both_stores! {
         assert_eq!(none["profiles"], json!([]));
     }
 
+    async fn name_search_folds_case_and_diacritics_as_vietnamese_admins_type(app) {
+        let duc = app.signed_in_customer("Trần Văn Đức", "0912000001").await;
+        let bao = app.signed_in_customer("Đặng Quốc Bảo", "0912000002").await;
+        let anh = app.signed_in_customer("Ánh", "0912000003").await;
+        app.signed_in_customer("Lê 50% Thị_Hoa", "0912000004").await;
+        let token = admin_token(&app).await;
+        let id = |v: &Value| v["me"]["profile_id"].as_str().unwrap().to_owned();
+        let find = |q: &'static str| {
+            let (app, token) = (&app, &token);
+            async move {
+                let page: Value = app.get_with(&format!("/api/v1/admin/profiles?q={}", urlencode(q)), token).await.json().await.unwrap();
+                page["profiles"].as_array().unwrap().iter().map(|p| p["profile_id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+            }
+        };
+        for q in ["Trần Văn Đức", "tran van duc", "TRAN VAN DUC", "đức", "Đức", "duc", "van  duc"] {
+            assert_eq!(find(q).await, vec![id(&duc)], "search for {q:?}");
+        }
+        for q in ["Đặng", "dang quoc", "BẢO"] {
+            assert_eq!(find(q).await, vec![id(&bao)], "search for {q:?}");
+        }
+        assert_eq!(find("ánh").await, vec![id(&anh)]);
+        assert_eq!(find("ANH").await, vec![id(&anh)]);
+        // Wildcards are letters like any other.
+        assert_eq!(find("%").await.len(), 1, "only the name holding a %");
+        assert_eq!(find("_").await.len(), 1, "only the name holding a _");
+        // A rename is searchable at once, by its new name only.
+        let customer = duc["tokens"]["access_token"].as_str().unwrap();
+        let r = app.client.put(app.url("/api/v1/me/name")).bearer_auth(customer)
+            .json(&json!({ "name": "Đức Anh" })).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(find("duc anh").await, vec![id(&duc)]);
+        assert!(find("tran van").await.is_empty());
+    }
+
     async fn the_profile_360_shows_identities_traits_attributes_consents_and_merges(app) {
         let session = app.signed_in_customer("Khách 360", "0916000360").await;
         let id = session["me"]["profile_id"].as_str().unwrap();

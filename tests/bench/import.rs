@@ -146,6 +146,49 @@ async fn run(store: Store, path: &std::path::Path, rows: u64) {
         before == after
     );
     assert_eq!(before, after, "a second import of the same file added data");
+    search_latency(&app, &mut admin, rows).await;
+}
+
+/// The console's customer search over the imported profiles: a common name (a fifth of them), one person by
+/// full name typed without diacritics, a name nobody has (the whole brand is looked through), and a phone.
+async fn search_latency(app: &TestApp, admin: &mut Admin, rows: u64) {
+    admin.renew(app).await;
+    // The last "Võ Minh Đức" of the file that is a person (not a shop row) in a row of their own.
+    let person = (0..rows)
+        .rev()
+        .find(|i| i % 5 == 4 && i % 20 != 19 && i % 50 != 49)
+        .unwrap_or(4);
+    let last = rows.saturating_sub(3);
+    let searches = [
+        ("common name, first page", "nguyen van an".to_owned()),
+        ("one person, no diacritics", format!("vo minh duc, {person}")),
+        ("nobody (whole brand)", "khong co ai".to_owned()),
+        ("phone", format!("09{:08}", 10_000_000 + last)),
+    ];
+    for (label, q) in searches {
+        let url = app.url(&format!(
+            "/api/v1/admin/profiles?q={}",
+            q.replace(' ', "+").replace(',', "%2C")
+        ));
+        let mut latencies = Vec::new();
+        let mut found = 0;
+        for _ in 0..30 {
+            let start = Instant::now();
+            let page: Value = app
+                .client
+                .get(&url)
+                .bearer_auth(&admin.token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            latencies.push(start.elapsed());
+            found = page["profiles"].as_array().map_or(0, Vec::len);
+        }
+        measure::report(&format!("search: {label} ({found})"), &mut latencies);
+    }
 }
 
 fn main() {

@@ -19,7 +19,7 @@ use crate::{
     error::{Error, Json, Result},
     events::{TimelineQuery, timeline},
     privacy::current_consents,
-    profiles::{console_profile as live, identities_of, traits},
+    profiles::{console_profile as live, identities_of, search, traits},
 };
 
 /// The console's customer routes.
@@ -94,7 +94,8 @@ async fn search(
     } else if let Ok(email) = Email::parse(text) {
         ("email", email.as_str().to_owned())
     } else {
-        ("name", text.to_lowercase())
+        // Folded as names are stored, so "tran van duc" finds "Trần Văn Đức".
+        ("name", search::contains_pattern(&search::fold(text)))
     };
     let rows: Vec<ListRow> = sqlx::query_as(
         "SELECT p.id, p.display_name, p.last_seen_at, \
@@ -102,7 +103,7 @@ async fn search(
          FROM profiles p WHERE p.brand_id = $1 AND p.merged_into IS NULL AND p.erased_at IS NULL \
          AND ($2 = '' \
            OR ($2 IN ('phone', 'email') AND p.id IN (SELECT profile_id FROM identities WHERE brand_id = $1 AND kind = $2 AND value = $3)) \
-           OR ($2 = 'name' AND (LOWER(p.display_name) LIKE '%' || $3 || '%' OR p.id = $4 \
+           OR ($2 = 'name' AND (p.search_name LIKE $3 ESCAPE '\\' OR p.id = $4 \
                OR p.id IN (SELECT profile_id FROM identities WHERE brand_id = $1 AND value = $4)))) \
          AND (p.last_seen_at < $5 OR (p.last_seen_at = $5 AND $6 <> '' AND p.id < $6)) \
          ORDER BY p.last_seen_at DESC, p.id DESC LIMIT $7",

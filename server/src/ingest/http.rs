@@ -149,12 +149,7 @@ async fn identify(
         }
     }
     if let Some(name) = name {
-        sqlx::query("UPDATE profiles SET display_name = COALESCE(display_name, $1), updated_at = $2 WHERE id = $3")
-            .bind(name)
-            .bind(now_ms())
-            .bind(&profile_id)
-            .execute(&mut *tx)
-            .await?;
+        profiles::fill_name(&mut tx, &profile_id, name, now_ms()).await?;
     }
     tx.commit().await?;
     Ok(Json(IdentifyResponse {

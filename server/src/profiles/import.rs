@@ -168,8 +168,9 @@ impl ImportWrites {
         let now = now_ms();
         for chunk in self.profiles.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
-                "INSERT INTO profiles (id, brand_id, display_name, created_at, updated_at, last_seen_at) VALUES {}",
-                values_list(chunk.len(), 6)
+                "INSERT INTO profiles (id, brand_id, display_name, search_name, created_at, updated_at, last_seen_at) \
+                 VALUES {}",
+                values_list(chunk.len(), 7)
             );
             let mut q = sqlx::query(&sql);
             for (id, name) in chunk {
@@ -177,6 +178,7 @@ impl ImportWrites {
                     .bind(id)
                     .bind(brand_id)
                     .bind(name.clone())
+                    .bind(name.as_deref().map(super::search::fold))
                     .bind(now)
                     .bind(now)
                     .bind(now);
@@ -205,11 +207,7 @@ impl ImportWrites {
             q.execute(&mut *conn).await?;
         }
         for (profile, name) in &self.names {
-            sqlx::query("UPDATE profiles SET display_name = $1 WHERE id = $2 AND display_name IS NULL")
-                .bind(name)
-                .bind(profile)
-                .execute(&mut *conn)
-                .await?;
+            super::fill_name(conn, profile, name, now).await?;
         }
         for (profile, key) in &self.attribute_deletes {
             sqlx::query("DELETE FROM profile_attributes WHERE profile_id = $1 AND key = $2")

@@ -73,7 +73,9 @@ pub async fn merge(
     // Every area moves the rows it owns (consents, points, plays, responses, …).
     super::hooks::merged(conn, brand_id, from, into).await?;
     sqlx::query(
-        "UPDATE profiles SET display_name = COALESCE(display_name, (SELECT display_name FROM profiles WHERE id = $1)), \
+        "UPDATE profiles SET search_name = CASE WHEN display_name IS NULL \
+         THEN (SELECT search_name FROM profiles WHERE id = $1) ELSE search_name END, \
+         display_name = COALESCE(display_name, (SELECT display_name FROM profiles WHERE id = $1)), \
          avatar_url = COALESCE(avatar_url, (SELECT avatar_url FROM profiles WHERE id = $1)), \
          created_at = CASE WHEN created_at < (SELECT created_at FROM profiles WHERE id = $1) THEN created_at \
          ELSE (SELECT created_at FROM profiles WHERE id = $1) END WHERE id = $2",

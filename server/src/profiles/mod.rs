@@ -8,6 +8,7 @@ mod import;
 pub mod marks;
 mod merge;
 mod resolve;
+pub mod search;
 mod traits;
 
 use app::api::ErrorCode;
@@ -51,12 +52,14 @@ pub async fn rename(db: &Db, brand_id: &str, profile_id: &str, name: &str, now: 
         ));
     }
     let renamed = sqlx::query(
-        "UPDATE profiles SET display_name = $1, updated_at = $2 WHERE id = $3 AND brand_id = $4 AND erased_at IS NULL",
+        "UPDATE profiles SET display_name = $1, search_name = $5, updated_at = $2 \
+         WHERE id = $3 AND brand_id = $4 AND erased_at IS NULL",
     )
     .bind(name)
     .bind(now)
     .bind(profile_id)
     .bind(brand_id)
+    .bind(search::fold(name))
     .execute(db.write())
     .await?
     .rows_affected();
@@ -99,11 +102,26 @@ pub fn unknown_profile() -> Error {
     )
 }
 
+/// Gives a profile `name` when it has none (a name the person has stays theirs), with its folded search form.
+pub async fn fill_name(conn: &mut sqlx::AnyConnection, profile_id: &str, name: &str, now: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE profiles SET display_name = $1, search_name = $2, updated_at = $3 \
+         WHERE id = $4 AND display_name IS NULL",
+    )
+    .bind(name)
+    .bind(search::fold(name))
+    .bind(now)
+    .bind(profile_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Marks a live profile erased and removes its name and avatar inside the caller's transaction; false when it
 /// was already erased (or is not the brand's).
 pub async fn mark_erased(conn: &mut sqlx::AnyConnection, brand_id: &str, profile_id: &str, now: i64) -> Result<bool> {
     Ok(sqlx::query(
-        "UPDATE profiles SET display_name = NULL, avatar_url = NULL, erased_at = $1, updated_at = $1 \
+        "UPDATE profiles SET display_name = NULL, search_name = NULL, avatar_url = NULL, erased_at = $1, updated_at = $1 \
          WHERE id = $2 AND brand_id = $3 AND erased_at IS NULL",
     )
     .bind(now)
@@ -120,7 +138,7 @@ pub async fn mark_erased(conn: &mut sqlx::AnyConnection, brand_id: &str, profile
 pub async fn erase_personal(conn: &mut sqlx::AnyConnection, profile_id: &str) -> Result<()> {
     for sql in [
         "DELETE FROM identities WHERE profile_id = $1",
-        "UPDATE profiles SET display_name = NULL, avatar_url = NULL WHERE merged_into = $1",
+        "UPDATE profiles SET display_name = NULL, search_name = NULL, avatar_url = NULL WHERE merged_into = $1",
         "DELETE FROM profile_attributes WHERE profile_id = $1",
     ] {
         sqlx::query(sql).bind(profile_id).execute(&mut *conn).await?;

@@ -45,12 +45,13 @@ async fn new_profile(
 ) -> Result<String> {
     let id = new_id();
     sqlx::query(
-        "INSERT INTO profiles (id, brand_id, display_name, avatar_url, created_at, updated_at, last_seen_at) \
-         VALUES ($1, $2, $3, $4, $5, $5, $5)",
+        "INSERT INTO profiles (id, brand_id, display_name, search_name, avatar_url, created_at, updated_at, \
+         last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $6)",
     )
     .bind(&id)
     .bind(brand_id)
     .bind(name)
+    .bind(name.map(super::search::fold))
     .bind(avatar)
     .bind(now_ms())
     .execute(&mut *conn)
@@ -222,13 +223,15 @@ pub async fn resolve_sign_in(
     sqlx::query(
         // The name the person has stays theirs: a super-app's name fills it only when there is none, so signing in
         // through MoMo does not rename them to what MoMo calls them.
-        "UPDATE profiles SET display_name = COALESCE(display_name, $1), avatar_url = COALESCE($2, avatar_url), \
+        "UPDATE profiles SET search_name = CASE WHEN display_name IS NULL THEN $5 ELSE search_name END, \
+         display_name = COALESCE(display_name, $1), avatar_url = COALESCE($2, avatar_url), \
          updated_at = $3, last_seen_at = $3 WHERE id = $4",
     )
     .bind(user.name.clone())
     .bind(user.avatar_url.clone())
     .bind(now_ms())
     .bind(&profile)
+    .bind(user.name.as_deref().map(super::search::fold))
     .execute(&mut *conn)
     .await?;
     Ok(profile)
