@@ -15,7 +15,7 @@ use crate::error::{Path, Query};
 use crate::{
     AppState,
     auth::extract::AdminAuth,
-    db::rfc3339,
+    db::{Dialect, rfc3339},
     error::{Error, Json, Result},
     events::{TimelineQuery, timeline},
     privacy::current_consents,
@@ -84,6 +84,7 @@ async fn search(
             .split_once('_')
             .and_then(|(ms, id)| Some((ms.parse::<i64>().ok()?, id.to_owned())))
             .ok_or_else(|| Error::bad_request(ErrorCode::InvalidCursor, "This page cursor is not valid."))?,
+        // Before every row: the first page.
         None => (i64::MAX, String::new()),
     };
     // What the text is decides how to look: an exact identifier, or a name fragment.
@@ -95,28 +96,36 @@ async fn search(
         ("email", email.as_str().to_owned())
     } else {
         // Folded as names are stored, so "tran van duc" finds "Trần Văn Đức".
-        ("name", search::contains_pattern(&search::fold(text)))
+        ("name", search::fold(text))
     };
-    let rows: Vec<ListRow> = sqlx::query_as(
+    // `$1` brand, `$2`/`$3` the cursor, `$4` the page size; a search adds `$5` and `$6`.
+    let (matching, driven) = match kind {
+        "" => ("TRUE".to_owned(), false),
+        "name" => name_filter(&state, &value).await?,
+        _ => (
+            "p.id IN (SELECT profile_id FROM identities WHERE brand_id = $1 AND kind = $5 AND value = $6)".to_owned(),
+            false,
+        ),
+    };
+    // A search driven by its matches keeps SQLite from walking the brand's index instead (unary `+`).
+    let plus = if driven { "+" } else { "" };
+    let sql = format!(
         "SELECT p.id, p.display_name, p.last_seen_at, \
          (SELECT value FROM identities i WHERE i.profile_id = p.id AND i.kind = 'phone' ORDER BY verified DESC LIMIT 1) AS phone \
-         FROM profiles p WHERE p.brand_id = $1 AND p.merged_into IS NULL AND p.erased_at IS NULL \
-         AND ($2 = '' \
-           OR ($2 IN ('phone', 'email') AND p.id IN (SELECT profile_id FROM identities WHERE brand_id = $1 AND kind = $2 AND value = $3)) \
-           OR ($2 = 'name' AND (p.search_name LIKE $3 ESCAPE '\\' OR p.id = $4 \
-               OR p.id IN (SELECT profile_id FROM identities WHERE brand_id = $1 AND value = $4)))) \
-         AND (p.last_seen_at < $5 OR (p.last_seen_at = $5 AND $6 <> '' AND p.id < $6)) \
-         ORDER BY p.last_seen_at DESC, p.id DESC LIMIT $7",
-    )
-    .bind(&claims.brand)
-    .bind(kind)
-    .bind(&value)
-    .bind(text)
-    .bind(before_ms)
-    .bind(before_id)
-    .bind(limit + 1)
-    .fetch_all(state.db.read())
-    .await?;
+         FROM profiles p WHERE {matching} AND {plus}p.brand_id = $1 AND p.merged_into IS NULL AND p.erased_at IS NULL \
+         AND ({plus}p.last_seen_at, p.id) < ($2, $3) ORDER BY p.last_seen_at DESC, p.id DESC LIMIT $4"
+    );
+    let mut query = sqlx::query_as::<_, ListRow>(&sql)
+        .bind(&claims.brand)
+        .bind(before_ms)
+        .bind(before_id)
+        .bind(limit + 1);
+    query = match kind {
+        "" => query,
+        "name" => query.bind(search::contains_pattern(&value)).bind(text),
+        _ => query.bind(kind).bind(value),
+    };
+    let rows = query.fetch_all(state.db.read()).await?;
     let more = rows.len() as i64 > limit;
     let profiles: Vec<ProfileListItem> = rows
         .into_iter()
@@ -146,6 +155,42 @@ async fn search(
         })
         .collect();
     Ok(Json(ProfilePage { profiles, next_cursor }))
+}
+
+/// How a name search finds its profiles (`$3` is the folded text as a `LIKE` pattern, `$4` the text as typed, which
+/// may also be an id or an identifier). PostgreSQL's trigram index serves `LIKE` and its planner chooses. On
+/// SQLite, a name few profiles hold is looked up in the trigram index and the matches sorted; a name many hold (or
+/// text the index cannot serve: under three letters, or a wildcard character) is found by walking the brand's
+/// profiles newest first, where a page fills at once.
+async fn name_filter(state: &AppState, folded: &str) -> Result<(String, bool)> {
+    // An id, or an identifier of a kind a person might paste (all but phones and e-mails, parsed before).
+    const OTHERS: &str = "p.id = $6 OR p.id IN (SELECT profile_id FROM identities WHERE brand_id = $1 \
+         AND kind IN ('zalo_id', 'zalo_oa_follower_id', 'momo_id', 'external_id', 'anonymous_id') AND value = $6)";
+    if state.db.dialect() == Dialect::Postgres {
+        return Ok((format!("(p.search_name LIKE $5 OR {OTHERS})"), false));
+    }
+    let scan = format!("(p.search_name LIKE $5 ESCAPE '\\' OR {OTHERS})");
+    let indexable = folded.chars().count() >= 3 && !folded.contains(['%', '_', '\\']);
+    if !indexable {
+        return Ok((scan, false));
+    }
+    let (dense,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM (SELECT 1 FROM profile_names WHERE search_name LIKE $1 LIMIT 1000) AS m")
+            .bind(search::contains_pattern(folded))
+            .fetch_one(state.db.read())
+            .await?;
+    Ok(if dense >= 1000 {
+        (scan, false)
+    } else {
+        (
+            "p.rowid IN (SELECT rowid FROM profile_names WHERE search_name LIKE $5 \
+             UNION ALL SELECT rowid FROM profiles WHERE id = $6 \
+             UNION ALL SELECT q.rowid FROM identities i JOIN profiles q ON q.id = i.profile_id WHERE i.brand_id = $1 \
+             AND i.kind IN ('zalo_id', 'zalo_oa_follower_id', 'momo_id', 'external_id', 'anonymous_id') AND i.value = $6)"
+                .to_owned(),
+            true,
+        )
+    })
 }
 
 /// Everything about one customer: identities, traits, attributes, consents and merge history.
