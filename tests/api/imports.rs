@@ -210,4 +210,51 @@ both_stores! {
         assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "too_many_attribute_keys").await;
         assert_eq!(app.count("imports").await, imports_before);
     }
+
+    async fn an_import_column_can_go_onto_an_attribute_the_brand_already_has(app) {
+        let token = admin(&app).await;
+        let first: Value = upload(&app, &token, "phone,favourite_drink\n0912000001,Trà sữa\n").await.json().await.unwrap();
+        finished(&app, &token, first["id"].as_str().unwrap()).await;
+
+        // The console shows how the next file's header reads, with the keys it could map onto.
+        let r = app.client.post(app.url("/api/v1/admin/imports/columns")).bearer_auth(&token)
+            .header("content-type", "text/csv").body("\u{feff}SĐT,Họ tên,Món yêu thích,Ghi chú\r\n").send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let preview: Value = r.json().await.unwrap();
+        let roles: Vec<(&str, &str, Option<&str>)> = preview["columns"].as_array().unwrap().iter()
+            .map(|c| (c["header"].as_str().unwrap(), c["role"].as_str().unwrap(), c["key"].as_str())).collect();
+        assert_eq!(roles, vec![
+            ("SĐT", "phone", None), ("Họ tên", "name", None),
+            ("Món yêu thích", "attribute", Some("mon_yeu_thich")), ("Ghi chú", "attribute", Some("ghi_chu")),
+        ]);
+        assert_eq!(preview["identifies"], true);
+        assert_eq!(preview["attribute_keys"], serde_json::json!(["favourite_drink"]));
+
+        // Refusals change nothing: a column the file lacks, a key that cannot be one, text that is not JSON.
+        let imports_before = app.count("imports").await;
+        let file = "SĐT,Họ tên,Món yêu thích\n0912000002,Lan,Cà phê\n";
+        for columns in [r#"{"khong_co":"favourite_drink"}"#, r#"{"mon_yeu_thich":"Bad Key"}"#, "nope"] {
+            let url = format!("/api/v1/admin/imports?file_name=b.csv&columns={}", url::form_urlencoded::byte_serialize(columns.as_bytes()).collect::<String>());
+            let r = app.client.post(app.url(&url)).bearer_auth(&token).header("content-type", "text/csv")
+                .body(file).send().await.unwrap();
+            assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_column_map").await;
+        }
+        assert_eq!(app.count("imports").await, imports_before);
+
+        let columns = url::form_urlencoded::byte_serialize(br#"{"mon_yeu_thich":"favourite_drink"}"#).collect::<String>();
+        let r = app.client.post(app.url(&format!("/api/v1/admin/imports?file_name=b.csv&columns={columns}")))
+            .bearer_auth(&token).header("content-type", "text/csv").body(file).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::ACCEPTED);
+        let info: Value = r.json().await.unwrap();
+        let done = finished(&app, &token, info["id"].as_str().unwrap()).await;
+        assert_eq!(done["created"], 1, "{done}");
+        let (value,): (String,) = sqlx::query_as(
+            "SELECT a.value FROM profile_attributes a JOIN identities i ON i.profile_id = a.profile_id \
+             WHERE i.value = '84912000002' AND a.key = 'favourite_drink'",
+        ).fetch_one(app.db.read()).await.unwrap();
+        assert_eq!(value, "\"Cà phê\"");
+        let (own,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM profile_attributes WHERE key = 'mon_yeu_thich'")
+            .fetch_one(app.db.read()).await.unwrap();
+        assert_eq!(own, 0, "the column went onto the existing key, not a new one");
+    }
 }

@@ -7,6 +7,8 @@
 //! - `bench`: the ingestion benchmark (events/s, latency percentiles, peak memory), the loyalty ledger
 //!   benchmark (ledger operations/s with 64 clients), the engagement benchmark (game plays and survey
 //!   responses/s) and the import benchmark (a million-row CSV, twice) on SQLite and, with `CHAM_TEST_POSTGRES_URL`, PostgreSQL.
+//! - `fuzz`: Schemathesis over the whole OpenAPI document as an admin, a staff member and a customer, on SQLite
+//!   and (with `CHAM_TEST_POSTGRES_URL`) PostgreSQL: fails on any 5xx or error outside the one shape.
 //! - `test`: formatting, clippy, `build`, then every test (SQLite always; PostgreSQL too when
 //!   `CHAM_TEST_POSTGRES_URL` is set).
 
@@ -58,8 +60,9 @@ fn main() -> anyhow::Result<()> {
             "--bench",
             "import",
         ]),
+        "fuzz" => cargo(&["bench", "--package", "cham-tests", "--bench", "fuzz"]),
         _ => {
-            eprintln!("usage: cargo xtask <build | run [serve args] | test [cargo test args] | bench>");
+            eprintln!("usage: cargo xtask <build | run [serve args] | test [cargo test args] | bench | fuzz>");
             bail!("unknown task {task:?}")
         }
     }

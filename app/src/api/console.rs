@@ -191,6 +191,32 @@ pub struct ImportInfo {
     pub finished_at: Option<String>,
 }
 
+/// One column of a file about to be imported, as the server reads its header.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ImportColumn {
+    /// The header as written.
+    pub header: String,
+    /// `phone`, `name`, `email`, `birthday`, `gender`, `tags`, `external_id`, `attribute` or `ignored`.
+    pub role: String,
+    /// For an attribute column, the key it gets by itself (`Món yêu thích` → `mon_yeu_thich`): the key to map
+    /// onto another in the upload's `columns`.
+    pub key: Option<String>,
+}
+
+/// `POST /api/v1/admin/imports/columns`: how a header row would be read, and the brand's attribute keys to map
+/// attribute columns onto.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ImportColumns {
+    /// The columns, in order.
+    pub columns: Vec<ImportColumn>,
+    /// Whether a column identifies a person (phone, e-mail or external id): without one the file is refused.
+    pub identifies: bool,
+    /// The attribute keys the brand's profiles already hold, sorted.
+    pub attribute_keys: Vec<String>,
+}
+
 /// A background job as the console's Operations page shows it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

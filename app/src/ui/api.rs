@@ -253,18 +253,18 @@ impl Api {
     }
 
     #[cfg(feature = "admin")]
-    /// Uploads a file's bytes as the body of `POST path` as the session of `surface`.
+    /// Sends CSV (a file, or text) as the body of `POST path` as the session of `surface`.
     pub async fn upload_as<T: DeserializeOwned>(
         &self,
         surface: &str,
         path: &str,
-        file: &web_sys::File,
+        body: &wasm_bindgen::JsValue,
     ) -> Result<T, ApiFailure> {
         self.with_session(surface, |token| async move {
             let request = self
                 .with_headers(Request::post(&self.url(path)), Some(&token))
                 .header("Content-Type", "text/csv")
-                .body(wasm_bindgen::JsValue::from(file.clone()))
+                .body(body.clone())
                 .map_err(ApiFailure::network)?;
             Self::read(request.send().await).await
         })

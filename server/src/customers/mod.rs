@@ -102,12 +102,14 @@ async fn search(
     let (matching, driven) = match kind {
         "" => ("TRUE".to_owned(), false),
         "name" => name_filter(&state, &value).await?,
+        // At most a few profiles hold an identifier: they are looked up, not found by walking the brand.
         _ => (
             "p.id IN (SELECT profile_id FROM identities WHERE brand_id = $1 AND kind = $5 AND value = $6)".to_owned(),
-            false,
+            state.db.dialect() == Dialect::Sqlite,
         ),
     };
-    // A search driven by its matches keeps SQLite from walking the brand's index instead (unary `+`).
+    // A search driven by its matches keeps SQLite from walking the brand's index instead (unary `+`, SQLite's
+    // way of saying "not through an index"; PostgreSQL's planner weighs the match itself).
     let plus = if driven { "+" } else { "" };
     let sql = format!(
         "SELECT p.id, p.display_name, p.last_seen_at, \
@@ -318,11 +320,7 @@ async fn set_attribute(
     Path((id, key)): Path<(String, String)>,
     Json(value): Json<AttributeValue>,
 ) -> Result<Json<Attribute>> {
-    let key_ok = (1..=40).contains(&key.len())
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    if !key_ok {
+    if !crate::profiles::is_attribute_key(&key) {
         return Err(Error::unprocessable(
             ErrorCode::InvalidAttributeKey,
             "An attribute key has 1 to 40 of a-z, 0-9 and _.",

@@ -19,7 +19,7 @@ use crate::{
 };
 
 pub use http::router;
-pub use parse::{Column, Rejection, columns, parse_row};
+pub use parse::{Column, ColumnMap, Rejection, columns, parse_row};
 
 /// Rows per transaction and per progress update.
 const BATCH_ROWS: usize = 1000;
@@ -42,10 +42,14 @@ pub fn upload_dir() -> PathBuf {
 pub const MAX_COLUMNS: usize = 100;
 
 /// Reads the header row of a CSV file (a UTF-8 BOM is ignored); `None` when it has no identifier column.
-pub fn read_columns(path: &Path) -> anyhow::Result<Option<Vec<Column>>> {
+pub fn read_columns(path: &Path, map: &ColumnMap) -> anyhow::Result<Option<Vec<Column>>> {
+    Ok(columns(&read_headers(path)?, map))
+}
+
+/// The header row's cells as written.
+pub fn read_headers(path: &Path) -> anyhow::Result<Vec<String>> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_path(path)?;
-    let headers: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
-    Ok(columns(&headers))
+    Ok(reader.headers()?.iter().map(str::to_owned).collect())
 }
 
 fn read_rows(path: &Path, columns: &[Column], sender: &mpsc::Sender<Vec<Row>>) -> anyhow::Result<()> {
@@ -219,14 +223,18 @@ pub const PROCESS: &str = "imports.process";
 struct ProcessPayload {
     import_id: String,
     path: PathBuf,
+    /// The admin's mapping of attribute columns onto existing keys.
+    #[serde(default)]
+    columns: ColumnMap,
 }
 
 /// The job processing import `import_id` of `brand_id`, whose file waits at `path`; keyed by the import, so
 /// an upload is processed by one job.
-pub fn process_job(import_id: &str, brand_id: &str, path: &Path, now: i64) -> NewJob {
+pub fn process_job(import_id: &str, brand_id: &str, path: &Path, map: &ColumnMap, now: i64) -> NewJob {
     let payload = serde_json::json!(ProcessPayload {
         import_id: import_id.to_owned(),
         path: path.to_owned(),
+        columns: map.clone(),
     });
     NewJob::new(PROCESS, import_id, payload, now)
         .for_brand(brand_id)
@@ -258,8 +266,8 @@ pub fn register(registry: &mut Registry, db: &Db, clock: &Clock) {
             if job.attempt > 1 {
                 reset(&db, &import_id, clock.now_ms()).await?;
             }
-            let header_path = payload.path.clone();
-            let columns = match tokio::task::spawn_blocking(move || read_columns(&header_path)).await? {
+            let (header_path, map) = (payload.path.clone(), payload.columns.clone());
+            let columns = match tokio::task::spawn_blocking(move || read_columns(&header_path, &map)).await? {
                 Ok(Some(columns)) => columns,
                 Ok(None) | Err(_) => {
                     finish(

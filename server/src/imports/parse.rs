@@ -52,8 +52,13 @@ fn attribute_key(header: &str) -> Option<String> {
     (!key.is_empty() && key.as_bytes()[0].is_ascii_lowercase()).then_some(key)
 }
 
-/// Maps the header row; `None` when no column can identify a person (phone, e-mail or external id).
-pub fn columns(headers: &[String]) -> Option<Vec<Column>> {
+/// Attribute columns the admin mapped onto another key: the key a column would get by itself → the key to use
+/// (one the brand has already, so `mon_yeu_thich` and `favourite_drink` are one attribute).
+pub type ColumnMap = std::collections::BTreeMap<String, String>;
+
+/// Maps the header row, attribute columns through `map`; `None` when no column can identify a person (phone,
+/// e-mail or external id).
+pub fn columns(headers: &[String], map: &ColumnMap) -> Option<Vec<Column>> {
     let columns: Vec<Column> = headers
         .iter()
         .map(|h| {
@@ -68,7 +73,9 @@ pub fn columns(headers: &[String]) -> Option<Vec<Column>> {
                 "gender" | "gioi_tinh" | "giới tính" => Column::Gender,
                 "tags" | "tag" => Column::Tags,
                 "external_id" | "customer_id" | "ma_khach_hang" | "mã khách hàng" => Column::ExternalId,
-                other => attribute_key(other).map_or(Column::Ignored, Column::Attribute),
+                other => attribute_key(other).map_or(Column::Ignored, |key| {
+                    Column::Attribute(map.get(&key).cloned().unwrap_or(key))
+                }),
             }
         })
         .collect();
@@ -168,7 +175,11 @@ mod tests {
     use super::*;
 
     fn cols(h: &[&str]) -> Vec<Column> {
-        columns(&h.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()).unwrap()
+        columns(
+            &h.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>(),
+            &ColumnMap::new(),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -185,7 +196,7 @@ mod tests {
         assert_eq!(c[2], Column::Birthday);
         assert_eq!(c[3], Column::Attribute("mon_yeu_thich".into()));
         assert_eq!(c[4], Column::Attribute("loyalty_card".into()));
-        assert!(columns(&["name".into(), "city".into()]).is_none());
+        assert!(columns(&["name".into(), "city".into()], &ColumnMap::new()).is_none());
     }
 
     #[test]

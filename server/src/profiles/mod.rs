@@ -72,16 +72,31 @@ pub async fn rename(db: &Db, brand_id: &str, profile_id: &str, name: &str, now: 
 /// The most distinct attribute keys a brand may have: a file or a form cannot grow the profile without bound.
 pub const MAX_ATTRIBUTE_KEYS: i64 = 200;
 
+/// Whether `key` can name an attribute: 1 to 40 of a-z, 0-9 and `_`.
+pub fn is_attribute_key(key: &str) -> bool {
+    (1..=40).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// The attribute keys the brand's profiles hold, sorted.
+pub async fn attribute_keys(db: &Db, brand_id: &str) -> Result<Vec<String>> {
+    let keys: Vec<(String,)> =
+        sqlx::query_as("SELECT DISTINCT key FROM profile_attributes WHERE brand_id = $1 ORDER BY key")
+            .bind(brand_id)
+            .fetch_all(db.read())
+            .await?;
+    Ok(keys.into_iter().map(|(k,)| k).collect())
+}
+
 /// Refuses `keys` when those the brand does not have yet would take it past [`MAX_ATTRIBUTE_KEYS`].
 pub async fn check_new_attribute_keys(db: &Db, brand_id: &str, keys: &[&str]) -> Result<()> {
     if keys.is_empty() {
         return Ok(());
     }
-    let existing: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT key FROM profile_attributes WHERE brand_id = $1")
-        .bind(brand_id)
-        .fetch_all(db.read())
-        .await?;
-    let mut all: std::collections::BTreeSet<&str> = existing.iter().map(|(k,)| k.as_str()).collect();
+    let existing = attribute_keys(db, brand_id).await?;
+    let mut all: std::collections::BTreeSet<&str> = existing.iter().map(String::as_str).collect();
     all.extend(keys.iter().copied());
     if i64::try_from(all.len()).unwrap_or(i64::MAX) > MAX_ATTRIBUTE_KEYS {
         return Err(Error::unprocessable(

@@ -11,7 +11,83 @@ use super::{
     },
     SURFACE,
 };
-use crate::api::ImportInfo;
+use std::collections::BTreeMap;
+
+use crate::api::{ImportColumns, ImportInfo};
+
+/// The first line of a picked file (its header row), read in the browser: at most its first 64 KiB.
+async fn header_line(file: &web_sys::File) -> Option<String> {
+    let head = file.slice_with_i32_and_i32(0, 65_536).ok()?;
+    let text = wasm_bindgen_futures::JsFuture::from(head.text())
+        .await
+        .ok()?
+        .as_string()?;
+    Some(text.lines().next().unwrap_or_default().to_owned())
+}
+
+/// How each column of the picked file will be read; an attribute column can go onto an attribute the brand has.
+#[component]
+fn ColumnsPreview(preview: ImportColumns, mapping: RwSignal<BTreeMap<String, String>>) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let keys = preview.attribute_keys.clone();
+    let rows = preview
+        .columns
+        .into_iter()
+        .map(|c| {
+            let role: &'static str = match c.role.as_str() {
+                "phone" => "col_phone",
+                "name" => "col_name",
+                "email" => "col_email",
+                "birthday" => "col_birthday",
+                "gender" => "col_gender",
+                "tags" => "col_tags",
+                "external_id" => "col_external_id",
+                "attribute" => "col_attribute",
+                _ => "col_ignored",
+            };
+            let target = c.key.clone().map(|own| {
+                let keys = keys.clone();
+                let own_for_change = own.clone();
+                view! {
+                    <select
+                        class="column-map"
+                        name=format!("map_{own}")
+                        on:change=move |ev| {
+                            let to = event_target_value(&ev);
+                            mapping.update(|m| {
+                                m.insert(own_for_change.clone(), to);
+                            });
+                        }
+                    >
+                        <option value="">{move || i18n.t("new_attribute")} " " {own.clone()}</option>
+                        {keys.into_iter().map(|k| view! { <option value=k.clone()>{move || i18n.t("existing_attribute")} " " {k.clone()}</option> }).collect_view()}
+                    </select>
+                }
+            });
+            view! {
+                <tr class="import-column">
+                    <td>{c.header}</td>
+                    <td>{move || i18n.t(role)}</td>
+                    <td>{target}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="columns-preview">
+            <h2>{move || i18n.t("import_columns")}</h2>
+            {(!preview.identifies).then(|| view! { <p class="notice error">{move || i18n.t("import_needs_identifier")}</p> })}
+            <table class="list">
+                <thead><tr>
+                    <th>{move || i18n.t("column")}</th>
+                    <th>{move || i18n.t("read_as")}</th>
+                    <th>{move || i18n.t("goes_to")}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
 
 /// The imports page.
 #[component]
@@ -22,6 +98,36 @@ pub fn Imports() -> impl IntoView {
     let error = RwSignal::new(None::<ApiFailure>);
     let busy = RwSignal::new(false);
     let file_input = NodeRef::<html::Input>::new();
+    let preview = RwSignal::new(None::<ImportColumns>);
+    // Attribute column (its own key) → the existing key it goes to; empty for "a new attribute".
+    let mapping = RwSignal::new(BTreeMap::<String, String>::new());
+    // A file picked: the server reads its header row, so the admin sees each column's part before uploading.
+    let picked = {
+        let api = api.clone();
+        move |_| {
+            preview.set(None);
+            mapping.set(BTreeMap::new());
+            error.set(None);
+            let Some(file) = file_input
+                .get_untracked()
+                .and_then(|i| i.files())
+                .and_then(|f| f.get(0))
+            else {
+                return;
+            };
+            let api = api.clone();
+            spawn_local(async move {
+                let Some(header) = header_line(&file).await else { return };
+                match api
+                    .upload_as::<ImportColumns>(SURFACE, "/api/v1/admin/imports/columns", &header.into())
+                    .await
+                {
+                    Ok(columns) => preview.set(Some(columns)),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+    };
 
     // Reloads the list, and keeps polling while any import is still processing.
     let watch = {
@@ -60,13 +166,32 @@ pub fn Imports() -> impl IntoView {
             let (api, watch) = (api.clone(), watch.clone());
             busy.set(true);
             error.set(None);
+            let map: BTreeMap<String, String> = mapping
+                .get_untracked()
+                .into_iter()
+                .filter(|(_, to)| !to.is_empty())
+                .collect();
             spawn_local(async move {
-                let path = format!(
+                let mut path = format!(
                     "/api/v1/admin/imports?file_name={}",
                     String::from(js_sys::encode_uri_component(&file.name()))
                 );
-                match api.upload_as::<ImportInfo>(SURFACE, &path, &file).await {
-                    Ok(_) => watch(),
+                if !map.is_empty() {
+                    let json = serde_json::to_string(&map).unwrap_or_default();
+                    path.push_str(&format!(
+                        "&columns={}",
+                        String::from(js_sys::encode_uri_component(&json))
+                    ));
+                }
+                match api.upload_as::<ImportInfo>(SURFACE, &path, &file.into()).await {
+                    Ok(_) => {
+                        preview.set(None);
+                        mapping.set(BTreeMap::new());
+                        if let Some(input) = file_input.get_untracked() {
+                            input.set_value("");
+                        }
+                        watch()
+                    }
                     Err(e) => error.set(Some(e)),
                 }
                 busy.set(false);
@@ -98,9 +223,10 @@ pub fn Imports() -> impl IntoView {
             <h1>{move || i18n.t("nav_imports")}</h1>
             <p class="muted">{move || i18n.t("import_lead")}</p>
             <form class="search" on:submit=submit>
-                <input node_ref=file_input name="file" type="file" accept=".csv,text/csv" required/>
+                <input node_ref=file_input name="file" type="file" accept=".csv,text/csv" required on:change=picked/>
                 <button type="submit" disabled=move || busy.get()>{move || i18n.t("upload")}</button>
             </form>
+            {move || preview.get().map(|p| view! { <ColumnsPreview preview=p mapping=mapping/> })}
             <ErrorNotice error=error/>
             {move || match imports.get() {
                 None => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
