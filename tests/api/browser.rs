@@ -279,6 +279,53 @@ async fn a_customer_signs_in_through_the_simulator_and_an_admin_opens_the_consol
         .await
         .unwrap();
     assert!(key.starts_with("cham_"), "{key}");
+
+    // Importing a list: picking the file shows how each column reads, and an attribute column can go onto an
+    // attribute the brand has already.
+    let admin = app.admin_token("demo", "console@demo.vn", &admin_password).await;
+    let bich = app
+        .get_with("/api/v1/admin/profiles?q=0912345678", &admin)
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    let bich = bich["profiles"][0]["profile_id"].as_str().unwrap().to_owned();
+    let r = app
+        .client
+        .put(app.url(&format!("/api/v1/admin/profiles/{bich}/attributes/favourite_drink")))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({ "value": "Trà sữa" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    let file = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    std::fs::write(file.path(), "SĐT,Họ tên,Món yêu thích\n0987000333,Lê Nhập,Bạc xỉu\n").unwrap();
+    c.goto(&app.url("/admin/imports")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(&file.path().display().to_string())
+        .await
+        .unwrap();
+    wait_for_text(c, ".import-column:nth-child(3) td:nth-child(2)", "Attribute").await;
+    c.find(Locator::Css("select[name=map_mon_yeu_thich]"))
+        .await
+        .unwrap()
+        .select_by_value("favourite_drink")
+        .await
+        .unwrap();
+    click(c, "form.search button[type=submit]").await;
+    wait_for_text(c, ".import-row .import-status", "Completed").await;
+    let (drink,): (String,) = sqlx::query_as(
+        "SELECT a.value FROM profile_attributes a JOIN identities i ON i.profile_id = a.profile_id \
+         WHERE i.value = '84987000333' AND a.key = 'favourite_drink'",
+    )
+    .fetch_one(app.db.read())
+    .await
+    .unwrap();
+    assert_eq!(drink, "\"Bạc xỉu\"");
     browser.client.close().await.unwrap();
 }
 

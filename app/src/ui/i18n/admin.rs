@@ -53,8 +53,8 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         "job_probe" => ("Kiểm tra bộ xử lý nền", "Worker check"),
         "job_other" => ("Công việc khác", "Other job"),
         "import_lead" => (
-            "Tải lên tệp CSV (UTF-8, có dòng tiêu đề): phone, name, email, birthday, gender, tags, external_id; các cột khác thành thuộc tính. Số điện thoại cũ 11 số được tự chuyển đổi.",
-            "Upload a CSV file (UTF-8, with a header row): phone, name, email, birthday, gender, tags, external_id; other columns become attributes. Old 11-digit numbers are renumbered.",
+            "Tải lên tệp CSV (UTF-8, có dòng tiêu đề): phone, name, email, birthday, gender, tags, external_id; các cột khác thành thuộc tính (chọn tệp để xem từng cột và ghép vào thuộc tính có sẵn). Số điện thoại cũ 11 số được tự chuyển đổi.",
+            "Upload a CSV file (UTF-8, with a header row): phone, name, email, birthday, gender, tags, external_id; other columns become attributes (pick a file to see each column and map it onto an existing attribute). Old 11-digit numbers are renumbered.",
         ),
         "upload" => ("Tải lên", "Upload"),
         "status_processing" => ("Đang xử lý", "Processing"),
