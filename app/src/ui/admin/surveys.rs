@@ -153,6 +153,9 @@ pub fn SurveysPage() -> impl IntoView {
     reload();
 
     let editing = RwSignal::new(None::<String>);
+    // Responses of the survey being edited: once there are any, its questions are frozen (answers refer to them).
+    let answered = RwSignal::new(0_i64);
+    let save_error = RwSignal::new(None::<ApiFailure>);
     let name = RwSignal::new(String::new());
     let intro = RwSignal::new(String::new());
     let points = RwSignal::new("20".to_owned());
@@ -181,6 +184,8 @@ pub fn SurveysPage() -> impl IntoView {
     };
     let clear = move || {
         editing.set(None);
+        answered.set(0);
+        save_error.set(None);
         name.set(String::new());
         intro.set(String::new());
         points.set("20".into());
@@ -193,6 +198,8 @@ pub fn SurveysPage() -> impl IntoView {
     };
     let edit = move |s: Survey| {
         editing.set(Some(s.id.clone()));
+        answered.set(s.responses);
+        save_error.set(None);
         name.set(s.input.name.clone());
         intro.set(s.input.intro.clone().unwrap_or_default());
         points.set(s.input.points.to_string());
@@ -226,9 +233,10 @@ pub fn SurveysPage() -> impl IntoView {
                         clear();
                         reload();
                     }
+                    // Said beside the Save button, where the admin is looking.
                     Err(e) => {
                         saved.set(false);
-                        error.set(Some(e));
+                        save_error.set(Some(e));
                     }
                 }
             });
@@ -276,11 +284,12 @@ pub fn SurveysPage() -> impl IntoView {
 
     let question_rows = move || {
         let count = questions.get().len();
+        let frozen = answered.get() > 0;
         questions
             .get()
             .into_iter()
             .enumerate()
-            .map(|(i, q)| view! { <QuestionEditor index=i count=count q=q questions=questions/> })
+            .map(|(i, q)| view! { <QuestionEditor index=i count=count q=q questions=questions frozen=frozen/> })
             .collect_view()
     };
 
@@ -325,16 +334,24 @@ pub fn SurveysPage() -> impl IntoView {
                         <input type="checkbox" prop:checked=move || active.get() on:change=move |ev| active.set(event_target_checked(&ev))/>
                         {move || i18n.t("active")}
                     </label>
+                    {move || (answered.get() > 0).then(|| view! {
+                        <p class="notice frozen-note" role="note">
+                            {move || i18n.t("questions_frozen")} " (" {answered.get()} " " {move || i18n.t("responses_lower")} ")"
+                        </p>
+                    })}
                     {question_rows}
-                    <button type="button" class="add-question" on:click=move |_| questions.update(|v| v.push(QuestionForm::new()))>
-                        {move || i18n.t("add_question")}
-                    </button>
+                    {move || (answered.get() == 0).then(|| view! {
+                        <button type="button" class="add-question" on:click=move |_| questions.update(|v| v.push(QuestionForm::new()))>
+                            {move || i18n.t("add_question")}
+                        </button>
+                    })}
                     <button type="button" class="preview-survey" on:click=move |_| {
                         previewed.set(None);
                         preview.set(Some(input().questions));
                     }>
                         {move || i18n.t("preview")}
                     </button>
+                    <ErrorNotice error=save_error/>
                     <button type="submit" class="save-survey">{move || i18n.t("save")}</button>
                     {move || editing.get().is_some().then(|| view! {
                         <button type="button" class="link" on:click=move |_| clear()>{move || i18n.t("cancel")}</button>
@@ -369,12 +386,14 @@ fn QuestionEditor(
     count: usize,
     q: QuestionForm,
     questions: RwSignal<Vec<QuestionForm>>,
+    /// Answered already: shown, not editable.
+    frozen: bool,
 ) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let kind = move || QuestionKind::parse(&q.kind.get()).unwrap_or(QuestionKind::ShortText);
     let later: Vec<usize> = (index + 2..=count).collect();
     view! {
-        <fieldset class="question-form" data-index=index + 1>
+        <fieldset class="question-form" class:frozen=frozen data-index=index + 1 disabled=frozen>
             <legend>{move || i18n.t("question")} " " {index + 1}</legend>
             <label>
                 {move || i18n.t("question_kind")}
@@ -462,9 +481,11 @@ fn QuestionEditor(
                     </div>
                 }
             })}
-            <button type="button" class="link remove-question" on:click=move |_| questions.update(|v| { if v.len() > 1 { v.remove(index); } })>
-                {move || i18n.t("remove")}
-            </button>
+            {(!frozen).then(|| view! {
+                <button type="button" class="link remove-question" on:click=move |_| questions.update(|v| { if v.len() > 1 { v.remove(index); } })>
+                    {move || i18n.t("remove")}
+                </button>
+            })}
         </fieldset>
     }
 }

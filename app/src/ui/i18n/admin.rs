@@ -66,6 +66,11 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         "unchanged" => ("Không đổi", "Unchanged"),
         "rejected" => ("Bị từ chối", "Rejected"),
         "download_report" => ("Tải báo cáo dòng lỗi", "Download the rejection report"),
+        "questions_frozen" => (
+            "Khảo sát đã có người trả lời nên các câu hỏi được giữ nguyên; bạn vẫn sửa được tên, lời giới thiệu, điểm, thời gian, đối tượng và bật/tắt.",
+            "This survey has responses, so its questions stay as they are; you can still change its name, intro, points, dates, audience and whether it is on.",
+        ),
+        "responses_lower" => ("phản hồi", "responses"),
         "no_imports" => ("Chưa có lần nhập nào.", "No imports yet."),
         "import_columns" => ("Các cột của tệp", "The file's columns"),
         "import_needs_identifier" => (
