@@ -8,7 +8,10 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::{
-    browser::{admin_of_demo, browser, click, member_token, sign_in_member, spawn_demo, type_into, wait_for_text},
+    browser::{
+        admin_of_demo, browser, click, member_token, sign_in_member, spawn_demo, type_into, wait_for_text,
+        wait_for_text_containing,
+    },
     helpers::{Store, assert_error},
 };
 
@@ -169,6 +172,34 @@ async fn a_member_answers_a_survey(store: Store) {
         .unwrap();
     let options: Value = serde_json::from_str(&options).unwrap();
     assert_eq!(options[0]["options"], json!(["Bánh mì", "Croissant"]));
+
+    // The answered survey opens with its questions frozen, and says so; its name can still change.
+    click(c, &format!("tr[data-survey='{survey}'] button.edit-survey")).await;
+    wait_for_text_containing(c, ".frozen-note", "các câu hỏi được giữ nguyên").await;
+    let frozen = c
+        .find_all(Locator::Css("fieldset.question-form[disabled]"))
+        .await
+        .unwrap()
+        .len();
+    let all = c.find_all(Locator::Css("fieldset.question-form")).await.unwrap().len();
+    assert!(frozen > 0 && frozen == all, "{frozen} of {all} questions frozen");
+    assert!(
+        c.find_all(Locator::Css("button.add-question"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let name = c.find(Locator::Css("input[name=survey_name]")).await.unwrap();
+    name.clear().await.unwrap();
+    name.send_keys("Khẩu vị của bạn (mùa hè)").await.unwrap();
+    click(c, "button.save-survey").await;
+    wait_for_text(c, ".notice.success", "Đã lưu.").await;
+    let (renamed,): (String,) = sqlx::query_as("SELECT name FROM surveys WHERE id = $1")
+        .bind(&survey)
+        .fetch_one(app.db.read())
+        .await
+        .unwrap();
+    assert_eq!(renamed, "Khẩu vị của bạn (mùa hè)");
     browser.client.close().await.unwrap();
 }
 
