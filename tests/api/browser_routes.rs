@@ -4,7 +4,7 @@
 use fantoccini::{Client, Locator};
 
 use crate::{
-    browser::{browser, click, sign_in_member, spawn_demo, wait_for_text},
+    browser::{browser, click, sign_in_member, spawn_demo, type_into, wait_for_text},
     helpers::Store,
 };
 
@@ -29,6 +29,14 @@ async fn a_link_opens_its_screen_and_back_stays_in_the_app(store: Store) {
     };
     let browser = browser().await;
     let c = &browser.client;
+    // A phone the simulator would refuse is said beside its field, in Vietnamese, and nobody is created.
+    let profiles = app.count("profiles").await;
+    c.goto(&app.url("/")).await.unwrap();
+    type_into(c, "input[name=name]", "Đặng Quốc Bảo").await;
+    type_into(c, "input[name=phone]", "12345").await;
+    click(c, "button[type=submit]").await;
+    wait_for_text(c, ".phone-error", "Số điện thoại không hợp lệ.").await;
+    assert_eq!(app.count("profiles").await, profiles);
     sign_in_member(c, &app, "Đặng Quốc Bảo", "0903 111 222").await;
 
     // A link straight to the rewards opens them.

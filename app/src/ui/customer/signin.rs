@@ -6,7 +6,7 @@ use super::super::notice::ErrorNotice;
 use super::super::{
     api::ApiFailure,
     bridge::{self, Host, HostTokens, SimUser},
-    i18n::I18n,
+    i18n::{I18n, Lang},
     page::PageConfig,
 };
 use crate::api::{ErrorCode, Provider};
@@ -73,6 +73,7 @@ fn Simulator(
     let provider = RwSignal::new(Provider::Zalo);
     let name = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
+    let phone_error = RwSignal::new(false);
     let users = RwSignal::new(Vec::<SimUser>::new());
 
     let refresh_users = {
@@ -104,6 +105,13 @@ fn Simulator(
         let sim = sim.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
+            // A phone the simulator would refuse is said beside the field, in the person's language.
+            let typed = phone.get_untracked();
+            let bad_phone = !typed.trim().is_empty() && crate::domain::Phone::parse(&typed).is_err();
+            phone_error.set(bad_phone);
+            if bad_phone {
+                return;
+            }
             let sim = sim.clone();
             let p = provider.get_untracked();
             busy.set(true);
@@ -157,8 +165,17 @@ fn Simulator(
                         placeholder="0912 345 678"
                         prop:value=move || phone.get()
                         on:input=move |ev| phone.set(event_target_value(&ev))
+                        aria-invalid=move || phone_error.get().to_string()
                     />
                 </label>
+                {move || phone_error.get().then(|| {
+                    let (vi, en) = ErrorCode::InvalidPhone.text();
+                    view! {
+                        <p class="field-error phone-error" role="alert">
+                            {move || if i18n.lang() == Lang::Vi { vi } else { en }}
+                        </p>
+                    }
+                })}
                 <button class="primary" type="submit" disabled=move || busy.get()>
                     {move || if busy.get() { i18n.t("signing_in") } else { i18n.t("sim_create") }}
                 </button>
