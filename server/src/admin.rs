@@ -44,17 +44,7 @@ async fn overview(State(state): State<AppState>, AdminAuth(claims): AdminAuth) -
             "This account no longer exists or was disabled.",
         )
     })?;
-    // Members are the people who have opened the app (signed in once); imported contacts who never did, and
-    // erased or merged-away profiles, are not.
-    let (members, active): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN p.last_seen_at >= $2 THEN 1 ELSE 0 END), 0) FROM profiles p \
-         WHERE p.brand_id = $1 AND p.erased_at IS NULL AND p.merged_into IS NULL \
-         AND EXISTS (SELECT 1 FROM auth_sessions s WHERE s.subject_id = p.id AND s.subject_kind = 'profile')",
-    )
-    .bind(&brand.id)
-    .bind(state.clock.now_ms().saturating_sub(THIRTY_DAYS_MS))
-    .fetch_one(state.db.read())
-    .await?;
+    let (members, active) = member_counts(&state, &brand.id).await?;
     let channels = ChannelSetup {
         zalo_app_id: brand.zalo_app_id.clone(),
         zalo_oa_id: brand.zalo_oa_id.clone(),
@@ -71,6 +61,20 @@ async fn overview(State(state): State<AppState>, AdminAuth(claims): AdminAuth) -
         channels,
         user,
     }))
+}
+
+/// The brand's members, and those active in the last 30 days. Members are the people who have opened the app
+/// (signed in once); imported contacts who never did, and erased or merged-away profiles, are not.
+pub(crate) async fn member_counts(state: &AppState, brand_id: &str) -> Result<(i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN p.last_seen_at >= $2 THEN 1 ELSE 0 END), 0) FROM profiles p \
+         WHERE p.brand_id = $1 AND p.erased_at IS NULL AND p.merged_into IS NULL \
+         AND EXISTS (SELECT 1 FROM auth_sessions s WHERE s.subject_id = p.id AND s.subject_kind = 'profile')",
+    )
+    .bind(brand_id)
+    .bind(state.clock.now_ms().saturating_sub(THIRTY_DAYS_MS))
+    .fetch_one(state.db.read())
+    .await?)
 }
 
 /// Who is signed in to the console and for which brand: the console's first call, for every role, so it can

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod brands;
 pub mod customers;
+pub mod dashboard;
 pub mod demo;
 pub mod events;
 pub mod games;
@@ -220,6 +221,7 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .merge(ingest::router())
         .merge(privacy::router())
         .merge(customers::router())
+        .merge(dashboard::router())
         .merge(imports::router())
         .merge(loyalty::router())
         .merge(games::router())

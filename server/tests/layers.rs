@@ -15,9 +15,8 @@ fn layer(name: &str) -> Option<(u8, &'static str)> {
         "superapp" | "sim" => (1, "providers"),
         "events" => (2, "events"),
         "profiles" | "auth" | "brands" | "state" | "AppState" => (3, "profiles, auth and brands"),
-        "loyalty" | "games" | "surveys" | "imports" | "ingest" | "privacy" | "ops" | "admin" | "customers" => {
-            (4, "areas")
-        }
+        "loyalty" | "games" | "surveys" | "imports" | "ingest" | "privacy" | "ops" | "admin" | "customers"
+        | "dashboard" => (4, "areas"),
         "lib" | "main" | "demo" | "web" | "openapi" | "launch" | "compose" | "open_store" | "build_router"
         | "job_registry" | "LaunchOptions" | "run_workers" => (5, "composition"),
         _ => return None,

@@ -249,6 +249,35 @@ async fn a_customer_signs_in_through_the_simulator_and_an_admin_opens_the_consol
         .unwrap();
     wait_for_text(c, ".brand-name", "Chạm Coffee (demo)").await;
     wait_for_text(c, ".members-count", "1").await;
+    // The dashboard: the period's totals and a chart per measure; a shorter period is one tap.
+    wait_for_text(c, ".stat-value.sign-ups", "1").await;
+    wait_for_text(c, ".stat-value.points-issued", "20").await;
+    assert_eq!(
+        c.find_all(Locator::Css(".chart.sign-ups svg rect"))
+            .await
+            .unwrap()
+            .len(),
+        30
+    );
+    click(c, ".period[data-days='7']").await;
+    for _ in 0..50 {
+        if c.find_all(Locator::Css(".chart.sign-ups svg rect"))
+            .await
+            .unwrap()
+            .len()
+            == 7
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        c.find_all(Locator::Css(".chart.sign-ups svg rect"))
+            .await
+            .unwrap()
+            .len(),
+        7
+    );
 
     // The customer is in the console's list; their page shows who they are.
     c.goto(&app.url("/admin/customers")).await.unwrap();

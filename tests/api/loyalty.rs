@@ -436,4 +436,36 @@ both_stores! {
         }
         assert_eq!(shop.get("/api/v1/admin/loyalty", &shop.admin).await["settings"]["point_value_vnd"], 1000, "unchanged");
     }
+
+    async fn the_dashboard_counts_the_period_day_by_day_in_vietnam(app) {
+        let shop = Shop::open(&app).await;
+        shop.rule(json!({ "name": "Check-in", "points": 30, "pending_days": 0 })).await;
+        let mai = shop.member("Mai", "0912345678").await;
+        shop.member("Lan", "0912345679").await;
+        shop.track(&mai.id, json!({ "type": "checked_in" })).await;
+        let reward = shop.reward(json!({ "points_cost": 20 })).await;
+        assert_eq!(shop.redeem(&mai, reward["id"].as_str().unwrap(), "d1").await.status(), StatusCode::CREATED);
+
+        let board = shop.get("/api/v1/admin/dashboard", &shop.admin).await;
+        let series = board["series"].as_array().unwrap();
+        assert_eq!((board["days"].as_i64(), series.len()), (Some(30), 30));
+        let today = (chrono::Utc::now() + chrono::Duration::hours(7)).format("%Y-%m-%d").to_string();
+        assert_eq!(series[29]["day"], today.as_str(), "the last day is today in Vietnam");
+        let totals = &board["totals"];
+        assert_eq!(totals["sign_ups"], 2, "{board}");
+        assert_eq!(series[29]["sign_ups"], 2);
+        assert_eq!(totals["active_members"], 2);
+        assert_eq!((totals["points_issued"].as_i64(), totals["points_redeemed"].as_i64()), (Some(30), Some(20)));
+        assert_eq!(board["redemption_rate_bp"], 6666);
+        assert_eq!(board["members"], 2);
+        let week = shop.get("/api/v1/admin/dashboard?days=7", &shop.admin).await;
+        assert_eq!(week["series"].as_array().unwrap().len(), 7);
+
+        for bad in ["/api/v1/admin/dashboard?days=6", "/api/v1/admin/dashboard?days=366", "/api/v1/admin/dashboard?days=x"] {
+            let r = shop.send(Method::GET, bad, &shop.admin, None).await;
+            assert!(r.status().is_client_error(), "{bad}: {}", r.status());
+        }
+        let r = shop.send(Method::GET, "/api/v1/admin/dashboard", &mai.token, None).await;
+        assert!(r.status() == StatusCode::UNAUTHORIZED || r.status() == StatusCode::FORBIDDEN);
+    }
 }

@@ -142,6 +142,7 @@ error_codes! {
     InvalidAttributeKey = "invalid_attribute_key": "Tên thuộc tính không hợp lệ.", "This attribute name is not valid.";
     InvalidAttributeValue = "invalid_attribute_value": "Giá trị thuộc tính không hợp lệ.", "This attribute value is not valid.";
     ValueTooLong = "value_too_long": "Nội dung quá dài.", "This text is too long.";
+    InvalidPeriod = "invalid_period": "Khoảng thời gian phải từ 7 đến 365 ngày.", "A period is 7 to 365 days.";
     InvalidColumnMap = "invalid_column_map": "Cách ghép cột không hợp lệ.", "This column mapping is not valid.";
     TooManyFields = "too_many_fields": "Dòng có nhiều cột hơn tiêu đề.", "The row has more fields than the header.";
     UnbalancedQuote = "unbalanced_quote": "Dòng có dấu ngoặc kép chưa đóng.", "The row has a quote that is never closed.";

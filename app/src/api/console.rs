@@ -217,6 +217,48 @@ pub struct ImportColumns {
     pub attribute_keys: Vec<String>,
 }
 
+/// One day of the dashboard (Vietnam's calendar day).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DayStats {
+    /// `2026-12-01`.
+    pub day: String,
+    /// People who signed in for the first time.
+    pub sign_ups: i64,
+    /// People who did something (signed in, played, answered, bought, visited, …).
+    pub active_members: i64,
+    /// Points earned.
+    pub points_issued: i64,
+    /// Points spent on rewards.
+    pub points_redeemed: i64,
+    /// Points that expired.
+    pub points_expired: i64,
+    /// Game plays.
+    pub game_plays: i64,
+    /// Survey responses.
+    pub survey_responses: i64,
+}
+
+/// `GET /api/v1/admin/dashboard`: the brand's activity over a period, day by day, and its totals.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Dashboard {
+    /// Days in the period (7 to 365), ending today.
+    pub days: i64,
+    /// Members now (people who have opened the app; not erased).
+    pub members: i64,
+    /// Each day of the period, oldest first.
+    pub series: Vec<DayStats>,
+    /// Sums over the period; `active_members` counts each person once.
+    pub totals: DayStats,
+    /// Points redeemed per point issued in the period, in basis points (10000 = 100%); none when none were issued.
+    pub redemption_rate_bp: Option<i64>,
+    /// People who played a game in the period.
+    pub game_players: i64,
+    /// People who answered a survey in the period.
+    pub survey_respondents: i64,
+}
+
 /// A background job as the console's Operations page shows it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -3,6 +3,7 @@
 
 mod api_keys;
 mod customers;
+mod dashboard;
 mod forms;
 mod games;
 mod imports;

@@ -58,6 +58,7 @@ fn OverviewView(overview: BrandOverview) -> impl IntoView {
                     <div class="stat-label">{move || i18n.t("active_30d")}</div>
                 </div>
             </div>
+            <super::dashboard::DashboardView/>
             <h2>{move || i18n.t("channels")}</h2>
             <table class="channels">
                 <tbody>
