@@ -101,7 +101,7 @@ async fn search(
     // `$1` brand, `$2`/`$3` the cursor, `$4` the page size; a search adds `$5` and `$6`.
     let (matching, driven) = match kind {
         "" => ("TRUE".to_owned(), false),
-        "name" => name_filter(&state, &value).await?,
+        "name" => name_filter(&state, &claims.brand, &value).await?,
         // At most a few profiles hold an identifier: they are looked up, not found by walking the brand.
         _ => (
             "p.id IN (SELECT profile_id FROM identities WHERE brand_id = $1 AND kind = $5 AND value = $6)".to_owned(),
@@ -159,37 +159,60 @@ async fn search(
     Ok(Json(ProfilePage { profiles, next_cursor }))
 }
 
-/// How a name search finds its profiles (`$3` is the folded text as a `LIKE` pattern, `$4` the text as typed, which
-/// may also be an id or an identifier). PostgreSQL's trigram index serves `LIKE` and its planner chooses. On
-/// SQLite, a name few profiles hold is looked up in the trigram index and the matches sorted; a name many hold (or
-/// text the index cannot serve: under three letters, or a wildcard character) is found by walking the brand's
-/// profiles newest first, where a page fills at once.
-async fn name_filter(state: &AppState, folded: &str) -> Result<(String, bool)> {
+/// How a name search finds its profiles (`$5` is the folded text as a `LIKE` pattern, `$6` the text as typed, which
+/// may also be an id or an identifier). A name few profiles hold is looked up in the trigram index (SQLite's FTS5
+/// `profile_names`, PostgreSQL's `pg_trgm` index) and the matches sorted; a name many hold, or text the index cannot
+/// serve (under three letters, or a wildcard character), is found by walking the brand's profiles newest first,
+/// where a page fills at once. The answer says whether the search is driven by its matches.
+async fn name_filter(state: &AppState, brand_id: &str, folded: &str) -> Result<(String, bool)> {
     // An id, or an identifier of a kind a person might paste (all but phones and e-mails, parsed before).
-    const OTHERS: &str = "p.id = $6 OR p.id IN (SELECT profile_id FROM identities WHERE brand_id = $1 \
-         AND kind IN ('zalo_id', 'zalo_oa_follower_id', 'momo_id', 'external_id', 'anonymous_id') AND value = $6)";
-    if state.db.dialect() == Dialect::Postgres {
-        return Ok((format!("(p.search_name LIKE $5 OR {OTHERS})"), false));
-    }
-    let scan = format!("(p.search_name LIKE $5 ESCAPE '\\' OR {OTHERS})");
+    const KINDS: &str = "('zalo_id', 'zalo_oa_follower_id', 'momo_id', 'external_id', 'anonymous_id')";
+    let postgres = state.db.dialect() == Dialect::Postgres;
+    // The walk reads the name beside the index, never through the trigram index: on PostgreSQL the concatenation
+    // keeps the planner from trading the ordered walk for a bitmap of every match.
+    let walked = if postgres {
+        "(p.search_name || '') LIKE $5"
+    } else {
+        "p.search_name LIKE $5 ESCAPE '\\'"
+    };
+    let scan = format!(
+        "({walked} OR p.id = $6 OR p.id IN (SELECT profile_id FROM identities WHERE brand_id = $1 \
+         AND kind IN {KINDS} AND value = $6))"
+    );
     let indexable = folded.chars().count() >= 3 && !folded.contains(['%', '_', '\\']);
     if !indexable {
         return Ok((scan, false));
     }
-    let (dense,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM (SELECT 1 FROM profile_names WHERE search_name LIKE $1 LIMIT 1000) AS m")
-            .bind(search::contains_pattern(folded))
-            .fetch_one(state.db.read())
-            .await?;
-    Ok(if dense >= 1000 {
-        (scan, false)
+    let count = if postgres {
+        "SELECT COUNT(*) FROM (SELECT 1 FROM profiles WHERE brand_id = $2 AND search_name LIKE $1 LIMIT 1000) AS m"
+    } else {
+        "SELECT COUNT(*) FROM (SELECT 1 FROM profile_names WHERE search_name LIKE $1 AND $2 = $2 LIMIT 1000) AS m"
+    };
+    let (dense,): (i64,) = sqlx::query_as(count)
+        .bind(search::contains_pattern(folded))
+        .bind(brand_id)
+        .fetch_one(state.db.read())
+        .await?;
+    if dense >= 1000 {
+        return Ok((scan, false));
+    }
+    Ok(if postgres {
+        (
+            format!(
+                "p.id IN (SELECT id FROM profiles WHERE brand_id = $1 AND search_name LIKE $5 \
+                 UNION ALL SELECT $6 UNION ALL SELECT profile_id FROM identities WHERE brand_id = $1 \
+                 AND kind IN {KINDS} AND value = $6)"
+            ),
+            false,
+        )
     } else {
         (
-            "p.rowid IN (SELECT rowid FROM profile_names WHERE search_name LIKE $5 \
-             UNION ALL SELECT rowid FROM profiles WHERE id = $6 \
-             UNION ALL SELECT q.rowid FROM identities i JOIN profiles q ON q.id = i.profile_id WHERE i.brand_id = $1 \
-             AND i.kind IN ('zalo_id', 'zalo_oa_follower_id', 'momo_id', 'external_id', 'anonymous_id') AND i.value = $6)"
-                .to_owned(),
+            format!(
+                "p.rowid IN (SELECT rowid FROM profile_names WHERE search_name LIKE $5 \
+                 UNION ALL SELECT rowid FROM profiles WHERE id = $6 \
+                 UNION ALL SELECT q.rowid FROM identities i JOIN profiles q ON q.id = i.profile_id WHERE i.brand_id = $1 \
+                 AND i.kind IN {KINDS} AND i.value = $6)"
+            ),
             true,
         )
     })
