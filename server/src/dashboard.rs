@@ -81,16 +81,8 @@ async fn dashboard(
          AND type = 'session_started' GROUP BY profile_id) f WHERE first >= $2 GROUP BY 1",
         day_of("first")
     );
-    for (day, n) in sqlx::query_as::<_, (i64, i64)>(&sql)
-        .bind(brand)
-        .bind(from)
-        .fetch_all(db)
-        .await?
-    {
-        if let Some(s) = by_day.get_mut(&day) {
-            s.sign_ups = n;
-        }
-    }
+    let rows = sqlx::query_as(&sql).bind(brand).bind(from).fetch_all(db).await?;
+    fill(&mut by_day, rows, |s, n| s.sign_ups = n);
     let activity = EventType::ALL
         .iter()
         .filter(|t| t.is_activity())
@@ -102,16 +94,8 @@ async fn dashboard(
         "SELECT {}, COUNT(DISTINCT profile_id) {active_filter} GROUP BY 1",
         day_of("occurred_at")
     );
-    for (day, n) in sqlx::query_as::<_, (i64, i64)>(&sql)
-        .bind(brand)
-        .bind(from)
-        .fetch_all(db)
-        .await?
-    {
-        if let Some(s) = by_day.get_mut(&day) {
-            s.active_members = n;
-        }
-    }
+    let rows = sqlx::query_as(&sql).bind(brand).bind(from).fetch_all(db).await?;
+    fill(&mut by_day, rows, |s, n| s.active_members = n);
     let (active_total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(DISTINCT profile_id) {active_filter}"))
         .bind(brand)
         .bind(from)
@@ -142,19 +126,11 @@ async fn dashboard(
             "SELECT {}, COUNT(*) FROM {table} WHERE brand_id = $1 AND created_at >= $2 GROUP BY 1",
             day_of("created_at")
         );
-        for (day, n) in sqlx::query_as::<_, (i64, i64)>(&sql)
-            .bind(brand)
-            .bind(from)
-            .fetch_all(db)
-            .await?
-        {
-            if let Some(s) = by_day.get_mut(&day) {
-                if i == 0 {
-                    s.game_plays = n;
-                } else {
-                    s.survey_responses = n;
-                }
-            }
+        let rows = sqlx::query_as(&sql).bind(brand).bind(from).fetch_all(db).await?;
+        if i == 0 {
+            fill(&mut by_day, rows, |s, n| s.game_plays = n);
+        } else {
+            fill(&mut by_day, rows, |s, n| s.survey_responses = n);
         }
         let sql = format!("SELECT COUNT(DISTINCT profile_id) FROM {table} WHERE brand_id = $1 AND created_at >= $2");
         (people[i],) = sqlx::query_as(&sql).bind(brand).bind(from).fetch_one(db).await?;
@@ -186,6 +162,15 @@ async fn dashboard(
         game_players: people[0],
         survey_respondents: people[1],
     }))
+}
+
+/// Puts each (day, count) row into its day of the period.
+fn fill(by_day: &mut BTreeMap<i64, DayStats>, rows: Vec<(i64, i64)>, set: fn(&mut DayStats, i64)) {
+    for (day, n) in rows {
+        if let Some(stats) = by_day.get_mut(&day) {
+            set(stats, n);
+        }
+    }
 }
 
 /// Day number `day` (days since 1970-01-01 in Vietnam) as `2026-12-01`.

@@ -1,7 +1,7 @@
 //! Upload, progress and the rejection report.
 
 use app::api::ErrorCode;
-use app::api::{ErrorBody, ImportColumn, ImportColumns, ImportInfo};
+use app::api::{ErrorBody, ImportInfo};
 use axum::{
     body::Body,
     extract::State,
@@ -33,7 +33,7 @@ const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(upload, list))
-        .routes(routes!(header_columns))
+        .routes(routes!(super::columns::header_columns))
         .routes(routes!(progress))
         .routes(routes!(rejections))
 }
@@ -46,113 +46,6 @@ struct UploadQuery {
     /// Attribute columns mapped onto other keys, as a JSON object: the key a column gets by itself (see
     /// `POST /api/v1/admin/imports/columns`) → an attribute key (1–40 of a-z, 0-9, `_`), usually one the brand has.
     columns: Option<String>,
-}
-
-/// The mapping an upload names, checked against its header: every source an attribute column of the file, every
-/// target a valid key.
-fn column_map(raw: Option<&str>, headers: &[String]) -> Result<super::ColumnMap> {
-    let invalid = |m: String| Error::unprocessable(ErrorCode::InvalidColumnMap, m);
-    let Some(raw) = raw.filter(|r| !r.trim().is_empty()) else {
-        return Ok(super::ColumnMap::new());
-    };
-    let map: super::ColumnMap =
-        serde_json::from_str(raw).map_err(|_| invalid("`columns` is a JSON object of key → key.".into()))?;
-    let own: Vec<String> = super::columns(headers, &super::ColumnMap::new())
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|c| match c {
-            super::Column::Attribute(key) => Some(key),
-            _ => None,
-        })
-        .collect();
-    for (from, to) in &map {
-        if !own.contains(from) {
-            return Err(invalid(format!("The file has no attribute column `{from}`.")));
-        }
-        if !crate::profiles::is_attribute_key(to) {
-            return Err(invalid(format!(
-                "`{to}` is not an attribute key (1 to 40 of a-z, 0-9 and _)."
-            )));
-        }
-    }
-    Ok(map)
-}
-
-/// Reads a header row (the first line of the file the admin picked) and answers how each column would be imported,
-/// with the brand's attribute keys, so attribute columns can be mapped onto existing ones before the upload.
-#[utoipa::path(
-    post,
-    path = "/api/v1/admin/imports/columns",
-    tag = "admin",
-    security(("bearer" = [])),
-    request_body(content = String, content_type = "text/csv"),
-    responses(
-        (status = 200, body = ImportColumns),
-        (status = 422, description = "`invalid_csv`, `too_many_columns`", body = ErrorBody),
-    )
-)]
-async fn header_columns(
-    State(state): State<AppState>,
-    AdminAuth(claims): AdminAuth,
-    body: String,
-) -> Result<Json<ImportColumns>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(body.as_bytes());
-    let headers: Vec<String> = match reader.records().next() {
-        Some(Ok(record)) => record.iter().map(str::to_owned).collect(),
-        Some(Err(e)) => {
-            return Err(Error::unprocessable(
-                ErrorCode::InvalidCsv,
-                format!("The header row cannot be read: {e}"),
-            ));
-        }
-        None => Vec::new(),
-    };
-    if headers.len() > super::MAX_COLUMNS {
-        return Err(Error::unprocessable(
-            ErrorCode::TooManyColumns,
-            format!("A file may have at most {} columns.", super::MAX_COLUMNS),
-        ));
-    }
-    let read = super::columns(&headers, &super::ColumnMap::new());
-    let identifies = read.is_some();
-    let roles = read.unwrap_or_else(|| {
-        // Without an identifier the file is refused, but the admin still sees how each column reads.
-        let mut with_phone = headers.clone();
-        with_phone.push("phone".into());
-        let mut all = super::columns(&with_phone, &super::ColumnMap::new()).unwrap_or_default();
-        all.pop();
-        all
-    });
-    let columns = headers
-        .into_iter()
-        .zip(roles)
-        .map(|(header, column)| {
-            let (role, key) = match column {
-                super::Column::Phone => ("phone", None),
-                super::Column::Name => ("name", None),
-                super::Column::Email => ("email", None),
-                super::Column::Birthday => ("birthday", None),
-                super::Column::Gender => ("gender", None),
-                super::Column::Tags => ("tags", None),
-                super::Column::ExternalId => ("external_id", None),
-                super::Column::Attribute(key) => ("attribute", Some(key)),
-                super::Column::Ignored => ("ignored", None),
-            };
-            ImportColumn {
-                header: header.trim_start_matches('\u{feff}').to_owned(),
-                role: role.to_owned(),
-                key,
-            }
-        })
-        .collect();
-    Ok(Json(ImportColumns {
-        columns,
-        identifies,
-        attribute_keys: crate::profiles::attribute_keys(&state.db, &claims.brand).await?,
-    }))
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -254,7 +147,7 @@ async fn upload(
         Ok(()) => {
             let header_path = path.clone();
             match tokio::task::spawn_blocking(move || read_headers(&header_path)).await {
-                Ok(Ok(headers)) => match column_map(q.columns.as_deref(), &headers) {
+                Ok(Ok(headers)) => match super::columns::column_map(q.columns.as_deref(), &headers) {
                     Err(e) => Err(e),
                     Ok(map) => match super::columns(&headers, &map) {
                         Some(columns) => check_columns(&state, &claims.brand, &columns).await.map(|()| map),

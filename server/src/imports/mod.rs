@@ -2,6 +2,7 @@
 //! rows in batches handed to an async writer over a bounded channel (so memory stays flat for any file size),
 //! each batch is one transaction, and progress is on the import's row for the console to poll.
 
+mod columns;
 mod http;
 mod parse;
 

@@ -14,6 +14,8 @@ mod overview;
 mod points;
 mod profile;
 mod rewards;
+mod survey_questions;
+mod survey_results;
 mod surveys;
 
 use leptos::{prelude::*, task::spawn_local};
@@ -176,7 +178,7 @@ pub fn AdminApp() -> impl IntoView {
                         Page::Rewards => view! { <rewards::RewardsPage/> }.into_any(),
                         Page::Games => view! { <games::GamesPage/> }.into_any(),
                         Page::Surveys => view! { <surveys::SurveysPage/> }.into_any(),
-                        Page::SurveyResults(id) => view! { <surveys::SurveyResultsPage id=id/> }.into_any(),
+                        Page::SurveyResults(id) => view! { <survey_results::SurveyResultsPage id=id/> }.into_any(),
                         Page::Liability => view! { <liability::LiabilityPage/> }.into_any(),
                         Page::Operations => view! { <operations::OperationsPage/> }.into_any(),
                     };

@@ -7,7 +7,7 @@ use leptos::{prelude::*, task::spawn_local};
 use super::{
     super::{
         api::{Api, ApiFailure},
-        browser::{fresh_key, sleep, vn_time},
+        browser::{fresh_key, sleep},
         i18n::{I18n, Lang},
         notice::ErrorNotice,
     },
@@ -217,7 +217,7 @@ fn GameCard(game: MemberGame, error: RwSignal<Option<ApiFailure>>, go: Callback<
                 .enumerate()
                 .map(|(i, s)| {
                     let style = format!("transform: rotate({}deg)", width * (i as f64 + 0.5));
-                    let label = segment_label(s.kind, &s.label);
+                    let label = super::game_rules::segment_label(s.kind, &s.label);
                     view! { <span class="segment" style=style data-segment=s.id.clone()><span>{label}</span></span> }
                 })
                 .collect_view();
@@ -232,7 +232,7 @@ fn GameCard(game: MemberGame, error: RwSignal<Option<ApiFailure>>, go: Callback<
         GameKind::Scratch => view! {
             <div class="scratch-card" class:ready=move || under_cover.get().is_some()>
                 <div class="scratch-prize">
-                    {move || under_cover.get().or_else(|| result.get()).map(|r| segment_label(r.kind, &r.label)()).unwrap_or_else(|| "?".into())}
+                    {move || under_cover.get().or_else(|| result.get()).map(|r| super::game_rules::segment_label(r.kind, &r.label)()).unwrap_or_else(|| "?".into())}
                 </div>
                 <canvas
                     node_ref=cover.canvas
@@ -296,7 +296,7 @@ fn GameCard(game: MemberGame, error: RwSignal<Option<ApiFailure>>, go: Callback<
                 {move || i18n.t(action)}
             </button>
             {move || result.get().map(|r| view! { <Outcome play=r go=go/> })}
-            <Rules game=rules/>
+            <super::game_rules::Rules game=rules/>
         </article>
     }
 }
@@ -325,85 +325,8 @@ fn Outcome(play: Play, go: Callback<Screen>) -> impl IntoView {
     };
     view! {
         <div class="outcome" role="status" data-play=play.id.clone() data-segment=play.segment_id>
-            <p class="prize-label"><strong>{segment_label(play.kind, &play.label)}</strong></p>
+            <p class="prize-label"><strong>{super::game_rules::segment_label(play.kind, &play.label)}</strong></p>
             {next}
         </div>
-    }
-}
-
-/// What a segment or an outcome says: the brand's label, or "better luck next time" in the member's language for
-/// the no-prize segment the server adds.
-fn segment_label(kind: PrizeKind, label: &str) -> impl Fn() -> String + Send + Sync + use<> {
-    let i18n = expect_context::<I18n>();
-    let label = label.to_owned();
-    move || {
-        if kind == PrizeKind::Nothing {
-            i18n.t("better_luck").to_owned()
-        } else {
-            label.clone()
-        }
-    }
-}
-
-/// The game's rules (thể lệ): plays per day and when they come back, what earns more, each prize's chance, what
-/// happens when a prize runs out, and when the game ends.
-#[component]
-fn Rules(game: MemberGame) -> impl IntoView {
-    let i18n = expect_context::<I18n>();
-    let vi = move || i18n.lang() == Lang::Vi;
-    let extra: Vec<(&'static str, &'static str)> = game
-        .extra_play_events
-        .iter()
-        .filter_map(|t| EventType::parse(t).map(EventType::label))
-        .collect();
-    let odds = game
-        .segments
-        .iter()
-        .map(|s| {
-            let label = segment_label(s.kind, &s.label);
-            let chance = percent(s.chance_bp);
-            view! { <li><span class="odds-label">{label}</span> " " <strong class="odds">{chance}</strong></li> }
-        })
-        .collect_view();
-    view! {
-        <details class="game-rules">
-            <summary>{move || i18n.t("game_rules")}</summary>
-            <ul>
-                <li>{move || i18n.t("rules_plays")} " " <strong>{game.plays_per_day}</strong>". " {move || i18n.t("rules_reset")}</li>
-                {(!extra.is_empty()).then(|| view! {
-                    <li>{move || i18n.t("rules_extra")} " "
-                        {move || extra.iter().map(|(v, e)| if vi() { *v } else { *e }).collect::<Vec<_>>().join(", ")}"."
-                    </li>
-                })}
-                <li>{move || i18n.t("rules_odds")}":"<ul class="odds-list">{odds}</ul></li>
-                <li>{match game.fallback_label.clone() {
-                    Some(f) => view! { {move || i18n.t("rules_stock")} " " <strong>{f}</strong> }.into_any(),
-                    None => view! { {move || i18n.t("rules_stock_plain")} }.into_any(),
-                }}</li>
-                {game.ends_at.clone().map(|at| view! { <li>{move || i18n.t("rules_ends")} " " {vn_time(&at)}</li> })}
-                <li class="muted">{move || i18n.t("rules_fair")}</li>
-            </ul>
-        </details>
-    }
-}
-
-/// Basis points as a percentage the way people read one: `25%`, `2,5%` in Vietnamese, `2.5%` in English.
-fn percent(bp: i64) -> impl Fn() -> String + Send + Sync + 'static {
-    let i18n = expect_context::<I18n>();
-    move || {
-        let whole = bp / 100;
-        let rest = bp % 100;
-        let text = if rest == 0 {
-            format!("{whole}")
-        } else {
-            let decimals = format!("{rest:02}");
-            format!("{whole}.{}", decimals.trim_end_matches('0'))
-        };
-        let text = if i18n.lang() == Lang::Vi {
-            text.replace('.', ",")
-        } else {
-            text
-        };
-        format!("{text}%")
     }
 }

@@ -1,6 +1,7 @@
 //! The customer mini app: sign in with one tap, then the member card, rewards, games, surveys, vouchers and
 //! points history.
 
+mod game_rules;
 mod games;
 mod history;
 mod home;
