@@ -9,6 +9,7 @@ mod games;
 mod loyalty;
 mod names;
 mod privacy;
+mod rewards;
 mod surveys;
 
 pub use auth::*;
@@ -19,4 +20,5 @@ pub use games::*;
 pub use loyalty::*;
 pub use names::*;
 pub use privacy::*;
+pub use rewards::*;
 pub use surveys::*;
