@@ -60,7 +60,10 @@ fn ColumnsPreview(preview: ImportColumns, mapping: RwSignal<BTreeMap<String, Str
                         }
                     >
                         <option value="">{move || i18n.t("new_attribute")} " " {own.clone()}</option>
-                        {keys.into_iter().map(|k| view! { <option value=k.clone()>{move || i18n.t("existing_attribute")} " " {k.clone()}</option> }).collect_view()}
+                        {keys.into_iter().map(|k| {
+                            let label = k.clone();
+                            view! { <option value=k>{move || i18n.t("existing_attribute")} " " {label}</option> }
+                        }).collect_view()}
                     </select>
                 }
             });

@@ -35,7 +35,7 @@ pub(super) fn Rules(game: MemberGame) -> impl IntoView {
         .collect();
     let odds = game
         .segments
-        .iter()
+        .into_iter()
         .map(|s| {
             let label = segment_label(s.kind, &s.label);
             let chance = percent(s.chance_bp);
@@ -53,11 +53,11 @@ pub(super) fn Rules(game: MemberGame) -> impl IntoView {
                     </li>
                 })}
                 <li>{move || i18n.t("rules_odds")}":"<ul class="odds-list">{odds}</ul></li>
-                <li>{match game.fallback_label.clone() {
+                <li>{match game.fallback_label {
                     Some(f) => view! { {move || i18n.t("rules_stock")} " " <strong>{f}</strong> }.into_any(),
                     None => view! { {move || i18n.t("rules_stock_plain")} }.into_any(),
                 }}</li>
-                {game.ends_at.clone().map(|at| view! { <li>{move || i18n.t("rules_ends")} " " {vn_time(&at)}</li> })}
+                {game.ends_at.map(|at| view! { <li>{move || i18n.t("rules_ends")} " " {vn_time(&at)}</li> })}
                 <li class="muted">{move || i18n.t("rules_fair")}</li>
             </ul>
         </details>

@@ -93,7 +93,7 @@ pub fn Rewards(on_back: Callback<()>, on_redeemed: Callback<Voucher>) -> impl In
                                 {blocked.map(|b| match (b.as_str(), tier) {
                                     // A reward locked by tier names the tier it is for.
                                     ("tier_required", Some(tier)) => view! {
-                                        <div class="blocked muted">{move || i18n.t("blocked_tier_named")} " " <strong>{tier.clone()}</strong></div>
+                                        <div class="blocked muted">{move || i18n.t("blocked_tier_named")} " " <strong>{tier}</strong></div>
                                     }.into_any(),
                                     _ => view! { <div class="blocked muted">{move || i18n.t(blocked_text(&b))}</div> }.into_any(),
                                 })}

@@ -122,11 +122,11 @@ fn tier_row(tier: TierBadge, current: Option<&str>, metric: &str) -> impl IntoVi
             }
         })
     };
-    let benefits = tier.benefits.clone();
+    let benefits = tier.benefits;
     view! {
         <li class="tier-card" class:mine=mine>
             <div class="tier-head">
-                <strong class="tier-card-name">{tier.name.clone()}</strong>
+                <strong class="tier-card-name">{tier.name}</strong>
                 {mine.then(|| view! { <span class="badge ok">{move || i18n.t("your_tier")}</span> })}
             </div>
             <div class="muted tier-from">{from}</div>

@@ -196,8 +196,8 @@ fn AlreadyDone(title: &'static str, at: String, by: Option<String>) -> impl Into
     view! {
         <div class="already-done" role="alert">
             <strong class="already-done-title">{move || i18n.t(title)}</strong>
-            <span class="already-done-when">{move || i18n.t("at_time")} " " {when.clone()} " " {move || i18n.t("vn_time_zone")}</span>
-            {by.map(|by| view! { <span class="already-done-by">{move || i18n.t("by_staff")} " " {by.clone()}</span> })}
+            <span class="already-done-when">{move || i18n.t("at_time")} " " {when} " " {move || i18n.t("vn_time_zone")}</span>
+            {by.map(|by| view! { <span class="already-done-by">{move || i18n.t("by_staff")} " " {by}</span> })}
         </div>
     }
 }
