@@ -121,6 +121,8 @@ fn fuzz(st: &Path, app: &TestApp, who: &str, token: &str) -> bool {
         .args(["--warnings", "off"])
         .arg("--header")
         .arg(format!("Authorization: Bearer {token}"))
+        // Schemathesis keeps a cache where it runs: under target/, never in the sources.
+        .current_dir(workspace_root().join("target"))
         .env("PYTHONPATH", workspace_root().join("tests/fuzz"))
         .env("SCHEMATHESIS_HOOKS", "chamhooks")
         .status();

@@ -211,6 +211,11 @@ pub async fn run(db: Db, import_id: String, brand_id: String, path: PathBuf, col
         _ => {}
     }
     let status = if failure.is_some() { "failed" } else { "completed" };
+    // Thousands of new names wait in the trigram index's pending list, which every search would read through:
+    // merge them now, once, rather than leave it to the next vacuum.
+    if let Err(e) = crate::profiles::search::settle_index(&db).await {
+        tracing::warn!(import = %import_id, error = %e, "the name index could not be settled");
+    }
     finish(&db, &import_id, failure.as_deref()).await;
     let _ = tokio::fs::remove_file(&path).await;
     tracing::info!(import = %import_id, status, rows = counts.rows, rejected = counts.rejected, "import finished");

@@ -41,6 +41,17 @@ pub fn contains_pattern(folded: &str) -> String {
     pattern
 }
 
+/// Merges the pending entries of PostgreSQL's trigram index on names into the index proper (after a bulk import,
+/// so that searches do not read through thousands of pending entries). SQLite's index needs nothing.
+pub async fn settle_index(db: &Db) -> Result<()> {
+    if db.dialect() == crate::db::Dialect::Postgres {
+        sqlx::query("SELECT CAST(gin_clean_pending_list('profiles_search_name_trgm'::regclass) AS BIGINT)")
+            .fetch_one(db.write())
+            .await?;
+    }
+    Ok(())
+}
+
 /// Folds the names of profiles written before names were folded (run once at start; a no-op afterwards).
 pub async fn fold_missing(db: &Db) -> Result<u64> {
     let mut folded = 0;
