@@ -117,7 +117,10 @@ async fn search(
          FROM profiles p WHERE {matching} AND {plus}p.brand_id = $1 AND p.merged_into IS NULL AND p.erased_at IS NULL \
          AND ({plus}p.last_seen_at, p.id) < ($2, $3) ORDER BY p.last_seen_at DESC, p.id DESC LIMIT $4"
     );
+    // Planned for these values each time (not kept prepared): PostgreSQL's generic plan for a kept statement cannot
+    // see the pattern or the cursor, and walks or sorts the whole brand where it should seek.
     let mut query = sqlx::query_as::<_, ListRow>(&sql)
+        .persistent(false)
         .bind(&claims.brand)
         .bind(before_ms)
         .bind(before_id)
@@ -189,6 +192,7 @@ async fn name_filter(state: &AppState, brand_id: &str, folded: &str) -> Result<(
         "SELECT COUNT(*) FROM (SELECT 1 FROM profile_names WHERE search_name LIKE $1 AND $2 = $2 LIMIT 1000) AS m"
     };
     let (dense,): (i64,) = sqlx::query_as(count)
+        .persistent(false)
         .bind(search::contains_pattern(folded))
         .bind(brand_id)
         .fetch_one(state.db.read())
