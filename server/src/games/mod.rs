@@ -4,9 +4,13 @@
 //! animates it: the app only shows what was recorded.
 
 pub mod admin;
+mod budget;
 pub mod draw;
 mod gifts;
+mod person;
 mod quota;
+
+pub use person::{export_plays, hooks, merge_plays};
 
 use app::api::ErrorCode;
 use app::api::{ErrorBody, MemberGame, Play, PlayRequest, PrizeKind, Segment};
@@ -98,23 +102,6 @@ pub(crate) async fn prizes(conn: &mut AnyConnection, game_id: &str) -> Result<Ve
     Ok(sqlx::query_as(&sql).bind(game_id).fetch_all(&mut *conn).await?)
 }
 
-/// Moves a merged-away profile's plays onto the survivor, inside the merge's transaction, so today's plays
-/// count once for the person. A play whose idempotency key the survivor also used (all but impossible: keys
-/// are random per tap) stays where it was.
-pub async fn merge_plays(conn: &mut AnyConnection, brand_id: &str, from: &str, into: &str) -> Result<()> {
-    sqlx::query(
-        "UPDATE game_plays SET profile_id = $1 WHERE profile_id = $2 AND brand_id = $3 AND NOT EXISTS ( \
-           SELECT 1 FROM game_plays s WHERE s.profile_id = $1 AND s.game_id = game_plays.game_id \
-           AND s.idempotency_key = game_plays.idempotency_key)",
-    )
-    .bind(into)
-    .bind(from)
-    .bind(brand_id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
 /// Plays a member may start in a burst, and how often one more becomes available: a person tapping through the
 /// wheel's 3-second spin never meets it, a script hammering the endpoint does.
 const PLAY_BURST: u32 = 10;
@@ -143,38 +130,6 @@ fn rate_limit(profile: &str) -> Result<()> {
             retry_after: wait.as_secs() + 1,
         }
     })
-}
-
-#[derive(sqlx::FromRow)]
-struct ExportRow {
-    game: String,
-    prize: Option<String>,
-    kind: String,
-    gift_code: Option<String>,
-    played_at: i64,
-}
-
-/// A member's plays for a data export, oldest first.
-pub async fn export_plays(conn: &mut AnyConnection, profile_id: &str) -> Result<Vec<app::api::ExportedPlay>> {
-    let rows: Vec<ExportRow> = sqlx::query_as(
-        "SELECT g.name AS game, z.label AS prize, p.prize_kind AS kind, p.gift_code, p.created_at AS played_at \
-         FROM game_plays p \
-         JOIN games g ON g.id = p.game_id LEFT JOIN game_prizes z ON z.id = p.prize_id \
-         WHERE p.profile_id = $1 ORDER BY p.created_at, p.id",
-    )
-    .bind(profile_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| app::api::ExportedPlay {
-            gift_code: r.gift_code.as_deref().map(vouchers::display_code),
-            played_at: rfc3339(r.played_at),
-            game: r.game,
-            prize: r.prize,
-            kind: r.kind,
-        })
-        .collect())
 }
 
 fn unknown_game() -> Error {
@@ -348,10 +303,10 @@ async fn run_play(
     // Taking from a budget is a guarded update, so concurrent plays can never give more than it holds.
     let mut given = None;
     if let Some(d) = drawn {
-        if take_budget(conn, &prizes[d], day).await? {
+        if budget::take_budget(conn, &prizes[d], day).await? {
             given = Some(d);
         } else if let Some(f) = fallback.filter(|f| *f != d)
-            && take_budget(conn, &prizes[f], day).await?
+            && budget::take_budget(conn, &prizes[f], day).await?
         {
             given = Some(f);
         }
@@ -463,70 +418,6 @@ async fn run_play(
     Ok((StatusCode::CREATED, to_play(conn, row, &prizes, left - 1).await?))
 }
 
-/// Takes one of a prize from its budgets (and, for a voucher, from its reward's stock); false when any of them
-/// is spent, in which case nothing was taken.
-async fn take_budget(conn: &mut AnyConnection, prize: &PrizeRow, day: i64) -> Result<bool> {
-    let taken = sqlx::query(
-        "UPDATE game_prizes SET given = given + 1 WHERE id = $1 AND (budget_total IS NULL OR given < budget_total)",
-    )
-    .bind(&prize.id)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if taken != 1 {
-        return Ok(false);
-    }
-    if let Some(daily) = prize.budget_daily {
-        sqlx::query("INSERT INTO game_prize_days (prize_id, day, given) VALUES ($1, $2, 0) ON CONFLICT (prize_id, day) DO NOTHING")
-            .bind(&prize.id)
-            .bind(day)
-            .execute(&mut *conn)
-            .await?;
-        let taken =
-            sqlx::query("UPDATE game_prize_days SET given = given + 1 WHERE prize_id = $1 AND day = $2 AND given < $3")
-                .bind(&prize.id)
-                .bind(day)
-                .bind(daily)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected();
-        if taken != 1 {
-            give_back_total(conn, &prize.id).await?;
-            return Ok(false);
-        }
-    }
-    if prize.kind == "voucher" {
-        let taken = sqlx::query(
-            "UPDATE rewards SET stock = CASE WHEN stock IS NULL THEN NULL ELSE stock - 1 END, issued = issued + 1 \
-             WHERE id = $1 AND (stock IS NULL OR stock > 0)",
-        )
-        .bind(prize.reward_id.as_deref().unwrap_or_default())
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-        if taken != 1 {
-            give_back_total(conn, &prize.id).await?;
-            if prize.budget_daily.is_some() {
-                sqlx::query("UPDATE game_prize_days SET given = given - 1 WHERE prize_id = $1 AND day = $2")
-                    .bind(&prize.id)
-                    .bind(day)
-                    .execute(&mut *conn)
-                    .await?;
-            }
-            return Ok(false);
-        }
-    }
-    Ok(true)
-}
-
-async fn give_back_total(conn: &mut AnyConnection, prize_id: &str) -> Result<()> {
-    sqlx::query("UPDATE game_prizes SET given = given - 1 WHERE id = $1")
-        .bind(prize_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
 async fn to_play(conn: &mut AnyConnection, row: PlayRow, prizes: &[PrizeRow], left: i64) -> Result<Play> {
     let prize = row
         .prize_id
@@ -555,22 +446,4 @@ async fn to_play(conn: &mut AnyConnection, row: PlayRow, prizes: &[PrizeRow], le
         plays_left: left.max(0),
         played_at: rfc3339(row.created_at),
     })
-}
-
-/// Games' part of a merge (the plays move, so a person's plays today count once), of a data export (the plays
-/// and prizes) and of an erasure. Plays hold no personal data beyond the profile, so an erasure keeps them for
-/// the budgets, and carries today's count to the person (see [`quota`]).
-pub fn hooks() -> crate::profiles::hooks::AreaHooks {
-    crate::profiles::hooks::AreaHooks {
-        area: "games",
-        merge: Some(|conn, brand_id, from, into| Box::pin(merge_plays(conn, brand_id, from, into))),
-        export: Some(|conn, _brand_id, profile_id, export| {
-            Box::pin(async move {
-                export.game_plays = export_plays(conn, profile_id).await?;
-                Ok(())
-            })
-        }),
-        erase: Some(|conn, brand_id, profile_id| Box::pin(quota::carry_over(conn, brand_id, profile_id))),
-        summary: None,
-    }
 }
