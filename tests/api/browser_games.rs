@@ -8,7 +8,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::{
-    browser::{admin_of_demo, browser, click, sign_in_member, spawn_demo, type_into, wait_for_text},
+    browser::{
+        admin_of_demo, browser, click, sign_in_member, spawn_demo, type_into, wait_for_text, wait_for_text_containing,
+    },
     helpers::Store,
 };
 
@@ -156,18 +158,47 @@ async fn a_member_spins_the_wheel(store: Store) {
     set_field(c, "input[name=prize_share]", "150").await;
     wait_for_text(c, ".preview .error", "Tổng vượt quá 100%.").await;
     click(c, "button.save-game").await;
-    let refusal = attribute(c, "[role=alert]", "class").await;
-    assert!(refusal.contains("error"), "{refusal}");
-    let text = c
-        .find(Locator::Css("[role=alert]"))
+    // The refusal is said where the admin is looking, in Vietnamese: beside the chance and beside Save.
+    wait_for_text(c, "label.invalid .field-error", "Nhập tỉ lệ từ 0% đến 100%.").await;
+    assert_eq!(attribute(c, "input[name=prize_share]", "aria-invalid").await, "true");
+    wait_for_text_containing(
+        c,
+        ".notice.error",
+        "Trò chơi chưa hợp lệ. Kiểm tra giải thưởng, tỉ lệ và ngân sách. Nhập tỉ lệ",
+    )
+    .await;
+    assert_eq!(app.count("games").await, 1);
+    // Two prizes over 100% between them: said beside the total.
+    click(c, "button.add-prize").await;
+    set_field(c, ".prize-form[data-prize=\"2\"] input[name=prize_label]", "Quà").await;
+    set_field(c, "input[name=prize_share]", "60").await;
+    set_field(c, ".prize-form[data-prize=\"2\"] input[name=prize_share]", "50").await;
+    click(c, "button.save-game").await;
+    wait_for_text(
+        c,
+        ".preview .field-error",
+        "Tổng tỉ lệ là 110,00%: tối đa 100% (phần còn lại là “không trúng”).",
+    )
+    .await;
+    c.find(Locator::Css(".prize-form[data-prize=\"2\"] button.link"))
         .await
         .unwrap()
-        .text()
+        .click()
         .await
         .unwrap();
-    assert!(text.contains("Trò chơi chưa hợp lệ"), "{text}");
-    assert_eq!(app.count("games").await, 1);
+    // A prize of points with no points: the message sits in that field's label, and the field is marked.
     set_field(c, "input[name=prize_share]", "50").await;
+    set_field(c, "input[name=prize_points]", "0").await;
+    click(c, "button.save-game").await;
+    wait_for_text(
+        c,
+        "label.invalid .field-error",
+        "Nhập một số nguyên từ 1 đến 1.000.000.",
+    )
+    .await;
+    assert_eq!(attribute(c, "input[name=prize_points]", "aria-invalid").await, "true");
+    assert_eq!(app.count("games").await, 1);
+    set_field(c, "input[name=prize_points]", "5").await;
     click(c, "input[name=extra_play][value=order_paid]").await;
     click(c, "button.save-game").await;
     wait_for_text(c, ".game-stats h2", "Thẻ cào Tết · Bật").await;

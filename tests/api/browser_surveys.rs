@@ -155,7 +155,14 @@ async fn a_member_answers_a_survey(store: Store) {
     type_into(c, "input[name=survey_name]", "Món mới").await;
     type_into(c, "input[name=question_title]", "Bạn muốn thử món nào?").await;
     click(c, "button.save-survey").await;
-    wait_for_text(c, "[role=alert]", "Khảo sát chưa hợp lệ. Kiểm tra các câu hỏi.").await;
+    // Said beside the options, and beside Save, in Vietnamese.
+    wait_for_text(c, ".question-form .field-error", "Cần từ 2 đến 20 mục.").await;
+    wait_for_text(
+        c,
+        ".notice.error",
+        "Khảo sát chưa hợp lệ. Kiểm tra các câu hỏi. Cần từ 2 đến 20 mục.",
+    )
+    .await;
     assert_eq!(app.count("surveys").await, 1);
     type_into(c, "textarea[name=question_options]", "Bánh mì\nCroissant").await;
     click(c, "button.preview-survey").await;

@@ -275,6 +275,10 @@ both_stores! {
         let r = shop.send(Method::PUT, &path, &shop.admin, Some(&dropped)).await;
         let refusal = assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_game").await;
         assert!(refusal["error"]["message"].as_str().unwrap().contains("cannot be removed"), "{refusal}");
+        assert_eq!(
+            refusal["error"]["field"],
+            json!({ "pointer": "/prizes", "problem": { "kind": "prize_given", "prize": 2, "times": 2 } })
+        );
         let r = shop.send(Method::PUT, "/api/v1/admin/games/nope", &shop.admin, Some(&body)).await;
         assert_error(r, StatusCode::NOT_FOUND, "unknown_game").await;
         let list = shop.get("/api/v1/admin/games", &shop.admin).await;
@@ -359,33 +363,47 @@ both_stores! {
 
     async fn a_bad_game_is_refused_and_writes_nothing(app) {
         let shop = Shop::open(&app).await;
+        // Each refusal names the field at fault (a JSON pointer) and what is wrong, so the builder says it there.
         let cases = [
-            json!({ "name": " " }),
-            json!({ "prizes": [] }),
-            json!({ "plays_per_day": -1 }),
-            json!({ "prizes": [
-                { "label": "A", "kind": "gift", "share_bp": 6000 },
-                { "label": "B", "kind": "gift", "share_bp": 5000 },
-            ] }),
-            json!({ "prizes": [{ "label": "A", "kind": "points", "share_bp": 100 }] }),
-            json!({ "fallback_prize": 3 }),
-            json!({ "extra_play_events": ["app_opened"] }),
+            (json!({ "name": " " }), "/name", json!({ "kind": "length", "min": 1, "max": 120 })),
+            (json!({ "prizes": [] }), "/prizes", json!({ "kind": "count", "min": 1, "max": 12 })),
+            (json!({ "plays_per_day": -1 }), "/plays_per_day", json!({ "kind": "range", "min": 0, "max": 100 })),
+            (
+                json!({ "prizes": [
+                    { "label": "A", "kind": "gift", "share_bp": 6000 },
+                    { "label": "B", "kind": "gift", "share_bp": 5000 },
+                ] }),
+                "/prizes",
+                json!({ "kind": "shares_over", "total_bp": 11000 }),
+            ),
+            (
+                json!({ "prizes": [{ "label": "A", "kind": "points", "share_bp": 100 }] }),
+                "/prizes/0/points",
+                json!({ "kind": "range", "min": 1, "max": 1_000_000 }),
+            ),
+            (json!({ "fallback_prize": 3 }), "/fallback_prize", json!({ "kind": "unknown" })),
+            (json!({ "extra_play_events": ["app_opened"] }), "/extra_play_events/0", json!({ "kind": "not_allowed" })),
+            (json!({ "ends_at": "2020-01-01T00:00:00+07:00", "starts_at": "2021-01-01T00:00:00+07:00" }), "/ends_at", json!({ "kind": "ends_before_start" })),
+            (json!({ "starts_at": "soon" }), "/starts_at", json!({ "kind": "not_a_time" })),
         ];
-        for case in cases {
+        for (case, pointer, problem) in cases {
             let mut body = json!({
                 "name": "Game", "kind": "wheel", "plays_per_day": 1, "active": true,
                 "prizes": [{ "label": "50 điểm", "kind": "points", "points": 50, "share_bp": 100 }],
             });
             merge(&mut body, case.clone());
             let r = shop.send(Method::POST, "/api/v1/admin/games", &shop.admin, Some(&body)).await;
-            assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_game").await;
+            let code = if pointer == "/starts_at" { "invalid_time" } else { "invalid_game" };
+            let refusal = assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, code).await;
+            assert_eq!(refusal["error"]["field"], json!({ "pointer": pointer, "problem": problem }), "{case}");
         }
         let body = json!({
             "name": "Game", "kind": "scratch", "plays_per_day": 1, "active": true,
             "prizes": [{ "label": "Quà", "kind": "voucher", "reward_id": "nope", "share_bp": 100 }],
         });
         let r = shop.send(Method::POST, "/api/v1/admin/games", &shop.admin, Some(&body)).await;
-        assert_error(r, StatusCode::NOT_FOUND, "unknown_reward").await;
+        let refusal = assert_error(r, StatusCode::NOT_FOUND, "unknown_reward").await;
+        assert_eq!(refusal["error"]["field"]["pointer"], "/prizes/0/reward_id");
         assert_eq!(app.count("games").await, 0);
         assert_eq!(app.count("game_prizes").await, 0);
 

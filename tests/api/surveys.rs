@@ -244,33 +244,61 @@ both_stores! {
 
     async fn the_builder_refuses_bad_surveys_and_freezes_answered_questions(app) {
         let shop = Shop::open(&app).await;
+        // Each refusal names the field at fault, so the builder says it beside that field.
         let bad = [
-            json!({ "name": " " }),
-            json!({ "questions": [] }),
-            json!({ "points": -1 }),
-            json!({ "tiers": ["no-such-tier"] }),
-            json!({ "questions": [{ "kind": "single_choice", "title": "One option", "options": ["Only"] }] }),
-            json!({ "questions": [{ "kind": "single_choice", "title": "Twice", "options": ["A", "A"] }] }),
-            json!({ "questions": [{ "kind": "phone", "title": "No consent" }] }),
-            json!({ "questions": [{ "kind": "email", "title": "Wrong purpose", "consent_text": "OK", "consent_purpose": "marketing_sms" }] }),
-            json!({ "questions": [{ "kind": "phone", "title": "As attribute", "consent_text": "OK", "attribute": "phone" }] }),
-            json!({ "questions": [{ "kind": "short_text", "title": "Bad key", "attribute": "Favourite Drink" }] }),
-            json!({ "questions": [{ "kind": "short_text", "title": "Text branch", "branches": [{ "answer": "x", "to": null }] }] }),
-            json!({ "questions": [
-                { "kind": "rating", "title": "Back", "branches": [{ "answer": "3", "to": 1 }] },
-                { "kind": "short_text", "title": "Next" },
-            ] }),
-            json!({ "questions": [{ "kind": "rating", "title": "Out of scale", "branches": [{ "answer": "7", "to": null }] }] }),
-            json!({ "questions": [
-                { "kind": "short_text", "title": "A", "attribute": "same" },
-                { "kind": "short_text", "title": "B", "attribute": "same" },
-            ] }),
+            (json!({ "name": " " }), "/name", "length"),
+            (json!({ "questions": [] }), "/questions", "count"),
+            (json!({ "points": -1 }), "/points", "range"),
+            (json!({ "tiers": ["no-such-tier"] }), "/tiers/0", "unknown"),
+            (json!({ "questions": [{ "kind": "single_choice", "title": "One option", "options": ["Only"] }] }), "/questions/0/options", "count"),
+            (json!({ "questions": [{ "kind": "single_choice", "title": "Twice", "options": ["A", "A"] }] }), "/questions/0/options", "duplicate"),
+            (json!({ "questions": [{ "kind": "phone", "title": "No consent" }] }), "/questions/0/consent_text", "length"),
+            (
+                json!({ "questions": [{ "kind": "email", "title": "Wrong purpose", "consent_text": "OK", "consent_purpose": "marketing_sms" }] }),
+                "/questions/0/consent_purpose",
+                "not_allowed",
+            ),
+            (
+                json!({ "questions": [{ "kind": "phone", "title": "As attribute", "consent_text": "OK", "attribute": "phone" }] }),
+                "/questions/0/attribute",
+                "not_allowed",
+            ),
+            (json!({ "questions": [{ "kind": "short_text", "title": "Bad key", "attribute": "Favourite Drink" }] }), "/questions/0/attribute", "key_format"),
+            (
+                json!({ "questions": [{ "kind": "short_text", "title": "Text branch", "branches": [{ "answer": "x", "to": null }] }] }),
+                "/questions/0/branches",
+                "not_allowed",
+            ),
+            (
+                json!({ "questions": [
+                    { "kind": "short_text", "title": "First" },
+                    { "kind": "rating", "title": "Back", "branches": [{ "answer": "3", "to": 1 }] },
+                    { "kind": "short_text", "title": "Next" },
+                ] }),
+                "/questions/1/branches/0/to",
+                "later_question",
+            ),
+            (
+                json!({ "questions": [{ "kind": "rating", "title": "Out of scale", "branches": [{ "answer": "7", "to": null }] }] }),
+                "/questions/0/branches/0/answer",
+                "not_allowed",
+            ),
+            (
+                json!({ "questions": [
+                    { "kind": "short_text", "title": "A", "attribute": "same" },
+                    { "kind": "short_text", "title": "B", "attribute": "same" },
+                ] }),
+                "/questions/1/attribute",
+                "duplicate",
+            ),
         ];
-        for fields in bad {
+        for (fields, pointer, kind) in bad {
             let mut body = taste_survey();
             merge(&mut body, fields.clone());
             let r = shop.send(Method::POST, "/api/v1/admin/surveys", &shop.admin, Some(&body)).await;
-            assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_survey").await;
+            let refusal = assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_survey").await;
+            assert_eq!(refusal["error"]["field"]["pointer"], pointer, "{fields}");
+            assert_eq!(refusal["error"]["field"]["problem"]["kind"], kind, "{fields}");
         }
         let mut body = taste_survey();
         merge(&mut body, json!({ "starts_at": "tomorrow" }));

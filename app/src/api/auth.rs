@@ -20,6 +20,9 @@ pub struct ErrorDetail {
     pub code: super::ErrorCode,
     /// Explanation for people (English; the app shows its own Vietnamese/English text per code).
     pub message: String,
+    /// The request body's field the refusal is about, when it is about one, so a form shows it beside the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<super::FieldIssue>,
 }
 
 /// The super-app a customer signs in through.

@@ -5,7 +5,7 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::{Serialize, de::DeserializeOwned};
 
 use super::{i18n::Lang, page::PageConfig};
-use crate::api::{ErrorBody, ErrorCode, RefreshRequest, TokenPair};
+use crate::api::{ErrorCode, FieldIssue, RefreshRequest, TokenPair};
 
 /// A refused or failed call: the API's `code` and `message`, or `network` when the server was not reached.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,21 +14,37 @@ pub struct ApiFailure {
     pub code: ErrorCode,
     /// The server's message.
     pub message: String,
+    /// The request body's field it is about, when the server said which.
+    pub field: Option<FieldIssue>,
 }
 
 impl ApiFailure {
-    fn network(e: impl std::fmt::Display) -> Self {
+    /// A failure with a code and a message, about no field in particular.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
-            code: ErrorCode::Network,
-            message: e.to_string(),
+            code,
+            message: message.into(),
+            field: None,
         }
+    }
+
+    fn network(e: impl std::fmt::Display) -> Self {
+        Self::new(ErrorCode::Network, e.to_string())
     }
 
     /// What to show a person, in their language, never the code itself: in Vietnamese the code's text; in
     /// English the server's own message, which may say more (which field, which limit), else the code's text.
+    /// A refusal about a field also says, in Vietnamese, what is wrong with it (the form shows it there too).
     pub fn text(&self, lang: Lang) -> String {
         let (vi, en) = self.code.text();
         match lang {
+            #[cfg(feature = "admin")]
+            Lang::Vi if self.field.is_some() => {
+                format!(
+                    "{vi} {}",
+                    self.field.as_ref().map(|f| f.problem.text().0).unwrap_or_default()
+                )
+            }
             Lang::Vi => vi.to_owned(),
             Lang::En if self.message.trim().is_empty() || self.code.is_raised_by_the_app() => en.to_owned(),
             Lang::En => self.message.clone(),
@@ -48,6 +64,22 @@ pub struct Session {
     pub access: String,
     /// Refresh token.
     pub refresh: String,
+}
+
+/// The API's error shape as this surface reads it: the field a refusal is about matters only to the console's
+/// forms, so the other bundles do not carry the code that reads it.
+#[derive(serde::Deserialize)]
+struct WireError {
+    error: WireDetail,
+}
+
+#[derive(serde::Deserialize)]
+struct WireDetail {
+    code: ErrorCode,
+    message: String,
+    #[cfg(feature = "admin")]
+    #[serde(default)]
+    field: Option<FieldIssue>,
 }
 
 /// The API client for one brand.
@@ -93,15 +125,16 @@ impl Api {
 
     /// The API's error from a refused answer, or its HTTP status when the body is not the API's error shape.
     async fn failure(response: Response) -> ApiFailure {
-        match response.json::<ErrorBody>().await {
+        match response.json::<WireError>().await {
             Ok(body) => ApiFailure {
                 code: body.error.code,
                 message: body.error.message,
+                #[cfg(feature = "admin")]
+                field: body.error.field,
+                #[cfg(not(feature = "admin"))]
+                field: None,
             },
-            Err(_) => ApiFailure {
-                code: ErrorCode::Http,
-                message: format!("HTTP {}", response.status()),
-            },
+            Err(_) => ApiFailure::new(ErrorCode::Http, format!("HTTP {}", response.status())),
         }
     }
 
@@ -134,10 +167,7 @@ impl Api {
         if response.ok() {
             Ok(())
         } else {
-            Err(ApiFailure {
-                code: ErrorCode::Http,
-                message: response.status_text(),
-            })
+            Err(ApiFailure::new(ErrorCode::Http, response.status_text()))
         }
     }
 
@@ -176,10 +206,9 @@ impl Api {
         F: Fn(String) -> Fut,
         Fut: std::future::Future<Output = Result<T, ApiFailure>>,
     {
-        let session = self.stored_session(surface).ok_or_else(|| ApiFailure {
-            code: ErrorCode::MissingToken,
-            message: "not signed in".into(),
-        })?;
+        let session = self
+            .stored_session(surface)
+            .ok_or_else(|| ApiFailure::new(ErrorCode::MissingToken, "not signed in"))?;
         match call(session.access).await {
             Err(e) if e.code == ErrorCode::TokenExpired => {
                 let pair: TokenPair = self
@@ -283,10 +312,7 @@ impl Api {
             if response.ok() {
                 response.text().await.map_err(ApiFailure::network)
             } else {
-                Err(ApiFailure {
-                    code: ErrorCode::Http,
-                    message: format!("HTTP {}", response.status()),
-                })
+                Err(ApiFailure::new(ErrorCode::Http, format!("HTTP {}", response.status())))
             }
         })
         .await
@@ -298,7 +324,8 @@ impl Api {
     pub async fn track(&self, events: Vec<crate::api::EventIn>) {
         let body = crate::api::EventsRequest::Batch { events };
         let _ = self
-            .post_as::<_, crate::api::EventsResponse>("customer", "/api/v1/events", &body)
+            // The answer is not read (the bundle need not carry its reader).
+            .post_as::<_, serde::de::IgnoredAny>("customer", "/api/v1/events", &body)
             .await;
     }
 

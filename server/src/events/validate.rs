@@ -62,6 +62,7 @@ fn refuse(code: ErrorCode, message: impl Into<String>) -> ErrorDetail {
     ErrorDetail {
         code,
         message: message.into(),
+        field: None,
     }
 }
 

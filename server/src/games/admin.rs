@@ -1,8 +1,8 @@
 //! The console's game builder and live stats: prizes with their shares (adding up to at most 100%, the rest
 //! being "no prize"), budgets, a fallback, a schedule and plays per day.
 
-use app::api::ErrorCode;
 use app::api::{ErrorBody, Game, GameInput, GameKind, Prize, PrizeInput, PrizeKind};
+use app::api::{ErrorCode, FieldProblem};
 use axum::{extract::State, http::StatusCode};
 use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -32,8 +32,9 @@ const EXTRA_PLAY_EVENTS: &[&str] = &[
     "followed_oa",
 ];
 
-fn invalid(message: impl Into<String>) -> Error {
-    Error::unprocessable(ErrorCode::InvalidGame, message)
+/// `invalid_game` about the field at `pointer`.
+fn invalid(pointer: impl Into<String>, problem: FieldProblem, message: impl Into<String>) -> Error {
+    Error::unprocessable(ErrorCode::InvalidGame, message).at(pointer, problem)
 }
 
 /// Checks a game form; every refusal is `invalid_game` (or `invalid_time`, `unknown_reward`) saying what to fix.
@@ -44,51 +45,84 @@ async fn validate(
 ) -> Result<(GameInput, Option<i64>, Option<i64>)> {
     input.name = input.name.trim().to_owned();
     if input.name.is_empty() || input.name.chars().count() > 120 {
-        return Err(invalid("A game needs a name of at most 120 characters."));
+        return Err(invalid(
+            "/name",
+            FieldProblem::Length { min: 1, max: 120 },
+            "A game needs a name of at most 120 characters.",
+        ));
     }
     if !(0..=100).contains(&input.plays_per_day) {
-        return Err(invalid("Plays per day must be between 0 and 100."));
+        return Err(invalid(
+            "/plays_per_day",
+            FieldProblem::Range { min: 0, max: 100 },
+            "Plays per day must be between 0 and 100.",
+        ));
     }
-    if let Some(e) = input
+    if let Some((i, e)) = input
         .extra_play_events
         .iter()
-        .find(|e| !EXTRA_PLAY_EVENTS.contains(&e.as_str()))
+        .enumerate()
+        .find(|(_, e)| !EXTRA_PLAY_EVENTS.contains(&e.as_str()))
     {
-        return Err(invalid(format!(
-            "`{e}` cannot earn a play; choose among {}.",
-            EXTRA_PLAY_EVENTS.join(", ")
-        )));
+        return Err(invalid(
+            format!("/extra_play_events/{i}"),
+            FieldProblem::NotAllowed,
+            format!(
+                "`{e}` cannot earn a play; choose among {}.",
+                EXTRA_PLAY_EVENTS.join(", ")
+            ),
+        ));
     }
     if input.prizes.is_empty() || input.prizes.len() > 12 {
-        return Err(invalid("A game needs 1 to 12 prizes."));
+        return Err(invalid(
+            "/prizes",
+            FieldProblem::Count { min: 1, max: 12 },
+            "A game needs 1 to 12 prizes.",
+        ));
     }
     let mut total = 0;
     for (i, p) in input.prizes.iter_mut().enumerate() {
         let n = i + 1;
         p.label = p.label.trim().to_owned();
         if p.label.is_empty() || p.label.chars().count() > 60 {
-            return Err(invalid(format!("Prize {n} needs a label of at most 60 characters.")));
+            return Err(invalid(
+                format!("/prizes/{i}/label"),
+                FieldProblem::Length { min: 1, max: 60 },
+                format!("Prize {n} needs a label of at most 60 characters."),
+            ));
         }
         if !(0..=i64::from(draw::ROLLS)).contains(&p.share_bp) {
-            return Err(invalid(format!("Prize {n}'s chance must be between 0% and 100%.")));
+            return Err(invalid(
+                format!("/prizes/{i}/share_bp"),
+                FieldProblem::Chance,
+                format!("Prize {n}'s chance must be between 0% and 100%."),
+            ));
         }
         total += p.share_bp;
-        if p.budget_total.is_some_and(|b| b < 0) || p.budget_daily.is_some_and(|b| b < 0) {
-            return Err(invalid(format!("Prize {n}'s budgets cannot be negative.")));
+        for (key, budget) in [("budget_total", p.budget_total), ("budget_daily", p.budget_daily)] {
+            if budget.is_some_and(|b| b < 0) {
+                return Err(invalid(
+                    format!("/prizes/{i}/{key}"),
+                    FieldProblem::Range { min: 0, max: i64::MAX },
+                    format!("Prize {n}'s budgets cannot be negative."),
+                ));
+            }
         }
         match p.kind {
             PrizeKind::Points => {
                 if !p.points.is_some_and(|x| (1..=1_000_000).contains(&x)) {
-                    return Err(invalid(format!(
-                        "Prize {n} gives points: say how many (1 to 1,000,000)."
-                    )));
+                    return Err(invalid(
+                        format!("/prizes/{i}/points"),
+                        FieldProblem::Range { min: 1, max: 1_000_000 },
+                        format!("Prize {n} gives points: say how many (1 to 1,000,000)."),
+                    ));
                 }
                 p.reward_id = None;
             }
             PrizeKind::Voucher => {
                 let id = p.reward_id.clone().unwrap_or_default();
                 if rewards::find(conn, brand_id, &id).await?.is_none() {
-                    return Err(rewards::unknown_reward());
+                    return Err(rewards::unknown_reward().at(format!("/prizes/{i}/reward_id"), FieldProblem::Unknown));
                 }
                 p.points = None;
             }
@@ -99,20 +133,33 @@ async fn validate(
         }
     }
     if total > i64::from(draw::ROLLS) {
-        return Err(invalid(format!(
-            "The prizes' chances add up to {:.2}%: they must add up to at most 100% (the rest is \"no prize\").",
-            total as f64 / 100.0
-        )));
+        return Err(invalid(
+            "/prizes",
+            FieldProblem::SharesOver { total_bp: total },
+            format!(
+                "The prizes' chances add up to {}.{:02}%: they must add up to at most 100% (the rest is \"no prize\").",
+                total / 100,
+                total % 100
+            ),
+        ));
     }
     if input.fallback_prize.is_some_and(|f| f >= input.prizes.len()) {
-        return Err(invalid("The fallback must be one of the game's prizes."));
+        return Err(invalid(
+            "/fallback_prize",
+            FieldProblem::Unknown,
+            "The fallback must be one of the game's prizes.",
+        ));
     }
     let starts_at = parse_time("starts_at", input.starts_at.as_deref())?;
     let ends_at = parse_time("ends_at", input.ends_at.as_deref())?;
     if let (Some(s), Some(e)) = (starts_at, ends_at)
         && e <= s
     {
-        return Err(invalid("The game must end after it starts."));
+        return Err(invalid(
+            "/ends_at",
+            FieldProblem::EndsBeforeStart,
+            "The game must end after it starts.",
+        ));
     }
     Ok((input, starts_at, ends_at))
 }
@@ -278,16 +325,30 @@ async fn update_game(conn: &mut AnyConnection, brand_id: &str, id: &str, input: 
         let n = i + 1;
         match input.prizes.get(i) {
             None if p.given > 0 => {
-                return Err(invalid(format!(
-                    "Prize {n} has been given {} times and cannot be removed: set its chance to 0% instead.",
-                    p.given
-                )));
+                return Err(invalid(
+                    "/prizes",
+                    FieldProblem::PrizeGiven {
+                        prize: u32::try_from(n).unwrap_or(u32::MAX),
+                        times: p.given,
+                    },
+                    format!(
+                        "Prize {n} has been given {} times and cannot be removed: set its chance to 0% instead.",
+                        p.given
+                    ),
+                ));
             }
             Some(new) if new.budget_total.is_some_and(|b| b < p.given) => {
-                return Err(invalid(format!(
-                    "Prize {n} has been given {} times already: its total budget cannot be lower.",
-                    p.given
-                )));
+                return Err(invalid(
+                    format!("/prizes/{i}/budget_total"),
+                    FieldProblem::Range {
+                        min: p.given,
+                        max: i64::MAX,
+                    },
+                    format!(
+                        "Prize {n} has been given {} times already: its total budget cannot be lower.",
+                        p.given
+                    ),
+                ));
             }
             _ => {}
         }

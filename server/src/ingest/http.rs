@@ -69,7 +69,11 @@ async fn track_in(
             index,
             id: None,
             duplicate: false,
-            error: Some(ErrorDetail { code, message }),
+            error: Some(ErrorDetail {
+                code,
+                message,
+                field: None,
+            }),
         };
         if let Err(Error::Client { code, message, .. }) = profiles::check_user_ref(&item.user) {
             results.push(refused(index, code, message));

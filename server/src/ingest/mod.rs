@@ -37,6 +37,7 @@ async fn analytics_refusal(
             "'{}' is recorded only with the person's consent to analytics",
             event_type.trim()
         ),
+        field: None,
     }))
 }
 

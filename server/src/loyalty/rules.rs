@@ -2,7 +2,7 @@
 //! entry per paying rule naming that event, so a repeated event (same idempotency key) never pays twice and a
 //! rule changed later never rewrites what was paid.
 
-use app::api::ErrorCode;
+use app::api::{ErrorCode, FieldProblem};
 use app::{
     api::{RULE_TRIGGERS, RuleInput},
     domain::bounds,
@@ -180,6 +180,7 @@ pub fn parse_time(field: &str, value: Option<&str>) -> Result<Option<i64>> {
                     ErrorCode::InvalidTime,
                     format!("{field} is not an RFC 3339 time (2026-12-01T00:00:00+07:00)."),
                 )
+                .at(format!("/{field}"), FieldProblem::NotATime)
             }),
     }
 }

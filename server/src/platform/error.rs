@@ -2,7 +2,7 @@
 //! Internal causes are logged, never sent to the client.
 
 use app::api::ErrorCode;
-use app::api::{ErrorBody, ErrorDetail};
+use app::api::{ErrorBody, ErrorDetail, FieldIssue, FieldProblem};
 use axum::{
     extract::rejection::JsonRejection,
     http::StatusCode,
@@ -24,6 +24,8 @@ pub enum Error {
         code: ErrorCode,
         /// Human message.
         message: String,
+        /// The request body's field it is about, when it is about one.
+        field: Option<Box<FieldIssue>>,
     },
     /// Too many requests: 429 with `Retry-After`.
     #[error("{code}: {message}")]
@@ -50,6 +52,26 @@ impl Error {
             status,
             code,
             message: message.into(),
+            field: None,
+        }
+    }
+
+    /// The same refusal, about the request body's field at `pointer` (RFC 6901, e.g. `/prizes/1/points`).
+    #[must_use]
+    pub fn at(self, pointer: impl Into<String>, problem: FieldProblem) -> Self {
+        match self {
+            Error::Client {
+                status, code, message, ..
+            } => Error::Client {
+                status,
+                code,
+                message,
+                field: Some(Box::new(FieldIssue {
+                    pointer: pointer.into(),
+                    problem,
+                })),
+            },
+            other => other,
         }
     }
 
@@ -89,15 +111,24 @@ impl Error {
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        let (status, code, message) = match self {
-            Error::Client { status, code, message } => (status, code, message),
+        let (status, code, message, field) = match self {
+            Error::Client {
+                status,
+                code,
+                message,
+                field,
+            } => (status, code, message, field.map(|f| *f)),
             Error::TooMany {
                 code,
                 message,
                 retry_after,
             } => {
                 let body = ErrorBody {
-                    error: ErrorDetail { code, message },
+                    error: ErrorDetail {
+                        code,
+                        message,
+                        field: None,
+                    },
                 };
                 return (
                     StatusCode::TOO_MANY_REQUESTS,
@@ -112,6 +143,7 @@ impl IntoResponse for Error {
                     StatusCode::INTERNAL_SERVER_ERROR,
                     ErrorCode::InternalError,
                     "Something went wrong on our side.".into(),
+                    None,
                 )
             }
             Error::Internal(e) => {
@@ -120,11 +152,12 @@ impl IntoResponse for Error {
                     StatusCode::INTERNAL_SERVER_ERROR,
                     ErrorCode::InternalError,
                     "Something went wrong on our side.".into(),
+                    None,
                 )
             }
         };
         let body = ErrorBody {
-            error: ErrorDetail { code, message },
+            error: ErrorDetail { code, message, field },
         };
         (status, axum::Json(body)).into_response()
     }

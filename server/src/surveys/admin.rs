@@ -3,11 +3,9 @@
 //! counts, averages and NPS, and every response as CSV.
 
 use app::api::ErrorCode;
-use std::collections::HashSet;
 
 use app::api::{
-    AnswerCount, CONSENT_PURPOSES, ErrorBody, Nps, Question, QuestionKind, QuestionResult, Survey, SurveyInput,
-    SurveyResults,
+    AnswerCount, ErrorBody, Nps, Question, QuestionKind, QuestionResult, Survey, SurveyInput, SurveyResults,
 };
 use axum::{
     body::Body,
@@ -19,14 +17,13 @@ use futures::StreamExt;
 use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{SURVEY_COLUMNS, SurveyRow, consent_purpose, find, unknown_survey};
+use super::{SURVEY_COLUMNS, SurveyRow, check::validate, find, unknown_survey};
 use crate::error::{Path, Query};
 use crate::{
     AppState,
     auth::extract::AdminAuth,
     db::{new_id, now_ms, rfc3339},
     error::{Error, Json, Result},
-    loyalty::{config, rules::parse_time},
     platform::spreadsheet,
 };
 
@@ -36,161 +33,6 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(update))
         .routes(routes!(results))
         .routes(routes!(export))
-}
-
-fn invalid(message: impl Into<String>) -> Error {
-    Error::unprocessable(ErrorCode::InvalidSurvey, message)
-}
-
-/// Whether `key` can name a profile attribute: 1 to 40 of a-z, 0-9 and _.
-fn attribute_key_ok(key: &str) -> bool {
-    (1..=40).contains(&key.len())
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-}
-
-fn check_question(n: usize, count: usize, q: &mut Question, keys: &mut HashSet<String>) -> Result<()> {
-    q.id = format!("q{n}");
-    q.title = q.title.trim().to_owned();
-    if q.title.is_empty() || q.title.chars().count() > 300 {
-        return Err(invalid(format!("Question {n} needs a text of at most 300 characters.")));
-    }
-    if q.kind.has_options() {
-        for o in &mut q.options {
-            *o = o.trim().to_owned();
-        }
-        if !(2..=20).contains(&q.options.len()) {
-            return Err(invalid(format!("Question {n} needs 2 to 20 options.")));
-        }
-        if q.options.iter().any(|o| o.is_empty() || o.chars().count() > 100) {
-            return Err(invalid(format!(
-                "Question {n}'s options need 1 to 100 characters each."
-            )));
-        }
-        if q.options.iter().enumerate().any(|(i, o)| q.options[..i].contains(o)) {
-            return Err(invalid(format!("Question {n} lists an option twice.")));
-        }
-    } else {
-        q.options.clear();
-    }
-    q.attribute = q
-        .attribute
-        .take()
-        .map(|a| a.trim().to_owned())
-        .filter(|a| !a.is_empty());
-    if let Some(key) = &q.attribute {
-        if q.kind.is_contact() {
-            return Err(invalid(format!(
-                "Question {n} captures a contact, which goes to the profile's identities, not to an attribute."
-            )));
-        }
-        if !attribute_key_ok(key) {
-            return Err(invalid(format!(
-                "Question {n}'s attribute key has 1 to 40 of a-z, 0-9 and _."
-            )));
-        }
-        if !keys.insert(key.clone()) {
-            return Err(invalid(format!("Attribute `{key}` is set by two questions.")));
-        }
-    }
-    if q.kind.is_contact() {
-        let text = q.consent_text.take().map(|t| t.trim().to_owned()).unwrap_or_default();
-        if text.is_empty() || text.chars().count() > 500 {
-            return Err(invalid(format!(
-                "Question {n} captures a contact: it needs the consent the member ticks (up to 500 characters)."
-            )));
-        }
-        q.consent_text = Some(text);
-        let allowed: &[&str] = if q.kind == QuestionKind::Email {
-            &["marketing_email"]
-        } else {
-            &["marketing_zns", "marketing_sms"]
-        };
-        let purpose = consent_purpose(q).to_owned();
-        if !allowed.contains(&purpose.as_str()) || !CONSENT_PURPOSES.contains(&purpose.as_str()) {
-            return Err(invalid(format!(
-                "Question {n}'s consent is for {}.",
-                allowed.join(" or ")
-            )));
-        }
-        q.consent_purpose = Some(purpose);
-    } else {
-        q.consent_text = None;
-        q.consent_purpose = None;
-    }
-    if !q.branches.is_empty() && !q.kind.can_branch() {
-        return Err(invalid(format!(
-            "Question {n} cannot branch: only choices, ratings and NPS can."
-        )));
-    }
-    if q.branches.len() > 20 {
-        return Err(invalid(format!("Question {n} has more than 20 branches.")));
-    }
-    for b in &mut q.branches {
-        b.answer = b.answer.trim().to_owned();
-        let known = match q.kind.scale() {
-            Some((low, high)) => b.answer.parse::<i64>().is_ok_and(|v| (low..=high).contains(&v)),
-            None => q.options.contains(&b.answer),
-        };
-        if !known {
-            return Err(invalid(format!(
-                "Question {n} branches on \"{}\", which is not one of its answers.",
-                b.answer
-            )));
-        }
-        if b.to.is_some_and(|to| to <= n || to > count) {
-            return Err(invalid(format!(
-                "Question {n} can only go on to a later question (up to {count}) or to the end."
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Checks a survey form; every refusal is `invalid_survey` (or `invalid_time`) saying what to fix.
-async fn validate(
-    conn: &mut AnyConnection,
-    brand_id: &str,
-    mut input: SurveyInput,
-) -> Result<(SurveyInput, Option<i64>, Option<i64>)> {
-    input.name = input.name.trim().to_owned();
-    if input.name.is_empty() || input.name.chars().count() > 120 {
-        return Err(invalid("A survey needs a name of at most 120 characters."));
-    }
-    input.intro = input
-        .intro
-        .take()
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty());
-    if input.intro.as_ref().is_some_and(|t| t.chars().count() > 500) {
-        return Err(invalid("The introduction has at most 500 characters."));
-    }
-    if input.questions.is_empty() || input.questions.len() > 30 {
-        return Err(invalid("A survey needs 1 to 30 questions."));
-    }
-    if !(0..=1_000_000).contains(&input.points) {
-        return Err(invalid("Points on completion are 0 to 1,000,000."));
-    }
-    let count = input.questions.len();
-    let mut keys = HashSet::new();
-    for (i, q) in input.questions.iter_mut().enumerate() {
-        check_question(i + 1, count, q, &mut keys)?;
-    }
-    let config = config::get(conn, brand_id).await?;
-    let mut seen = HashSet::new();
-    input.tiers.retain(|t| seen.insert(t.clone()));
-    if let Some(t) = input.tiers.iter().find(|t| config.tier(t).is_none()) {
-        return Err(invalid(format!("There is no tier `{t}`.")));
-    }
-    let starts_at = parse_time("starts_at", input.starts_at.as_deref())?;
-    let ends_at = parse_time("ends_at", input.ends_at.as_deref())?;
-    if let (Some(s), Some(e)) = (starts_at, ends_at)
-        && e <= s
-    {
-        return Err(invalid("The survey must close after it opens."));
-    }
-    Ok((input, starts_at, ends_at))
 }
 
 async fn response_count(conn: &mut AnyConnection, survey_id: &str) -> Result<i64> {

@@ -5,6 +5,7 @@
 //! all in one transaction.
 
 pub mod admin;
+mod check;
 
 use app::api::ErrorCode;
 use app::api::{

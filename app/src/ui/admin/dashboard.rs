@@ -6,10 +6,11 @@ use leptos::{prelude::*, task::spawn_local};
 use super::{
     super::{
         api::{Api, ApiFailure},
-        i18n::{I18n, Lang},
+        i18n::I18n,
         notice::ErrorNotice,
     },
     SURFACE,
+    forms::percent,
 };
 use crate::api::{Dashboard, DayStats};
 
@@ -101,12 +102,6 @@ fn Board(board: Dashboard) -> impl IntoView {
             {chart("survey_responses", "survey-responses", |d| d.survey_responses)}
         </div>
     }
-}
-
-/// Basis points as `66,66%` (Vietnamese) or `66.66%` (English).
-fn percent(bp: i64, lang: Lang) -> String {
-    let mark = if lang == Lang::Vi { ',' } else { '.' };
-    format!("{}{mark}{:02}%", bp / 100, bp % 100)
 }
 
 /// `2026-12-01` as `01/12`.

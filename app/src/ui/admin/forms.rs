@@ -1,11 +1,35 @@
-//! Small pieces the console's forms share: a labelled input bound to a signal, and conversions between form
-//! text and API values.
+//! Small pieces the console's forms share: a labelled input bound to a signal, the server's refusal shown beside
+//! the field it is about, and conversions between form text and API values.
 
 use leptos::prelude::*;
 
-use super::super::i18n::I18n;
+use super::super::{api::ApiFailure, i18n::I18n};
 
-/// A labelled input bound to `value`.
+/// A form's last refusal, provided by the page so each field can show the part that is about it.
+#[derive(Debug, Clone, Copy)]
+pub struct FormFailure(pub RwSignal<Option<ApiFailure>>);
+
+/// The refusal's text when it is about the field at `pointer` (a JSON pointer into the form's request body).
+fn failure_at(pointer: &str) -> Option<String> {
+    if pointer.is_empty() {
+        return None;
+    }
+    let FormFailure(failure) = use_context::<FormFailure>()?;
+    let i18n = expect_context::<I18n>();
+    failure.with(|f| {
+        let issue = f.as_ref()?.field.as_ref()?;
+        (issue.pointer == pointer).then(|| i18n.pick(&issue.problem.text()))
+    })
+}
+
+/// What the server said about the field at `at`, beside it, when its last refusal was about that field.
+#[component]
+pub fn FieldMessage(#[prop(into)] at: String) -> impl IntoView {
+    move || failure_at(&at).map(|text| view! { <span class="field-error" role="alert">{text}</span> })
+}
+
+/// A labelled input bound to `value`; `at` is its JSON pointer in the request body, so a refusal about it shows
+/// beside it.
 #[component]
 pub fn Field(
     label: &'static str,
@@ -13,18 +37,23 @@ pub fn Field(
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "")] name: &'static str,
     #[prop(default = false)] required: bool,
+    #[prop(optional, into)] at: String,
 ) -> impl IntoView {
     let i18n = expect_context::<I18n>();
+    let pointer = at.clone();
+    let invalid = Memo::new(move |_| failure_at(&pointer).is_some());
     view! {
-        <label>
+        <label class:invalid=move || invalid.get()>
             {move || i18n.t(label)}
             <input
                 type=kind
                 name=name
                 required=required
+                aria-invalid=move || invalid.get().then_some("true")
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
             />
+            <FieldMessage at=at/>
         </label>
     }
 }
@@ -49,6 +78,14 @@ pub fn Choice(
             </select>
         </label>
     }
+}
+
+/// Basis points as `66,66%` (Vietnamese) or `66.66%` (English).
+pub fn percent(bp: i64, lang: super::super::i18n::Lang) -> String {
+    let mark = if lang == super::super::i18n::Lang::Vi { ',' } else { '.' };
+    let sign = if bp < 0 { "-" } else { "" };
+    let bp = bp.unsigned_abs();
+    format!("{sign}{}{mark}{:02}%", bp / 100, bp % 100)
 }
 
 /// A whole number typed in a form, if any.

@@ -10,7 +10,7 @@ use super::{
         notice::ErrorNotice,
     },
     SURFACE,
-    forms::{Choice, Field, day_start, form_date, number},
+    forms::{Choice, Field, FieldMessage, FormFailure, day_start, form_date, number, percent},
 };
 use crate::api::{Game, GameInput, GameKind, PrizeInput, PrizeKind, Reward};
 
@@ -98,6 +98,8 @@ pub fn GamesPage() -> impl IntoView {
     let games = RwSignal::new(None::<Vec<Game>>);
     let rewards = RwSignal::new(Vec::<Reward>::new());
     let error = RwSignal::new(None::<ApiFailure>);
+    let save_error = RwSignal::new(None::<ApiFailure>);
+    provide_context(FormFailure(save_error));
     let saved = RwSignal::new(false);
     let reload = {
         let api = api.clone();
@@ -190,14 +192,14 @@ pub fn GamesPage() -> impl IntoView {
             };
             match outcome {
                 Ok(_) => {
-                    error.set(None);
+                    save_error.set(None);
                     saved.set(true);
                     clear();
                     reload();
                 }
                 Err(e) => {
                     saved.set(false);
-                    error.set(Some(e));
+                    save_error.set(Some(e));
                 }
             }
         });
@@ -226,7 +228,7 @@ pub fn GamesPage() -> impl IntoView {
                                 {g.prizes.into_iter().map(|p| view! {
                                     <tr class="prize-row">
                                         <td>{p.input.label.clone()}</td>
-                                        <td>{format!("{:.2}%", p.input.share_bp as f64 / 100.0)}</td>
+                                        <td>{move || percent(p.input.share_bp, i18n.lang())}</td>
                                         <td class="given">{budget(p.given, p.input.budget_total)}</td>
                                         <td>{budget(p.given_today, p.input.budget_daily)}</td>
                                     </tr>
@@ -248,12 +250,12 @@ pub fn GamesPage() -> impl IntoView {
             .enumerate()
             .map(|(i, p)| {
                 view! {
-                    <fieldset class="prize-form">
+                    <fieldset class="prize-form" data-prize=i + 1>
                         <legend>{move || i18n.t("prize")} " " {i + 1}</legend>
-                        <Field label="prize_label" value=p.label name="prize_label" required=true/>
+                        <Field label="prize_label" value=p.label name="prize_label" required=true at=format!("/prizes/{i}/label")/>
                         <Choice label="prize_kind" value=p.kind name="prize_kind"
                             options=vec![("points", "prize_kind_points"), ("voucher", "prize_kind_voucher"), ("gift", "prize_kind_gift"), ("nothing", "prize_kind_nothing")]/>
-                        {move || (p.kind.get() == "points").then(|| view! { <Field label="points" value=p.points kind="number" name="prize_points"/> })}
+                        {move || (p.kind.get() == "points").then(|| view! { <Field label="points" value=p.points kind="number" name="prize_points" at=format!("/prizes/{i}/points")/> })}
                         {move || (p.kind.get() == "voucher").then(|| view! {
                             <label>
                                 {move || i18n.t("prize_reward")}
@@ -261,11 +263,12 @@ pub fn GamesPage() -> impl IntoView {
                                     <option value="">"—"</option>
                                     {move || rewards.get().into_iter().map(|r| view! { <option value=r.id>{r.input.name}</option> }).collect_view()}
                                 </select>
+                                <FieldMessage at=format!("/prizes/{i}/reward_id")/>
                             </label>
                         })}
-                        <Field label="share_pct" value=p.share_pct name="prize_share"/>
-                        <Field label="budget_total" value=p.budget_total kind="number" name="prize_budget_total"/>
-                        <Field label="budget_daily" value=p.budget_daily kind="number" name="prize_budget_daily"/>
+                        <Field label="share_pct" value=p.share_pct name="prize_share" at=format!("/prizes/{i}/share_bp")/>
+                        <Field label="budget_total" value=p.budget_total kind="number" name="prize_budget_total" at=format!("/prizes/{i}/budget_total")/>
+                        <Field label="budget_daily" value=p.budget_daily kind="number" name="prize_budget_daily" at=format!("/prizes/{i}/budget_daily")/>
                         <button type="button" class="link" on:click=move |_| prizes.update(|v| { if v.len() > 1 { v.remove(i); } })>
                             {move || i18n.t("remove")}
                         </button>
@@ -283,9 +286,9 @@ pub fn GamesPage() -> impl IntoView {
             {list}
             <h2>{move || i18n.t(if editing.get().is_some() { "edit_game" } else { "add_game" })}</h2>
             <form class="inline-form game-form" on:submit=submit>
-                <Field label="name" value=name name="game_name" required=true/>
+                <Field label="name" value=name name="game_name" required=true at="/name"/>
                 <Choice label="game_kind" value=kind name="game_kind" options=vec![("wheel", "game_wheel"), ("scratch", "game_scratch")]/>
-                <Field label="plays_per_day" value=plays kind="number" name="game_plays"/>
+                <Field label="plays_per_day" value=plays kind="number" name="game_plays" at="/plays_per_day"/>
                 <fieldset class="extra-plays">
                     <legend>{move || i18n.t("extra_play_on")}</legend>
                     {EXTRA_PLAY_EVENTS.iter().map(|(event, key)| {
@@ -312,16 +315,17 @@ pub fn GamesPage() -> impl IntoView {
                         }
                     }).collect_view()}
                 </fieldset>
-                <Field label="starts" value=starts kind="date" name="game_starts"/>
-                <Field label="ends" value=ends kind="date" name="game_ends"/>
+                <Field label="starts" value=starts kind="date" name="game_starts" at="/starts_at"/>
+                <Field label="ends" value=ends kind="date" name="game_ends" at="/ends_at"/>
                 {prize_rows}
                 <button type="button" class="add-prize" on:click=move |_| prizes.update(|v| v.push(PrizeForm::new()))>
                     {move || i18n.t("add_prize")}
                 </button>
                 <p class="preview" role="status">
-                    {move || i18n.t("shares_total")} ": " <strong>{move || format!("{:.2}%", total_bp() as f64 / 100.0)}</strong>
-                    " · " {move || i18n.t("no_prize_share")} ": " {move || format!("{:.2}%", (10_000 - total_bp()).max(0) as f64 / 100.0)}
+                    {move || i18n.t("shares_total")} ": " <strong>{move || percent(total_bp(), i18n.lang())}</strong>
+                    " · " {move || i18n.t("no_prize_share")} ": " {move || percent((10_000 - total_bp()).max(0), i18n.lang())}
                     {move || (total_bp() > 10_000).then(|| view! { <span class="error"> " " {move || i18n.t("shares_over")}</span> })}
+                    <FieldMessage at="/prizes"/>
                 </p>
                 <label>
                     {move || i18n.t("fallback_prize")}
@@ -329,11 +333,13 @@ pub fn GamesPage() -> impl IntoView {
                         <option value="">{move || i18n.t("no_fallback")}</option>
                         {move || (0..prizes.get().len()).map(|i| view! { <option value=i.to_string()>{move || i18n.t("prize")} " " {i + 1}</option> }).collect_view()}
                     </select>
+                    <FieldMessage at="/fallback_prize"/>
                 </label>
                 <label class="check">
                     <input type="checkbox" prop:checked=move || active.get() on:change=move |ev| active.set(event_target_checked(&ev))/>
                     {move || i18n.t("active")}
                 </label>
+                <ErrorNotice error=save_error/>
                 <button type="submit" class="save-game">{move || i18n.t("save")}</button>
                 {move || editing.get().is_some().then(|| view! {
                     <button type="button" class="link" on:click=move |_| clear()>{move || i18n.t("cancel")}</button>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::{
     super::i18n::I18n,
-    forms::{Field, number},
+    forms::{Field, FieldMessage, number},
 };
 use crate::api::{Branch, Question, QuestionKind};
 
@@ -129,6 +129,7 @@ pub(super) fn QuestionEditor(
     let i18n = expect_context::<I18n>();
     let kind = move || QuestionKind::parse(&q.kind.get()).unwrap_or(QuestionKind::ShortText);
     let later: Vec<usize> = (index + 2..=count).collect();
+    let at = move |field: &str| format!("/questions/{index}/{field}");
     view! {
         <fieldset class="question-form" class:frozen=frozen data-index=index + 1 disabled=frozen>
             <legend>{move || i18n.t("question")} " " {index + 1}</legend>
@@ -140,7 +141,7 @@ pub(super) fn QuestionEditor(
                     }).collect_view()}
                 </select>
             </label>
-            <Field label="question_title" value=q.title name="question_title" required=true/>
+            <Field label="question_title" value=q.title name="question_title" required=true at=at("title")/>
             <label class="check">
                 <input type="checkbox" name="question_required" prop:checked=move || q.required.get()
                     on:change=move |ev| q.required.set(event_target_checked(&ev))/>
@@ -151,10 +152,11 @@ pub(super) fn QuestionEditor(
                     {move || i18n.t("options_per_line")}
                     <textarea name="question_options" rows="4" prop:value=move || q.options.get()
                         on:input=move |ev| q.options.set(event_target_value(&ev))></textarea>
+                    <FieldMessage at=at("options")/>
                 </label>
             })}
             {move || (!kind().is_contact()).then(|| view! {
-                <Field label="maps_to_attribute" value=q.attribute name="question_attribute"/>
+                <Field label="maps_to_attribute" value=q.attribute name="question_attribute" at=at("attribute")/>
             })}
             {move || kind().is_contact().then(|| {
                 let purposes: Vec<(&'static str, &'static str)> = if kind() == QuestionKind::Email {
@@ -163,7 +165,7 @@ pub(super) fn QuestionEditor(
                     vec![("marketing_zns", "purpose_marketing_zns"), ("marketing_sms", "purpose_marketing_sms")]
                 };
                 view! {
-                    <Field label="consent_wording" value=q.consent_text name="question_consent" required=true/>
+                    <Field label="consent_wording" value=q.consent_text name="question_consent" required=true at=at("consent_text")/>
                     <label>
                         {move || i18n.t("consent_for")}
                         <select name="question_purpose" prop:value=move || q.consent_purpose.get()
@@ -173,6 +175,7 @@ pub(super) fn QuestionEditor(
                                 <option value=p selected=move || q.consent_purpose.get() == p>{move || i18n.t(key)}</option>
                             }).collect_view()}
                         </select>
+                        <FieldMessage at=at("consent_purpose")/>
                     </label>
                 }
             })}
@@ -186,7 +189,7 @@ pub(super) fn QuestionEditor(
                                 let later = later.clone();
                                 view! {
                                     <div class="branch">
-                                        <Field label="when_answer_is" value=branch.answer name="branch_answer"/>
+                                        <Field label="when_answer_is" value=branch.answer name="branch_answer" at=at(&format!("branches/{b}/answer"))/>
                                         <label>
                                             {move || i18n.t("go_to")}
                                             <select name="branch_to" prop:value=move || branch.to.get()
@@ -201,6 +204,7 @@ pub(super) fn QuestionEditor(
                                                     }
                                                 }).collect_view()}
                                             </select>
+                                            <FieldMessage at=at(&format!("branches/{b}/to"))/>
                                         </label>
                                         <button type="button" class="link" on:click=move |_| q.branches.update(|v| { v.remove(b); })>
                                             {move || i18n.t("remove")}
@@ -209,6 +213,7 @@ pub(super) fn QuestionEditor(
                                 }
                             }).collect_view()
                         }}
+                        <FieldMessage at=at("branches")/>
                         <button type="button" class="link add-branch" on:click=move |_| q.branches.update(|v| v.push(BranchForm {
                             answer: RwSignal::new(String::new()),
                             to: RwSignal::new(String::new()),

@@ -12,7 +12,7 @@ use super::{
         survey_form::SurveyForm,
     },
     SURFACE,
-    forms::{Field, day_start, form_date, number},
+    forms::{Field, FieldMessage, FormFailure, day_start, form_date, number},
     survey_questions::{QuestionEditor, QuestionForm},
 };
 use crate::api::{Answer, LoyaltyConfig, Question, Survey, SurveyInput};
@@ -47,6 +47,7 @@ pub fn SurveysPage() -> impl IntoView {
     // Responses of the survey being edited: once there are any, its questions are frozen (answers refer to them).
     let answered = RwSignal::new(0_i64);
     let save_error = RwSignal::new(None::<ApiFailure>);
+    provide_context(FormFailure(save_error));
     let name = RwSignal::new(String::new());
     let intro = RwSignal::new(String::new());
     let points = RwSignal::new("20".to_owned());
@@ -193,11 +194,11 @@ pub fn SurveysPage() -> impl IntoView {
             <h2>{move || if editing.get().is_some() { i18n.t("edit_survey") } else { i18n.t("add_survey") }}</h2>
             <div class="builder">
                 <form class="inline-form survey-builder" on:submit=submit>
-                    <Field label="name" value=name name="survey_name" required=true/>
-                    <Field label="survey_intro" value=intro name="survey_intro"/>
-                    <Field label="survey_points_label" value=points kind="number" name="survey_points"/>
-                    <Field label="starts" value=starts kind="date" name="survey_starts"/>
-                    <Field label="ends" value=ends kind="date" name="survey_ends"/>
+                    <Field label="name" value=name name="survey_name" required=true at="/name"/>
+                    <Field label="survey_intro" value=intro name="survey_intro" at="/intro"/>
+                    <Field label="survey_points_label" value=points kind="number" name="survey_points" at="/points"/>
+                    <Field label="starts" value=starts kind="date" name="survey_starts" at="/starts_at"/>
+                    <Field label="ends" value=ends kind="date" name="survey_ends" at="/ends_at"/>
                     <fieldset class="audience">
                         <legend>{move || i18n.t("audience")}</legend>
                         <p class="muted">{move || i18n.t("audience_all")}</p>
@@ -231,6 +232,7 @@ pub fn SurveysPage() -> impl IntoView {
                         </p>
                     })}
                     {question_rows}
+                    <FieldMessage at="/questions"/>
                     {move || (answered.get() == 0).then(|| view! {
                         <button type="button" class="add-question" on:click=move |_| questions.update(|v| v.push(QuestionForm::new()))>
                             {move || i18n.t("add_question")}

@@ -73,10 +73,7 @@ pub fn MyData(on_back: Callback<()>, on_erased: Callback<()>) -> impl IntoView {
                     Ok(data) => {
                         let json = serde_json::to_string_pretty(&data).unwrap_or_default();
                         if let Err(e) = download("cham-my-data.json", "application/json", &json) {
-                            error.set(Some(ApiFailure {
-                                code: ErrorCode::Download,
-                                message: e,
-                            }));
+                            error.set(Some(ApiFailure::new(ErrorCode::Download, e)));
                         }
                     }
                     Err(e) => error.set(Some(e)),

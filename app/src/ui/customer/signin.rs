@@ -32,7 +32,7 @@ pub fn SignIn(
                         match bridge::host_sign_in(provider).await {
                             Ok(tokens) => on_tokens.run((provider, tokens)),
                             Err(message) => {
-                                error.set(Some(ApiFailure { code: ErrorCode::Host, message }));
+                                error.set(Some(ApiFailure::new(ErrorCode::Host, message)));
                                 busy.set(false);
                             }
                         }
@@ -94,10 +94,7 @@ fn Simulator(
     let finish = move |p: Provider, result: Result<HostTokens, String>| match result {
         Ok(tokens) => on_tokens.run((p, tokens)),
         Err(message) => {
-            error.set(Some(ApiFailure {
-                code: ErrorCode::Simulator,
-                message,
-            }));
+            error.set(Some(ApiFailure::new(ErrorCode::Simulator, message)));
             busy.set(false);
         }
     };
