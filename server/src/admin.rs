@@ -100,8 +100,11 @@ async fn whoami(State(state): State<AppState>, StaffAuth(claims): StaffAuth) -> 
             "This account no longer exists or was disabled.",
         )
     })?;
+    let mut conn = state.db.read().acquire().await?;
+    let stores = crate::stores::stores_of(&mut conn, &brand.id, &user.id, claims.role).await?;
     Ok(Json(WhoAmI {
         brand: brand.public(),
         user,
+        stores,
     }))
 }

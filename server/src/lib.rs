@@ -19,6 +19,7 @@ pub mod privacy;
 pub mod profiles;
 pub mod sim;
 mod state;
+pub mod stores;
 pub mod superapp;
 pub mod surveys;
 mod web;
@@ -226,6 +227,7 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .merge(loyalty::router())
         .merge(games::router())
         .merge(surveys::router())
+        .merge(stores::router())
         .merge(ops::router())
         .split_for_parts();
     let openapi = Arc::new(openapi);

@@ -30,5 +30,6 @@ mod privacy;
 mod sessions;
 mod sign_in;
 mod sign_in_limits;
+mod stores;
 mod surveys;
 mod web;

@@ -267,4 +267,7 @@ pub struct WhoAmI {
     pub brand: PublicBrand,
     /// The signed-in user and their role.
     pub user: StaffUser,
+    /// The open stores they may act at (staff: the ones they are tied to; owners and admins: every one).
+    #[serde(default)]
+    pub stores: Vec<super::StoreRef>,
 }

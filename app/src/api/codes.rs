@@ -124,6 +124,13 @@ error_codes! {
     InvalidBrandName = "invalid_brand_name": "Tên nhãn hàng không hợp lệ.", "This brand name is not valid.";
     UserExists = "user_exists": "Email này đã có tài khoản.", "This e-mail already has an account.";
     UnknownUser = "unknown_user": "Không tìm thấy tài khoản này.", "This account does not exist.";
+    OwnerFixed = "owner_fixed": "Không đổi được tài khoản chủ nhãn hàng hoặc của chính bạn ở đây.", "The owner's account, and your own, cannot be changed here.";
+    // Stores.
+    InvalidStore = "invalid_store": "Thông tin cửa hàng chưa hợp lệ. Kiểm tra tên, địa chỉ và vị trí.", "The store is not valid. Check its name, address and location.";
+    StoreExists = "store_exists": "Đã có cửa hàng tên này.", "A store already has this name.";
+    UnknownStore = "unknown_store": "Không tìm thấy cửa hàng này.", "This store does not exist.";
+    StoreRequired = "store_required": "Hãy chọn cửa hàng bạn đang làm việc.", "Choose the store you are working at.";
+    StoreNotYours = "store_not_yours": "Bạn không làm việc tại cửa hàng này.", "You do not work at this store.";
     WeakPassword = "weak_password": "Mật khẩu quá ngắn hoặc quá dễ đoán.", "This password is too short or too easy to guess.";
     MissingApiKey = "missing_api_key": "Thiếu khoá API.", "The API key is missing.";
     InvalidApiKey = "invalid_api_key": "Khoá API không đúng hoặc đã bị thu hồi.", "This API key is wrong or was revoked.";

@@ -262,6 +262,9 @@ pub struct StaffGift {
     pub claimed_at: Option<String>,
     /// Who handed it over (their e-mail), if it was.
     pub claimed_by: Option<String>,
+    /// The store it was handed over at, if it was and the brand has stores.
+    #[serde(default)]
+    pub claimed_at_store: Option<String>,
     /// Who won it.
     pub holder: crate::api::VoucherHolder,
 }

@@ -11,6 +11,7 @@ mod loyalty;
 mod names;
 mod privacy;
 mod rewards;
+mod stores;
 mod surveys;
 
 pub use auth::*;
@@ -23,4 +24,5 @@ pub use loyalty::*;
 pub use names::*;
 pub use privacy::*;
 pub use rewards::*;
+pub use stores::*;
 pub use surveys::*;

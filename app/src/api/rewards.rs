@@ -213,4 +213,7 @@ pub struct StaffVoucher {
     pub usable: bool,
     /// Who marked it used (their e-mail), once it was; `voucher.used_at` says when.
     pub used_by: Option<String>,
+    /// The store it was used at, once it was and the brand has stores.
+    #[serde(default)]
+    pub used_at_store: Option<String>,
 }

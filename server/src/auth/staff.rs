@@ -1,6 +1,6 @@
 //! Brand users (owners, admins, staff): argon2-hashed passwords and sign-in to the console.
 
-use app::api::ErrorCode;
+use app::api::{ErrorCode, FieldProblem};
 use std::sync::OnceLock;
 
 use app::api::{AdminSession, AdminSessionRequest, ErrorBody, StaffRole, StaffUser};
@@ -9,6 +9,7 @@ use argon2::{
     password_hash::{SaltString, rand_core::OsRng},
 };
 use axum::extract::State;
+use sqlx::AnyConnection;
 
 use super::throttle::{self, ClientAddress};
 use super::tokens::{NewSession, Role, start_session};
@@ -21,6 +22,8 @@ use crate::{
 
 /// Shortest password accepted for a brand user.
 pub const MIN_PASSWORD_LEN: usize = 12;
+/// Longest password accepted (argon2 hashes it whole).
+pub const MAX_PASSWORD_LEN: usize = 1024;
 
 /// Hashes a password with argon2id and a random salt.
 pub fn hash_password(password: &str) -> Result<String> {
@@ -51,40 +54,118 @@ fn normalise_email(email: &str) -> Result<String> {
         .map_err(|_| Error::unprocessable(ErrorCode::InvalidEmail, "This is not a valid e-mail address."))
 }
 
-/// Creates a brand user; `user_exists` (409) when the e-mail is taken in the brand.
-pub async fn create_user(db: &Db, brand_id: &str, email: &str, password: &str, role: StaffRole) -> Result<StaffUser> {
-    let email = normalise_email(email)?;
-    if password.chars().count() < MIN_PASSWORD_LEN {
+/// A brand user checked and with their password hashed, ready to insert.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    email: String,
+    hash: String,
+    role: StaffRole,
+}
+
+/// Checks a new user's e-mail and password and hashes the password (slow on purpose: do it before a
+/// transaction). `invalid_email` or `weak_password` about the field at fault.
+pub async fn prepare_user(email: &str, password: &str, role: StaffRole) -> Result<NewUser> {
+    let email = normalise_email(email).map_err(|e| e.at("/email", FieldProblem::NotAllowed))?;
+    let length = FieldProblem::Length {
+        min: MIN_PASSWORD_LEN as u32,
+        max: MAX_PASSWORD_LEN as u32,
+    };
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_LEN {
         return Err(Error::unprocessable(
             ErrorCode::WeakPassword,
             format!("A password needs at least {MIN_PASSWORD_LEN} characters."),
-        ));
+        )
+        .at("/password", length));
+    }
+    if chars > MAX_PASSWORD_LEN {
+        return Err(
+            Error::unprocessable(ErrorCode::WeakPassword, "A password has at most 1,024 characters.")
+                .at("/password", length),
+        );
     }
     let password = password.to_owned();
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|e| anyhow::anyhow!("password hashing task: {e}"))??;
+    Ok(NewUser { email, hash, role })
+}
+
+/// Inserts a prepared user; `user_exists` (409) when the e-mail is taken in the brand.
+pub async fn insert_user(conn: &mut AnyConnection, brand_id: &str, user: &NewUser, now: i64) -> Result<StaffUser> {
     let id = new_id();
     let inserted = sqlx::query(
         "INSERT INTO users (id, brand_id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&id)
     .bind(brand_id)
-    .bind(&email)
-    .bind(&hash)
-    .bind(role.as_str())
-    .bind(now_ms())
-    .execute(db.write())
+    .bind(&user.email)
+    .bind(&user.hash)
+    .bind(user.role.as_str())
+    .bind(now)
+    .execute(&mut *conn)
     .await;
     match inserted {
-        Ok(_) => Ok(StaffUser { id, email, role }),
+        Ok(_) => Ok(StaffUser {
+            id,
+            email: user.email.clone(),
+            role: user.role,
+        }),
         Err(e) if is_unique_violation(&e, "users_brand_email_key") => Err(Error::new(
             axum::http::StatusCode::CONFLICT,
             ErrorCode::UserExists,
             "A user with this e-mail already exists in this brand.",
-        )),
+        )
+        .at("/email", FieldProblem::Duplicate)),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Creates a brand user; `user_exists` (409) when the e-mail is taken in the brand.
+pub async fn create_user(db: &Db, brand_id: &str, email: &str, password: &str, role: StaffRole) -> Result<StaffUser> {
+    let user = prepare_user(email, password, role).await?;
+    let mut conn = db.write().acquire().await?;
+    insert_user(&mut conn, brand_id, &user, now_ms()).await
+}
+
+/// Disables (or enables again) a brand user; disabling ends their sessions at once. False when no such user.
+pub async fn set_disabled(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    user_id: &str,
+    disabled: bool,
+    now: i64,
+) -> Result<bool> {
+    let changed = sqlx::query(
+        "UPDATE users SET disabled_at = CASE WHEN $1 = 1 THEN COALESCE(disabled_at, $2) ELSE NULL END \
+         WHERE id = $3 AND brand_id = $4",
+    )
+    .bind(i64::from(disabled))
+    .bind(now)
+    .bind(user_id)
+    .bind(brand_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if changed == 1 && disabled {
+        super::tokens::revoke_subject(conn, user_id, "account_disabled", now).await?;
+    }
+    Ok(changed == 1)
+}
+
+/// A brand's users, with whether each is disabled, by e-mail.
+pub async fn list_users(conn: &mut AnyConnection, brand_id: &str) -> Result<Vec<(StaffUser, bool)>> {
+    let rows: Vec<(String, String, String, Option<i64>)> =
+        sqlx::query_as("SELECT id, email, role, disabled_at FROM users WHERE brand_id = $1 ORDER BY email")
+            .bind(brand_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, email, role, disabled_at)| {
+            StaffRole::parse(&role).map(|role| (StaffUser { id, email, role }, disabled_at.is_some()))
+        })
+        .collect())
 }
 
 #[derive(Debug, sqlx::FromRow)]

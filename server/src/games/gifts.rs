@@ -2,20 +2,20 @@
 //! winner) and mark it handed over, once. `gift_claimed` goes on the winner's timeline.
 
 use app::api::ErrorCode;
-use app::api::{ErrorBody, MemberGift, StaffGift};
+use app::api::{AtStore, ErrorBody, MemberGift, StaffGift};
 use axum::{extract::State, http::StatusCode};
 use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::error::Path;
+use crate::error::{Path, Query};
 use crate::{
     AppState,
     auth::extract::{CustomerAuth, StaffAuth},
-    db::{now_ms, rfc3339},
+    db::rfc3339,
     error::{Error, Json, Result},
     events::{self, Campaign, NewEvent},
-    loyalty::vouchers,
-    profiles,
+    loyalty::{counter, vouchers},
+    profiles, stores,
 };
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -76,6 +76,7 @@ struct GiftRow {
     won_at: i64,
     claimed_at: Option<i64>,
     claimed_by: Option<String>,
+    claimed_at_store: Option<String>,
 }
 
 async fn by_code(conn: &mut AnyConnection, brand_id: &str, code: &str) -> Result<GiftRow> {
@@ -88,9 +89,11 @@ async fn by_code(conn: &mut AnyConnection, brand_id: &str, code: &str) -> Result
     let code = vouchers::normalize_code(code).ok_or_else(unknown)?;
     let row: GiftRow = sqlx::query_as(
         "SELECT p.id AS play_id, p.brand_id, p.profile_id, p.gift_code AS code, z.label AS prize, g.name AS game, \
-         p.created_at AS won_at, p.gift_claimed_at AS claimed_at, u.email AS claimed_by FROM game_plays p \
+         p.created_at AS won_at, p.gift_claimed_at AS claimed_at, u.email AS claimed_by, \
+         st.name AS claimed_at_store FROM game_plays p \
          JOIN game_prizes z ON z.id = p.prize_id JOIN games g ON g.id = p.game_id \
-         LEFT JOIN users u ON u.id = p.gift_claimed_by WHERE p.gift_code = $1",
+         LEFT JOIN users u ON u.id = p.gift_claimed_by LEFT JOIN stores st ON st.id = p.gift_claimed_store_id \
+         WHERE p.gift_code = $1",
     )
     .bind(&code)
     .fetch_optional(&mut *conn)
@@ -105,13 +108,14 @@ async fn by_code(conn: &mut AnyConnection, brand_id: &str, code: &str) -> Result
 
 async fn to_api(conn: &mut AnyConnection, brand_id: &str, row: GiftRow) -> Result<StaffGift> {
     Ok(StaffGift {
-        holder: vouchers::holder(conn, brand_id, &row.profile_id).await?,
+        holder: counter::holder(conn, brand_id, &row.profile_id).await?,
         code: vouchers::display_code(&row.code),
         prize: row.prize,
         game: row.game,
         won_at: rfc3339(row.won_at),
         claimed_at: row.claimed_at.map(rfc3339),
         claimed_by: row.claimed_by,
+        claimed_at_store: row.claimed_at_store,
     })
 }
 
@@ -144,12 +148,13 @@ async fn look_up(
     path = "/api/v1/staff/gifts/{code}/claim",
     tag = "staff",
     security(("bearer" = [])),
-    params(("code" = String, Path, description = "The code")),
+    params(("code" = String, Path, description = "The code"), AtStore),
     responses(
         (status = 200, body = StaffGift),
-        (status = 403, description = "`staff_only`", body = ErrorBody),
-        (status = 404, description = "`unknown_gift`", body = ErrorBody),
+        (status = 403, description = "`staff_only`, `store_not_yours`", body = ErrorBody),
+        (status = 404, description = "`unknown_gift`, `unknown_store`", body = ErrorBody),
         (status = 409, description = "`gift_claimed`", body = ErrorBody),
+        (status = 422, description = "`store_required`: the brand has stores, so say which", body = ErrorBody),
     )
 )]
 #[tracing::instrument(skip_all, fields(staff = %claims.sub))]
@@ -157,15 +162,19 @@ async fn claim(
     State(state): State<AppState>,
     StaffAuth(claims): StaffAuth,
     Path(code): Path<String>,
+    Query(at): Query<AtStore>,
 ) -> Result<Json<StaffGift>> {
-    let now = now_ms();
+    let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     let row = by_code(&mut tx, &claims.brand, &code).await?;
+    let store = stores::acting_store(&mut tx, &claims, at.store_id.as_deref()).await?;
     let claimed = sqlx::query(
-        "UPDATE game_plays SET gift_claimed_at = $1, gift_claimed_by = $2 WHERE id = $3 AND gift_claimed_at IS NULL",
+        "UPDATE game_plays SET gift_claimed_at = $1, gift_claimed_by = $2, gift_claimed_store_id = $3 \
+         WHERE id = $4 AND gift_claimed_at IS NULL",
     )
     .bind(now)
     .bind(&claims.sub)
+    .bind(store.as_deref())
     .bind(&row.play_id)
     .execute(&mut *tx)
     .await?
@@ -187,6 +196,7 @@ async fn claim(
         "prize": row.prize,
         "game": row.game,
         "staff_user_id": claims.sub,
+        "store_id": store,
     });
     events::record(
         &mut tx,

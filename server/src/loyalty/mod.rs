@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod config;
+pub mod counter;
 pub mod ledger;
 pub mod member;
 pub mod points_admin;
@@ -54,6 +55,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(member::router())
         .merge(redeem::router())
         .merge(vouchers::router())
+        .merge(counter::router())
         .merge(rewards::router())
         .merge(admin::router())
         .merge(points_admin::router())

@@ -3,17 +3,16 @@
 //! up and mark it used once.
 
 use app::api::ErrorCode;
-use app::api::{ErrorBody, RewardKind, StaffVoucher, Voucher, VoucherHolder, VoucherList, VoucherStatus};
-use axum::{extract::State, http::StatusCode};
+use app::api::{ErrorBody, RewardKind, Voucher, VoucherList, VoucherStatus};
+use axum::extract::State;
 use rand::{Rng, rngs::OsRng};
 use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{config, rewards::RewardRow};
-use crate::error::Path;
+use super::rewards::RewardRow;
 use crate::{
     AppState,
-    auth::extract::{CustomerAuth, StaffAuth},
+    auth::extract::CustomerAuth,
     db::{new_id, now_ms, rfc3339},
     error::{Error, Json, Result, is_unique_violation},
     events::{self, Campaign, NewEvent},
@@ -24,10 +23,7 @@ const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const CODE_LEN: usize = 12;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(my_vouchers))
-        .routes(routes!(staff_lookup))
-        .routes(routes!(staff_use))
+    OpenApiRouter::new().routes(routes!(my_vouchers))
 }
 
 /// A fresh voucher code.
@@ -62,32 +58,36 @@ pub fn display_code(code: &str) -> String {
 }
 
 #[derive(Debug, sqlx::FromRow)]
-struct VoucherRow {
-    id: String,
-    brand_id: String,
-    profile_id: String,
-    reward_id: String,
-    code: String,
-    status: String,
-    source_kind: String,
-    issued_at: i64,
-    expires_at: i64,
-    used_at: Option<i64>,
+pub(super) struct VoucherRow {
+    pub(super) id: String,
+    pub(super) brand_id: String,
+    pub(super) profile_id: String,
+    pub(super) reward_id: String,
+    pub(super) code: String,
+    pub(super) status: String,
+    pub(super) source_kind: String,
+    pub(super) issued_at: i64,
+    pub(super) expires_at: i64,
+    pub(super) used_at: Option<i64>,
     /// The e-mail of the staff member who marked it used (store staff see it; the member does not).
-    used_by: Option<String>,
-    name: String,
-    kind: String,
-    description: String,
-    image_url: Option<String>,
+    pub(super) used_by: Option<String>,
+    /// The store it was used at, by name.
+    pub(super) used_at_store: Option<String>,
+    pub(super) name: String,
+    pub(super) kind: String,
+    pub(super) description: String,
+    pub(super) image_url: Option<String>,
 }
 
 const VOUCHER_SELECT: &str = "SELECT v.id, v.brand_id, v.profile_id, v.reward_id, v.code, v.status, v.source_kind, \
-     v.issued_at, v.expires_at, v.used_at, u.email AS used_by, r.name, r.kind, r.description, r.image_url \
-     FROM vouchers v JOIN rewards r ON r.id = v.reward_id LEFT JOIN users u ON u.id = v.used_by";
+     v.issued_at, v.expires_at, v.used_at, u.email AS used_by, st.name AS used_at_store, r.name, r.kind, \
+     r.description, r.image_url \
+     FROM vouchers v JOIN rewards r ON r.id = v.reward_id LEFT JOIN users u ON u.id = v.used_by \
+     LEFT JOIN stores st ON st.id = v.used_store_id";
 
 impl VoucherRow {
     /// The state as of `now`: an issued voucher past its date is expired even before the sweep marks it.
-    fn status(&self, now: i64) -> VoucherStatus {
+    pub(super) fn status(&self, now: i64) -> VoucherStatus {
         match VoucherStatus::parse(&self.status) {
             Some(VoucherStatus::Issued) if self.expires_at <= now => VoucherStatus::Expired,
             Some(s) => s,
@@ -95,7 +95,7 @@ impl VoucherRow {
         }
     }
 
-    fn to_api(&self, now: i64) -> Voucher {
+    pub(super) fn to_api(&self, now: i64) -> Voucher {
         Voucher {
             id: self.id.clone(),
             code: display_code(&self.code),
@@ -202,7 +202,7 @@ pub async fn issue(
     })
 }
 
-async fn record(
+pub(super) async fn record(
     conn: &mut AnyConnection,
     brand_id: &str,
     profile_id: &str,
@@ -268,7 +268,7 @@ pub async fn of_member(conn: &mut AnyConnection, brand_id: &str, profile_id: &st
 }
 
 /// Finds a voucher by a typed or scanned code, for staff of the brand.
-async fn by_code(conn: &mut AnyConnection, brand_id: &str, code: &str) -> Result<VoucherRow> {
+pub(super) async fn by_code(conn: &mut AnyConnection, brand_id: &str, code: &str) -> Result<VoucherRow> {
     let unknown = || {
         Error::not_found(
             ErrorCode::UnknownVoucher,
@@ -287,144 +287,6 @@ async fn by_code(conn: &mut AnyConnection, brand_id: &str, code: &str) -> Result
         return Err(unknown());
     }
     Ok(row)
-}
-
-/// Who holds a voucher or a gift, as store staff see them: name, masked verified phone, tier.
-pub(crate) async fn holder(conn: &mut AnyConnection, brand_id: &str, profile_id: &str) -> Result<VoucherHolder> {
-    let name: Option<(Option<String>,)> = sqlx::query_as("SELECT display_name FROM profiles WHERE id = $1")
-        .bind(profile_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let phone: Option<(String,)> = sqlx::query_as(
-        "SELECT value FROM identities WHERE profile_id = $1 AND kind = 'phone' AND verified = 1 ORDER BY first_seen_at LIMIT 1",
-    )
-    .bind(profile_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let tier_id = super::member::reached_tier(conn, profile_id).await?;
-    let config = config::get(conn, brand_id).await?;
-    Ok(VoucherHolder {
-        profile_id: profile_id.to_owned(),
-        name: name.and_then(|(n,)| n),
-        phone_masked: phone
-            .and_then(|(p,)| app::domain::Phone::parse(&p).ok())
-            .map(|p| p.masked()),
-        tier: super::member::tier_name(&config, tier_id.as_deref()),
-    })
-}
-
-async fn staff_view(conn: &mut AnyConnection, brand_id: &str, row: &VoucherRow, now: i64) -> Result<StaffVoucher> {
-    let voucher = row.to_api(now);
-    Ok(StaffVoucher {
-        usable: voucher.status == VoucherStatus::Issued,
-        used_by: row.used_by.clone(),
-        voucher,
-        holder: holder(conn, brand_id, &row.profile_id).await?,
-    })
-}
-
-/// Looks a voucher up by its code, with its reward and holder, for store staff.
-#[utoipa::path(
-    get,
-    path = "/api/v1/staff/vouchers/{code}",
-    tag = "staff",
-    security(("bearer" = [])),
-    params(("code" = String, Path, description = "The code, typed (dashes optional) or scanned")),
-    responses(
-        (status = 200, body = StaffVoucher),
-        (status = 403, description = "`staff_only`", body = ErrorBody),
-        (status = 404, description = "`unknown_voucher`", body = ErrorBody),
-    )
-)]
-async fn staff_lookup(
-    State(state): State<AppState>,
-    StaffAuth(claims): StaffAuth,
-    Path(code): Path<String>,
-) -> Result<Json<StaffVoucher>> {
-    let mut conn = state.db.read().acquire().await?;
-    let row = by_code(&mut conn, &claims.brand, &code).await?;
-    Ok(Json(staff_view(&mut conn, &claims.brand, &row, now_ms()).await?))
-}
-
-/// Marks a voucher used, once. A used, expired or cancelled voucher is refused and stays as it was.
-#[utoipa::path(
-    post,
-    path = "/api/v1/staff/vouchers/{code}/use",
-    tag = "staff",
-    security(("bearer" = [])),
-    params(("code" = String, Path, description = "The code")),
-    responses(
-        (status = 200, body = StaffVoucher),
-        (status = 403, description = "`staff_only`", body = ErrorBody),
-        (status = 404, description = "`unknown_voucher`", body = ErrorBody),
-        (status = 409, description = "`voucher_used`, `voucher_cancelled`", body = ErrorBody),
-        (status = 410, description = "`voucher_expired`", body = ErrorBody),
-    )
-)]
-#[tracing::instrument(skip_all, fields(staff = %claims.sub))]
-async fn staff_use(
-    State(state): State<AppState>,
-    StaffAuth(claims): StaffAuth,
-    Path(code): Path<String>,
-) -> Result<Json<StaffVoucher>> {
-    let now = now_ms();
-    let mut tx = state.db.begin().await?;
-    let row = by_code(&mut tx, &claims.brand, &code).await?;
-    let used = sqlx::query(
-        "UPDATE vouchers SET status = 'used', used_at = $1, used_by = $2 \
-         WHERE id = $3 AND status = 'issued' AND expires_at > $1",
-    )
-    .bind(now)
-    .bind(&claims.sub)
-    .bind(&row.id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if used != 1 {
-        // Read again: another till may have used it a moment ago.
-        let row = by_code(&mut tx, &claims.brand, &code).await?;
-        return Err(match row.status(now) {
-            VoucherStatus::Used => Error::new(
-                StatusCode::CONFLICT,
-                ErrorCode::VoucherUsed,
-                format!(
-                    "This voucher was already used at {}.",
-                    row.used_at.map(rfc3339).unwrap_or_default()
-                ),
-            ),
-            VoucherStatus::Cancelled => Error::new(
-                StatusCode::CONFLICT,
-                ErrorCode::VoucherCancelled,
-                "This voucher was cancelled.",
-            ),
-            _ => Error::new(
-                StatusCode::GONE,
-                ErrorCode::VoucherExpired,
-                format!("This voucher expired at {}.", rfc3339(row.expires_at)),
-            ),
-        });
-    }
-    let properties = serde_json::json!({
-        "voucher_id": row.id,
-        "reward_id": row.reward_id,
-        "reward_name": row.name,
-        "staff_user_id": claims.sub,
-    });
-    record(
-        &mut tx,
-        &claims.brand,
-        &row.profile_id,
-        "voucher_used",
-        &properties,
-        now,
-    )
-    .await?;
-    let row = by_code(&mut tx, &claims.brand, &code).await?;
-    let view = staff_view(&mut tx, &claims.brand, &row, now).await?;
-    tx.commit().await?;
-    metrics::counter!("cham_vouchers_used_total").increment(1);
-    tracing::info!(voucher = %row.id, "voucher used");
-    Ok(Json(view))
 }
 
 #[cfg(test)]
