@@ -65,10 +65,39 @@ pub async fn seed(db: &Db, sealer: &Sealer) -> Result<DemoSeed> {
     let password = random_token(12);
     create_user(db, &brand.id, DEMO_OWNER_EMAIL, &password, StaffRole::Owner).await?;
     seed_loyalty(db, &brand.id).await?;
+    seed_stores(db, &brand.id).await?;
     Ok(DemoSeed {
         brand,
         new_owner_password: Some(SecretString::from(password)),
     })
+}
+
+/// Two stores in Ho Chi Minh City, so the staff view asks which one and the mini app lists them.
+async fn seed_stores(db: &Db, brand_id: &str) -> Result<()> {
+    let now = now_ms();
+    let stores = [
+        ("Chạm Coffee Nguyễn Huệ", "42 Nguyễn Huệ, Bến Nghé, Quận 1, TP. Hồ Chí Minh", 10.7740, 106.7031),
+        ("Chạm Coffee Thảo Điền", "21 Quốc Hương, Thảo Điền, TP. Thủ Đức, TP. Hồ Chí Minh", 10.8042, 106.7335),
+    ];
+    let mut tx = db.begin().await?;
+    for (name, address, lat, lng) in stores {
+        sqlx::query(
+            "INSERT INTO stores (id, brand_id, name, address, latitude, longitude, hours, active, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
+        )
+        .bind(new_id())
+        .bind(brand_id)
+        .bind(name)
+        .bind(address)
+        .bind(lat)
+        .bind(lng)
+        .bind("7:00–22:00")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A loyalty programme to try: three tiers, earning rules for purchases, visits and joining, and rewards.

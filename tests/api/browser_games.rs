@@ -284,6 +284,8 @@ async fn a_member_spins_the_wheel(store: Store) {
     // Looked up again, it says in red that it was handed over, when and by whom.
     click(c, "form.search button[type=submit]").await;
     wait_for_text(c, ".already-done-title", "Quà này đã được trao").await;
+    // The owner acts at every store and chose none: the first, by name.
+    wait_for_text(c, ".already-done-where", "Tại cửa hàng: Chạm Coffee Nguyễn Huệ").await;
     assert!(c.find_all(Locator::Css("button.hand-over")).await.unwrap().is_empty());
     let (claimed,): (Option<i64>,) =
         sqlx::query_as("SELECT gift_claimed_at FROM game_plays WHERE gift_code IS NOT NULL AND game_id = $1")

@@ -90,11 +90,20 @@ async fn a_member_earns_redeems_and_staff_use_the_voucher(store: Store) {
     wait_for_text(c, ".entry:last-child .entry-what", "Quà chào mừng thành viên mới").await;
 
     // At the till, a staff member checks the code and marks it used.
+    // The demo brand has two stores; this staff member works at the one in Thảo Điền.
     let staff_password = app.brand_user(&demo, "till@demo.vn", StaffRole::Staff).await;
+    sqlx::query(
+        "INSERT INTO staff_stores (user_id, store_id, brand_id) SELECT u.id, s.id, s.brand_id FROM users u \
+         JOIN stores s ON s.brand_id = u.brand_id WHERE u.email = 'till@demo.vn' AND s.name = 'Chạm Coffee Thảo Điền'",
+    )
+    .execute(app.db.write())
+    .await
+    .unwrap();
     c.goto(&app.url("/staff")).await.unwrap();
     type_into(c, "input[name=email]", "till@demo.vn").await;
     type_into(c, "input[name=password]", &staff_password).await;
     click(c, "button[type=submit]").await;
+    wait_for_text(c, ".store-picker .store-name", "Chạm Coffee Thảo Điền").await;
     type_into(c, "input[name=voucher_code]", &code.to_lowercase()).await;
     click(c, "form.search button[type=submit]").await;
     wait_for_text(c, ".voucher-reward", "Cà phê sữa đá miễn phí").await;
@@ -105,6 +114,7 @@ async fn a_member_earns_redeems_and_staff_use_the_voucher(store: Store) {
     click(c, "form.search button[type=submit]").await;
     wait_for_text(c, ".already-done-title", "Voucher này đã được dùng").await;
     wait_for_text_containing(c, ".already-done-by", "till@demo.vn").await;
+    wait_for_text(c, ".already-done-where", "Tại cửa hàng: Chạm Coffee Thảo Điền").await;
     let vn_now = (chrono::Utc::now() + chrono::Duration::hours(7))
         .format("%d/%m/%Y")
         .to_string();

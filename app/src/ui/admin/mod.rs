@@ -14,9 +14,11 @@ mod overview;
 mod points;
 mod profile;
 mod rewards;
+mod stores;
 mod survey_questions;
 mod survey_results;
 mod surveys;
+mod team;
 
 use leptos::{prelude::*, task::spawn_local};
 
@@ -46,6 +48,8 @@ enum Page {
     Surveys,
     SurveyResults(String),
     Liability,
+    Stores,
+    Team,
     Operations,
 }
 
@@ -63,6 +67,8 @@ fn page_for(path: &str) -> Page {
             "games" => Page::Games,
             "surveys" => Page::Surveys,
             "liability" => Page::Liability,
+            "stores" => Page::Stores,
+            "staff" => Page::Team,
             "operations" => Page::Operations,
             _ => Page::Overview,
         },
@@ -163,6 +169,8 @@ pub fn AdminApp() -> impl IntoView {
                             {nav("/admin/games", "nav_games", page == Page::Games)}
                             {nav("/admin/surveys", "nav_surveys", matches!(page, Page::Surveys | Page::SurveyResults(_)))}
                             {nav("/admin/liability", "nav_liability", page == Page::Liability)}
+                            {nav("/admin/stores", "nav_stores", page == Page::Stores)}
+                            {nav("/admin/staff", "nav_team", page == Page::Team)}
                             {nav("/staff", "nav_staff", false)}
                             {nav("/admin/imports", "nav_imports", page == Page::Imports)}
                             {nav("/admin/api-keys", "nav_api_keys", page == Page::ApiKeys)}
@@ -180,6 +188,8 @@ pub fn AdminApp() -> impl IntoView {
                         Page::Surveys => view! { <surveys::SurveysPage/> }.into_any(),
                         Page::SurveyResults(id) => view! { <survey_results::SurveyResultsPage id=id/> }.into_any(),
                         Page::Liability => view! { <liability::LiabilityPage/> }.into_any(),
+                        Page::Stores => view! { <stores::StoresPage/> }.into_any(),
+                        Page::Team => view! { <team::TeamPage/> }.into_any(),
                         Page::Operations => view! { <operations::OperationsPage/> }.into_any(),
                     };
                     view! {

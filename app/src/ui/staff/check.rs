@@ -5,20 +5,70 @@ use leptos::{prelude::*, task::spawn_local};
 
 use super::{
     super::{
-        api::{Api, ApiFailure},
+        api::{Api, ApiFailure, local_storage},
         browser::{short_date, vn_time},
         i18n::I18n,
         notice::ErrorNotice,
     },
     SURFACE,
 };
-use crate::api::{ErrorCode, StaffGift, StaffVoucher, VoucherStatus};
+use crate::api::{ErrorCode, StaffGift, StaffRole, StaffVoucher, StoreRef, VoucherStatus};
 
-/// The code check page.
+/// Where this device remembers the store its staff work at.
+const STORE_KEY: &str = "cham.staff.store";
+
+/// The store remembered on this device when the user still acts there, else their first.
+fn initial_store(stores: &[StoreRef]) -> Option<String> {
+    let stored = local_storage().and_then(|s| s.get_item(STORE_KEY).ok().flatten());
+    stored
+        .filter(|id| stores.iter().any(|s| s.id == *id))
+        .or_else(|| stores.first().map(|s| s.id.clone()))
+}
+
+/// The store picker: the one store a staff member works at, or a choice among several, remembered on the device.
 #[component]
-pub fn StaffPage() -> impl IntoView {
+fn StorePicker(stores: Vec<StoreRef>, store: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let many = stores.len() > 1;
+    view! {
+        <label class="store-picker">
+            {move || i18n.t("working_at")}
+            {if many {
+                view! {
+                    <select name="store" prop:value=move || store.get().unwrap_or_default() on:change=move |ev| {
+                        let id = event_target_value(&ev);
+                        if let Some(s) = local_storage() {
+                            let _ = s.set_item(STORE_KEY, &id);
+                        }
+                        store.set(Some(id));
+                    }>
+                        {stores.into_iter().map(|s| {
+                            let id = s.id.clone();
+                            view! { <option value=s.id selected=move || store.get().as_deref() == Some(id.as_str())>{s.name}</option> }
+                        }).collect_view()}
+                    </select>
+                }.into_any()
+            } else {
+                view! { <strong class="store-name">{stores.into_iter().next().map(|s| s.name)}</strong> }.into_any()
+            }}
+        </label>
+    }
+}
+
+/// The code check page; `stores` are the open stores the user acts at.
+#[component]
+pub fn StaffPage(stores: Vec<StoreRef>, role: StaffRole) -> impl IntoView {
     let api = expect_context::<Api>();
     let i18n = expect_context::<I18n>();
+    let store = RwSignal::new(initial_store(&stores));
+    // `?store_id=` on what staff do, once the brand has stores.
+    let at_store = move || {
+        store
+            .get_untracked()
+            .map(|id| format!("?store_id={}", js_sys::encode_uri_component(&id)))
+            .unwrap_or_default()
+    };
+    let untied = stores.is_empty() && role == StaffRole::Staff;
     let code = RwSignal::new(String::new());
     let found = RwSignal::new(None::<StaffVoucher>);
     let gift = RwSignal::new(None::<StaffGift>);
@@ -63,7 +113,7 @@ pub fn StaffPage() -> impl IntoView {
         let api = api.clone();
         move |_| {
             let api = api.clone();
-            let path = format!("{}/claim", gift_path());
+            let path = format!("{}/claim{}", gift_path(), at_store());
             busy.set(true);
             error.set(None);
             spawn_local(async move {
@@ -83,7 +133,7 @@ pub fn StaffPage() -> impl IntoView {
     };
     let use_it = move |_| {
         let api = api.clone();
-        let path = format!("{}/use", path());
+        let path = format!("{}/use{}", path(), at_store());
         busy.set(true);
         error.set(None);
         spawn_local(async move {
@@ -103,6 +153,8 @@ pub fn StaffPage() -> impl IntoView {
     view! {
         <section class="staff">
             <h1>{move || i18n.t("nav_staff")}</h1>
+            {(!stores.is_empty()).then(|| view! { <StorePicker stores=stores.clone() store=store/> })}
+            {untied.then(|| view! { <p class="notice" role="note">{move || i18n.t("no_store_tied")}</p> })}
             <p class="muted">{move || i18n.t("staff_lead")}</p>
             <form class="search" on:submit=look_up>
                 <input
@@ -134,6 +186,7 @@ pub fn StaffPage() -> impl IntoView {
                                     title="gift_already_handed_over"
                                     at=g.claimed_at.clone().unwrap_or_default()
                                     by=g.claimed_by.clone()
+                                    store=g.claimed_at_store.clone()
                                 />
                             }.into_any()
                         }}
@@ -163,7 +216,7 @@ pub fn StaffPage() -> impl IntoView {
                         {match (status, v.voucher.used_at.clone()) {
                             // Used a moment ago by this till: the success notice above says so.
                             (VoucherStatus::Used, Some(at)) if !used_now.get() => view! {
-                                <AlreadyDone title="voucher_already_used" at=at by=v.used_by.clone()/>
+                                <AlreadyDone title="voucher_already_used" at=at by=v.used_by.clone() store=v.used_at_store.clone()/>
                             }.into_any(),
                             _ => view! {
                                 <p><span class="badge voucher-state" class:ok=v.usable class:stop=!v.usable>
@@ -187,16 +240,17 @@ pub fn StaffPage() -> impl IntoView {
     }
 }
 
-/// The banner staff cannot miss on a voucher already used or a gift already handed over: when (Vietnam's time)
-/// and by whom, so a second hand-over is refused at a glance.
+/// The banner staff cannot miss on a voucher already used or a gift already handed over: when (Vietnam's time),
+/// where and by whom, so a second hand-over is refused at a glance.
 #[component]
-fn AlreadyDone(title: &'static str, at: String, by: Option<String>) -> impl IntoView {
+fn AlreadyDone(title: &'static str, at: String, by: Option<String>, store: Option<String>) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let when = vn_time(&at);
     view! {
         <div class="already-done" role="alert">
             <strong class="already-done-title">{move || i18n.t(title)}</strong>
             <span class="already-done-when">{move || i18n.t("at_time")} " " {when} " " {move || i18n.t("vn_time_zone")}</span>
+            {store.map(|store| view! { <span class="already-done-where">{move || i18n.t("at_store")} " " {store}</span> })}
             {by.map(|by| view! { <span class="already-done-by">{move || i18n.t("by_staff")} " " {by}</span> })}
         </div>
     }

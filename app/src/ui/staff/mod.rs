@@ -95,7 +95,7 @@ pub fn StaffApp() -> impl IntoView {
                             <button class="link sign-out" type="button" on:click=sign_out>{move || i18n.t("sign_out")}</button>
                         </header>
                         <p class="muted user staff-user">{move || i18n.t("signed_in_as")} " " {who.user.email.clone()}</p>
-                        <main><check::StaffPage/></main>
+                        <main><check::StaffPage stores=who.stores.clone() role=who.user.role/></main>
                     }
                         .into_any()
                 }
