@@ -76,8 +76,18 @@ pub async fn seed(db: &Db, sealer: &Sealer) -> Result<DemoSeed> {
 async fn seed_stores(db: &Db, brand_id: &str) -> Result<()> {
     let now = now_ms();
     let stores = [
-        ("Chạm Coffee Nguyễn Huệ", "42 Nguyễn Huệ, Bến Nghé, Quận 1, TP. Hồ Chí Minh", 10.7740, 106.7031),
-        ("Chạm Coffee Thảo Điền", "21 Quốc Hương, Thảo Điền, TP. Thủ Đức, TP. Hồ Chí Minh", 10.8042, 106.7335),
+        (
+            "Chạm Coffee Nguyễn Huệ",
+            "42 Nguyễn Huệ, Bến Nghé, Quận 1, TP. Hồ Chí Minh",
+            10.7740,
+            106.7031,
+        ),
+        (
+            "Chạm Coffee Thảo Điền",
+            "21 Quốc Hương, Thảo Điền, TP. Thủ Đức, TP. Hồ Chí Minh",
+            10.8042,
+            106.7335,
+        ),
     ];
     let mut tx = db.begin().await?;
     for (name, address, lat, lng) in stores {

@@ -83,7 +83,11 @@ pub fn StoresPage() -> impl IntoView {
         };
         // A coordinate that is not a number cannot travel as JSON: say so beside it without a round trip.
         if body.latitude.is_some_and(f64::is_nan) || body.longitude.is_some_and(f64::is_nan) {
-            let pointer = if body.latitude.is_some_and(f64::is_nan) { "/latitude" } else { "/longitude" };
+            let pointer = if body.latitude.is_some_and(f64::is_nan) {
+                "/latitude"
+            } else {
+                "/longitude"
+            };
             let mut failure = ApiFailure::new(crate::api::ErrorCode::InvalidStore, "not a number");
             failure.field = Some(crate::api::FieldIssue {
                 pointer: pointer.into(),
@@ -119,7 +123,8 @@ pub fn StoresPage() -> impl IntoView {
         });
     };
 
-    let list = move || match stores.get() {
+    let list = move || {
+        match stores.get() {
         None => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
         Some(list) if list.is_empty() => view! { <p class="muted empty">{i18n.t("no_stores")}</p> }.into_any(),
         Some(list) => view! {
@@ -155,6 +160,7 @@ pub fn StoresPage() -> impl IntoView {
             </table>
         }
         .into_any(),
+    }
     };
 
     view! {

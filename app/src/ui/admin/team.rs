@@ -126,7 +126,10 @@ pub fn TeamPage() -> impl IntoView {
                     api.put_as::<_, StaffMember>(SURFACE, &format!("/api/v1/admin/staff/{}", m.user.id), &change)
                         .await
                 }
-                None => api.post_as::<_, StaffMember>(SURFACE, "/api/v1/admin/staff", &invite).await,
+                None => {
+                    api.post_as::<_, StaffMember>(SURFACE, "/api/v1/admin/staff", &invite)
+                        .await
+                }
             };
             match outcome {
                 Ok(_) => {
@@ -142,7 +145,8 @@ pub fn TeamPage() -> impl IntoView {
         });
     };
 
-    let list = move || match members.get() {
+    let list = move || {
+        match members.get() {
         None => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
         Some(list) => view! {
             <table class="list team-list">
@@ -160,7 +164,7 @@ pub fn TeamPage() -> impl IntoView {
                         let changeable = m.user.role != StaffRole::Owner;
                         view! {
                             <tr class="team-row" class:closed=off>
-                                <td class="team-email">{m.user.email.clone()}</td>
+                                <td class="team-email">{m.user.email}</td>
                                 <td>{move || i18n.t(key)}</td>
                                 <td class="team-stores">
                                     {if everywhere {
@@ -186,6 +190,7 @@ pub fn TeamPage() -> impl IntoView {
             </table>
         }
         .into_any(),
+    }
     };
 
     view! {
@@ -196,7 +201,7 @@ pub fn TeamPage() -> impl IntoView {
             {move || saved.get().then(|| view! { <p class="notice success" role="status">{move || i18n.t("saved")}</p> })}
             {list}
             {move || match editing.get() {
-                Some(m) => view! { <h2>{move || i18n.t("edit_member")} " " <span class="editing-email">{m.user.email.clone()}</span></h2> }.into_any(),
+                Some(m) => view! { <h2>{move || i18n.t("edit_member")} " " <span class="editing-email">{m.user.email}</span></h2> }.into_any(),
                 None => view! { <h2>{move || i18n.t("add_member")}</h2> }.into_any(),
             }}
             <form class="inline-form team-form" on:submit=submit>

@@ -274,8 +274,14 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         "account_disabled_label" => ("Đã khoá", "Disabled"),
         "add_member" => ("Thêm tài khoản", "Add an account"),
         "edit_member" => ("Sửa tài khoản", "Edit the account"),
-        "first_password" => ("Mật khẩu ban đầu (ít nhất 12 ký tự)", "First password (at least 12 characters)"),
-        "disable_account" => ("Khoá tài khoản (đăng xuất ngay trên mọi thiết bị)", "Disable the account (signs out everywhere at once)"),
+        "first_password" => (
+            "Mật khẩu ban đầu (ít nhất 12 ký tự)",
+            "First password (at least 12 characters)",
+        ),
+        "disable_account" => (
+            "Khoá tài khoản (đăng xuất ngay trên mọi thiết bị)",
+            "Disable the account (signs out everywhere at once)",
+        ),
         "tier_measure" => ("Cách xét hạng", "How tiers are measured"),
         "tier_metric" => ("Xét theo", "Measured in"),
         "metric_points" => ("Điểm tích được", "Points earned"),

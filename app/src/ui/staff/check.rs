@@ -153,7 +153,7 @@ pub fn StaffPage(stores: Vec<StoreRef>, role: StaffRole) -> impl IntoView {
     view! {
         <section class="staff">
             <h1>{move || i18n.t("nav_staff")}</h1>
-            {(!stores.is_empty()).then(|| view! { <StorePicker stores=stores.clone() store=store/> })}
+            {(!stores.is_empty()).then(move || view! { <StorePicker stores=stores store=store/> })}
             {untied.then(|| view! { <p class="notice" role="note">{move || i18n.t("no_store_tied")}</p> })}
             <p class="muted">{move || i18n.t("staff_lead")}</p>
             <form class="search" on:submit=look_up>
