@@ -38,6 +38,37 @@ async fn the_mini_app_loads_brotli_encoded_immutable_assets_and_its_page_is_neve
     assert!(assets.iter().any(|a| a.ends_with(".wasm")), "{assets:?}");
     assert!(assets.iter().any(|a| a.ends_with(".js")) && assets.iter().any(|a| a.ends_with(".css")));
     let mut transferred = html.len();
+    // Every asset the page loads, and every module those scripts import at once (the split mini app's link
+    // module); the screens' chunks are fetched only when a screen opens.
+    let mut assets = assets;
+    let mut at = 0;
+    while at < assets.len() {
+        let asset = assets[at].clone();
+        at += 1;
+        if !asset.ends_with(".js") {
+            continue;
+        }
+        let script = app
+            .client
+            .get(app.url(&asset))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for import in script.split("from \"./").skip(1) {
+            let name = import.split('"').next().unwrap_or_default();
+            let path = format!("/assets/{name}");
+            if !assets.contains(&path) {
+                assets.push(path);
+            }
+        }
+    }
+    assert!(
+        assets.iter().any(|a| a.contains("__wasm_split.")),
+        "the link module is loaded at once: {assets:?}"
+    );
     for asset in &assets {
         let r = app
             .client
@@ -56,6 +87,10 @@ async fn the_mini_app_loads_brotli_encoded_immutable_assets_and_its_page_is_neve
         transferred += r.bytes().await.unwrap().len();
     }
     eprintln!("the mini app's first load transfers {transferred} bytes with brotli");
+    assert!(
+        transferred <= 200 * 1024,
+        "the mini app's first load must stay within 200 KB with brotli; it is {transferred} bytes"
+    );
     let wasm = assets.iter().find(|a| a.ends_with(".wasm")).unwrap();
     let gzip = app
         .client

@@ -1,8 +1,9 @@
 //! `cargo xtask`: the build helper.
 //!
-//! - `build`: builds the WASM app (`wasm-release` profile), binds it with `wasm-bindgen-cli-support` (pinned to
-//!   the exact `wasm-bindgen` of `Cargo.lock`, so nothing is downloaded) and writes the site to `target/site`,
-//!   printing the customer bundle's size raw and brotli-compressed.
+//! - `build`: builds the WASM app (`wasm-release` profile), splits the mini app at its lazy screens
+//!   (`wasm_split_cli_support`), binds it with `wasm-bindgen-cli-support` (pinned to the exact `wasm-bindgen` of
+//!   `Cargo.lock`, so nothing is downloaded) and writes the site to `target/site` (`site.rs`), printing what each
+//!   page's first load transfers with brotli.
 //! - `run [ARGS]`: `build`, then `cham serve --demo ARGS` on http://127.0.0.1:3000.
 //! - `bench`: the ingestion benchmark (events/s, latency percentiles, peak memory), the loyalty ledger
 //!   benchmark (ledger operations/s with 64 clients), the engagement benchmark (game plays and survey
@@ -16,12 +17,14 @@
 #![allow(clippy::print_stderr, clippy::print_stdout)]
 
 use std::{
-    io::Write,
     path::{Path, PathBuf},
     process::Command,
 };
 
 use anyhow::{Context, bail};
+
+mod site;
+use site::build;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -90,33 +93,6 @@ fn step(name: &str) {
     eprintln!("\n==> {name}");
 }
 
-/// Builds one bundle of the `frontend` crate with `features` and binds it as `{name}.js` and `{name}_bg.wasm` in
-/// `out`.
-fn build_bundle(root: &Path, features: &[&str], name: &str, out: &Path) -> anyhow::Result<()> {
-    let mut args = vec![
-        "build",
-        "--package",
-        "frontend",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--profile",
-        "wasm-release",
-    ];
-    args.extend_from_slice(features);
-    cargo(&args)?;
-    let wasm = root.join("target/wasm32-unknown-unknown/wasm-release/frontend.wasm");
-    std::fs::create_dir_all(out)?;
-    wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm)
-        .web(true)?
-        .typescript(false)
-        .remove_name_section(true)
-        .remove_producers_section(true)
-        .out_name(name)
-        .generate(out)
-        .with_context(|| format!("binding the {name} WASM module"))
-}
-
 /// Whether `program` is on the `PATH`.
 fn on_path(program: &str) -> bool {
     std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
@@ -176,139 +152,6 @@ fn ensure_chromium() -> anyhow::Result<()> {
     };
     apt(&["update", "-qq"])?;
     apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])
-}
-
-/// One page of the site and the assets it loads, by the names its template uses.
-struct Page {
-    template: &'static str,
-    assets: &'static [&'static str],
-}
-
-const PAGES: &[Page] = &[
-    Page {
-        template: "index.html",
-        assets: &["style.css", "bridge.js", "cham.js", "cham_bg.wasm", "favicon.svg"],
-    },
-    Page {
-        template: "admin.html",
-        assets: &["style.css", "cham_admin.js", "cham_admin_bg.wasm", "favicon.svg"],
-    },
-    Page {
-        template: "staff.html",
-        assets: &["style.css", "cham_staff.js", "cham_staff_bg.wasm", "favicon.svg"],
-    },
-];
-
-/// Where an asset's source is, by its template name.
-fn asset_source(root: &Path, staging: &Path, name: &str) -> PathBuf {
-    match name {
-        "style.css" => root.join("style/main.css"),
-        "bridge.js" | "favicon.svg" => root.join("frontend").join(name),
-        _ => staging.join(name),
-    }
-}
-
-/// `cham_bg.wasm` with content hash `h` → `cham_bg.h.wasm`.
-fn hashed_name(name: &str, hash: &str) -> String {
-    match name.rsplit_once('.') {
-        Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
-        None => format!("{name}.{hash}"),
-    }
-}
-
-fn brotli(data: &[u8]) -> anyhow::Result<Vec<u8>> {
-    let mut out = Vec::new();
-    {
-        let mut writer = brotli::CompressorWriter::new(&mut out, 64 * 1024, 11, 22);
-        writer.write_all(data)?;
-    }
-    Ok(out)
-}
-
-fn gzip(data: &[u8]) -> anyhow::Result<Vec<u8>> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(data)?;
-    Ok(encoder.finish()?)
-}
-
-/// Builds the site into `target/site`: the WASM bundles, and every asset under `assets/` with its content hash in
-/// its name (so it can be cached for ever) and precompressed beside it (`.br`, `.gz`); the pages name them. Prints
-/// what each page's first load transfers with brotli.
-fn build(root: &Path) -> anyhow::Result<()> {
-    ensure_wasm_target()?;
-    let staging = root.join("target/site-staging");
-    step("building the WASM mini app");
-    build_bundle(root, &[], "cham", &staging)?;
-    step("building the WASM admin console");
-    build_bundle(
-        root,
-        &["--no-default-features", "--features", "admin"],
-        "cham_admin",
-        &staging,
-    )?;
-    step("building the WASM staff view");
-    build_bundle(
-        root,
-        &["--no-default-features", "--features", "staff"],
-        "cham_staff",
-        &staging,
-    )?;
-    let site = root.join("target/site");
-    if site.exists() {
-        std::fs::remove_dir_all(&site).context("clearing target/site")?;
-    }
-    std::fs::create_dir_all(site.join("assets"))?;
-    let mut published: Vec<(&str, String, usize, usize)> = Vec::new();
-    for page in PAGES {
-        for &name in page.assets {
-            if published.iter().any(|(n, ..)| *n == name) {
-                continue;
-            }
-            let source = asset_source(root, &staging, name);
-            let data = std::fs::read(&source).with_context(|| format!("reading {}", source.display()))?;
-            let hash = &hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&data))[..12];
-            let file = format!("assets/{}", hashed_name(name, hash));
-            let (br, gz) = (brotli(&data)?, gzip(&data)?);
-            std::fs::write(site.join(&file), &data)?;
-            std::fs::write(site.join(format!("{file}.br")), &br)?;
-            std::fs::write(site.join(format!("{file}.gz")), &gz)?;
-            published.push((name, file, data.len(), br.len()));
-        }
-    }
-    for page in PAGES {
-        let mut html = std::fs::read_to_string(root.join("frontend").join(page.template))
-            .with_context(|| format!("reading frontend/{}", page.template))?;
-        for (name, file, ..) in &published {
-            html = html.replace(&format!("{{{{asset:{name}}}}}"), file);
-        }
-        anyhow::ensure!(
-            !html.contains("{{asset:"),
-            "frontend/{} names an asset the build does not publish",
-            page.template
-        );
-        std::fs::write(site.join(page.template), &html)?;
-        let html_br = brotli(html.as_bytes())?.len();
-        eprintln!("{} loads (brotli, as the server sends it):", page.template);
-        let mut total = html_br;
-        eprintln!(
-            "  {:<40} {:>9} bytes raw {:>9} bytes brotli",
-            page.template,
-            html.len(),
-            html_br
-        );
-        for (name, file, raw, br) in published.iter().filter(|(n, ..)| page.assets.contains(n)) {
-            let _ = name;
-            total += br;
-            eprintln!("  {file:<40} {raw:>9} bytes raw {br:>9} bytes brotli");
-        }
-        eprintln!(
-            "  {:<40} {:>29} bytes over the wire ({:.1} KB)",
-            "first load",
-            total,
-            total as f64 / 1024.0
-        );
-    }
-    Ok(())
 }
 
 fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {

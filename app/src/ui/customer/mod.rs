@@ -5,6 +5,7 @@ mod game_rules;
 mod games;
 mod history;
 mod home;
+mod later;
 mod my_data;
 mod rewards;
 mod signin;
@@ -21,7 +22,7 @@ use super::{
     i18n::{I18n, LangSwitch},
     route,
 };
-use crate::api::{CustomerSession, CustomerSessionRequest, ErrorCode, EventIn, Me, Provider, PublicBrand, Voucher};
+use crate::api::{CustomerSession, CustomerSessionRequest, ErrorCode, EventIn, Me, Provider, PublicBrand};
 
 /// The session storage slot of the customer app.
 pub(super) const SURFACE: &str = "customer";
@@ -290,20 +291,15 @@ pub fn CustomerApp() -> impl IntoView {
                         Some(member) => view! { <home::Home me=member go=go on_sign_out=on_sign_out/> }.into_any(),
                         None => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
                     },
-                    Screen::Rewards => {
-                        let on_redeemed = Callback::new(move |v: Voucher| go.run(Screen::Vouchers(Some(v.id))));
-                        view! { <rewards::Rewards on_back=home on_redeemed=on_redeemed/> }.into_any()
-                    }
-                    Screen::Games(focus) => view! { <games::Games on_back=home go=go focus=focus/> }.into_any(),
-                    Screen::Surveys(open) => view! { <surveys::Surveys on_back=home open_id=open/> }.into_any(),
-                    Screen::Vouchers(fresh) => {
-                        view! { <vouchers::Vouchers on_back=home fresh=fresh/> }.into_any()
-                    }
-                    Screen::History => view! { <history::History on_back=home/> }.into_any(),
-                    Screen::Tiers => view! { <tiers::Tiers on_back=home/> }.into_any(),
-                    Screen::MyData => {
+                    shown @ (Screen::Rewards
+                    | Screen::Games(_)
+                    | Screen::Surveys(_)
+                    | Screen::Vouchers(_)
+                    | Screen::History
+                    | Screen::Tiers
+                    | Screen::MyData) => {
                         let on_erased = Callback::new(move |()| screen.set(Screen::Erased));
-                        view! { <my_data::MyData on_back=home on_erased=on_erased/> }.into_any()
+                        later::screen(shown, home, go, on_erased)
                     }
                     Screen::Erased => {
                         view! {
