@@ -180,6 +180,7 @@ pub async fn launch(
         superapps: SuperApps::new(&config)?,
         db: db.clone(),
         sealer,
+        qr: master.member_qr_key(),
         clock: clock.clone(),
         config: Arc::new(config),
     };

@@ -3,7 +3,14 @@
 
 use std::sync::Arc;
 
-use crate::{auth::tokens::SessionKeys, clock::Clock, config::Config, crypto::Sealer, db::Db, superapp::SuperApps};
+use crate::{
+    auth::tokens::SessionKeys,
+    clock::Clock,
+    config::Config,
+    crypto::{QrKey, Sealer},
+    db::Db,
+    superapp::SuperApps,
+};
 
 /// What every handler can reach; cheap to clone.
 #[derive(Debug, Clone)]
@@ -20,4 +27,6 @@ pub struct AppState {
     pub superapps: SuperApps,
     /// The time handlers and jobs read.
     pub clock: Clock,
+    /// Signs and checks member QR codes.
+    pub qr: QrKey,
 }

@@ -33,4 +33,5 @@ mod sign_in;
 mod sign_in_limits;
 mod stores;
 mod surveys;
+mod visits;
 mod web;

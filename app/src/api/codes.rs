@@ -130,6 +130,10 @@ error_codes! {
     StoreExists = "store_exists": "Đã có cửa hàng tên này.", "A store already has this name.";
     UnknownStore = "unknown_store": "Không tìm thấy cửa hàng này.", "This store does not exist.";
     StoreRequired = "store_required": "Hãy chọn cửa hàng bạn đang làm việc.", "Choose the store you are working at.";
+    MemberCodeInvalid = "member_code_invalid": "Mã thành viên không hợp lệ. Nhờ khách mở lại mã.", "This is not a valid member code. Ask the member to open it again.";
+    MemberCodeExpired = "member_code_expired": "Mã thành viên đã hết hạn. Màn hình của khách đã có mã mới.", "This member code has expired. The member's screen shows a fresh one.";
+    MemberCodeUsed = "member_code_used": "Mã này đã được dùng để ghi nhận lượt ghé. Nhờ khách mở mã mới.", "This code has already recorded a visit. Ask the member for the fresh one.";
+    AlreadyVisitedToday = "already_visited_today": "Hôm nay đã ghi nhận lượt ghé của khách tại cửa hàng này.", "This member's visit to this store is already recorded today.";
     StoreNotYours = "store_not_yours": "Bạn không làm việc tại cửa hàng này.", "You do not work at this store.";
     WeakPassword = "weak_password": "Mật khẩu quá ngắn hoặc quá dễ đoán.", "This password is too short or too easy to guess.";
     MissingApiKey = "missing_api_key": "Thiếu khoá API.", "The API key is missing.";

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "openapi")]
 use utoipa::{IntoParams, ToSchema};
 
-use super::{StaffRole, StaffUser};
+use super::{MemberGift, StaffRole, StaffUser, Voucher, VoucherHolder};
 
 /// A store as the console edits it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -123,4 +123,57 @@ pub struct StaffUpdate {
 pub struct AtStore {
     /// The store's id.
     pub store_id: Option<String>,
+}
+
+/// `GET /api/v1/me/qr`: the member's QR code for store staff to scan. It changes every 30 seconds and is accepted
+/// until `expires_at` (the end of the next window), so a screenshot is useless a minute later.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MemberQr {
+    /// What the QR code holds: `CHAM1.{member}.{window}.{signature}`.
+    pub code: String,
+    /// When staff stop accepting it (RFC 3339).
+    pub expires_at: String,
+    /// Seconds until the app should fetch the next one (before this one expires).
+    pub refresh_in_s: u32,
+}
+
+/// A member QR code typed, scanned or read by a USB scanner at the till.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MemberCode {
+    /// The code, as the QR holds it.
+    pub code: String,
+}
+
+/// The member behind a scanned QR code, as staff see them at the till.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MemberAtCounter {
+    /// Name, masked phone and tier.
+    pub holder: VoucherHolder,
+    /// Spendable points.
+    pub points: i64,
+    /// Vouchers they can use now, soonest to expire first.
+    pub vouchers: Vec<Voucher>,
+    /// Gifts won in games, not handed over yet.
+    pub gifts: Vec<MemberGift>,
+    /// Their last visit to this brand's stores (RFC 3339), if any.
+    pub last_visit_at: Option<String>,
+    /// Whether a visit is recorded for them at this store today (Vietnam's day) already.
+    pub visited_today: bool,
+}
+
+/// `POST /api/v1/staff/visits`: a visit recorded, and the member as they are now.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct VisitReceipt {
+    /// The `checked_in` event's id.
+    pub event_id: String,
+    /// The store it was recorded at.
+    pub store: StoreRef,
+    /// Points the visit earned by the brand's earning rules (0 when none apply).
+    pub points_earned: i64,
+    /// The member after the visit.
+    pub member: MemberAtCounter,
 }

@@ -41,28 +41,39 @@ const MAX_GIFTS: i64 = 100;
 )]
 async fn my_gifts(State(state): State<AppState>, CustomerAuth(claims): CustomerAuth) -> Result<Json<Vec<MemberGift>>> {
     let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
-    let rows: Vec<(String, String, String, i64, Option<i64>)> = sqlx::query_as(
+    let mut conn = state.db.read().acquire().await?;
+    Ok(Json(of_member(&mut conn, &claims.brand, &profile, false).await?))
+}
+
+/// A member's game gifts, newest first (at most 100); with `open_only`, those not handed over yet.
+pub async fn of_member(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    profile_id: &str,
+    open_only: bool,
+) -> Result<Vec<MemberGift>> {
+    let open = if open_only { "AND p.gift_claimed_at IS NULL" } else { "" };
+    let rows: Vec<(String, String, String, i64, Option<i64>)> = sqlx::query_as(&format!(
         "SELECT p.gift_code, z.label, g.name, p.created_at, p.gift_claimed_at FROM game_plays p \
          JOIN game_prizes z ON z.id = p.prize_id JOIN games g ON g.id = p.game_id \
-         WHERE p.profile_id = $1 AND p.brand_id = $2 AND p.gift_code IS NOT NULL \
-         ORDER BY p.created_at DESC, p.id DESC LIMIT $3",
-    )
-    .bind(&profile)
-    .bind(&claims.brand)
-    .bind(MAX_GIFTS)
-    .fetch_all(state.db.read())
-    .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|(code, prize, game, won_at, claimed_at)| MemberGift {
-                code: vouchers::display_code(&code),
-                prize,
-                game,
-                won_at: rfc3339(won_at),
-                claimed_at: claimed_at.map(rfc3339),
-            })
-            .collect(),
+         WHERE p.profile_id = $1 AND p.brand_id = $2 AND p.gift_code IS NOT NULL {open} \
+         ORDER BY p.created_at DESC, p.id DESC LIMIT $3"
     ))
+    .bind(profile_id)
+    .bind(brand_id)
+    .bind(MAX_GIFTS)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, prize, game, won_at, claimed_at)| MemberGift {
+            code: vouchers::display_code(&code),
+            prize,
+            game,
+            won_at: rfc3339(won_at),
+            claimed_at: claimed_at.map(rfc3339),
+        })
+        .collect())
 }
 
 #[derive(sqlx::FromRow)]

@@ -6,7 +6,7 @@
 pub mod admin;
 mod budget;
 pub mod draw;
-mod gifts;
+pub mod gifts;
 mod person;
 mod quota;
 

@@ -10,6 +10,7 @@ use aes_gcm::{
 use anyhow::{Context, bail};
 use base64::{Engine, engine::general_purpose::STANDARD};
 use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
 
@@ -90,6 +91,11 @@ impl MasterKey {
         self.derive(b"person-marks-v1")
     }
 
+    /// The key member QR codes are signed with.
+    pub fn member_qr_key(&self) -> QrKey {
+        QrKey(self.derive(b"member-qr-v1"))
+    }
+
     /// The sealer for brand secrets.
     pub fn sealer(&self) -> Sealer {
         Sealer(Aes256Gcm::new(&self.derive(b"brand-secrets-v1").into()))
@@ -115,6 +121,38 @@ fn write_private(file: &Path, contents: &str) -> anyhow::Result<()> {
         std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
     }
     Ok(())
+}
+
+/// Signs member QR codes (HMAC-SHA256); its `Debug` never shows the key.
+#[derive(Clone)]
+pub struct QrKey([u8; 32]);
+
+impl std::fmt::Debug for QrKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("QrKey(..)")
+    }
+}
+
+impl QrKey {
+    fn mac(&self, parts: &[&str]) -> Hmac<Sha256> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        for part in parts {
+            mac.update(part.as_bytes());
+            mac.update(b"\x1f");
+        }
+        mac
+    }
+
+    /// The first 16 bytes of the HMAC of `parts`, in hex.
+    pub fn sign(&self, parts: &[&str]) -> String {
+        hex::encode(&self.mac(parts).finalize().into_bytes()[..16])
+    }
+
+    /// Whether `signature` (hex) is [`QrKey::sign`] of `parts`, compared in constant time.
+    pub fn verify(&self, parts: &[&str], signature: &str) -> bool {
+        hex::decode(signature)
+            .is_ok_and(|bytes| bytes.len() == 16 && self.mac(parts).verify_truncated_left(&bytes).is_ok())
+    }
 }
 
 /// Encrypts and decrypts brand secrets (AES-256-GCM, a random nonce each time).

@@ -6,6 +6,7 @@
 mod admin;
 mod public;
 mod staff;
+mod visits;
 
 use app::api::{ErrorCode, StoreRef};
 use sqlx::AnyConnection;
@@ -23,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(admin::router())
         .merge(staff::router())
         .merge(public::router())
+        .merge(visits::router())
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

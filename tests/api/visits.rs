@@ -1,0 +1,215 @@
+//! The member QR code and visits at the till: a code staff accept for 30 to 60 seconds (the clock moved), once per
+//! visit; a forged or another brand's code refused; one visit per member, store and business day, paid by the
+//! earning rules and on the timeline with the store and the staff member.
+
+use app::api::StaffRole;
+use cham_server::clock::Clock;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::{
+    helpers::{SpawnOptions, Store, TestApp, assert_error, spawn_with},
+    loyalty_support::Shop,
+};
+
+async fn app_with_clock(store: Store, clock: &Clock) -> Option<TestApp> {
+    spawn_with(
+        store,
+        SpawnOptions {
+            clock: Some(clock.clone()),
+            ..SpawnOptions::default()
+        },
+    )
+    .await
+}
+
+async fn member_code(shop: &Shop<'_>, token: &str) -> String {
+    let qr = shop.get("/api/v1/me/qr", token).await;
+    assert!(
+        qr["refresh_in_s"].as_u64().is_some_and(|s| (1..=31).contains(&s)),
+        "{qr}"
+    );
+    qr["code"].as_str().unwrap().to_owned()
+}
+
+async fn staff_at_the_till_record_visits_with_the_member_code(store: Store) {
+    // Midday in Vietnam, so moving a few minutes stays on one business day.
+    let clock = Clock::manual(1_796_104_800_000);
+    let Some(app) = app_with_clock(store, &clock).await else {
+        return;
+    };
+    let shop = Shop::open(&app).await;
+    shop.rule(json!({ "name": "Ghé cửa hàng", "kind": "fixed", "trigger": "checked_in", "points": 10 }))
+        .await;
+    let mai = shop.member("Mai", "0912345678").await;
+    let a = shop
+        .admin_post(
+            "/api/v1/admin/stores",
+            &json!({ "name": "Quận 1", "address": "1 Lê Lợi", "active": true }),
+            StatusCode::CREATED,
+        )
+        .await;
+    let b = shop
+        .admin_post(
+            "/api/v1/admin/stores",
+            &json!({ "name": "Thảo Điền", "address": "2 Quốc Hương", "active": true }),
+            StatusCode::CREATED,
+        )
+        .await;
+    let (a_id, b_id) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
+    let invite =
+        json!({ "email": "till@acme.vn", "password": "a long first password", "role": "staff", "store_ids": [a_id] });
+    shop.admin_post("/api/v1/admin/staff", &invite, StatusCode::CREATED)
+        .await;
+    let staff = app.admin_token("acme", "till@acme.vn", "a long first password").await;
+    let at_a = format!("?store_id={a_id}");
+
+    // The till scans the member's code: who they are, their points; looking does not use the code up.
+    let code = member_code(&shop, &mai.token).await;
+    let body = json!({ "code": code });
+    let seen = shop
+        .send(
+            Method::POST,
+            &format!("/api/v1/staff/members/scan{at_a}"),
+            &staff,
+            Some(&body),
+        )
+        .await;
+    assert_eq!(seen.status(), StatusCode::OK);
+    let seen: Value = seen.json().await.unwrap();
+    assert_eq!(
+        (seen["holder"]["name"].as_str(), seen["points"].as_i64()),
+        (Some("Mai"), Some(0))
+    );
+    assert_eq!(seen["visited_today"], false);
+
+    // Not at a store they do not work at.
+    let r = shop
+        .send(
+            Method::POST,
+            &format!("/api/v1/staff/visits?store_id={b_id}"),
+            &staff,
+            Some(&body),
+        )
+        .await;
+    assert_error(r, StatusCode::FORBIDDEN, "store_not_yours").await;
+    let r = shop
+        .send(
+            Method::POST,
+            &format!("/api/v1/staff/visits{at_a}"),
+            &staff,
+            Some(&body),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let receipt: Value = r.json().await.unwrap();
+    assert_eq!(
+        (receipt["store"]["name"].as_str(), receipt["points_earned"].as_i64()),
+        (Some("Quận 1"), Some(10))
+    );
+    assert_eq!(receipt["member"]["visited_today"], true);
+
+    // The same code again: refused, nothing written.
+    let r = shop
+        .send(
+            Method::POST,
+            &format!("/api/v1/staff/visits{at_a}"),
+            &staff,
+            Some(&body),
+        )
+        .await;
+    assert_error(r, StatusCode::CONFLICT, "member_code_used").await;
+    // A fresh code 30 seconds later, same store, same day: one visit a day.
+    clock.advance(30_000);
+    let fresh = json!({ "code": member_code(&shop, &mai.token).await });
+    let r = shop
+        .send(
+            Method::POST,
+            &format!("/api/v1/staff/visits{at_a}"),
+            &staff,
+            Some(&fresh),
+        )
+        .await;
+    assert_error(r, StatusCode::CONFLICT, "already_visited_today").await;
+    // An admin (every store) records one at the other store with it.
+    let r = shop
+        .send(
+            Method::POST,
+            &format!("/api/v1/staff/visits?store_id={b_id}"),
+            &shop.admin,
+            Some(&fresh),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    // A code older than a minute is refused; a forged one and another brand's too.
+    let old = json!({ "code": member_code(&shop, &mai.token).await });
+    clock.advance(61_000);
+    let r = shop
+        .send(
+            Method::POST,
+            &format!("/api/v1/staff/members/scan{at_a}"),
+            &staff,
+            Some(&old),
+        )
+        .await;
+    assert_error(r, StatusCode::GONE, "member_code_expired").await;
+    let current = member_code(&shop, &mai.token).await;
+    let mut forged = current.clone();
+    let last = forged.pop().unwrap();
+    forged.push(if last == '0' { '1' } else { '0' });
+    let r = shop
+        .send(
+            Method::POST,
+            &format!("/api/v1/staff/members/scan{at_a}"),
+            &staff,
+            Some(&json!({ "code": forged })),
+        )
+        .await;
+    assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "member_code_invalid").await;
+    let other = app.other_brand("other").await;
+    let password = app.brand_user(&other, "till@other.vn", StaffRole::Admin).await;
+    let other_staff = app.admin_token("other", "till@other.vn", &password).await;
+    let r = app
+        .client
+        .post(app.url("/api/v1/staff/members/scan"))
+        .bearer_auth(&other_staff)
+        .header("X-Cham-Brand", "other")
+        .json(&json!({ "code": current }))
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "member_code_invalid").await;
+
+    // Two visits on the timeline, each with its store and staff member; the points are on the card.
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM events WHERE type = 'checked_in'")
+        .fetch_one(app.db.read())
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    let (props,): (String,) =
+        sqlx::query_as("SELECT properties FROM events WHERE type = 'checked_in' ORDER BY occurred_at LIMIT 1")
+            .fetch_one(app.db.read())
+            .await
+            .unwrap();
+    let props: Value = serde_json::from_str(&props).unwrap();
+    assert_eq!(
+        (props["store_name"].as_str(), props["store_id"].as_str()),
+        (Some("Quận 1"), Some(a_id))
+    );
+    assert!(props["staff_user_id"].is_string());
+    assert_eq!(
+        shop.card(&mai).await["pending"].as_i64().unwrap() + shop.card(&mai).await["balance"].as_i64().unwrap(),
+        20
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_at_the_till_record_visits_with_the_member_code_sqlite() {
+    staff_at_the_till_record_visits_with_the_member_code(Store::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_at_the_till_record_visits_with_the_member_code_postgres() {
+    staff_at_the_till_record_visits_with_the_member_code(Store::Postgres).await;
+}
