@@ -13,6 +13,7 @@ mod browser_loyalty;
 mod browser_routes;
 mod browser_stores;
 mod browser_surveys;
+mod browser_visits;
 mod console_profiles;
 mod defences;
 mod edge;

@@ -144,6 +144,9 @@ pub fn Home(me: Me, go: Callback<Screen>, on_sign_out: Callback<()>) -> impl Int
             }}
             <div class="card">
                 <div class="card-title">{move || i18n.t("member_card")}</div>
+                <button class="primary member-code-link" type="button" on:click=nav(Screen::Card)>
+                    {move || i18n.t("show_member_code")}
+                </button>
                 <div class="points"><span class="points-value">{points}</span> " " {move || i18n.t("points")}</div>
                 {details}
                 <div class="tier">

@@ -6,6 +6,7 @@ mod games;
 mod history;
 mod home;
 mod later;
+mod member_code;
 mod my_data;
 mod rewards;
 mod signin;
@@ -74,6 +75,8 @@ pub(super) enum Screen {
     History,
     Tiers,
     MyData,
+    /// The member QR code staff scan.
+    Card,
     Erased,
     Failed(ApiFailure),
 }
@@ -90,6 +93,7 @@ impl Screen {
             Screen::History => Some("points_history"),
             Screen::Tiers => Some("tiers"),
             Screen::MyData => Some("my_data"),
+            Screen::Card => Some("member_code"),
             _ => None,
         }
     }
@@ -110,6 +114,7 @@ impl Screen {
             Screen::History => "/history".into(),
             Screen::Tiers => "/tiers".into(),
             Screen::MyData => "/my-data".into(),
+            Screen::Card => "/card".into(),
             _ => return None,
         })
     }
@@ -130,6 +135,7 @@ impl Screen {
                 "/history" => Screen::History,
                 "/tiers" => Screen::Tiers,
                 "/my-data" => Screen::MyData,
+                "/card" => Screen::Card,
                 _ => Screen::Home,
             },
         }
@@ -297,7 +303,8 @@ pub fn CustomerApp() -> impl IntoView {
                     | Screen::Vouchers(_)
                     | Screen::History
                     | Screen::Tiers
-                    | Screen::MyData) => {
+                    | Screen::MyData
+                    | Screen::Card) => {
                         let on_erased = Callback::new(move |()| screen.set(Screen::Erased));
                         later::screen(shown, home, go, on_erased)
                     }

@@ -368,8 +368,8 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         "nothing_expires" => ("Không có điểm nào sẽ hết hạn.", "No points are set to expire."),
         "never_expires" => ("Không hết hạn", "Never expire"),
         "staff_lead" => (
-            "Nhập hoặc quét mã voucher hay mã quà trò chơi khách đưa, kiểm tra quà và khách, rồi xác nhận.",
-            "Type or scan the customer's voucher or game gift code, check the reward and the member, then confirm.",
+            "Quét mã thành viên để xem khách và ghi nhận lượt ghé, hoặc nhập mã voucher hay mã quà trò chơi khách đưa để xác nhận.",
+            "Scan the member's code to see who they are and record their visit, or type their voucher or game gift code to confirm it.",
         ),
         "check_voucher" => ("Kiểm tra", "Check"),
         "gift_handed_over" => ("Đã ghi nhận trao quà.", "The gift is now marked handed over."),
@@ -381,6 +381,17 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         "vn_time_zone" => ("(giờ Việt Nam)", "(Vietnam time)"),
         "by_staff" => ("Nhân viên:", "By staff:"),
         "at_store" => ("Tại cửa hàng:", "At store:"),
+        "points_word" => ("điểm", "points"),
+        "visit_recorded" => ("Đã ghi nhận lượt ghé tại", "Visit recorded at"),
+        "visited_today" => (
+            "Hôm nay đã ghi nhận lượt ghé tại cửa hàng này",
+            "Visit already recorded at this store today",
+        ),
+        "record_visit" => ("Ghi nhận lượt ghé", "Record the visit"),
+        "last_visit" => ("Lần ghé gần nhất", "Last visit"),
+        "never" => ("Chưa có", "None yet"),
+        "usable_vouchers" => ("Voucher và quà có thể dùng", "Vouchers and gifts to use"),
+        "nothing_to_use" => ("Không có voucher hay quà nào.", "No vouchers or gifts."),
         "working_at" => ("Cửa hàng đang làm việc", "Store you are working at"),
         "no_store_tied" => (
             "Bạn chưa được gán cửa hàng nào. Hãy nhờ quản trị viên thêm bạn vào cửa hàng.",

@@ -61,6 +61,14 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
             "Show this code at a store to collect your gift:",
         ),
         "my_data" => ("Dữ liệu của tôi", "My data"),
+        "member_code" => ("Mã thành viên", "Member code"),
+        "show_member_code" => ("Mã thành viên", "Member code"),
+        "member_code_lead" => (
+            "Đưa mã này cho nhân viên quét để ghi nhận lượt ghé, tích điểm và dùng ưu đãi.",
+            "Show this code to the staff to record your visit, earn points and use your offers.",
+        ),
+        "code_changes_in" => ("Mã tự đổi sau", "The code changes in"),
+        "seconds" => ("giây", "seconds"),
         "my_data_lead" => (
             "Bạn quyết định nhãn hàng được liên hệ với bạn qua kênh nào. Bạn có thể đổi ý bất cứ lúc nào.",
             "You decide which channels the brand may use to contact you. You can change your mind at any time.",

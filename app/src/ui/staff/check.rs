@@ -12,7 +12,7 @@ use super::{
     },
     SURFACE,
 };
-use crate::api::{ErrorCode, StaffGift, StaffRole, StaffVoucher, StoreRef, VoucherStatus};
+use crate::api::{ErrorCode, MemberAtCounter, MemberCode, StaffGift, StaffRole, StaffVoucher, StoreRef, VoucherStatus};
 
 /// Where this device remembers the store its staff work at.
 const STORE_KEY: &str = "cham.staff.store";
@@ -71,6 +71,8 @@ pub fn StaffPage(stores: Vec<StoreRef>, role: StaffRole) -> impl IntoView {
     let untied = stores.is_empty() && role == StaffRole::Staff;
     let code = RwSignal::new(String::new());
     let found = RwSignal::new(None::<StaffVoucher>);
+    // A member's code scanned, with who it is.
+    let member = RwSignal::new(None::<(String, MemberAtCounter)>);
     let gift = RwSignal::new(None::<StaffGift>);
     let error = RwSignal::new(None::<ApiFailure>);
     let used_now = RwSignal::new(false);
@@ -91,8 +93,22 @@ pub fn StaffPage(stores: Vec<StoreRef>, role: StaffRole) -> impl IntoView {
             let (path, gift_path) = (path(), gift_path());
             found.set(None);
             gift.set(None);
+            member.set(None);
             error.set(None);
             used_now.set(false);
+            // A member's QR code (a scanner types it in whole): who they are, and their visit.
+            let raw = code.get_untracked().trim().to_owned();
+            if raw.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("CHAM1.")) {
+                let scan_path = format!("/api/v1/staff/members/scan{}", at_store());
+                spawn_local(async move {
+                    let body = MemberCode { code: raw.clone() };
+                    match api.post_as::<_, MemberAtCounter>(SURFACE, &scan_path, &body).await {
+                        Ok(m) => member.set(Some((raw, m))),
+                        Err(e) => error.set(Some(e)),
+                    }
+                });
+                return;
+            }
             spawn_local(async move {
                 match api.get_as::<StaffVoucher>(SURFACE, &path).await {
                     Ok(v) => found.set(Some(v)),
@@ -168,6 +184,7 @@ pub fn StaffPage(stores: Vec<StoreRef>, role: StaffRole) -> impl IntoView {
                 <button type="submit">{move || i18n.t("check_voucher")}</button>
             </form>
             <ErrorNotice error=error/>
+            {move || member.get().map(|(code, m)| view! { <super::member::MemberPanel code=code member=m at_store=at_store()/> })}
             {move || used_now.get().then(|| {
                 let key = if gift.get().is_some() { "gift_handed_over" } else { "voucher_marked_used" };
                 view! { <p class="notice success used-ok" role="status">{move || i18n.t(key)}</p> }
