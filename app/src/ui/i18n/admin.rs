@@ -236,7 +236,7 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         "nav_loyalty" => ("Tích điểm & hạng", "Points & tiers"),
         "nav_rewards" => ("Quà tặng", "Rewards"),
         "nav_liability" => ("Nghĩa vụ điểm", "Points liability"),
-        "nav_staff" => ("Kiểm tra voucher", "Voucher check"),
+        "nav_staff" => ("Tại quầy", "At the counter"),
         "saved" => ("Đã lưu.", "Saved."),
         "save" => ("Lưu", "Save"),
         "edit" => ("Sửa", "Edit"),
