@@ -52,6 +52,15 @@ async fn a_member_shows_their_code_and_staff_record_the_visit(store: Store) {
         .await
         .unwrap();
     assert_eq!(n, 1);
+
+    // Back in the mini app, the member finds the brand's stores (by name until they share where they are).
+    c.goto(&app.url("/")).await.unwrap();
+    click(c, "button.stores-link").await;
+    wait_for_text(c, ".store:first-child .store-name", "Chạm Coffee Nguyễn Huệ").await;
+    wait_for_text(c, ".store:last-child .store-name", "Chạm Coffee Thảo Điền").await;
+    wait_for_text_containing(c, ".store:first-child", "7:00–22:00").await;
+    click(c, "button.back").await;
+    wait_for_text(c, ".points-value", "30").await;
     browser.client.close().await.unwrap();
 }
 

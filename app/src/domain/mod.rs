@@ -7,6 +7,6 @@ mod phone;
 mod slug;
 
 pub use email::{Email, EmailError};
-pub use money::format_vnd;
+pub use money::{format_distance, format_vnd};
 pub use phone::{Phone, PhoneError};
 pub use slug::{BrandSlug, SlugError};

@@ -18,9 +18,29 @@ pub fn format_vnd(amount: i64) -> String {
     out
 }
 
+/// A distance as people say it: `350 m`, or kilometres to one decimal with the language's decimal mark (`1,2 km`
+/// in Vietnamese, `1.2 km` in English).
+pub fn format_distance(metres: i64, vietnamese: bool) -> String {
+    if metres < 1000 {
+        return format!("{} m", metres.max(0));
+    }
+    let tenths = metres.saturating_add(50) / 100;
+    let mark = if vietnamese { ',' } else { '.' };
+    format!("{}{mark}{} km", tenths / 10, tenths % 10)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::format_vnd;
+    use super::{format_distance, format_vnd};
+
+    #[test]
+    fn distances_read_as_people_say_them() {
+        assert_eq!(format_distance(350, true), "350 m");
+        assert_eq!(format_distance(1_249, true), "1,2 km");
+        assert_eq!(format_distance(1_250, false), "1.3 km");
+        assert_eq!(format_distance(12_000, false), "12.0 km");
+        assert!(format_distance(i64::MAX, false).ends_with(" km"));
+    }
 
     #[test]
     fn groups_thousands_with_dots() {

@@ -33,6 +33,37 @@ pub async fn sleep(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+#[cfg(feature = "customer")]
+/// Where the device is (latitude, longitude), once the person allows it; `None` when they do not, or the device
+/// cannot tell within ten seconds.
+pub async fn where_am_i() -> Option<(f64, f64)> {
+    use wasm_bindgen::{JsCast, closure::Closure};
+    let geolocation = web_sys::window()?.navigator().geolocation().ok()?;
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        // `GeolocationPosition` is behind web-sys's unstable APIs: read `coords` as plain properties.
+        let found = Closure::once_into_js(move |position: wasm_bindgen::JsValue| {
+            let coords = js_sys::Reflect::get(&position, &"coords".into()).unwrap_or_default();
+            let read = |name: &str| js_sys::Reflect::get(&coords, &name.into()).unwrap_or_default();
+            let pair = js_sys::Array::of2(&read("latitude"), &read("longitude"));
+            let _ = resolve.call1(&wasm_bindgen::JsValue::NULL, &pair);
+        });
+        let failed = Closure::once_into_js(move |error: wasm_bindgen::JsValue| {
+            let _ = reject.call1(&wasm_bindgen::JsValue::NULL, &error);
+        });
+        let options = web_sys::PositionOptions::new();
+        options.set_timeout(10_000);
+        options.set_maximum_age(300_000);
+        let _ = geolocation.get_current_position_with_error_callback_and_options(
+            found.unchecked_ref(),
+            Some(failed.unchecked_ref()),
+            &options,
+        );
+    });
+    let pair = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let pair: js_sys::Array = pair.dyn_into().ok()?;
+    Some((pair.get(0).as_f64()?, pair.get(1).as_f64()?))
+}
+
 #[cfg(any(feature = "customer", feature = "admin"))]
 /// A key for one user action (a redemption, an adjustment), so a retried request is not done twice.
 pub fn fresh_key() -> String {

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{Screen, games, history, member_code, my_data, rewards, surveys, tiers, vouchers};
+use super::{Screen, games, history, member_code, my_data, rewards, stores, surveys, tiers, vouchers};
 use crate::api::Voucher;
 
 #[lazy]
@@ -46,6 +46,11 @@ fn member_code_screen(on_back: Callback<()>) -> AnyView {
     view! { <member_code::MemberCode on_back=on_back/> }.into_any()
 }
 
+#[lazy]
+fn stores_screen(on_back: Callback<()>) -> AnyView {
+    view! { <stores::Stores on_back=on_back/> }.into_any()
+}
+
 /// A screen whose code is loaded on first use: a loading line until it is there.
 fn later<F>(load: F) -> AnyView
 where
@@ -74,6 +79,7 @@ pub(super) fn screen(shown: Screen, home: Callback<()>, go: Callback<Screen>, on
         Screen::Tiers => later(tiers_screen(home)),
         Screen::MyData => later(my_data_screen(home, on_erased)),
         Screen::Card => later(member_code_screen(home)),
+        Screen::Stores => later(stores_screen(home)),
         _ => ().into_any(),
     }
 }

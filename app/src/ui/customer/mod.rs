@@ -10,6 +10,7 @@ mod member_code;
 mod my_data;
 mod rewards;
 mod signin;
+mod stores;
 mod surveys;
 mod tiers;
 mod vouchers;
@@ -77,6 +78,8 @@ pub(super) enum Screen {
     MyData,
     /// The member QR code staff scan.
     Card,
+    /// The brand's stores, nearest first when allowed.
+    Stores,
     Erased,
     Failed(ApiFailure),
 }
@@ -94,6 +97,7 @@ impl Screen {
             Screen::Tiers => Some("tiers"),
             Screen::MyData => Some("my_data"),
             Screen::Card => Some("member_code"),
+            Screen::Stores => Some("stores"),
             _ => None,
         }
     }
@@ -115,6 +119,7 @@ impl Screen {
             Screen::Tiers => "/tiers".into(),
             Screen::MyData => "/my-data".into(),
             Screen::Card => "/card".into(),
+            Screen::Stores => "/stores".into(),
             _ => return None,
         })
     }
@@ -136,6 +141,7 @@ impl Screen {
                 "/tiers" => Screen::Tiers,
                 "/my-data" => Screen::MyData,
                 "/card" => Screen::Card,
+                "/stores" => Screen::Stores,
                 _ => Screen::Home,
             },
         }
@@ -304,7 +310,8 @@ pub fn CustomerApp() -> impl IntoView {
                     | Screen::History
                     | Screen::Tiers
                     | Screen::MyData
-                    | Screen::Card) => {
+                    | Screen::Card
+                    | Screen::Stores) => {
                         let on_erased = Callback::new(move |()| screen.set(Screen::Erased));
                         later::screen(shown, home, go, on_erased)
                     }

@@ -62,6 +62,16 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         ),
         "my_data" => ("Dữ liệu của tôi", "My data"),
         "member_code" => ("Mã thành viên", "Member code"),
+        "stores" => ("Cửa hàng", "Stores"),
+        "stores_near_me" => ("Cửa hàng gần tôi", "Stores near me"),
+        "locating" => ("Đang tìm vị trí…", "Finding where you are…"),
+        "no_location" => (
+            "Không lấy được vị trí của bạn; cửa hàng được xếp theo tên.",
+            "Your location is not available; the stores are listed by name.",
+        ),
+        "no_stores_yet" => ("Nhãn hàng chưa có cửa hàng nào.", "The brand has no stores yet."),
+        "open_hours" => ("Giờ mở cửa", "Opening hours"),
+        "directions" => ("Chỉ đường", "Directions"),
         "show_member_code" => ("Mã thành viên", "Member code"),
         "member_code_lead" => (
             "Đưa mã này cho nhân viên quét để ghi nhận lượt ghé, tích điểm và dùng ưu đãi.",
