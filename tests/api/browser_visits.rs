@@ -44,6 +44,11 @@ async fn a_member_shows_their_code_and_staff_record_the_visit(store: Store) {
     click(c, "button.record-visit").await;
     wait_for_text(c, ".visit-ok", "Đã ghi nhận lượt ghé tại Chạm Coffee Nguyễn Huệ · +10").await;
     wait_for_text(c, ".visited-today", "Hôm nay đã ghi nhận lượt ghé tại cửa hàng này").await;
+    // And what they bought, with the till's receipt: 1 point per 10,000 đồng (pending a day).
+    type_into(c, "input[name=amount_vnd]", "125.000").await;
+    type_into(c, "input[name=receipt_code]", "hd-001").await;
+    click(c, "button.record-purchase").await;
+    wait_for_text(c, ".purchase-ok", "Đã ghi nhận hoá đơn 125.000 ₫ · +12").await;
     // The same code a second time: the member is shown, and the visit is already there today.
     click(c, "form.search button[type=submit]").await;
     wait_for_text(c, ".visited-today", "Hôm nay đã ghi nhận lượt ghé tại cửa hàng này").await;

@@ -1,6 +1,6 @@
 //! The member QR code and visits at the till: a code staff accept for 30 to 60 seconds (the clock moved), once per
 //! visit; a forged or another brand's code refused; one visit per member, store and business day, paid by the
-//! earning rules and on the timeline with the store and the staff member.
+//! earning rules and on the timeline with the store and the staff member; a purchase at the till, once per receipt.
 
 use app::api::StaffRole;
 use cham_server::clock::Clock;
@@ -202,6 +202,97 @@ async fn staff_at_the_till_record_visits_with_the_member_code(store: Store) {
         shop.card(&mai).await["pending"].as_i64().unwrap() + shop.card(&mai).await["balance"].as_i64().unwrap(),
         20
     );
+}
+
+async fn staff_record_a_purchase_once_per_receipt(store: Store) {
+    let clock = Clock::manual(1_796_104_800_000);
+    let Some(app) = app_with_clock(store, &clock).await else {
+        return;
+    };
+    let shop = Shop::open(&app).await;
+    shop.rule(json!({
+        "name": "1 point per 10,000 VND", "kind": "per_vnd", "trigger": "offline_purchase",
+        "points": 1, "per_vnd": 10000, "rounding": "floor", "pending_days": 1,
+    }))
+    .await;
+    let mai = shop.member("Mai", "0912345678").await;
+    let a = shop
+        .admin_post(
+            "/api/v1/admin/stores",
+            &json!({ "name": "Quận 1", "address": "1 Lê Lợi", "active": true }),
+            StatusCode::CREATED,
+        )
+        .await;
+    let path = format!("/api/v1/staff/purchases?store_id={}", a["id"].as_str().unwrap());
+    let code = member_code(&shop, &mai.token).await;
+
+    // Bad input is said about its field and spends nothing.
+    let r = shop
+        .send(
+            Method::POST,
+            &path,
+            &shop.admin,
+            Some(&json!({ "code": code, "amount_vnd": 0, "receipt_code": "HD-1" })),
+        )
+        .await;
+    let refusal = assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_amount").await;
+    assert_eq!(refusal["error"]["field"]["pointer"], "/amount_vnd");
+    let r = shop
+        .send(
+            Method::POST,
+            &path,
+            &shop.admin,
+            Some(&json!({ "code": code, "amount_vnd": 125_000, "receipt_code": "HD 1" })),
+        )
+        .await;
+    let refusal = assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_receipt").await;
+    assert_eq!(refusal["error"]["field"]["pointer"], "/receipt_code");
+
+    let purchase = json!({ "code": code, "amount_vnd": 125_000, "receipt_code": "hd-2026/001" });
+    let r = shop.send(Method::POST, &path, &shop.admin, Some(&purchase)).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let receipt: Value = r.json().await.unwrap();
+    assert_eq!(
+        (receipt["amount_vnd"].as_i64(), receipt["points_earned"].as_i64()),
+        (Some(125_000), Some(12))
+    );
+    assert_eq!(receipt["store"]["name"], "Quận 1");
+    // The same code cannot record a second purchase; a fresh code cannot record the same receipt.
+    let r = shop
+        .send(
+            Method::POST,
+            &path,
+            &shop.admin,
+            Some(&json!({ "code": code, "amount_vnd": 50_000, "receipt_code": "HD-2" })),
+        )
+        .await;
+    assert_error(r, StatusCode::CONFLICT, "member_code_used").await;
+    clock.advance(30_000);
+    let fresh = member_code(&shop, &mai.token).await;
+    let again = json!({ "code": fresh, "amount_vnd": 125_000, "receipt_code": "HD-2026/001" });
+    let r = shop.send(Method::POST, &path, &shop.admin, Some(&again)).await;
+    let refusal = assert_error(r, StatusCode::CONFLICT, "receipt_used").await;
+    assert_eq!(refusal["error"]["field"]["pointer"], "/receipt_code");
+    assert_eq!(shop.card(&mai).await["pending"], 12);
+    let (props,): (String,) = sqlx::query_as("SELECT properties FROM events WHERE type = 'offline_purchase'")
+        .fetch_one(app.db.read())
+        .await
+        .unwrap();
+    let props: Value = serde_json::from_str(&props).unwrap();
+    assert_eq!(
+        (props["receipt_code"].as_str(), props["store_name"].as_str()),
+        (Some("HD-2026/001"), Some("Quận 1"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_record_a_purchase_once_per_receipt_sqlite() {
+    staff_record_a_purchase_once_per_receipt(Store::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_record_a_purchase_once_per_receipt_postgres() {
+    staff_record_a_purchase_once_per_receipt(Store::Postgres).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -177,3 +177,31 @@ pub struct VisitReceipt {
     /// The member after the visit.
     pub member: MemberAtCounter,
 }
+
+/// `POST /api/v1/staff/purchases`: a purchase at the till, for the member whose code was scanned.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StaffPurchase {
+    /// The member's code, as scanned.
+    pub code: String,
+    /// What they paid, in whole đồng (1 to 1,000 billion).
+    pub amount_vnd: i64,
+    /// The receipt's code from the till (1 to 64 of letters, digits, `-`, `_`, `/`): it pays once.
+    pub receipt_code: String,
+}
+
+/// A purchase recorded, and the member as they are now.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PurchaseReceipt {
+    /// The `offline_purchase` event's id.
+    pub event_id: String,
+    /// The store it was recorded at.
+    pub store: StoreRef,
+    /// What was paid, in đồng.
+    pub amount_vnd: i64,
+    /// Points the purchase earned by the brand's earning rules (pending ones included).
+    pub points_earned: i64,
+    /// The member after the purchase.
+    pub member: MemberAtCounter,
+}

@@ -5,6 +5,7 @@
 
 mod admin;
 mod public;
+mod purchases;
 mod staff;
 mod visits;
 
@@ -25,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(staff::router())
         .merge(public::router())
         .merge(visits::router())
+        .merge(purchases::router())
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -77,6 +77,40 @@ fn check_code(key: &QrKey, brand_id: &str, code: &str, now: i64) -> Result<Strin
     Ok(profile_id.to_owned())
 }
 
+/// Spends a member code for `action` inside the caller's transaction (a refusal later rolls it back):
+/// `member_code_used` when it was spent for that action before. Codes older than their life are forgotten.
+pub(super) async fn spend_code(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    code: &str,
+    action: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("DELETE FROM qr_uses WHERE used_at < $1")
+        .bind(now - 10 * WINDOW_MS)
+        .execute(&mut *conn)
+        .await?;
+    let spent = sqlx::query(
+        "INSERT INTO qr_uses (code_hash, action, brand_id, used_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (code_hash, action) DO NOTHING",
+    )
+    .bind(sha256_hex(code.trim()))
+    .bind(action)
+    .bind(brand_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if spent != 1 {
+        return Err(Error::new(
+            StatusCode::CONFLICT,
+            ErrorCode::MemberCodeUsed,
+            "This code has already been used for this: the member's screen shows a fresh one.",
+        ));
+    }
+    Ok(())
+}
+
 /// The member's QR code of the current window.
 #[utoipa::path(
     get,
@@ -136,7 +170,7 @@ async fn visits_of(
     Ok((last, today))
 }
 
-async fn at_counter(
+pub(super) async fn at_counter(
     conn: &mut AnyConnection,
     state: &AppState,
     brand_id: &str,
@@ -161,7 +195,7 @@ async fn at_counter(
 }
 
 /// The live member a code names, or why not.
-async fn member_of(state: &AppState, brand_id: &str, code: &str, now: i64) -> Result<String> {
+pub(super) async fn member_of(state: &AppState, brand_id: &str, code: &str, now: i64) -> Result<String> {
     let profile = check_code(&state.qr, brand_id, code, now)?;
     profiles::live_id(&state.db, brand_id, &profile)
         .await?
@@ -239,28 +273,7 @@ async fn record_visit(
     let store = super::find(&mut tx, &claims.brand, &store_id)
         .await?
         .ok_or_else(super::unknown_store)?;
-    // The code is spent for visits whatever happens next in this transaction; a refusal rolls it back.
-    sqlx::query("DELETE FROM qr_uses WHERE used_at < $1")
-        .bind(now - 10 * WINDOW_MS)
-        .execute(&mut *tx)
-        .await?;
-    let spent = sqlx::query(
-        "INSERT INTO qr_uses (code_hash, action, brand_id, used_at) VALUES ($1, 'visit', $2, $3) \
-         ON CONFLICT (code_hash, action) DO NOTHING",
-    )
-    .bind(sha256_hex(body.code.trim()))
-    .bind(&claims.brand)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if spent != 1 {
-        return Err(Error::new(
-            StatusCode::CONFLICT,
-            ErrorCode::MemberCodeUsed,
-            "This code has already recorded a visit: the member's screen shows a fresh one.",
-        ));
-    }
+    spend_code(&mut tx, &claims.brand, &body.code, "visit", now).await?;
     // One visit per member, store and business day: the key says which, so a second is a duplicate.
     let key = visit_key(&store.id, &profile, now);
     let properties = serde_json::json!({

@@ -12,7 +12,10 @@ use super::{
     },
     SURFACE,
 };
-use crate::api::{MemberAtCounter, MemberCode, VisitReceipt};
+use crate::{
+    api::{MemberAtCounter, MemberCode, PurchaseReceipt, StaffPurchase, VisitReceipt},
+    domain::format_vnd,
+};
 
 /// The member behind a scanned code; `at_store` is the `?store_id=` the staff member works at.
 #[component]
@@ -23,6 +26,37 @@ pub(super) fn MemberPanel(code: String, member: MemberAtCounter, at_store: Strin
     let receipt = RwSignal::new(None::<VisitReceipt>);
     let error = RwSignal::new(None::<ApiFailure>);
     let busy = RwSignal::new(false);
+    let amount = RwSignal::new(String::new());
+    let receipt_code = RwSignal::new(String::new());
+    let purchase = RwSignal::new(None::<PurchaseReceipt>);
+    let purchase_error = RwSignal::new(None::<ApiFailure>);
+    let record_purchase = {
+        let (api, code, path) = (api.clone(), code.clone(), format!("/api/v1/staff/purchases{at_store}"));
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let typed: String = amount.get_untracked().chars().filter(char::is_ascii_digit).collect();
+            let body = StaffPurchase {
+                code: code.clone(),
+                amount_vnd: typed.parse().unwrap_or(0),
+                receipt_code: receipt_code.get_untracked(),
+            };
+            let (api, path) = (api.clone(), path.clone());
+            busy.set(true);
+            purchase_error.set(None);
+            spawn_local(async move {
+                match api.post_as::<_, PurchaseReceipt>(SURFACE, &path, &body).await {
+                    Ok(r) => {
+                        member.set(r.member.clone());
+                        amount.set(String::new());
+                        receipt_code.set(String::new());
+                        purchase.set(Some(r));
+                    }
+                    Err(e) => purchase_error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        }
+    };
     let record = move |_| {
         let (api, body, path) = (
             api.clone(),
@@ -75,6 +109,27 @@ pub(super) fn MemberPanel(code: String, member: MemberAtCounter, at_store: Strin
                     .into_any()
                 }
             }}
+            <form class="purchase-form" on:submit=record_purchase>
+                <h3>{move || i18n.t("record_purchase")}</h3>
+                <label>
+                    {move || i18n.t("amount_paid")}
+                    <input name="amount_vnd" inputmode="numeric" autocomplete="off" required placeholder="125.000"
+                        prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))/>
+                </label>
+                <label>
+                    {move || i18n.t("receipt_code")}
+                    <input name="receipt_code" autocomplete="off" autocapitalize="characters" required maxlength="64"
+                        prop:value=move || receipt_code.get() on:input=move |ev| receipt_code.set(event_target_value(&ev))/>
+                </label>
+                <ErrorNotice error=purchase_error/>
+                <button class="primary record-purchase" type="submit" disabled=move || busy.get()>{move || i18n.t("record_purchase")}</button>
+                {move || purchase.get().map(|p| view! {
+                    <p class="notice success purchase-ok" role="status">
+                        {move || i18n.t("purchase_recorded")} " " {format_vnd(p.amount_vnd)}
+                        {(p.points_earned > 0).then(|| format!(" · +{}", p.points_earned))}
+                    </p>
+                })}
+            </form>
             <p class="muted last-visit">
                 {move || i18n.t("last_visit")} ": "
                 {move || member.with(|m| m.last_visit_at.as_deref().map(vn_time)).unwrap_or_else(|| i18n.t("never").to_owned())}
