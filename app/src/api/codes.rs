@@ -134,7 +134,7 @@ error_codes! {
     MemberCodeExpired = "member_code_expired": "Mã thành viên đã hết hạn. Màn hình của khách đã có mã mới.", "This member code has expired. The member's screen shows a fresh one.";
     MemberCodeUsed = "member_code_used": "Mã này đã được dùng để ghi nhận lượt ghé. Nhờ khách mở mã mới.", "This code has already recorded a visit. Ask the member for the fresh one.";
     AlreadyVisitedToday = "already_visited_today": "Hôm nay đã ghi nhận lượt ghé của khách tại cửa hàng này.", "This member's visit to this store is already recorded today.";
-    InvalidReceipt = "invalid_receipt": "Mã hoá đơn chỉ gồm chữ, số, -, _ và / (tối đa 64 ký tự).", "A receipt code has letters, digits, -, _ and / only (up to 64).";
+    InvalidReceipt = "invalid_receipt": "Mã hoá đơn chỉ gồm chữ, số, gạch ngang, gạch dưới và dấu gạch chéo (tối đa 64 ký tự).", "A receipt code has letters, digits, dashes, underscores and slashes only (up to 64).";
     ReceiptUsed = "receipt_used": "Hoá đơn này đã được ghi nhận.", "This receipt has already been recorded.";
     StoreNotYours = "store_not_yours": "Bạn không làm việc tại cửa hàng này.", "You do not work at this store.";
     WeakPassword = "weak_password": "Mật khẩu quá ngắn hoặc quá dễ đoán.", "This password is too short or too easy to guess.";
