@@ -6,7 +6,7 @@ use app::api::{ErrorBody, Play, PlayRequest, PrizeKind};
 use axum::{extract::State, http::StatusCode};
 use sqlx::AnyConnection;
 
-use super::{NOTHING_LABEL, PrizeRow, draw, find_game, kind_of, prizes, unknown_game};
+use super::{NOTHING_LABEL, PrizeRow, budget, draw, find_game, kind_of, prizes, quota, unknown_game};
 use crate::error::Path;
 use crate::{
     AppState,
