@@ -49,6 +49,14 @@ async fn a_member_shows_their_code_and_staff_record_the_visit(store: Store) {
     type_into(c, "input[name=receipt_code]", "hd-001").await;
     click(c, "button.record-purchase").await;
     wait_for_text(c, ".purchase-ok", "Đã ghi nhận hoá đơn 125.000 ₫ · +12").await;
+    // The shift lists both, newest first, in Vietnamese.
+    wait_for_text_containing(
+        c,
+        ".shift-entry:first-child",
+        "Mua tại cửa hàng · Trần Văn Đức · 125.000 ₫ · HD-001",
+    )
+    .await;
+    wait_for_text_containing(c, ".shift-entry:last-child", "Ghé cửa hàng · Trần Văn Đức").await;
     // The same code a second time: the member is shown, and the visit is already there today.
     click(c, "form.search button[type=submit]").await;
     wait_for_text(c, ".visited-today", "Hôm nay đã ghi nhận lượt ghé tại cửa hàng này").await;

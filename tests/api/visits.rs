@@ -142,6 +142,30 @@ async fn staff_at_the_till_record_visits_with_the_member_code(store: Store) {
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
 
+    // Each one's shift lists what they did at that store today, and nothing of the other's.
+    let shift = shop.get(&format!("/api/v1/staff/shift{at_a}"), &staff).await;
+    assert_eq!(shift["entries"].as_array().unwrap().len(), 1, "{shift}");
+    assert_eq!(
+        (
+            shift["entries"][0]["kind"].as_str(),
+            shift["entries"][0]["member"].as_str()
+        ),
+        (Some("checked_in"), Some("Mai"))
+    );
+    let admin_shift = shop
+        .get(&format!("/api/v1/staff/shift?store_id={b_id}"), &shop.admin)
+        .await;
+    assert_eq!(admin_shift["entries"].as_array().unwrap().len(), 1, "{admin_shift}");
+    let r = shop
+        .send(
+            Method::GET,
+            &format!("/api/v1/staff/shift?store_id={b_id}"),
+            &staff,
+            None,
+        )
+        .await;
+    assert_error(r, StatusCode::FORBIDDEN, "store_not_yours").await;
+
     // A code older than a minute is refused; a forged one and another brand's too.
     let old = json!({ "code": member_code(&shop, &mai.token).await });
     clock.advance(61_000);
@@ -274,6 +298,15 @@ async fn staff_record_a_purchase_once_per_receipt(store: Store) {
     let refusal = assert_error(r, StatusCode::CONFLICT, "receipt_used").await;
     assert_eq!(refusal["error"]["field"]["pointer"], "/receipt_code");
     assert_eq!(shop.card(&mai).await["pending"], 12);
+    let shift = shop.get(&path.replace("/purchases", "/shift"), &shop.admin).await;
+    assert_eq!(shift["entries"].as_array().unwrap().len(), 1, "{shift}");
+    assert_eq!(
+        (
+            shift["entries"][0]["amount_vnd"].as_i64(),
+            shift["entries"][0]["detail"].as_str()
+        ),
+        (Some(125_000), Some("HD-2026/001"))
+    );
     let (props,): (String,) = sqlx::query_as("SELECT properties FROM events WHERE type = 'offline_purchase'")
         .fetch_one(app.db.read())
         .await

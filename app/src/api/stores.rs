@@ -205,3 +205,27 @@ pub struct PurchaseReceipt {
     /// The member after the purchase.
     pub member: MemberAtCounter,
 }
+
+/// One thing a staff member did today at the counter.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ShiftEntry {
+    /// When (RFC 3339).
+    pub at: String,
+    /// `checked_in`, `offline_purchase`, `voucher_used` or `gift_claimed`.
+    pub kind: String,
+    /// The member's name, when they have one (and were not erased since).
+    pub member: Option<String>,
+    /// The reward or prize handed over, or the receipt's code.
+    pub detail: Option<String>,
+    /// What was paid, for a purchase.
+    pub amount_vnd: Option<i64>,
+}
+
+/// `GET /api/v1/staff/shift`: what the signed-in staff member did today (Vietnam's day) at this store, newest first.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Shift {
+    /// At most 100 entries.
+    pub entries: Vec<ShiftEntry>,
+}

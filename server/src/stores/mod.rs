@@ -6,6 +6,7 @@
 mod admin;
 mod public;
 mod purchases;
+mod shift;
 mod staff;
 mod visits;
 
@@ -27,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(public::router())
         .merge(visits::router())
         .merge(purchases::router())
+        .merge(shift::router())
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -389,6 +389,8 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         ),
         "record_visit" => ("Ghi nhận lượt ghé", "Record the visit"),
         "record_purchase" => ("Ghi nhận mua hàng", "Record a purchase"),
+        "shift_today" => ("Ca hôm nay tại cửa hàng này", "Your shift today at this store"),
+        "shift_empty" => ("Chưa có gì trong ca hôm nay.", "Nothing yet in today's shift."),
         "amount_paid" => ("Số tiền khách trả (đồng)", "Amount paid (VND)"),
         "receipt_code" => ("Mã hoá đơn", "Receipt code"),
         "purchase_recorded" => ("Đã ghi nhận hoá đơn", "Purchase recorded:"),

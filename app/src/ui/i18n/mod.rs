@@ -82,7 +82,7 @@ impl I18n {
     }
 
     /// One of a `(Vietnamese, English)` pair in the current language (reactive).
-    #[cfg(feature = "admin")]
+    #[cfg(any(feature = "admin", feature = "staff"))]
     pub fn pick(&self, (vi, en): &(String, String)) -> String {
         if self.lang() == Lang::Vi {
             vi.clone()

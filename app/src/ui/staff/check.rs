@@ -61,6 +61,8 @@ pub fn StaffPage(stores: Vec<StoreRef>, role: StaffRole) -> impl IntoView {
     let api = expect_context::<Api>();
     let i18n = expect_context::<I18n>();
     let store = RwSignal::new(initial_store(&stores));
+    let version = super::shift::ShiftVersion(RwSignal::new(0));
+    provide_context(version);
     // `?store_id=` on what staff do, once the brand has stores.
     let at_store = move || {
         store
@@ -140,6 +142,7 @@ pub fn StaffPage(stores: Vec<StoreRef>, role: StaffRole) -> impl IntoView {
                     Ok(g) => {
                         gift.set(Some(g));
                         used_now.set(true);
+                        version.bump();
                     }
                     Err(e) => error.set(Some(e)),
                 }
@@ -160,6 +163,7 @@ pub fn StaffPage(stores: Vec<StoreRef>, role: StaffRole) -> impl IntoView {
                 Ok(v) => {
                     found.set(Some(v));
                     used_now.set(true);
+                    version.bump();
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -253,6 +257,11 @@ pub fn StaffPage(stores: Vec<StoreRef>, role: StaffRole) -> impl IntoView {
                     </div>
                 }
             })}
+            // The shift of the store chosen: a new list when the store changes.
+            {move || {
+                store.track();
+                view! { <super::shift::ShiftLog at_store=at_store()/> }
+            }}
         </section>
     }
 }

@@ -26,6 +26,7 @@ pub(super) fn MemberPanel(code: String, member: MemberAtCounter, at_store: Strin
     let receipt = RwSignal::new(None::<VisitReceipt>);
     let error = RwSignal::new(None::<ApiFailure>);
     let busy = RwSignal::new(false);
+    let version = expect_context::<super::shift::ShiftVersion>();
     let amount = RwSignal::new(String::new());
     let receipt_code = RwSignal::new(String::new());
     let purchase = RwSignal::new(None::<PurchaseReceipt>);
@@ -50,6 +51,7 @@ pub(super) fn MemberPanel(code: String, member: MemberAtCounter, at_store: Strin
                         amount.set(String::new());
                         receipt_code.set(String::new());
                         purchase.set(Some(r));
+                        version.bump();
                     }
                     Err(e) => purchase_error.set(Some(e)),
                 }
@@ -70,6 +72,7 @@ pub(super) fn MemberPanel(code: String, member: MemberAtCounter, at_store: Strin
                 Ok(r) => {
                     member.set(r.member.clone());
                     receipt.set(Some(r));
+                    version.bump();
                 }
                 Err(e) => error.set(Some(e)),
             }

@@ -4,6 +4,7 @@
 
 mod check;
 mod member;
+mod shift;
 
 use leptos::{prelude::*, task::spawn_local};
 
