@@ -63,8 +63,69 @@
       : { access_token: data.access_token, phone_token: data.phone_token };
   }
 
+  // A QR code read with the camera in a plain browser, where the browser can read barcodes itself: a full-screen
+  // view of the back camera with a cancel button, until a code is seen.
+  function browserScan() {
+    if (!("BarcodeDetector" in window) || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      return Promise.reject(new Error("unsupported"));
+    }
+    return new Promise(function (resolve, reject) {
+      const overlay = document.createElement("div");
+      overlay.className = "scan-overlay";
+      const video = document.createElement("video");
+      video.setAttribute("playsinline", "");
+      video.muted = true;
+      const cancel = document.createElement("button");
+      cancel.type = "button";
+      cancel.className = "scan-cancel";
+      cancel.textContent = document.documentElement.lang === "en" ? "Cancel" : "Huỷ";
+      overlay.appendChild(video);
+      overlay.appendChild(cancel);
+      document.body.appendChild(overlay);
+      let stream = null;
+      let done = false;
+      function finish(error, text) {
+        if (done) return;
+        done = true;
+        if (stream) stream.getTracks().forEach(function (t) { t.stop(); });
+        overlay.remove();
+        if (error) reject(error); else resolve(text);
+      }
+      cancel.addEventListener("click", function () { finish(new Error("cancelled")); });
+      const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (s) {
+        stream = s;
+        video.srcObject = s;
+        return video.play();
+      }).then(function look() {
+        if (done) return;
+        detector.detect(video).then(function (codes) {
+          if (codes.length > 0) finish(null, codes[0].rawValue);
+          else setTimeout(look, 250);
+        }, function () { setTimeout(look, 250); });
+      }).catch(function () { finish(new Error("unsupported")); });
+    });
+  }
+
+  // Reads a QR code: Zalo's scanner inside Zalo (scanQRCode), the camera in a browser that can read barcodes.
+  async function scanQr() {
+    const h = window.chamHost || {};
+    if (h.zalo) {
+      const result = await h.zalo.scanQRCode({});
+      return typeof result === "string" ? result : (result && result.content) || "";
+    }
+    return browserScan();
+  }
+
   window.chamBridge = {
     host: host,
+    scanQr: async function () {
+      try {
+        return await scanQr();
+      } catch (e) {
+        throw failure(e).message;
+      }
+    },
     hostSignIn: async function (provider) {
       try {
         return provider === "momo" ? await momoSignIn() : await zaloSignIn();

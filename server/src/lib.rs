@@ -127,6 +127,7 @@ pub fn compose() {
         loyalty::hooks(),
         games::hooks(),
         surveys::hooks(),
+        stores::hooks(),
     ]);
 }
 

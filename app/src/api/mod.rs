@@ -2,6 +2,7 @@
 //! (which sends and reads them). Plain serde types: no server dependencies.
 
 mod auth;
+mod checkins;
 mod codes;
 mod console;
 mod events;
@@ -15,6 +16,7 @@ mod stores;
 mod surveys;
 
 pub use auth::*;
+pub use checkins::*;
 pub use codes::ErrorCode;
 pub use console::*;
 pub use events::*;

@@ -115,6 +115,12 @@ pub struct ProfileExport {
     /// Game plays, oldest first.
     #[serde(default)]
     pub game_plays: Vec<ExportedPlay>,
+    /// Check-ins made by scanning a store's poster, newest first.
+    #[serde(default)]
+    pub check_ins: Vec<crate::api::CheckIn>,
+    /// Purchases claimed with a receipt, newest first.
+    #[serde(default)]
+    pub purchase_claims: Vec<crate::api::PurchaseClaim>,
     /// When this export was made, RFC 3339.
     pub exported_at: String,
 }

@@ -25,6 +25,17 @@ pub struct StoreInput {
     pub hours: String,
     /// Whether it is open for business: a closed store is not listed and staff cannot act there.
     pub active: bool,
+    /// Check-ins with its QR poster in one day past which the next are held for review (1–100,000; 200 unless
+    /// given).
+    #[serde(default = "default_check_in_limit")]
+    pub check_in_limit: i64,
+}
+
+/// The check-ins a store's poster takes in a day before the next are held for review, unless the brand says.
+pub const DEFAULT_CHECK_IN_LIMIT: i64 = 200;
+
+fn default_check_in_limit() -> i64 {
+    DEFAULT_CHECK_IN_LIMIT
 }
 
 /// A store with its id and how many staff are tied to it.

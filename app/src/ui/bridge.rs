@@ -10,6 +10,8 @@ use crate::api::Provider;
 extern "C" {
     #[wasm_bindgen(js_namespace = chamBridge, js_name = host, catch)]
     fn js_host() -> Result<String, JsValue>;
+    #[wasm_bindgen(js_namespace = chamBridge, js_name = scanQr, catch)]
+    async fn js_scan_qr() -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = chamBridge, js_name = hostSignIn, catch)]
     async fn js_host_sign_in(provider: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = chamBridge, js_name = simUsers, catch)]
@@ -71,6 +73,29 @@ pub fn host() -> Host {
 /// Asks the host super-app for sign-in tokens (the user may be asked to consent).
 pub async fn host_sign_in(provider: Provider) -> Result<HostTokens, String> {
     decode(js_host_sign_in(provider.as_str()).await)
+}
+
+/// Why no QR code was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScanFailure {
+    /// Neither the host nor the browser can read QR codes here (use the phone's camera app instead).
+    Unsupported,
+    /// The person closed the scanner.
+    Cancelled,
+    /// The host refused (camera permission denied, …).
+    Failed(String),
+}
+
+/// Reads a QR code with the host's scanner inside Zalo, or the camera in a browser that can read barcodes.
+pub async fn scan_qr() -> Result<String, ScanFailure> {
+    match js_scan_qr().await {
+        Ok(text) => Ok(text.as_string().unwrap_or_default()),
+        Err(e) => Err(match e.as_string().as_deref() {
+            Some("unsupported") => ScanFailure::Unsupported,
+            Some("cancelled") => ScanFailure::Cancelled,
+            other => ScanFailure::Failed(other.unwrap_or("the scanner failed").to_owned()),
+        }),
+    }
 }
 
 /// The simulator's recent users.

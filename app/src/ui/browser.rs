@@ -85,6 +85,20 @@ pub fn short_date(rfc3339: &str) -> String {
     }
 }
 
+/// Today in Vietnam as `2026-12-01` (what a date input holds and the API's days are).
+#[cfg(feature = "admin")]
+pub fn vn_today() -> String {
+    let vn = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        js_sys::Date::now() + 7.0 * 3_600_000.0,
+    ));
+    format!(
+        "{}-{:02}-{:02}",
+        vn.get_utc_full_year(),
+        vn.get_utc_month() + 1,
+        vn.get_utc_date()
+    )
+}
+
 /// The instant shifted to Vietnam's wall clock, read with the `get_utc_*` methods.
 fn vn_date(rfc3339: &str) -> Option<js_sys::Date> {
     let ms = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339)).get_time();

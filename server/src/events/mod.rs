@@ -197,6 +197,12 @@ pub struct Origin<'a> {
     pub key_scope: &'a str,
 }
 
+/// The idempotency key of an offline purchase with the receipt `code` (trimmed, upper case): a receipt pays once
+/// in the brand, whoever records it.
+pub fn receipt_key(code: &str) -> String {
+    format!("receipt:{code}")
+}
+
 /// Validates one event from `origin` and, when valid, records it on `profile_id`, its idempotency key scoped
 /// by `key_scope` (the sender and the person as the sender named them); an invalid event gets its own error in
 /// the outcome and writes nothing.
@@ -225,6 +231,14 @@ pub async fn store_one(
     // happen to use the same key never swallow each other's events; a repeat from the same sender about the same
     // person still returns the first.
     let scoped_key = event.idempotency_key.as_deref().map(|key| format!("{key_scope}|{key}"));
+    // A till's receipt pays once in the brand, whoever sends it and however it is recorded.
+    let receipt = (event.event_type == "offline_purchase")
+        .then(|| event.properties.get("receipt_code").and_then(|v| v.as_str()))
+        .flatten()
+        .map(|code| code.trim().to_ascii_uppercase())
+        .filter(|code| !code.is_empty())
+        .map(|code| receipt_key(&code));
+    let scoped_key = receipt.or(scoped_key);
     let recorded = record(
         conn,
         brand_id,

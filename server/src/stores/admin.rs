@@ -52,6 +52,13 @@ fn validate(mut input: StoreInput) -> Result<StoreInput> {
             "Opening hours have at most 200 characters.",
         ));
     }
+    if !(1..=100_000).contains(&input.check_in_limit) {
+        return Err(invalid(
+            "/check_in_limit",
+            FieldProblem::Range { min: 1, max: 100_000 },
+            "A day's check-in limit is between 1 and 100,000.",
+        ));
+    }
     match (input.latitude, input.longitude) {
         (None, None) => {}
         (Some(lat), Some(lng)) => {
@@ -118,6 +125,7 @@ async fn to_api(conn: &mut AnyConnection, row: StoreRow) -> Result<Store> {
             longitude: row.longitude,
             hours: row.hours,
             active: row.active == 1,
+            check_in_limit: row.check_in_limit,
         },
         staff,
     })
@@ -169,8 +177,8 @@ async fn create(
     let id = new_id();
     let mut tx = state.db.begin().await?;
     sqlx::query(
-        "INSERT INTO stores (id, brand_id, name, address, latitude, longitude, hours, active, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+        "INSERT INTO stores (id, brand_id, name, address, latitude, longitude, hours, active, created_at, updated_at, \
+         check_in_limit, poster_issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $9)",
     )
     .bind(&id)
     .bind(&claims.brand)
@@ -181,6 +189,7 @@ async fn create(
     .bind(&input.hours)
     .bind(i64::from(input.active))
     .bind(now)
+    .bind(input.check_in_limit)
     .execute(&mut *tx)
     .await
     .map_err(name_taken)?;
@@ -216,7 +225,7 @@ async fn update(
     let mut tx = state.db.begin().await?;
     let changed = sqlx::query(
         "UPDATE stores SET name = $1, address = $2, latitude = $3, longitude = $4, hours = $5, active = $6, \
-         updated_at = $7 WHERE id = $8 AND brand_id = $9",
+         updated_at = $7, check_in_limit = $10 WHERE id = $8 AND brand_id = $9",
     )
     .bind(&input.name)
     .bind(&input.address)
@@ -227,6 +236,7 @@ async fn update(
     .bind(now)
     .bind(&id)
     .bind(&claims.brand)
+    .bind(input.check_in_limit)
     .execute(&mut *tx)
     .await
     .map_err(name_taken)?
@@ -252,6 +262,7 @@ mod tests {
             longitude: Some(106.703),
             hours: "7:00–22:00".into(),
             active: true,
+            check_in_limit: app::api::DEFAULT_CHECK_IN_LIMIT,
         }
     }
 

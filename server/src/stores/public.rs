@@ -17,7 +17,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Metres between two points on the Earth (haversine, mean radius).
-fn distance_m((lat1, lng1): (f64, f64), (lat2, lng2): (f64, f64)) -> f64 {
+pub(super) fn distance_m((lat1, lng1): (f64, f64), (lat2, lng2): (f64, f64)) -> f64 {
     const EARTH_RADIUS_M: f64 = 6_371_000.0;
     let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
     let dp = (lat2 - lat1).to_radians();
@@ -27,7 +27,7 @@ fn distance_m((lat1, lng1): (f64, f64), (lat2, lng2): (f64, f64)) -> f64 {
 }
 
 /// Where the member is, when they said and it is a place on Earth.
-fn member_at(q: &NearQuery) -> Result<Option<(f64, f64)>> {
+pub(super) fn member_at(q: &NearQuery) -> Result<Option<(f64, f64)>> {
     match (q.lat, q.lng) {
         (Some(lat), Some(lng))
             if lat.is_finite()

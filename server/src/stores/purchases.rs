@@ -4,7 +4,6 @@
 //! one purchase.
 
 use app::api::{AtStore, ErrorBody, ErrorCode, FieldProblem, PurchaseReceipt, StaffPurchase, StoreRef};
-use app::domain::bounds::MAX_AMOUNT_VND;
 use axum::{extract::State, http::StatusCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -14,28 +13,10 @@ use crate::{
     AppState,
     auth::extract::StaffAuth,
     error::{Error, Json, Result},
-    events::{self, Campaign, NewEvent},
 };
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(record_purchase))
-}
-
-/// The receipt code as stored: trimmed, upper case; 1 to 64 of letters, digits, `-`, `_` and `/`.
-fn receipt_code(text: &str) -> Result<String> {
-    let code = text.trim().to_ascii_uppercase();
-    let ok = (1..=64).contains(&code.len())
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'/'));
-    if !ok {
-        return Err(Error::unprocessable(
-            ErrorCode::InvalidReceipt,
-            "A receipt code has 1 to 64 letters, digits, dashes, underscores or slashes.",
-        )
-        .at("/receipt_code", FieldProblem::Length { min: 1, max: 64 }));
-    }
-    Ok(code)
 }
 
 /// Records a purchase at the staff member's store for the member whose code was scanned.
@@ -62,20 +43,8 @@ async fn record_purchase(
     Query(at): Query<AtStore>,
     Json(body): Json<StaffPurchase>,
 ) -> Result<(StatusCode, Json<PurchaseReceipt>)> {
-    if !(1..=MAX_AMOUNT_VND).contains(&body.amount_vnd) {
-        return Err(Error::unprocessable(
-            ErrorCode::InvalidAmount,
-            "An amount is whole đồng from 1 to 1,000 billion.",
-        )
-        .at(
-            "/amount_vnd",
-            FieldProblem::Range {
-                min: 1,
-                max: MAX_AMOUNT_VND,
-            },
-        ));
-    }
-    let receipt = receipt_code(&body.receipt_code)?;
+    super::check_amount(body.amount_vnd)?;
+    let receipt = super::receipt_code(&body.receipt_code)?;
     let now = state.clock.now_ms();
     let profile = member_of(&state, &claims.brand, &body.code, now).await?;
     let mut tx = state.db.begin().await?;
@@ -91,27 +60,23 @@ async fn record_purchase(
         .await?
         .ok_or_else(super::unknown_store)?;
     spend_code(&mut tx, &claims.brand, &body.code, "purchase", now).await?;
-    let properties = serde_json::json!({
+    let extra = serde_json::json!({
         "amount_vnd": body.amount_vnd,
         "receipt_code": receipt,
-        "store_id": store.id,
-        "store_name": store.name,
         "staff_user_id": claims.sub,
     });
-    // A receipt pays once in the brand, whoever records it.
-    let key = format!("receipt:{receipt}");
-    let recorded = events::record(
+    let key = crate::events::receipt_key(&receipt);
+    let recorded = super::record_at_store(
         &mut tx,
         &claims.brand,
-        &NewEvent {
+        super::StoreEvent {
             profile_id: &profile,
             event_type: "offline_purchase",
-            occurred_at: now,
-            source: "store",
-            properties: &properties,
-            campaign: &Campaign::default(),
-            idempotency_key: Some(&key),
+            store: &store,
+            at: now,
+            key: &key,
         },
+        extra,
     )
     .await?;
     if recorded.duplicate {
@@ -122,12 +87,7 @@ async fn record_purchase(
         )
         .at("/receipt_code", FieldProblem::Duplicate));
     }
-    let (earned,): (Option<i64>,) = sqlx::query_as(
-        "SELECT CAST(SUM(points) AS BIGINT) FROM points_entries WHERE source_kind = 'event' AND source_ref = $1",
-    )
-    .bind(&recorded.id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let earned = super::points_of(&mut tx, &recorded.id).await?;
     tx.commit().await?;
     metrics::counter!("cham_store_purchases_total").increment(1);
     tracing::info!(event = %recorded.id, store = %store.id, "purchase recorded");
@@ -142,21 +102,8 @@ async fn record_purchase(
                 name: store.name,
             },
             amount_vnd: body.amount_vnd,
-            points_earned: earned.unwrap_or(0),
+            points_earned: earned,
             member,
         }),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn receipt_codes_are_tidied_and_bounded() {
-        assert_eq!(receipt_code(" hd-2026/001 ").unwrap(), "HD-2026/001");
-        for bad in ["", "  ", "a b", "x".repeat(65).as_str(), "ĐƠN-1", "a;b"] {
-            assert!(receipt_code(bad).is_err(), "{bad:?}");
-        }
-    }
 }

@@ -19,9 +19,8 @@ use crate::{
     crypto::{QrKey, sha256_hex},
     db::rfc3339,
     error::{Error, Json, Result},
-    events::{self, Campaign, NewEvent},
     games::gifts,
-    loyalty::{counter, member, time, vouchers},
+    loyalty::{counter, member, vouchers},
     profiles,
 };
 
@@ -135,11 +134,6 @@ async fn my_qr(State(state): State<AppState>, CustomerAuth(claims): CustomerAuth
     }))
 }
 
-/// The idempotency key of a member's visit to a store on the business day of `now`: a second is a duplicate.
-fn visit_key(store_id: &str, profile_id: &str, now: i64) -> String {
-    format!("visit:{store_id}:{}:{profile_id}", time::local(now).format("%Y-%m-%d"))
-}
-
 /// The latest visit of a member at any of the brand's stores, and whether one is recorded at `store` today.
 async fn visits_of(
     conn: &mut AnyConnection,
@@ -160,7 +154,7 @@ async fn visits_of(
             let (n,): (i64,) =
                 sqlx::query_as("SELECT COUNT(*) FROM events WHERE brand_id = $1 AND idempotency_key = $2")
                     .bind(brand_id)
-                    .bind(visit_key(store, profile_id, now))
+                    .bind(super::visit_key(store, profile_id, now))
                     .fetch_one(&mut *conn)
                     .await?;
             n > 0
@@ -275,24 +269,19 @@ async fn record_visit(
         .ok_or_else(super::unknown_store)?;
     spend_code(&mut tx, &claims.brand, &body.code, "visit", now).await?;
     // One visit per member, store and business day: the key says which, so a second is a duplicate.
-    let key = visit_key(&store.id, &profile, now);
-    let properties = serde_json::json!({
-        "store_id": store.id,
-        "store_name": store.name,
-        "staff_user_id": claims.sub,
-    });
-    let recorded = events::record(
+    let key = super::visit_key(&store.id, &profile, now);
+    let extra = serde_json::json!({ "staff_user_id": claims.sub });
+    let recorded = super::record_at_store(
         &mut tx,
         &claims.brand,
-        &NewEvent {
+        super::StoreEvent {
             profile_id: &profile,
             event_type: "checked_in",
-            occurred_at: now,
-            source: "store",
-            properties: &properties,
-            campaign: &Campaign::default(),
-            idempotency_key: Some(&key),
+            store: &store,
+            at: now,
+            key: &key,
         },
+        extra,
     )
     .await?;
     if recorded.duplicate {
@@ -302,12 +291,7 @@ async fn record_visit(
             "This member's visit to this store is already recorded today.",
         ));
     }
-    let (earned,): (Option<i64>,) = sqlx::query_as(
-        "SELECT CAST(SUM(points) AS BIGINT) FROM points_entries WHERE source_kind = 'event' AND source_ref = $1",
-    )
-    .bind(&recorded.id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let earned = super::points_of(&mut tx, &recorded.id).await?;
     tx.commit().await?;
     metrics::counter!("cham_visits_recorded_total").increment(1);
     tracing::info!(event = %recorded.id, store = %store.id, "visit recorded");
@@ -321,7 +305,7 @@ async fn record_visit(
                 id: store.id,
                 name: store.name,
             },
-            points_earned: earned.unwrap_or(0),
+            points_earned: earned,
             member,
         }),
     ))

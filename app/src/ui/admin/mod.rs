@@ -12,7 +12,9 @@ mod loyalty;
 mod operations;
 mod overview;
 mod points;
+mod poster;
 mod profile;
+mod review;
 mod rewards;
 mod stores;
 mod survey_questions;
@@ -50,6 +52,8 @@ enum Page {
     Liability,
     Stores,
     Team,
+    /// Flagged check-ins and reconciling claimed receipts.
+    Review,
     Operations,
 }
 
@@ -69,6 +73,7 @@ fn page_for(path: &str) -> Page {
             "liability" => Page::Liability,
             "stores" => Page::Stores,
             "staff" => Page::Team,
+            "review" => Page::Review,
             "operations" => Page::Operations,
             _ => Page::Overview,
         },
@@ -171,6 +176,7 @@ pub fn AdminApp() -> impl IntoView {
                             {nav("/admin/liability", "nav_liability", page == Page::Liability)}
                             {nav("/admin/stores", "nav_stores", page == Page::Stores)}
                             {nav("/admin/staff", "nav_team", page == Page::Team)}
+                            {nav("/admin/review", "nav_review", page == Page::Review)}
                             {nav("/staff", "nav_staff", false)}
                             {nav("/admin/imports", "nav_imports", page == Page::Imports)}
                             {nav("/admin/api-keys", "nav_api_keys", page == Page::ApiKeys)}
@@ -190,6 +196,7 @@ pub fn AdminApp() -> impl IntoView {
                         Page::Liability => view! { <liability::LiabilityPage/> }.into_any(),
                         Page::Stores => view! { <stores::StoresPage/> }.into_any(),
                         Page::Team => view! { <team::TeamPage/> }.into_any(),
+                        Page::Review => view! { <review::ReviewPage/> }.into_any(),
                         Page::Operations => view! { <operations::OperationsPage/> }.into_any(),
                     };
                     view! {

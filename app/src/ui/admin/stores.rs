@@ -11,8 +11,9 @@ use super::{
     },
     SURFACE,
     forms::{Field, FormFailure},
+    poster::PosterPanel,
 };
-use crate::api::{Store, StoreInput};
+use crate::api::{DEFAULT_CHECK_IN_LIMIT, Store, StoreInput};
 
 /// A coordinate typed in the form (`10.7740`, or `10,7740` as Vietnamese write it), if any.
 fn coordinate(text: &str) -> Option<f64> {
@@ -51,11 +52,14 @@ pub fn StoresPage() -> impl IntoView {
     let latitude = RwSignal::new(String::new());
     let longitude = RwSignal::new(String::new());
     let active = RwSignal::new(true);
+    let limit = RwSignal::new(DEFAULT_CHECK_IN_LIMIT.to_string());
+    let poster_of = RwSignal::new(None::<Store>);
     let clear = move || {
         editing.set(None);
         for field in [name, address, hours, latitude, longitude] {
             field.set(String::new());
         }
+        limit.set(DEFAULT_CHECK_IN_LIMIT.to_string());
         active.set(true);
         save_error.set(None);
     };
@@ -67,6 +71,7 @@ pub fn StoresPage() -> impl IntoView {
         latitude.set(s.input.latitude.map(|v| v.to_string()).unwrap_or_default());
         longitude.set(s.input.longitude.map(|v| v.to_string()).unwrap_or_default());
         active.set(s.input.active);
+        limit.set(s.input.check_in_limit.to_string());
         saved.set(false);
         save_error.set(None);
     };
@@ -80,6 +85,8 @@ pub fn StoresPage() -> impl IntoView {
             longitude: coordinate(&longitude.get_untracked()),
             hours: hours.get_untracked(),
             active: active.get_untracked(),
+            // Not a number: 0, which the server refuses beside the field with its range.
+            check_in_limit: limit.get_untracked().trim().parse().unwrap_or(0),
         };
         // A coordinate that is not a number cannot travel as JSON: say so beside it without a round trip.
         if body.latitude.is_some_and(f64::is_nan) || body.longitude.is_some_and(f64::is_nan) {
@@ -136,6 +143,7 @@ pub fn StoresPage() -> impl IntoView {
                 <tbody>
                     {list.into_iter().map(|s| {
                         let store = s.clone();
+                        let for_poster = s.clone();
                         let open = s.input.active;
                         let map = s.input.latitude.zip(s.input.longitude).map(|(lat, lng)| {
                             format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lng}#map=17/{lat}/{lng}")
@@ -152,7 +160,11 @@ pub fn StoresPage() -> impl IntoView {
                                 </td>
                                 <td>{s.input.hours.clone()}</td>
                                 <td class="store-staff">{s.staff}</td>
-                                <td><button type="button" class="link edit-store" on:click=move |_| edit(store.clone())>{move || i18n.t("edit")}</button></td>
+                                <td class="row-actions">
+                                    <button type="button" class="link edit-store" on:click=move |_| edit(store.clone())>{move || i18n.t("edit")}</button>
+                                    " · "
+                                    <button type="button" class="link show-poster" on:click=move |_| poster_of.set(Some(for_poster.clone()))>{move || i18n.t("qr_poster")}</button>
+                                </td>
                             </tr>
                         }
                     }).collect_view()}
@@ -170,6 +182,9 @@ pub fn StoresPage() -> impl IntoView {
             <ErrorNotice error=error/>
             {move || saved.get().then(|| view! { <p class="notice success" role="status">{move || i18n.t("saved")}</p> })}
             {list}
+            {move || poster_of.get().map(|store| view! {
+                <PosterPanel store=store on_close=Callback::new(move |_| poster_of.set(None))/>
+            })}
             <h2>{move || i18n.t(if editing.get().is_some() { "edit_store" } else { "add_store" })}</h2>
             <form class="inline-form store-form" on:submit=submit>
                 <Field label="store_name" value=name name="store_name" required=true at="/name"/>
@@ -177,6 +192,7 @@ pub fn StoresPage() -> impl IntoView {
                 <Field label="store_hours" value=hours name="store_hours" at="/hours"/>
                 <Field label="latitude" value=latitude name="store_latitude" at="/latitude"/>
                 <Field label="longitude" value=longitude name="store_longitude" at="/longitude"/>
+                <Field label="check_in_limit" value=limit kind="number" name="store_check_in_limit" at="/check_in_limit"/>
                 <label class="check">
                     <input type="checkbox" name="store_active" prop:checked=move || active.get() on:change=move |ev| active.set(event_target_checked(&ev))/>
                     {move || i18n.t("store_open")}

@@ -166,6 +166,7 @@ pub fn Home(me: Me, go: Callback<Screen>, on_sign_out: Callback<()>) -> impl Int
                 <button class="surveys-link" type="button" on:click=nav(Screen::Surveys(None))>{move || i18n.t("surveys")}</button>
                 <button class="vouchers-link" type="button" on:click=nav(Screen::Vouchers(None))>{move || i18n.t("my_vouchers")}</button>
                 <button class="history-link" type="button" on:click=nav(Screen::History)>{move || i18n.t("points_history")}</button>
+                <button class="check-in-link" type="button" on:click=nav(Screen::CheckIn(None))>{move || i18n.t("at_the_store")}</button>
                 <button class="stores-link" type="button" on:click=nav(Screen::Stores)>{move || i18n.t("stores")}</button>
                 <button class="my-data-link" type="button" on:click=nav(Screen::MyData)>{move || i18n.t("my_data")}</button>
             </nav>

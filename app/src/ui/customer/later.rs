@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{Screen, games, history, member_code, my_data, rewards, stores, surveys, tiers, vouchers};
+use super::{Screen, check_in, games, history, member_code, my_data, rewards, stores, surveys, tiers, vouchers};
 use crate::api::Voucher;
 
 #[lazy]
@@ -51,6 +51,11 @@ fn stores_screen(on_back: Callback<()>) -> AnyView {
     view! { <stores::Stores on_back=on_back/> }.into_any()
 }
 
+#[lazy]
+fn check_in_screen(on_back: Callback<()>, code: Option<String>) -> AnyView {
+    view! { <check_in::CheckInScreen on_back=on_back code=code/> }.into_any()
+}
+
 /// A screen whose code is loaded on first use: a loading line until it is there.
 fn later<F>(load: F) -> AnyView
 where
@@ -80,6 +85,7 @@ pub(super) fn screen(shown: Screen, home: Callback<()>, go: Callback<Screen>, on
         Screen::MyData => later(my_data_screen(home, on_erased)),
         Screen::Card => later(member_code_screen(home)),
         Screen::Stores => later(stores_screen(home)),
+        Screen::CheckIn(code) => later(check_in_screen(home, code)),
         _ => ().into_any(),
     }
 }

@@ -1,6 +1,7 @@
 //! The customer mini app: sign in with one tap, then the member card, rewards, games, surveys, vouchers and
 //! points history.
 
+mod check_in;
 mod game_rules;
 mod games;
 mod history;
@@ -80,6 +81,8 @@ pub(super) enum Screen {
     Card,
     /// The brand's stores, nearest first when allowed.
     Stores,
+    /// At a store: check in or send a receipt, with the poster's code when it came with the address.
+    CheckIn(Option<String>),
     Erased,
     Failed(ApiFailure),
 }
@@ -98,6 +101,7 @@ impl Screen {
             Screen::MyData => Some("my_data"),
             Screen::Card => Some("member_code"),
             Screen::Stores => Some("stores"),
+            Screen::CheckIn(_) => Some("check_in"),
             _ => None,
         }
     }
@@ -120,6 +124,8 @@ impl Screen {
             Screen::MyData => "/my-data".into(),
             Screen::Card => "/card".into(),
             Screen::Stores => "/stores".into(),
+            // The screen's own address carries no code; a poster's link adds it as `?code=`.
+            Screen::CheckIn(_) => "/checkin".into(),
             _ => return None,
         })
     }
@@ -142,10 +148,18 @@ impl Screen {
                 "/my-data" => Screen::MyData,
                 "/card" => Screen::Card,
                 "/stores" => Screen::Stores,
+                "/checkin" => Screen::CheckIn(poster_code()),
                 _ => Screen::Home,
             },
         }
     }
+}
+
+/// The poster's code in the address (`/checkin?code=…`), as the poster's link opens the app.
+fn poster_code() -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get("code").filter(|c| !c.is_empty() && c.len() <= 200)
 }
 
 /// The screen the address names; an address of no screen is replaced by the home screen's.
@@ -311,7 +325,8 @@ pub fn CustomerApp() -> impl IntoView {
                     | Screen::Tiers
                     | Screen::MyData
                     | Screen::Card
-                    | Screen::Stores) => {
+                    | Screen::Stores
+                    | Screen::CheckIn(_)) => {
                         let on_erased = Callback::new(move |()| screen.set(Screen::Erased));
                         later::screen(shown, home, go, on_erased)
                     }

@@ -192,6 +192,54 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         "entry_expire" => ("Điểm hết hạn", "Points expired"),
         "entry_adjust" => ("Cửa hàng điều chỉnh điểm", "Points adjusted by the brand"),
         "entry_reverse" => ("Hoàn tác", "Reversed"),
+        "at_the_store" => ("Tại cửa hàng", "At the store"),
+        "scan_poster_lead" => (
+            "Quét mã QR dán tại quầy để check-in hoặc gửi hoá đơn tích điểm.",
+            "Scan the QR poster at the counter to check in or send a receipt for points.",
+        ),
+        "scan_poster" => ("Quét mã cửa hàng", "Scan the store's code"),
+        "no_scanner" => (
+            "Không mở được máy quét ở đây. Hãy dùng ứng dụng camera của điện thoại để quét mã QR dán tại cửa hàng.",
+            "The scanner cannot open here. Use your phone's camera app to scan the QR poster in the store.",
+        ),
+        "check_in" => ("Check-in", "Check in"),
+        "checking_in" => ("Đang check-in…", "Checking in…"),
+        "checked_in_at" => ("Đã check-in tại", "Checked in at"),
+        "check_in_held" => (
+            "Lượt check-in của bạn đang chờ cửa hàng xem xét. Điểm sẽ được cộng khi được duyệt.",
+            "Your check-in is waiting for the store to review it. Points arrive once it is approved.",
+        ),
+        "send_receipt" => ("Gửi hoá đơn tích điểm", "Send a receipt for points"),
+        "send_receipt_lead" => (
+            "Nhập mã in trên hoá đơn và số tiền đã trả. Cửa hàng xác nhận rồi điểm sẽ được cộng.",
+            "Enter the code printed on the receipt and what you paid. Points arrive once the store confirms it.",
+        ),
+        "receipt_code" => ("Mã hoá đơn", "Receipt code"),
+        "amount_paid" => ("Số tiền đã trả (đồng)", "Amount paid (VND)"),
+        "send" => ("Gửi", "Send"),
+        "receipt_sent" => (
+            "Đã gửi hoá đơn. Cửa hàng sẽ xác nhận sớm.",
+            "Receipt sent. The store will confirm it soon.",
+        ),
+        "my_receipts" => ("Hoá đơn đã gửi", "Receipts you sent"),
+        "claim_pending" => ("Chờ cửa hàng xác nhận", "Waiting for the store"),
+        "claim_confirmed_member" => ("Đã xác nhận", "Confirmed"),
+        "claim_amount_differs" => (
+            "Bị từ chối: số tiền không khớp hoá đơn",
+            "Refused: the amount does not match the receipt",
+        ),
+        "claim_not_found" => (
+            "Bị từ chối: không tìm thấy hoá đơn",
+            "Refused: the receipt was not found",
+        ),
+        "claim_receipt_used" => (
+            "Bị từ chối: hoá đơn đã được ghi nhận trước đó",
+            "Refused: the receipt was recorded before",
+        ),
+        "claim_refused_member" => (
+            "Bị từ chối: cửa hàng không xác nhận hoá đơn",
+            "Refused: the store did not confirm the receipt",
+        ),
         "no_points_yet" => ("Chưa có giao dịch điểm nào.", "No points activity yet."),
         _ => return None,
     })

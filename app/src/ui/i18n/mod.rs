@@ -8,12 +8,16 @@ use super::api::local_storage;
 
 #[cfg(any(feature = "admin", feature = "staff"))]
 mod admin;
+#[cfg(any(feature = "admin", feature = "staff"))]
+mod counter;
 #[cfg(all(feature = "customer", not(feature = "admin")))]
 mod customer;
 mod shared;
 
 #[cfg(any(feature = "admin", feature = "staff"))]
-use admin::surface_text;
+fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
+    admin::surface_text(key).or_else(|| counter::counter_text(key))
+}
 #[cfg(all(feature = "customer", not(feature = "admin")))]
 use customer::surface_text;
 use shared::shared_text;

@@ -260,7 +260,10 @@ pub fn StaffPage(stores: Vec<StoreRef>, role: StaffRole) -> impl IntoView {
             // The shift of the store chosen: a new list when the store changes.
             {move || {
                 store.track();
-                view! { <super::shift::ShiftLog at_store=at_store()/> }
+                view! {
+                    <super::claims::PendingClaims at_store=at_store()/>
+                    <super::shift::ShiftLog at_store=at_store()/>
+                }
             }}
         </section>
     }

@@ -3,6 +3,7 @@
 //! in it, so it loads fast on a store's phone.
 
 mod check;
+mod claims;
 mod member;
 mod shift;
 
