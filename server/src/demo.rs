@@ -92,8 +92,8 @@ async fn seed_stores(db: &Db, brand_id: &str) -> Result<()> {
     let mut tx = db.begin().await?;
     for (name, address, lat, lng) in stores {
         sqlx::query(
-            "INSERT INTO stores (id, brand_id, name, address, latitude, longitude, hours, active, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
+            "INSERT INTO stores (id, brand_id, name, address, latitude, longitude, hours, active, created_at, updated_at, \
+             poster_issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8, $8)",
         )
         .bind(new_id())
         .bind(brand_id)

@@ -8,6 +8,7 @@ mod helpers;
 
 mod admin;
 mod browser;
+mod browser_check_ins;
 mod browser_games;
 mod browser_loyalty;
 mod browser_routes;

@@ -84,8 +84,10 @@ pub fn back() {
 
 /// Calls `on_change` with the new path whenever the person moves through the history (back or forward).
 pub fn listen(on_change: impl Fn(String) + 'static) {
-    // The entry the page opened on is depth 0.
-    replace(&current());
+    // The entry the page opened on is depth 0; its address stays as it is (a link's `?code=` included).
+    if let Some(history) = history() {
+        let _ = history.replace_state(&JsValue::from(DEPTH.with(Cell::get)), "");
+    }
     let handle = window_event_listener(leptos::ev::popstate, move |ev| {
         let depth = ev.state().as_f64().map_or(0, |d| d as u32);
         DEPTH.with(|d| d.set(depth));

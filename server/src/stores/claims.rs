@@ -138,7 +138,7 @@ pub(super) async fn settle(
         "receipt_code": claim.receipt_code,
         "via": "claim",
         "claim_id": claim.id,
-        "confirmed_by": decided_by,
+        "staff_user_id": decided_by,
     });
     let at = StoreEvent {
         profile_id: &claim.profile_id,
