@@ -14,7 +14,7 @@ use super::{
     },
     SURFACE,
 };
-use crate::api::{Store, StorePoster};
+use crate::api::StorePoster;
 
 /// The mini app's address (this origin and the base path the page was served under), ending in `/`.
 fn mini_app_address() -> String {
@@ -45,15 +45,17 @@ fn poster_svg(code: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The poster of `store`, with print and reissue; `on_close` hides it.
+/// The poster of the store `store_id`, with print and reissue; `on_close` hides it.
 #[component]
-pub fn PosterPanel(store: Store, on_close: Callback<()>) -> impl IntoView {
+pub fn PosterPanel(store_id: String, on_close: Callback<()>) -> impl IntoView {
     let api = expect_context::<Api>();
     let i18n = expect_context::<I18n>();
     let poster = RwSignal::new(None::<StorePoster>);
     let error = RwSignal::new(None::<ApiFailure>);
     let reissued = RwSignal::new(false);
-    let path = format!("/api/v1/admin/stores/{}/poster", store.id);
+    let mut path = store_id;
+    path.insert_str(0, "/api/v1/admin/stores/");
+    path.push_str("/poster");
     {
         let (api, path) = (api.clone(), path.clone());
         spawn_local(async move {

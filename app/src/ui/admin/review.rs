@@ -93,7 +93,7 @@ fn FlaggedList() -> impl IntoView {
                                     <tr class="flagged-row">
                                         <td>{vn_time(&f.check_in.checked_in_at)}</td>
                                         <td>{f.member.name.clone().unwrap_or_default()} " " <span class="muted">{f.member.phone_masked.clone().unwrap_or_default()}</span></td>
-                                        <td>{f.check_in.store.name.clone()}</td>
+                                        <td>{f.check_in.store.name}</td>
                                         <td><span class="badge warn">{move || flag_text(flag)}</span> " " <span class="muted">{distance}</span></td>
                                         <td class="row-actions">
                                             <button type="button" class="approve" on:click=move |_| decide.run((yes.clone(), true))>{move || i18n.t("approve")}</button>
@@ -175,7 +175,7 @@ fn Reconcile() -> impl IntoView {
             <label>
                 {move || i18n.t("choose_store")}
                 <select name="store" prop:value=move || store.get() on:change=move |ev| store.set(event_target_value(&ev))>
-                    {move || stores.get().into_iter().map(|s| view! { <option value=s.id.clone()>{s.input.name}</option> }).collect_view()}
+                    {move || stores.get().into_iter().map(|s| view! { <option value=s.id>{s.input.name}</option> }).collect_view()}
                 </select>
             </label>
             <label>

@@ -183,7 +183,7 @@ pub fn StoresPage() -> impl IntoView {
             {move || saved.get().then(|| view! { <p class="notice success" role="status">{move || i18n.t("saved")}</p> })}
             {list}
             {move || poster_of.get().map(|store| view! {
-                <PosterPanel store=store on_close=Callback::new(move |_| poster_of.set(None))/>
+                <PosterPanel store_id=store.id on_close=Callback::new(move |_| poster_of.set(None))/>
             })}
             <h2>{move || i18n.t(if editing.get().is_some() { "edit_store" } else { "add_store" })}</h2>
             <form class="inline-form store-form" on:submit=submit>

@@ -35,7 +35,6 @@ pub fn CheckInScreen(on_back: Callback<()>, code: Option<String>) -> impl IntoVi
 
     // The store the code names, each time a code arrives.
     {
-        let api = api.clone();
         Effect::new(move |_| {
             let Some(text) = code.get() else { return };
             let api = api.clone();
@@ -80,7 +79,7 @@ pub fn CheckInScreen(on_back: Callback<()>, code: Option<String>) -> impl IntoVi
                 view! {
                     <div class="store-found">
                         <h2 class="store-name">{s.name.clone()}</h2>
-                        <p class="store-address muted">{s.address.clone()}</p>
+                        <p class="store-address muted">{s.address}</p>
                     </div>
                     <CheckInButton code=code.clone()/>
                     <ReceiptForm code=code on_sent=Callback::new(move |()| claims_version.update(|v| *v += 1))/>
@@ -126,7 +125,7 @@ fn CheckInButton(code: String) -> impl IntoView {
                 let points = c.points_earned;
                 view! {
                     <p class="notice success check-in-done" role="status">
-                        {move || i18n.t("checked_in_at")} " " <strong>{c.store.name.clone()}</strong>
+                        {move || i18n.t("checked_in_at")} " " <strong>{c.store.name}</strong>
                         {(points > 0).then(|| view! { " · +" {points} " " {move || i18n.t("points")} })}
                     </p>
                 }.into_any()

@@ -68,7 +68,7 @@ pub(super) fn PendingClaims(at_store: String) -> impl IntoView {
             <ErrorNotice error=error/>
             {move || done.get().map(|c| {
                 let key = if c.status == ClaimStatus::Confirmed { "claim_confirmed" } else { "claim_refused" };
-                view! { <p class="notice success claim-done" role="status">{move || i18n.t(key)} " " {c.receipt_code.clone()}</p> }
+                view! { <p class="notice success claim-done" role="status">{move || i18n.t(key)} " " {c.receipt_code}</p> }
             })}
             {move || match claims.get() {
                 None => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
