@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod brands;
+pub mod campaigns;
 pub mod customers;
 pub mod dashboard;
 pub mod demo;
@@ -119,7 +120,7 @@ pub async fn run_workers(config: Config, shutdown: impl Future<Output = ()> + Se
 /// that reacts to events or keeps rows about a person adds itself here (see ARCHITECTURE.md).
 pub fn compose() {
     events::reactors::install(events::Reactors {
-        same_transaction: vec![loyalty::reactor()],
+        same_transaction: vec![loyalty::reactor(), campaigns::attribution::reactor()],
         durable: vec![profiles::activity::reactor()],
     });
     profiles::hooks::install(vec![
@@ -128,6 +129,7 @@ pub fn compose() {
         games::hooks(),
         surveys::hooks(),
         stores::hooks(),
+        campaigns::hooks(),
     ]);
 }
 
@@ -230,6 +232,7 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .merge(games::router())
         .merge(surveys::router())
         .merge(stores::router())
+        .merge(campaigns::router())
         .merge(ops::router())
         .split_for_parts();
     let openapi = Arc::new(openapi);
@@ -268,6 +271,7 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
             get(move || async move { axum::Json(openapi.as_ref().clone()) }),
         )
         .route("/api/{*rest}", any(unknown_endpoint))
+        .merge(campaigns::redirect_router())
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
         .layer(middleware::from_fn(ops::track))

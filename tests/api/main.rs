@@ -15,6 +15,7 @@ mod browser_routes;
 mod browser_stores;
 mod browser_surveys;
 mod browser_visits;
+mod campaigns;
 mod check_ins;
 mod console_profiles;
 mod defences;

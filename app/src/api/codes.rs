@@ -148,6 +148,12 @@ error_codes! {
     InvalidReceiptFile = "invalid_receipt_file": "Tệp hoá đơn cần các cột mã hoá đơn và số tiền.", "The receipts file needs a receipt code column and an amount column.";
     InvalidLocation = "invalid_location": "Vị trí không hợp lệ.", "This location is not valid.";
     TooManyClaims = "too_many_claims": "Bạn đang có nhiều yêu cầu tích điểm chờ xác nhận. Hãy chờ cửa hàng xác nhận trước.", "You have many purchase claims waiting. Wait for the store to confirm them first.";
+    InvalidCampaign = "invalid_campaign": "Thông tin chiến dịch chưa hợp lệ.", "This campaign is not valid.";
+    CampaignExists = "campaign_exists": "Đã có chiến dịch với mã này.", "A campaign already has this code.";
+    UnknownCampaign = "unknown_campaign": "Không tìm thấy chiến dịch này.", "There is no such campaign.";
+    InvalidLink = "invalid_link": "Thông tin liên kết chưa hợp lệ.", "This link is not valid.";
+    UnknownLink = "unknown_link": "Liên kết này không tồn tại hoặc đã hết hạn.", "This link does not exist or has expired.";
+    UnknownClick = "unknown_click": "Không tìm thấy lượt bấm này.", "There is no such click.";
     StoreNotYours = "store_not_yours": "Bạn không làm việc tại cửa hàng này.", "You do not work at this store.";
     WeakPassword = "weak_password": "Mật khẩu quá ngắn hoặc quá dễ đoán.", "This password is too short or too easy to guess.";
     MissingApiKey = "missing_api_key": "Thiếu khoá API.", "The API key is missing.";

@@ -2,6 +2,7 @@
 //! (which sends and reads them). Plain serde types: no server dependencies.
 
 mod auth;
+mod campaigns;
 mod checkins;
 mod codes;
 mod console;
@@ -16,6 +17,7 @@ mod stores;
 mod surveys;
 
 pub use auth::*;
+pub use campaigns::*;
 pub use checkins::*;
 pub use codes::ErrorCode;
 pub use console::*;

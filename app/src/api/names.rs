@@ -84,6 +84,7 @@ event_types! {
     OrderPaid = "order_paid", Server, true: "Thanh toán đơn hàng", "Paid an order";
     OfflinePurchase = "offline_purchase", Integration, true: "Mua tại cửa hàng", "Bought in a store";
     CheckedIn = "checked_in", Integration, true: "Ghé cửa hàng", "Checked in at a store";
+    LinkClicked = "link_clicked", Server, true: "Bấm liên kết chiến dịch", "Clicked a campaign link";
     Birthday = "birthday", Server, false: "Sinh nhật", "Birthday";
     PointsEarned = "points_earned", Server, false: "Được cộng điểm", "Earned points";
     PointsRedeemed = "points_redeemed", Server, true: "Đổi điểm", "Redeemed points";

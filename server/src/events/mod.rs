@@ -197,6 +197,24 @@ pub struct Origin<'a> {
     pub key_scope: &'a str,
 }
 
+/// Names the campaign an event is attributed to (its UTM and link), unless its sender named one; for the
+/// attribution reactor, in the event's transaction.
+pub async fn name_campaign(conn: &mut AnyConnection, event_id: &str, campaign: &Campaign) -> Result<()> {
+    sqlx::query(
+        "UPDATE events SET utm_source = $1, utm_medium = $2, utm_campaign = $3, utm_content = $4, link_id = $5 \
+         WHERE id = $6 AND utm_campaign IS NULL",
+    )
+    .bind(&campaign.utm_source)
+    .bind(&campaign.utm_medium)
+    .bind(&campaign.utm_campaign)
+    .bind(&campaign.utm_content)
+    .bind(&campaign.link_id)
+    .bind(event_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// The idempotency key of an offline purchase with the receipt `code` (trimmed, upper case): a receipt pays once
 /// in the brand, whoever records it.
 pub fn receipt_key(code: &str) -> String {

@@ -162,6 +162,38 @@ fn poster_code() -> Option<String> {
     params.get("code").filter(|c| !c.is_empty() && c.len() <= 200)
 }
 
+/// Where the campaign click the app was opened from (`?cid=`) waits until the member is known.
+const CLICK_KEY: &str = "cham.click";
+
+/// Keeps the click the address names, if any, for [`tie_click`].
+fn remember_click() {
+    let cid = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|search| web_sys::UrlSearchParams::new_with_str(&search).ok())
+        .and_then(|params| params.get("cid"))
+        .filter(|c| !c.is_empty() && c.len() <= 64);
+    if let (Some(cid), Some(storage)) = (cid, super::api::local_storage()) {
+        let _ = storage.set_item(CLICK_KEY, &cid);
+    }
+}
+
+/// Hands the kept click to the server, now that the member is signed in: the campaign that brought them gets its
+/// lead. Tried once; a lost connection keeps it for the next start.
+async fn tie_click(api: &Api) {
+    let Some(storage) = super::api::local_storage() else {
+        return;
+    };
+    let Some(click_id) = storage.get_item(CLICK_KEY).ok().flatten() else {
+        return;
+    };
+    let outcome = api
+        .post_as::<_, crate::api::ClickTied>(SURFACE, "/api/v1/me/clicks", &crate::api::ClickTie { click_id })
+        .await;
+    if !matches!(outcome, Err(ref e) if e.code == ErrorCode::Network) {
+        let _ = storage.remove_item(CLICK_KEY);
+    }
+}
+
 /// The screen the address names; an address of no screen is replaced by the home screen's.
 fn screen_at_address() -> Screen {
     let here = route::current();
@@ -175,6 +207,7 @@ fn screen_at_address() -> Screen {
 /// The customer app's root.
 #[component]
 pub fn CustomerApp() -> impl IntoView {
+    remember_click();
     let api = expect_context::<Api>();
     let i18n = expect_context::<I18n>();
     let screen = RwSignal::new(Screen::Loading);
@@ -204,6 +237,7 @@ pub fn CustomerApp() -> impl IntoView {
                         me.set(Some(signed_in));
                         screen.set(screen_at_address());
                         api.track(opened_events()).await;
+                        tie_click(&api).await;
                     }
                     Err(e) if e.code == ErrorCode::Network => screen.set(Screen::Failed(e)),
                     Err(_) => {
@@ -243,6 +277,7 @@ pub fn CustomerApp() -> impl IntoView {
                         me.set(Some(session.me));
                         screen.set(screen_at_address());
                         api.track(opened_events()).await;
+                        tie_click(&api).await;
                     }
                     Err(e) => error.set(Some(e)),
                 }

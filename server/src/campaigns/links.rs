@@ -1,0 +1,198 @@
+//! A campaign link's click and the person behind it. `GET /l/{code}` records the click as a touch (channel,
+//! device) and redirects to the screen the link opens with the click's id (`?cid=`): inside Zalo to the mini app's
+//! `zalo.me/s/{app}` address, elsewhere to the web mini app. The mini app hands the id back once the person is
+//! signed in (`POST /api/v1/me/clicks`): the touch becomes theirs and `link_clicked` goes on their timeline, as
+//! of when they clicked.
+
+use app::api::{ClickTie, ClickTied, ErrorBody, ErrorCode};
+use axum::{
+    extract::State,
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::Path;
+use crate::{
+    AppState,
+    auth::extract::CustomerAuth,
+    brands::Brand,
+    db::{new_id, rfc3339},
+    error::{Error, Json, Result},
+    events::{self, Campaign, NewEvent},
+    profiles,
+};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(tie))
+}
+
+/// `GET /l/{code}`: outside the API, as printed on posters and posted on channels.
+pub fn redirect_router() -> axum::Router<AppState> {
+    axum::Router::new().route("/l/{code}", get(follow))
+}
+
+/// A click's touch is tied to a person within this long.
+const TIE_WITHIN_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+
+/// The device a click came from, by its user agent.
+fn device(headers: &HeaderMap) -> &'static str {
+    let agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if agent.contains("Zalo") {
+        "zalo"
+    } else if agent.contains("MoMo") {
+        "momo"
+    } else if agent.contains("iPhone") || agent.contains("iPad") {
+        "ios"
+    } else if agent.contains("Android") {
+        "android"
+    } else {
+        "desktop"
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    id: String,
+    brand_id: String,
+    campaign_id: String,
+    channel: String,
+    target: String,
+}
+
+async fn follow(State(state): State<AppState>, Path(code): Path<String>, headers: HeaderMap) -> Result<Response> {
+    let link: Option<LinkRow> =
+        sqlx::query_as("SELECT id, brand_id, campaign_id, channel, target FROM campaign_links WHERE code = $1")
+            .bind(code.trim())
+            .fetch_optional(state.db.read())
+            .await?;
+    let Some(link) = link else {
+        return Err(Error::not_found(
+            ErrorCode::UnknownLink,
+            "This link does not exist or has expired.",
+        ));
+    };
+    let now = state.clock.now_ms();
+    let device = device(&headers);
+    let click = new_id();
+    sqlx::query(
+        "INSERT INTO touches (id, brand_id, campaign_id, link_id, kind, channel, device, touched_at) \
+         VALUES ($1, $2, $3, $4, 'link', $5, $6, $7)",
+    )
+    .bind(&click)
+    .bind(&link.brand_id)
+    .bind(&link.campaign_id)
+    .bind(&link.id)
+    .bind(&link.channel)
+    .bind(device)
+    .bind(now)
+    .execute(state.db.write())
+    .await?;
+    metrics::counter!("cham_link_clicks_total").increment(1);
+    let zalo_app = match device {
+        "zalo" => Brand::by_id(&state.db, &link.brand_id)
+            .await?
+            .and_then(|b| b.zalo_app_id),
+        _ => None,
+    };
+    let to = match zalo_app {
+        Some(app) => format!("https://zalo.me/s/{app}{}?cid={click}", link.target),
+        None => format!(
+            "{}{}?cid={click}",
+            state.config.base_path.trim_end_matches('/'),
+            link.target
+        ),
+    };
+    Ok((
+        StatusCode::FOUND,
+        [(header::LOCATION, to), (header::CACHE_CONTROL, "no-store".to_owned())],
+    )
+        .into_response())
+}
+
+/// Ties the click the mini app was opened from to the signed-in member, and puts `link_clicked` on their
+/// timeline as of the click. A click already theirs changes nothing; another person's, or one older than 30 days,
+/// is not theirs to take.
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/clicks",
+    tag = "member",
+    security(("bearer" = [])),
+    request_body = ClickTie,
+    responses(
+        (status = 200, description = "Tied (or already theirs)", body = ClickTied),
+        (status = 404, description = "`unknown_click`", body = ErrorBody),
+    )
+)]
+async fn tie(
+    State(state): State<AppState>,
+    CustomerAuth(claims): CustomerAuth,
+    Json(body): Json<ClickTie>,
+) -> Result<Json<ClickTied>> {
+    let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let touch: Option<(String, Option<String>, i64, String, String, Option<String>, String)> = sqlx::query_as(
+        "SELECT t.id, t.profile_id, t.touched_at, t.channel, c.slug, t.link_id, COALESCE(l.placement, '') \
+         FROM touches t JOIN campaigns c ON c.id = t.campaign_id LEFT JOIN campaign_links l ON l.id = t.link_id \
+         WHERE t.id = $1 AND t.brand_id = $2",
+    )
+    .bind(body.click_id.trim())
+    .bind(&claims.brand)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let unknown = || Error::not_found(ErrorCode::UnknownClick, "There is no such click.");
+    let Some((id, owner, at, channel, slug, link_id, placement)) = touch else {
+        return Err(unknown());
+    };
+    match owner {
+        Some(owner) if owner == profile => {
+            return Ok(Json(ClickTied {
+                clicked_at: rfc3339(at),
+            }));
+        }
+        Some(_) => return Err(unknown()),
+        None if now - at > TIE_WITHIN_MS => return Err(unknown()),
+        None => {}
+    }
+    let tied = sqlx::query("UPDATE touches SET profile_id = $1, tied_at = $2 WHERE id = $3 AND profile_id IS NULL")
+        .bind(&profile)
+        .bind(now)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if tied != 1 {
+        return Err(unknown());
+    }
+    let properties = serde_json::json!({ "click_id": id });
+    let key = format!("click:{id}");
+    events::record(
+        &mut tx,
+        &claims.brand,
+        &NewEvent {
+            profile_id: &profile,
+            event_type: "link_clicked",
+            occurred_at: at,
+            source: "web",
+            properties: &properties,
+            campaign: &Campaign {
+                utm_source: Some(channel),
+                utm_medium: None,
+                utm_campaign: Some(slug),
+                utm_content: Some(placement).filter(|p| !p.is_empty()),
+                link_id,
+            },
+            idempotency_key: Some(&key),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(ClickTied {
+        clicked_at: rfc3339(at),
+    }))
+}
