@@ -115,7 +115,7 @@ fn short_day(day: &str) -> String {
 
 /// One measure as bars, a day each; the tallest day's value and the first and last days are written out.
 #[component]
-fn BarChart(title: &'static str, class: &'static str, values: Vec<(String, i64)>) -> impl IntoView {
+pub(super) fn BarChart(title: &'static str, class: &'static str, values: Vec<(String, i64)>) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let max = values.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
     let n = values.len().max(1);

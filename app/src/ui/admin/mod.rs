@@ -2,6 +2,7 @@
 //! view, a bundle of its own at `/staff`; a staff account that signs in here is sent there.
 
 mod api_keys;
+mod campaigns;
 mod customers;
 mod dashboard;
 mod forms;
@@ -54,6 +55,8 @@ enum Page {
     Team,
     /// Flagged check-ins and reconciling claimed receipts.
     Review,
+    /// Campaigns, their links and what they brought.
+    Campaigns,
     Operations,
 }
 
@@ -74,6 +77,7 @@ fn page_for(path: &str) -> Page {
             "stores" => Page::Stores,
             "staff" => Page::Team,
             "review" => Page::Review,
+            "campaigns" => Page::Campaigns,
             "operations" => Page::Operations,
             _ => Page::Overview,
         },
@@ -177,6 +181,7 @@ pub fn AdminApp() -> impl IntoView {
                             {nav("/admin/stores", "nav_stores", page == Page::Stores)}
                             {nav("/admin/staff", "nav_team", page == Page::Team)}
                             {nav("/admin/review", "nav_review", page == Page::Review)}
+                            {nav("/admin/campaigns", "nav_campaigns", page == Page::Campaigns)}
                             {nav("/staff", "nav_staff", false)}
                             {nav("/admin/imports", "nav_imports", page == Page::Imports)}
                             {nav("/admin/api-keys", "nav_api_keys", page == Page::ApiKeys)}
@@ -197,6 +202,7 @@ pub fn AdminApp() -> impl IntoView {
                         Page::Stores => view! { <stores::StoresPage/> }.into_any(),
                         Page::Team => view! { <team::TeamPage/> }.into_any(),
                         Page::Review => view! { <review::ReviewPage/> }.into_any(),
+                        Page::Campaigns => view! { <campaigns::CampaignsPage/> }.into_any(),
                         Page::Operations => view! { <operations::OperationsPage/> }.into_any(),
                     };
                     view! {

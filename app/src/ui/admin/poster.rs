@@ -17,7 +17,7 @@ use super::{
 use crate::api::StorePoster;
 
 /// The mini app's address (this origin and the base path the page was served under), ending in `/`.
-fn mini_app_address() -> String {
+pub(super) fn mini_app_address() -> String {
     let window = web_sys::window();
     let origin = window
         .as_ref()

@@ -10,13 +10,18 @@ use super::api::local_storage;
 mod admin;
 #[cfg(any(feature = "admin", feature = "staff"))]
 mod counter;
+#[cfg(feature = "admin")]
+mod marketing;
 #[cfg(all(feature = "customer", not(feature = "admin")))]
 mod customer;
 mod shared;
 
 #[cfg(any(feature = "admin", feature = "staff"))]
 fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
-    admin::surface_text(key).or_else(|| counter::counter_text(key))
+    let text = admin::surface_text(key).or_else(|| counter::counter_text(key));
+    #[cfg(feature = "admin")]
+    let text = text.or_else(|| marketing::marketing_text(key));
+    text
 }
 #[cfg(all(feature = "customer", not(feature = "admin")))]
 use customer::surface_text;
