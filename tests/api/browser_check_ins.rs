@@ -1,5 +1,6 @@
 //! In Chromium: a member opens a store poster's link, checks in and sends a receipt; store staff confirm the
-//! receipt in the staff view; the member sees it confirmed with its points.
+//! receipt in the staff view; the member sees it confirmed with its points. A stranger follows a campaign link,
+//! signs in, and becomes the campaign's lead.
 
 use serde_json::Value;
 
@@ -69,6 +70,78 @@ async fn a_member_checks_in_and_staff_confirm_their_receipt(store: Store) {
     c.goto(&app.url("/checkin")).await.unwrap();
     wait_for_text_containing(c, ".my-receipt .claim-status", "Đã xác nhận · +12 điểm").await;
     browser.client.close().await.unwrap();
+}
+
+async fn a_campaign_link_brings_a_lead(store: Store) {
+    let Some(app) = spawn_demo(store).await else {
+        return;
+    };
+    let password = admin_of_demo(&app).await;
+    let admin = app.admin_token("demo", "console@demo.vn", &password).await;
+    let post = |path: String, body: Value| app.client.post(app.url(&path)).bearer_auth(&admin).json(&body).send();
+    let campaign: Value = post(
+        "/api/v1/admin/campaigns".into(),
+        serde_json::json!({ "name": "Tết 2027", "slug": "tet_2027" }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let id = campaign["id"].as_str().unwrap();
+    let link: Value = post(
+        format!("/api/v1/admin/campaigns/{id}/links"),
+        serde_json::json!({ "channel": "facebook", "target": "/stores" }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+
+    // A stranger follows the link: the stores screen's address, signed out; they sign in there.
+    let browser = browser().await;
+    let c = &browser.client;
+    c.goto(&app.url(&format!("/l/{}", link["code"].as_str().unwrap())))
+        .await
+        .unwrap();
+    type_into(c, "input[name=name]", "Võ Thị Thu").await;
+    type_into(c, "input[name=phone]", "0912 000 333").await;
+    click(c, "button[type=submit]").await;
+    wait_for_text(c, ".store:first-child .store-name", "Chạm Coffee Nguyễn Huệ").await;
+    // The click became theirs: a lead for the campaign, `link_clicked` on their timeline.
+    let mut leads = 0;
+    for _ in 0..50 {
+        let report: Value = app
+            .get_with(&format!("/api/v1/admin/campaigns/{id}/report"), &admin)
+            .await
+            .json()
+            .await
+            .unwrap();
+        leads = report["total"]["leads"].as_i64().unwrap();
+        if leads == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(leads, 1);
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM events WHERE type = 'link_clicked' AND utm_campaign = 'tet_2027'")
+            .fetch_one(app.db.read())
+            .await
+            .unwrap();
+    assert_eq!(n, 1);
+    browser.client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_chromium_a_campaign_link_brings_a_lead_sqlite() {
+    a_campaign_link_brings_a_lead(Store::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_chromium_a_campaign_link_brings_a_lead_postgres() {
+    a_campaign_link_brings_a_lead(Store::Postgres).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -34,7 +34,9 @@ const TARGETS: &[(&str, &str)] = &[
 ];
 
 /// Channels offered as the channel field's suggestions.
-const CHANNELS: &[&str] = &["zalo_oa", "zns", "facebook", "tiktok", "website", "email", "sms", "poster"];
+const CHANNELS: &[&str] = &[
+    "zalo_oa", "zns", "facebook", "tiktok", "website", "email", "sms", "poster",
+];
 
 /// The page.
 #[component]
@@ -73,7 +75,10 @@ pub fn CampaignsPage() -> impl IntoView {
         };
         let api = api.clone();
         spawn_local(async move {
-            match api.post_as::<_, Campaign>(SURFACE, "/api/v1/admin/campaigns", &body).await {
+            match api
+                .post_as::<_, Campaign>(SURFACE, "/api/v1/admin/campaigns", &body)
+                .await
+            {
                 Ok(c) => {
                     save_error.set(None);
                     name.set(String::new());
@@ -86,7 +91,8 @@ pub fn CampaignsPage() -> impl IntoView {
         });
     };
 
-    let list = move || match campaigns.get() {
+    let list = move || {
+        match campaigns.get() {
         None => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
         Some(list) if list.is_empty() => view! { <p class="muted empty">{i18n.t("no_campaigns")}</p> }.into_any(),
         Some(list) => view! {
@@ -116,6 +122,7 @@ pub fn CampaignsPage() -> impl IntoView {
             })}
         }
         .into_any(),
+    }
     };
 
     view! {

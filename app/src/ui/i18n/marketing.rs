@@ -37,7 +37,10 @@ pub(super) fn marketing_text(key: &str) -> Option<(&'static str, &'static str)> 
         "screen_card" => ("Mã thành viên", "Member code"),
         "report_heading" => ("Báo cáo 30 ngày qua", "The last 30 days"),
         "by_store" => ("Theo cửa hàng", "By store"),
-        "no_store_sales" => ("Chưa có lượt ghé hay mua tại cửa hàng nào.", "No visits or purchases in stores yet."),
+        "no_store_sales" => (
+            "Chưa có lượt ghé hay mua tại cửa hàng nào.",
+            "No visits or purchases in stores yet.",
+        ),
         "download_csv" => ("Tải CSV", "Download CSV"),
         _ => return None,
     })

@@ -10,10 +10,10 @@ use super::api::local_storage;
 mod admin;
 #[cfg(any(feature = "admin", feature = "staff"))]
 mod counter;
-#[cfg(feature = "admin")]
-mod marketing;
 #[cfg(all(feature = "customer", not(feature = "admin")))]
 mod customer;
+#[cfg(feature = "admin")]
+mod marketing;
 mod shared;
 
 #[cfg(any(feature = "admin", feature = "staff"))]
