@@ -17,6 +17,7 @@ mod openapi;
 pub mod ops;
 pub mod platform;
 pub mod privacy;
+pub mod product_codes;
 pub mod profiles;
 pub mod sim;
 mod state;
@@ -130,6 +131,7 @@ pub fn compose() {
         surveys::hooks(),
         stores::hooks(),
         campaigns::hooks(),
+        product_codes::hooks(),
     ]);
 }
 
@@ -233,6 +235,7 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .merge(surveys::router())
         .merge(stores::router())
         .merge(campaigns::router())
+        .merge(product_codes::router())
         .merge(ops::router())
         .split_for_parts();
     let openapi = Arc::new(openapi);

@@ -32,6 +32,7 @@ mod loyalty_support;
 mod merges;
 mod ops;
 mod privacy;
+mod product_codes;
 mod sessions;
 mod sign_in;
 mod sign_in_limits;

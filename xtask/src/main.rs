@@ -62,6 +62,8 @@ fn main() -> anyhow::Result<()> {
             "engage",
             "--bench",
             "import",
+            "--bench",
+            "o2o",
         ]),
         "fuzz" => cargo(&["bench", "--package", "cham-tests", "--bench", "fuzz"]),
         _ => {

@@ -154,6 +154,11 @@ error_codes! {
     InvalidLink = "invalid_link": "Thông tin liên kết chưa hợp lệ.", "This link is not valid.";
     UnknownLink = "unknown_link": "Liên kết này không tồn tại hoặc đã hết hạn.", "This link does not exist or has expired.";
     UnknownClick = "unknown_click": "Không tìm thấy lượt bấm này.", "There is no such click.";
+    InvalidProductBatch = "invalid_product_batch": "Thông tin lô mã sản phẩm chưa hợp lệ.", "This batch of product codes is not valid.";
+    UnknownProductBatch = "unknown_product_batch": "Không tìm thấy lô mã này.", "There is no such batch of product codes.";
+    ProductCodeInvalid = "product_code_invalid": "Đây không phải mã sản phẩm của thương hiệu này.", "This is not a product code of this brand.";
+    ProductCodeRevoked = "product_code_revoked": "Mã sản phẩm này không còn được tích điểm.", "This product code no longer earns points.";
+    ProductCodeUsed = "product_code_used": "Mã sản phẩm này đã được quét rồi.", "This product code has already been scanned.";
     StoreNotYours = "store_not_yours": "Bạn không làm việc tại cửa hàng này.", "You do not work at this store.";
     WeakPassword = "weak_password": "Mật khẩu quá ngắn hoặc quá dễ đoán.", "This password is too short or too easy to guess.";
     MissingApiKey = "missing_api_key": "Thiếu khoá API.", "The API key is missing.";

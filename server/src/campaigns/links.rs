@@ -114,6 +114,18 @@ async fn follow(State(state): State<AppState>, Path(code): Path<String>, headers
         .into_response())
 }
 
+/// A click as tying it reads it.
+#[derive(sqlx::FromRow)]
+struct TouchRow {
+    id: String,
+    owner: Option<String>,
+    touched_at: i64,
+    channel: String,
+    slug: String,
+    link_id: Option<String>,
+    placement: String,
+}
+
 /// Ties the click the mini app was opened from to the signed-in member, and puts `link_clicked` on their
 /// timeline as of the click. A click already theirs changes nothing; another person's, or one older than 30 days,
 /// is not theirs to take.
@@ -136,8 +148,9 @@ async fn tie(
     let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
-    let touch: Option<(String, Option<String>, i64, String, String, Option<String>, String)> = sqlx::query_as(
-        "SELECT t.id, t.profile_id, t.touched_at, t.channel, c.slug, t.link_id, COALESCE(l.placement, '') \
+    let touch: Option<TouchRow> = sqlx::query_as(
+        "SELECT t.id, t.profile_id AS owner, t.touched_at, t.channel, c.slug, t.link_id, \
+         COALESCE(l.placement, '') AS placement \
          FROM touches t JOIN campaigns c ON c.id = t.campaign_id LEFT JOIN campaign_links l ON l.id = t.link_id \
          WHERE t.id = $1 AND t.brand_id = $2",
     )
@@ -146,7 +159,16 @@ async fn tie(
     .fetch_optional(&mut *tx)
     .await?;
     let unknown = || Error::not_found(ErrorCode::UnknownClick, "There is no such click.");
-    let Some((id, owner, at, channel, slug, link_id, placement)) = touch else {
+    let Some(TouchRow {
+        id,
+        owner,
+        touched_at: at,
+        channel,
+        slug,
+        link_id,
+        placement,
+    }) = touch
+    else {
         return Err(unknown());
     };
     match owner {

@@ -91,8 +91,7 @@ async fn record_purchase(
     tx.commit().await?;
     metrics::counter!("cham_store_purchases_total").increment(1);
     tracing::info!(event = %recorded.id, store = %store.id, "purchase recorded");
-    let mut conn = state.db.read().acquire().await?;
-    let member = at_counter(&mut conn, &state, &claims.brand, &profile, Some(&store.id), now).await?;
+    let member = at_counter(&state, &claims.brand, &profile, Some(&store.id), now).await?;
     Ok((
         StatusCode::CREATED,
         Json(PurchaseReceipt {

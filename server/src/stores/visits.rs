@@ -164,16 +164,20 @@ async fn visits_of(
     Ok((last, today))
 }
 
+/// The member as staff see them at the counter. It takes its own connection, after settling the member's points
+/// (which may take the writer): a handler holding a connection while waiting for a second one would starve the
+/// pool under load.
 pub(super) async fn at_counter(
-    conn: &mut AnyConnection,
     state: &AppState,
     brand_id: &str,
     profile_id: &str,
     store_id: Option<&str>,
     now: i64,
 ) -> Result<MemberAtCounter> {
-    let holder = counter::holder(conn, brand_id, profile_id).await?;
     let points = member::settled_account(&state.db, brand_id, profile_id).await?.balance;
+    let mut conn = state.db.read().acquire().await?;
+    let conn = &mut *conn;
+    let holder = counter::holder(conn, brand_id, profile_id).await?;
     let mut usable = vouchers::of_member(conn, brand_id, profile_id, 50).await?;
     usable.retain(|v| v.status == VoucherStatus::Issued);
     let open_gifts = gifts::of_member(conn, brand_id, profile_id, true).await?;
@@ -221,10 +225,12 @@ async fn scan(
 ) -> Result<Json<MemberAtCounter>> {
     let now = state.clock.now_ms();
     let profile = member_of(&state, &claims.brand, &body.code, now).await?;
-    let mut conn = state.db.read().acquire().await?;
-    let store = super::acting_store(&mut conn, &claims, at.store_id.as_deref()).await?;
+    let store = {
+        let mut conn = state.db.read().acquire().await?;
+        super::acting_store(&mut conn, &claims, at.store_id.as_deref()).await?
+    };
     Ok(Json(
-        at_counter(&mut conn, &state, &claims.brand, &profile, store.as_deref(), now).await?,
+        at_counter(&state, &claims.brand, &profile, store.as_deref(), now).await?,
     ))
 }
 
@@ -295,8 +301,7 @@ async fn record_visit(
     tx.commit().await?;
     metrics::counter!("cham_visits_recorded_total").increment(1);
     tracing::info!(event = %recorded.id, store = %store.id, "visit recorded");
-    let mut conn = state.db.read().acquire().await?;
-    let member = at_counter(&mut conn, &state, &claims.brand, &profile, Some(&store.id), now).await?;
+    let member = at_counter(&state, &claims.brand, &profile, Some(&store.id), now).await?;
     Ok((
         StatusCode::CREATED,
         Json(VisitReceipt {

@@ -14,6 +14,7 @@ mod operations;
 mod overview;
 mod points;
 mod poster;
+mod product_codes;
 mod profile;
 mod review;
 mod rewards;
@@ -57,6 +58,8 @@ enum Page {
     Review,
     /// Campaigns, their links and what they brought.
     Campaigns,
+    /// Batches of product QR codes.
+    ProductCodes,
     Operations,
 }
 
@@ -78,6 +81,7 @@ fn page_for(path: &str) -> Page {
             "staff" => Page::Team,
             "review" => Page::Review,
             "campaigns" => Page::Campaigns,
+            "product-codes" => Page::ProductCodes,
             "operations" => Page::Operations,
             _ => Page::Overview,
         },
@@ -182,6 +186,7 @@ pub fn AdminApp() -> impl IntoView {
                             {nav("/admin/staff", "nav_team", page == Page::Team)}
                             {nav("/admin/review", "nav_review", page == Page::Review)}
                             {nav("/admin/campaigns", "nav_campaigns", page == Page::Campaigns)}
+                            {nav("/admin/product-codes", "nav_product_codes", page == Page::ProductCodes)}
                             {nav("/staff", "nav_staff", false)}
                             {nav("/admin/imports", "nav_imports", page == Page::Imports)}
                             {nav("/admin/api-keys", "nav_api_keys", page == Page::ApiKeys)}
@@ -203,6 +208,7 @@ pub fn AdminApp() -> impl IntoView {
                         Page::Team => view! { <team::TeamPage/> }.into_any(),
                         Page::Review => view! { <review::ReviewPage/> }.into_any(),
                         Page::Campaigns => view! { <campaigns::CampaignsPage/> }.into_any(),
+                        Page::ProductCodes => view! { <product_codes::ProductCodesPage/> }.into_any(),
                         Page::Operations => view! { <operations::OperationsPage/> }.into_any(),
                     };
                     view! {

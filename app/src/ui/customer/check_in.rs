@@ -1,6 +1,7 @@
 //! At the store: scan the store's QR poster (Zalo's scanner inside Zalo, the camera in a browser that can read
 //! codes, or the phone's camera app opening the poster's link), then check in, or send a receipt for the store to
-//! confirm. The member's receipts follow below with where each stands.
+//! confirm. A product's QR code (`CHAMP.…`) scanned here earns its points. The member's receipts follow below
+//! with where each stands.
 
 use leptos::{prelude::*, task::spawn_local};
 
@@ -16,8 +17,8 @@ use super::{
 };
 use crate::{
     api::{
-        CheckIn, CheckInRequest, CheckInStatus, ClaimReason, ClaimRequest, ClaimStatus, MyClaims, PublicStore,
-        PurchaseClaim, StoreCode,
+        CheckIn, CheckInRequest, CheckInStatus, ClaimReason, ClaimRequest, ClaimStatus, MyClaims, ProductCodeEarned,
+        ProductCodeScan, PublicStore, PurchaseClaim, StoreCode,
     },
     domain::format_vnd,
 };
@@ -31,6 +32,7 @@ pub fn CheckInScreen(on_back: Callback<()>, code: Option<String>) -> impl IntoVi
     let store = RwSignal::new(None::<PublicStore>);
     let error = RwSignal::new(None::<ApiFailure>);
     let no_scanner = RwSignal::new(false);
+    let product = RwSignal::new(None::<ProductCodeEarned>);
     let claims_version = RwSignal::new(0_u32);
 
     // The store the code names, each time a code arrives.
@@ -39,6 +41,24 @@ pub fn CheckInScreen(on_back: Callback<()>, code: Option<String>) -> impl IntoVi
             let Some(text) = code.get() else { return };
             let api = api.clone();
             store.set(None);
+            product.set(None);
+            if text.contains("CHAMP.") {
+                // A product's code: its points, once.
+                spawn_local(async move {
+                    let body = ProductCodeScan { code: text };
+                    match api
+                        .post_as::<_, ProductCodeEarned>(SURFACE, "/api/v1/me/product-codes", &body)
+                        .await
+                    {
+                        Ok(earned) => {
+                            error.set(None);
+                            product.set(Some(earned));
+                        }
+                        Err(e) => error.set(Some(e)),
+                    }
+                });
+                return;
+            }
             spawn_local(async move {
                 match api
                     .post_as::<_, PublicStore>(SURFACE, "/api/v1/me/store-codes", &StoreCode { code: text })
@@ -74,6 +94,11 @@ pub fn CheckInScreen(on_back: Callback<()>, code: Option<String>) -> impl IntoVi
             </button>
             {move || no_scanner.get().then(|| view! { <p class="notice" role="status">{move || i18n.t("no_scanner")}</p> })}
             <ErrorNotice error=error/>
+            {move || product.get().map(|p| view! {
+                <p class="notice success product-earned" role="status">
+                    {move || i18n.t("product_earned")} " +" {p.points_earned} " " {move || i18n.t("points")} " · " {p.batch}
+                </p>
+            })}
             {move || store.get().map(|s| {
                 let code = code.get_untracked().unwrap_or_default();
                 view! {

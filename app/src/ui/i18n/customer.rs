@@ -240,6 +240,7 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
             "Bị từ chối: cửa hàng không xác nhận hoá đơn",
             "Refused: the store did not confirm the receipt",
         ),
+        "product_earned" => ("Bạn được cộng", "You earned"),
         "no_points_yet" => ("Chưa có giao dịch điểm nào.", "No points activity yet."),
         _ => return None,
     })
