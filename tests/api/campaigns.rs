@@ -262,3 +262,85 @@ async fn a_click_then_a_purchase_lands_in_the_last_touch_campaign_sqlite() {
 async fn a_click_then_a_purchase_lands_in_the_last_touch_campaign_postgres() {
     a_click_then_a_purchase_lands_in_the_last_touch_campaign(Store::Postgres).await;
 }
+
+async fn a_campaigns_people_fall_into_groups(store: Store) {
+    let clock = Clock::manual(NOON);
+    let Some(app) = app_with_clock(store, &clock).await else {
+        return;
+    };
+    let shop = Shop::open(&app).await;
+    let store_id = shop
+        .admin_post(
+            "/api/v1/admin/stores",
+            &json!({ "name": "Quận 1", "address": "1 Lê Lợi", "active": true }),
+            StatusCode::CREATED,
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (he, link) = campaign(&shop, "Hè", "he_2027").await;
+    let empty = report(&shop, &he).await;
+    assert_eq!(
+        empty["groups"],
+        json!({ "first_time_buyers": 0, "returning_buyers": 0, "visitors": 0, "leads_only": 0 })
+    );
+
+    // Lan bought before the campaign reached her.
+    let lan = shop.member("Lan", "0987654321").await;
+    staff_purchase(&shop, &lan, &store_id, "HD-0", 50_000).await;
+    clock.advance(60 * 1000);
+    let (mai, hoa, tu) = (
+        shop.member("Mai", "0912345678").await,
+        shop.member("Hoa", "0903123456").await,
+        shop.member("Tú", "0938123456").await,
+    );
+    for m in [&mai, &lan, &hoa, &tu] {
+        let c = click(&app, &link, "Mozilla/5.0 (iPhone)").await;
+        assert_eq!(tie(&shop, m, &c).await.status(), StatusCode::OK);
+    }
+    clock.advance(60 * 1000);
+    // Mai buys for the first time, Lan again, Hoa only comes by, Tú does nothing yet.
+    staff_purchase(&shop, &mai, &store_id, "HD-1", 120_000).await;
+    staff_purchase(&shop, &lan, &store_id, "HD-2", 80_000).await;
+    let qr = shop.get("/api/v1/me/qr", &hoa.token).await;
+    let r = shop
+        .send(
+            Method::POST,
+            &format!("/api/v1/staff/visits?store_id={store_id}"),
+            &shop.admin,
+            Some(&json!({ "code": qr["code"] })),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = report(&shop, &he).await;
+    assert_eq!(
+        r["groups"],
+        json!({ "first_time_buyers": 1, "returning_buyers": 1, "visitors": 1, "leads_only": 1 }),
+        "{r}"
+    );
+    // A buyer who also came by is counted once, as a buyer.
+    clock.advance(DAY);
+    let qr = shop.get("/api/v1/me/qr", &mai.token).await;
+    let r = shop
+        .send(
+            Method::POST,
+            &format!("/api/v1/staff/visits?store_id={store_id}"),
+            &shop.admin,
+            Some(&json!({ "code": qr["code"] })),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(report(&shop, &he).await["groups"]["first_time_buyers"], 1);
+    assert_eq!(report(&shop, &he).await["groups"]["visitors"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_campaigns_people_fall_into_groups_sqlite() {
+    a_campaigns_people_fall_into_groups(Store::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_campaigns_people_fall_into_groups_postgres() {
+    a_campaigns_people_fall_into_groups(Store::Postgres).await;
+}

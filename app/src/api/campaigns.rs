@@ -141,4 +141,21 @@ pub struct CampaignReport {
     pub by_store: Vec<ReportRow>,
     /// By day, oldest first, every day of the range.
     pub by_day: Vec<ReportRow>,
+    /// The people it brought in these days, each in one group.
+    #[serde(default)]
+    pub groups: CustomerGroups,
+}
+
+/// The people a campaign brought over a report's days, each counted once, in the first group that fits.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CustomerGroups {
+    /// Bought for the first time in the brand with a purchase attributed to it.
+    pub first_time_buyers: i64,
+    /// Had bought before, and bought again with a purchase attributed to it.
+    pub returning_buyers: i64,
+    /// Came to a store because of it, and bought nothing it was credited with.
+    pub visitors: i64,
+    /// Clicked and signed in, and have not come or bought since (prospects to follow up).
+    pub leads_only: i64,
 }

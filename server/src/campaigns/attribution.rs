@@ -2,7 +2,7 @@
 //! to the person's **last touch** whose campaign's window (counted back from the event) still holds it, and the
 //! **first touch** within the windows is kept beside it. The event itself names the campaign (its `utm_campaign`,
 //! unless the sender gave one), so the person's timeline shows it, and an `attributions` row keeps what reports
-//! count, so they never scan the log.
+//! count (and whether a purchase was the person's first in the brand), so they never scan the log.
 
 use sqlx::AnyConnection;
 
@@ -58,10 +58,26 @@ async fn attribute(conn: &mut AnyConnection, event: &Reacting<'_>) -> Result<()>
     let store_id = serde_json::from_str::<serde_json::Value>(&properties)
         .ok()
         .and_then(|p| p.get("store_id").and_then(|s| s.as_str()).map(str::to_owned));
+    // A purchase with no purchase before it in the brand makes a first-time buyer.
+    let first_purchase = if is_purchase(event.event_type) {
+        let (earlier,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE profile_id = $1 AND brand_id = $2 \
+             AND type IN ('offline_purchase', 'order_paid') AND occurred_at <= $3 AND id <> $4 LIMIT 1) e",
+        )
+        .bind(event.profile_id)
+        .bind(event.brand_id)
+        .bind(event.occurred_at)
+        .bind(event.id)
+        .fetch_one(&mut *conn)
+        .await?;
+        earlier == 0
+    } else {
+        false
+    };
     sqlx::query(
         "INSERT INTO attributions (event_id, brand_id, profile_id, event_type, occurred_at, value_vnd, store_id, \
-         campaign_id, touch_id, first_campaign_id, first_touch_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         campaign_id, touch_id, first_campaign_id, first_touch_id, first_purchase) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(event.id)
     .bind(event.brand_id)
@@ -74,6 +90,7 @@ async fn attribute(conn: &mut AnyConnection, event: &Reacting<'_>) -> Result<()>
     .bind(&last.0)
     .bind(&first.1)
     .bind(&first.0)
+    .bind(i64::from(first_purchase))
     .execute(&mut *conn)
     .await?;
     events::name_campaign(

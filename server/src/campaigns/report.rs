@@ -1,7 +1,7 @@
 //! What a campaign brought, as plain queries over its touches and attributions: the funnel click → lead → visit →
 //! purchase with revenue, by store and by Vietnam's day, and the same as CSV for Excel.
 
-use app::api::{CampaignReport, ErrorBody, ErrorCode, Funnel, ReportQuery, ReportRow};
+use app::api::{CampaignReport, CustomerGroups, ErrorBody, ErrorCode, Funnel, ReportQuery, ReportRow};
 use axum::{
     extract::State,
     http::header,
@@ -78,6 +78,41 @@ pub(super) async fn funnel(conn: &mut AnyConnection, campaign_id: &str, from: i6
     Ok(out)
 }
 
+/// The people a campaign brought over `[from, to)`, each in one group: first-time buyers, returning buyers,
+/// visitors who bought nothing it was credited with, and leads who have done neither.
+async fn groups(conn: &mut AnyConnection, campaign_id: &str, from: i64, to: i64) -> Result<CustomerGroups> {
+    let (first, returning, visitors): (Option<i64>, Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT CAST(SUM(CASE WHEN first = 1 THEN 1 ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN first = 0 AND bought = 1 THEN 1 ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN bought = 0 THEN 1 ELSE 0 END) AS BIGINT) \
+         FROM (SELECT profile_id, MAX(first_purchase) AS first, \
+         MAX(CASE WHEN event_type = 'checked_in' THEN 0 ELSE 1 END) AS bought FROM attributions \
+         WHERE campaign_id = $1 AND occurred_at >= $2 AND occurred_at < $3 GROUP BY profile_id) p",
+    )
+    .bind(campaign_id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(&mut *conn)
+    .await?;
+    let (leads_only,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(DISTINCT t.profile_id) FROM touches t \
+         WHERE t.campaign_id = $1 AND t.touched_at >= $2 AND t.touched_at < $3 AND t.profile_id IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM attributions a WHERE a.campaign_id = t.campaign_id \
+         AND a.profile_id = t.profile_id AND a.occurred_at >= $2 AND a.occurred_at < $3)",
+    )
+    .bind(campaign_id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(CustomerGroups {
+        first_time_buyers: first.unwrap_or(0),
+        returning_buyers: returning.unwrap_or(0),
+        visitors: visitors.unwrap_or(0),
+        leads_only,
+    })
+}
+
 /// The days asked for: the last 30 to today unless given; at most 366.
 fn days(q: &ReportQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate)> {
     let bad = || {
@@ -120,6 +155,7 @@ async fn build(
         .ok_or_else(super::admin::unknown)?;
     let (start, end) = (start_of(from), start_of(to) + DAY_MS);
     let total = funnel(conn, id, start, end).await?;
+    let groups = groups(conn, id, start, end).await?;
 
     let stores: Vec<(Option<String>, String, i64, Option<i64>)> = sqlx::query_as(
         "SELECT s.name, a.event_type, COUNT(*), CAST(SUM(a.value_vnd) AS BIGINT) FROM attributions a \
@@ -203,6 +239,7 @@ async fn build(
         total,
         by_store,
         by_day,
+        groups,
     })
 }
 

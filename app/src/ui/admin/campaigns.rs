@@ -17,7 +17,7 @@ use super::{
     poster::mini_app_address,
 };
 use crate::{
-    api::{Campaign, CampaignInput, CampaignLink, CampaignReport, Funnel, LinkInput},
+    api::{Campaign, CampaignInput, CampaignLink, CampaignReport, CustomerGroups, Funnel, LinkInput},
     domain::format_vnd,
 };
 
@@ -300,6 +300,8 @@ fn Report(id: String) -> impl IntoView {
                         {chart("visits", "visits", |f| f.visits)}
                         {chart("purchases", "purchases", |f| f.purchases)}
                     </div>
+                    <h3>{move || i18n.t("groups_heading")}</h3>
+                    {groups(&r.groups, i18n)}
                     <h3>{move || i18n.t("by_store")}</h3>
                     {if r.by_store.is_empty() {
                         view! { <p class="muted">{move || i18n.t("no_store_sales")}</p> }.into_any()
@@ -322,4 +324,34 @@ fn Report(id: String) -> impl IntoView {
             })}
         </div>
     }
+}
+
+/// The people a campaign brought, a bar a group; an empty state while it has brought nobody.
+fn groups(g: &CustomerGroups, i18n: I18n) -> AnyView {
+    let rows = [
+        ("first_time_buyers", g.first_time_buyers),
+        ("returning_buyers", g.returning_buyers),
+        ("visitors_only", g.visitors),
+        ("leads_only", g.leads_only),
+    ];
+    let total: i64 = rows.iter().map(|r| r.1).sum();
+    if total == 0 {
+        return view! { <p class="muted">{move || i18n.t("no_people_yet")}</p> }.into_any();
+    }
+    let most = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
+    view! {
+        <table class="list bars customer-groups">
+            <tbody>
+                {rows.into_iter().map(|(key, n)| view! {
+                    <tr data-group=key>
+                        <td>{move || i18n.t(key)}</td>
+                        <td class="count">{n}</td>
+                        <td>{format!("{}%", n * 100 / total)}</td>
+                        <td style="width: 40%"><div class="bar" style=format!("width: {}%", n * 100 / most)></div></td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
 }

@@ -187,6 +187,9 @@ pub fn ProfileView(id: String) -> impl IntoView {
                             <span class="muted">{vn_time(&e.occurred_at)}</span> " "
                             <strong>{move || i18n.pick(&kind)}</strong> " "
                             <span class="muted">{move || i18n.pick(&source)}</span>
+                            {e.utm_campaign.clone().map(|c| view! {
+                                " " <span class="badge campaign">{move || i18n.t("via_campaign")} ": " {c}</span>
+                            })}
                         </li>
                     }
                 }).collect_view()}
