@@ -113,6 +113,19 @@ pub fn event_type_label(name: &str) -> (String, String) {
     or_raw(EventType::parse(name).map(EventType::label), name)
 }
 
+/// What a person reads for a ledger entry's kind (`earn`, `redeem`, `expire`, `adjust`, `reverse`).
+pub fn points_kind_label(kind: &str) -> (String, String) {
+    let label = match kind {
+        "earn" => Some(("Tích điểm", "Earned")),
+        "redeem" => Some(("Đổi quà", "Redeemed")),
+        "expire" => Some(("Hết hạn", "Expired")),
+        "adjust" => Some(("Điều chỉnh", "Adjusted")),
+        "reverse" => Some(("Hoàn lại", "Reversed")),
+        _ => None,
+    };
+    or_raw(label, kind)
+}
+
 /// What a person reads for an identity kind.
 pub fn identity_kind_label(kind: &str) -> (String, String) {
     let label = match kind {

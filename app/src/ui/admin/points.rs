@@ -13,7 +13,7 @@ use super::{
     SURFACE,
     forms::{Field, number},
 };
-use crate::api::{AdjustRequest, MemberPoints, ReverseRequest};
+use crate::api::{AdjustRequest, MemberPoints, ReverseRequest, event_type_label, points_kind_label};
 
 /// The points panel of a profile page; `path` is the profile's points resource.
 #[component]
@@ -91,10 +91,13 @@ pub fn PointsPanel(#[prop(into)] path: String) -> impl IntoView {
                     {d.history.entries.into_iter().map(|e| {
                         let reverse = reverse.clone();
                         let id = e.id.clone();
+                        // The kind and what paid in words; a brand's own names (a reward, a batch) as they are.
+                        let kind = points_kind_label(&e.kind);
+                        let label = e.label.as_deref().map(event_type_label);
                         view! {
                             <li class="points-entry">
-                                <strong>{format!("{:+}", e.points)}</strong> " " {e.kind.clone()} " · " {short_date(&e.created_at)}
-                                {e.label.clone().map(|l| view! { " · " {l} })}
+                                <strong>{format!("{:+}", e.points)}</strong> " " {move || i18n.pick(&kind)} " · " {short_date(&e.created_at)}
+                                {label.map(|l| view! { " · " {move || i18n.pick(&l)} })}
                                 {e.reason.clone().map(|r| view! { " · " <em>{r}</em> })}
                                 {e.pending.then(|| view! { " " <span class="badge">{move || i18n.t("pending_until")} " " {short_date(&e.available_at)}</span> })}
                                 {e.reversible.then(|| view! {

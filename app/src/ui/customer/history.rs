@@ -20,6 +20,7 @@ pub fn entry_key(entry: &PointsEntry) -> (&'static str, Option<String>) {
     match (entry.kind.as_str(), entry.source_kind.as_str(), entry.label.as_deref()) {
         ("earn", "play", _) => ("earn_game", named),
         ("earn", "survey", _) => ("earn_survey", named),
+        ("earn", "product_code", _) => ("earn_product", named),
         ("earn", _, Some("order_paid" | "offline_purchase")) => ("earn_purchase", None),
         ("earn", _, Some("checked_in")) => ("earn_check_in", None),
         ("earn", _, Some("birthday")) => ("earn_birthday", None),

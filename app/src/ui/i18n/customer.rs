@@ -167,6 +167,7 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         "earn_check_in" => ("Tích điểm ghé cửa hàng", "Points for a store visit"),
         "earn_birthday" => ("Quà sinh nhật", "Birthday points"),
         "earn_other" => ("Tích điểm", "Points earned"),
+        "earn_product" => ("Quét mã trên sản phẩm", "Scanned a product's code"),
         "edit_name" => ("Sửa tên", "Edit name"),
         "plays_come_back" => (
             "Bạn đã hết lượt hôm nay; lượt mới có từ 0 giờ ngày mai.",
@@ -194,10 +195,10 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         "entry_reverse" => ("Hoàn tác", "Reversed"),
         "at_the_store" => ("Tại cửa hàng", "At the store"),
         "scan_poster_lead" => (
-            "Quét mã QR dán tại quầy để check-in hoặc gửi hoá đơn tích điểm.",
-            "Scan the QR poster at the counter to check in or send a receipt for points.",
+            "Quét mã QR dán tại quầy để check-in hoặc gửi hoá đơn tích điểm, hoặc mã QR in trên sản phẩm để nhận điểm.",
+            "Scan the QR poster at the counter to check in or send a receipt for points, or the QR code on a product to earn its points.",
         ),
-        "scan_poster" => ("Quét mã cửa hàng", "Scan the store's code"),
+        "scan_poster" => ("Quét mã QR", "Scan a QR code"),
         "no_scanner" => (
             "Không mở được máy quét ở đây. Hãy dùng ứng dụng camera của điện thoại để quét mã QR dán tại cửa hàng.",
             "The scanner cannot open here. Use your phone's camera app to scan the QR poster in the store.",

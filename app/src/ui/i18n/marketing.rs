@@ -48,7 +48,10 @@ pub(super) fn marketing_text(key: &str) -> Option<(&'static str, &'static str)> 
         "returning_buyers" => ("Mua lại", "Returning buyers"),
         "visitors_only" => ("Ghé cửa hàng, chưa mua", "Visited, not bought yet"),
         "leads_only" => ("Mới quan tâm (chưa ghé, chưa mua)", "Leads (no visit or purchase yet)"),
-        "no_people_yet" => ("Chiến dịch chưa mang về khách nào.", "This campaign has brought nobody yet."),
+        "no_people_yet" => (
+            "Chiến dịch chưa mang về khách nào.",
+            "This campaign has brought nobody yet.",
+        ),
         "nav_product_codes" => ("Mã QR sản phẩm", "Product QR codes"),
         "product_codes_lead" => (
             "Tạo lô mã QR dùng một lần để in lên bao bì hoặc ly. Khách quét mã trong mini app được cộng điểm một lần; mã đã quét mà bị quét lại được đếm ở cột bị từ chối.",
