@@ -390,6 +390,7 @@ pub fn sim_config_for(brand: &Brand, sealer: &Sealer) -> Result<SimConfig> {
         config.momo_partners.push(SimMomoPartner {
             partner_code: partner_code.clone(),
             secret_key,
+            access_key: brand.secret(sealer, BrandSecret::MomoAccessKey)?,
             public_key: key.to_public_key(),
         });
     }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod brands;
 pub mod campaigns;
+pub mod commerce;
 pub mod customers;
 pub mod dashboard;
 pub mod demo;
@@ -132,6 +133,7 @@ pub fn compose() {
         stores::hooks(),
         campaigns::hooks(),
         product_codes::hooks(),
+        commerce::hooks(),
     ]);
 }
 
@@ -173,12 +175,18 @@ pub async fn launch(
         if config.momo_open_url == defaults.momo_open_url {
             config.momo_open_url = format!("{local}/momo/open");
         }
+        if config.momo_payment_url == defaults.momo_payment_url {
+            config.momo_payment_url = format!("{local}/momo/pay");
+        }
         let origin = format!("http://{addr}");
         if !config.cors_origins.contains(&origin) {
             config.cors_origins.push(origin);
         }
     }
 
+    if config.public_url.is_none() {
+        config.public_url = Some(format!("http://{addr}"));
+    }
     let clock = options.clock.clone().unwrap_or_default();
     let state = AppState {
         keys: SessionKeys::new(&master, &config),
@@ -236,6 +244,7 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .merge(stores::router())
         .merge(campaigns::router())
         .merge(product_codes::router())
+        .merge(commerce::router())
         .merge(ops::router())
         .split_for_parts();
     let openapi = Arc::new(openapi);

@@ -30,3 +30,14 @@ pub struct AppState {
     /// Signs and checks member QR codes.
     pub qr: QrKey,
 }
+
+impl AppState {
+    /// The server's own address as the super-apps reach it, without a trailing `/`: `CHAM_PUBLIC_URL`, else
+    /// `http://` and the listen address.
+    pub fn public_url(&self) -> String {
+        match &self.config.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.config.listen),
+        }
+    }
+}

@@ -172,6 +172,11 @@ pub async fn spawn_with(store: Store, options: SpawnOptions) -> Option<TestApp> 
         } else {
             sim.momo_open_url()
         },
+        momo_payment_url: if options.demo {
+            Config::default().momo_payment_url
+        } else {
+            sim.momo_payment_url()
+        },
         public_dir: workspace.join("target/site"),
         default_brand: if options.demo { "demo".into() } else { "acme".into() },
         superapp_timeout_ms: 3_000,

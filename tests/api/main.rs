@@ -18,6 +18,7 @@ mod browser_surveys;
 mod browser_visits;
 mod campaigns;
 mod check_ins;
+mod commerce;
 mod console_profiles;
 mod defences;
 mod edge;

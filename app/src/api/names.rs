@@ -81,7 +81,9 @@ event_types! {
     UnfollowedOa = "unfollowed_oa", Integration, true: "Bỏ quan tâm Zalo OA", "Unfollowed the Zalo OA";
     ConsentChanged = "consent_changed", Server, false: "Thay đổi đồng ý", "Changed a consent";
     ProfileMerged = "profile_merged", Server, false: "Gộp hồ sơ", "Profiles merged";
+    OrderPlaced = "order_placed", Server, true: "Đặt hàng", "Placed an order";
     OrderPaid = "order_paid", Server, true: "Thanh toán đơn hàng", "Paid an order";
+    OrderFailed = "order_failed", Server, true: "Thanh toán đơn không thành công", "An order's payment failed";
     OfflinePurchase = "offline_purchase", Integration, true: "Mua tại cửa hàng", "Bought in a store";
     CheckedIn = "checked_in", Integration, true: "Ghé cửa hàng", "Checked in at a store";
     LinkClicked = "link_clicked", Server, true: "Bấm liên kết chiến dịch", "Clicked a campaign link";

@@ -43,6 +43,9 @@ pub struct Config {
     pub momo_open_url: String,
     /// MoMo payments, `https://payment.momo.vn`.
     pub momo_payment_url: String,
+    /// The server's own address as the super-apps reach it (`CHAM_PUBLIC_URL`): MoMo's IPN and return URLs are
+    /// built on it. Unset, it is `http://` and the listen address.
+    pub public_url: Option<String>,
     /// Folder holding the built WASM app (`cargo xtask build` writes `target/site`).
     pub public_dir: PathBuf,
     /// The brand the browser app shows when the page does not name one (`?brand=`).
@@ -93,6 +96,7 @@ impl Default for Config {
             zalo_payment_url: "https://payment-mini.zalo.me".into(),
             momo_open_url: "https://openapi.momo.vn".into(),
             momo_payment_url: "https://payment.momo.vn".into(),
+            public_url: None,
             public_dir: PathBuf::from("target/site"),
             default_brand: "demo".into(),
             base_path: "/".into(),

@@ -3,6 +3,7 @@
 //! under `/__sim` by `cham serve --demo`; tests start it on a port of its own with [`spawn`].
 
 mod momo;
+mod momo_pay;
 mod zalo;
 
 use app::api::ErrorCode;
@@ -33,8 +34,10 @@ pub struct SimZaloApp {
 pub struct SimMomoPartner {
     /// Partner code.
     pub partner_code: String,
-    /// Secret key, part of the signed text.
+    /// Secret key, part of the signed text (and the payment signatures' key).
     pub secret_key: SecretString,
+    /// Access key, part of the payment signatures' text.
+    pub access_key: Option<SecretString>,
     /// Public half of the partner's RSA key, which verifies `OP-Signature`.
     pub public_key: RsaPublicKey,
 }
@@ -85,6 +88,7 @@ struct SimState {
     momo_auth_codes: HashMap<String, OneTimeToken>,
     zalo_failure: FailureMode,
     momo_failure: FailureMode,
+    momo_payments: HashMap<String, momo_pay::SimPayment>,
     clock_offset_ms: i64,
 }
 
@@ -121,6 +125,7 @@ impl Sim {
         Router::new()
             .merge(zalo::routes())
             .merge(momo::routes())
+            .merge(momo_pay::routes())
             .route("/control/failure", post(set_failure))
             .route("/control/clock", post(advance_clock))
             .with_state(self.clone())
@@ -140,6 +145,11 @@ impl SpawnedSim {
     /// `CHAM_ZALO_GRAPH_URL` for this simulator.
     pub fn zalo_graph_url(&self) -> String {
         format!("{}/zalo/graph", self.base_url)
+    }
+
+    /// `CHAM_MOMO_PAYMENT_URL` for this simulator.
+    pub fn momo_payment_url(&self) -> String {
+        format!("{}/momo/pay", self.base_url)
     }
 
     /// `CHAM_MOMO_OPEN_URL` for this simulator.

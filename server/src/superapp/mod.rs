@@ -2,6 +2,7 @@
 //! and secrets differ between production, the local demo and the tests (which point them at [`crate::sim`]).
 
 mod momo;
+pub mod payments;
 mod zalo;
 
 use app::api::ErrorCode;
@@ -51,6 +52,9 @@ pub enum SuperAppError {
     /// The super-app returned a phone number that is not a Vietnamese mobile.
     #[error("the super-app returned an unusable phone number")]
     UnusablePhone,
+    /// The payment service refused to start a payment (its code and message).
+    #[error("the payment service refused: {0}")]
+    PaymentRefused(String),
     /// Timeout, connection failure, 5xx or an answer we cannot read.
     #[error("the super-app is unavailable: {0}")]
     Unavailable(String),
@@ -84,6 +88,14 @@ impl From<SuperAppError> for Error {
                 ErrorCode::ProviderNotConfigured,
                 format!("This brand has not set up sign-in with {what}."),
             ),
+            SuperAppError::PaymentRefused(_) => {
+                tracing::warn!(error = %e, "payment service refused");
+                Error::new(
+                    StatusCode::BAD_GATEWAY,
+                    ErrorCode::PaymentRefused,
+                    "The payment service refused to start the payment. Try again later.",
+                )
+            }
             SuperAppError::UnusablePhone => Error::new(
                 StatusCode::BAD_GATEWAY,
                 ErrorCode::SuperappBadPhone,
@@ -107,6 +119,7 @@ pub struct SuperApps {
     http: reqwest::Client,
     zalo_graph_url: String,
     momo_open_url: String,
+    momo_payment_url: String,
 }
 
 impl SuperApps {
@@ -121,6 +134,7 @@ impl SuperApps {
             http,
             zalo_graph_url: config.zalo_graph_url.trim_end_matches('/').to_owned(),
             momo_open_url: config.momo_open_url.trim_end_matches('/').to_owned(),
+            momo_payment_url: config.momo_payment_url.trim_end_matches('/').to_owned(),
         })
     }
 }

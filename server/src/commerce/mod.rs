@@ -1,0 +1,43 @@
+//! One-tap purchase ("commerce"): the brand's menu ([`catalog`]), orders priced on the server ([`pricing`],
+//! [`orders`]) and paid in the super-app the member is in, settled by the payment services' own notices
+//! ([`payments`]: Zalo Checkout's callback, MoMo's IPN). A paid order is `order_paid` on the member's timeline, so
+//! the earning rules pay its points and campaigns attribute it. Owns `product_categories`, `products`,
+//! `product_sold_out`, `orders`, `order_items` and `payment_events`.
+
+mod catalog;
+mod orders;
+mod payments;
+pub mod pricing;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::{AppState, profiles::hooks::AreaHooks};
+
+/// The commerce routes: the console's catalog, the member's menu and orders, and the payment webhooks.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(catalog::router())
+        .merge(orders::router())
+        .merge(payments::router())
+}
+
+/// Commerce's part in merges: a duplicate's orders move to the profile it is merged into.
+pub fn hooks() -> AreaHooks {
+    AreaHooks {
+        area: "commerce",
+        merge: Some(|conn, brand_id, from, into| {
+            Box::pin(async move {
+                sqlx::query("UPDATE orders SET profile_id = $1 WHERE brand_id = $2 AND profile_id = $3")
+                    .bind(into)
+                    .bind(brand_id)
+                    .bind(from)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(())
+            })
+        }),
+        export: None,
+        erase: None,
+        summary: None,
+    }
+}

@@ -1,0 +1,568 @@
+//! A member's orders: placed with the lines priced on the server, recorded as `order_placed`, and answered with
+//! what the mini app hands the super-app to pay: Zalo Checkout's `createOrder` arguments with our `mac`, or MoMo's
+//! payment page, asked for after the order is committed (no network call inside a transaction).
+
+use app::api::{
+    CheckoutItem, ErrorBody, ErrorCode, FieldProblem, MomoCheckout, MyOrders, Order, OrderLine, OrderStatus, Payment,
+    PlaceOrder, Provider, ZaloCheckout, ZaloOrderCreated,
+};
+use axum::{extract::State, http::StatusCode};
+use secrecy::ExposeSecret;
+use serde_json::json;
+use sqlx::AnyConnection;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{catalog, payments, pricing};
+use crate::error::Path;
+use crate::{
+    AppState,
+    auth::extract::CustomerAuth,
+    brands::{Brand, BrandSecret},
+    db::{new_id, rfc3339},
+    error::{Error, Json, Result},
+    events::{self, NewEvent},
+    profiles,
+    superapp::payments::{MomoCreate, hmac_hex, zalo_order_text},
+};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(place, mine))
+        .routes(routes!(one))
+        .routes(routes!(zalo_order))
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct OrderRow {
+    pub id: String,
+    pub brand_id: String,
+    pub profile_id: String,
+    pub store_id: Option<String>,
+    pub status: String,
+    pub provider: String,
+    pub subtotal_vnd: i64,
+    pub total_vnd: i64,
+    pub note: String,
+    pub pay_url: Option<String>,
+    pub created_at: i64,
+    pub paid_at: Option<i64>,
+}
+
+pub(super) const ORDER_COLUMNS: &str = "id, brand_id, profile_id, store_id, status, provider, subtotal_vnd, \
+     total_vnd, note, pay_url, created_at, paid_at";
+
+/// One of the brand's orders.
+pub(super) async fn find(conn: &mut AnyConnection, brand_id: &str, id: &str) -> Result<Option<OrderRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1 AND brand_id = $2"
+    ))
+    .bind(id)
+    .bind(brand_id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+pub(super) fn unknown_order() -> Error {
+    Error::not_found(ErrorCode::UnknownOrder, "There is no such order.")
+}
+
+fn provider_of(name: &str) -> Provider {
+    if name == "momo" { Provider::Momo } else { Provider::Zalo }
+}
+
+/// What Zalo Checkout's `createOrder` is given for an order, and our mac over exactly those values.
+pub(super) fn zalo_checkout(key: &str, brand_name: &str, order: &OrderRow, lines: &[OrderLine]) -> ZaloCheckout {
+    let item: Vec<CheckoutItem> = lines
+        .iter()
+        .map(|l| CheckoutItem {
+            id: l.product_id.clone(),
+            amount: l.line_total_vnd,
+        })
+        .collect();
+    let item_json = serde_json::to_string(&item).unwrap_or_else(|_| "[]".into());
+    let extradata = json!({ "order_id": order.id }).to_string();
+    let short: String = order
+        .id
+        .chars()
+        .rev()
+        .take(6)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let desc = format!("{brand_name} - đơn {short}");
+    let method = String::new();
+    let mac = hmac_hex(
+        key,
+        &zalo_order_text(order.total_vnd, &desc, &extradata, &item_json, &method),
+    );
+    ZaloCheckout {
+        amount: order.total_vnd,
+        desc,
+        item,
+        extradata,
+        method,
+        mac,
+    }
+}
+
+async fn lines_of(conn: &mut AnyConnection, order_id: &str) -> Result<Vec<OrderLine>> {
+    let rows: Vec<(String, String, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT product_id, name, choices, unit_price_vnd, quantity, line_total_vnd FROM order_items \
+         WHERE order_id = $1 ORDER BY line",
+    )
+    .bind(order_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(product_id, name, choices, unit, quantity, total)| OrderLine {
+            product_id,
+            name,
+            choices: serde_json::from_str(&choices).unwrap_or_default(),
+            unit_price_vnd: unit,
+            quantity,
+            line_total_vnd: total,
+        })
+        .collect())
+}
+
+/// An order as the API shows it; the way to pay while it awaits payment.
+pub(super) async fn to_api(conn: &mut AnyConnection, state: &AppState, brand: &Brand, row: OrderRow) -> Result<Order> {
+    let lines = lines_of(conn, &row.id).await?;
+    let status = OrderStatus::parse(&row.status).unwrap_or(OrderStatus::Failed);
+    let provider = provider_of(&row.provider);
+    let payment = match (status, provider) {
+        (OrderStatus::AwaitingPayment, Provider::Zalo) => brand
+            .secret(&state.sealer, BrandSecret::ZaloCheckoutPrivateKey)?
+            .map(|key| Payment::Zalo(zalo_checkout(key.expose_secret(), &brand.name, &row, &lines))),
+        (OrderStatus::AwaitingPayment, Provider::Momo) => row.pay_url.clone().map(|pay_url| {
+            Payment::Momo(MomoCheckout {
+                pay_url,
+                deeplink: None,
+            })
+        }),
+        _ => None,
+    };
+    let points_earned = payments::points_earned(conn, &row.brand_id, &row.id).await?;
+    Ok(Order {
+        id: row.id,
+        status,
+        provider,
+        store_id: row.store_id,
+        lines,
+        subtotal_vnd: row.subtotal_vnd,
+        total_vnd: row.total_vnd,
+        note: row.note,
+        created_at: rfc3339(row.created_at),
+        paid_at: row.paid_at.map(rfc3339),
+        points_earned,
+        payment,
+    })
+}
+
+fn invalid(pointer: &str, problem: FieldProblem, message: &str) -> Error {
+    Error::unprocessable(ErrorCode::InvalidOrder, message).at(pointer, problem)
+}
+
+/// The pick-up store: required once the brand has an open store, and it must be one of them.
+async fn pick_up_store(conn: &mut AnyConnection, brand_id: &str, store_id: Option<&str>) -> Result<Option<String>> {
+    match store_id.filter(|s| !s.is_empty()) {
+        Some(id) => {
+            let found: Option<(String,)> =
+                sqlx::query_as("SELECT id FROM stores WHERE id = $1 AND brand_id = $2 AND active = 1")
+                    .bind(id)
+                    .bind(brand_id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            found.map(|r| Some(r.0)).ok_or_else(|| {
+                Error::not_found(ErrorCode::UnknownStore, "This store does not exist.")
+                    .at("/store_id", FieldProblem::Unknown)
+            })
+        }
+        None => {
+            let (open,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM stores WHERE brand_id = $1 AND active = 1")
+                .bind(brand_id)
+                .fetch_one(&mut *conn)
+                .await?;
+            if open > 0 {
+                return Err(
+                    Error::unprocessable(ErrorCode::StoreRequired, "Choose a store to pick the order up at.")
+                        .at("/store_id", FieldProblem::Unknown),
+                );
+            }
+            Ok(None)
+        }
+    }
+}
+
+/// Places an order and answers with how to pay it. The same idempotency key answers with the same order.
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/orders",
+    tag = "member",
+    security(("bearer" = [])),
+    request_body = PlaceOrder,
+    responses(
+        (status = 201, body = Order),
+        (status = 200, description = "The order this key placed before", body = Order),
+        (status = 404, description = "`unknown_product`, `unknown_store`", body = ErrorBody),
+        (status = 409, description = "`product_sold_out`", body = ErrorBody),
+        (status = 422, description = "`invalid_order`, `invalid_choice`, `store_required`, `payment_not_configured`", body = ErrorBody),
+        (status = 502, description = "`payment_refused`", body = ErrorBody),
+        (status = 503, description = "`superapp_unavailable`", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(member = %claims.sub))]
+async fn place(
+    State(state): State<AppState>,
+    CustomerAuth(claims): CustomerAuth,
+    Json(body): Json<PlaceOrder>,
+) -> Result<(StatusCode, Json<Order>)> {
+    let key = body.idempotency_key.trim().to_owned();
+    if !(1..=100).contains(&key.chars().count()) {
+        return Err(invalid(
+            "/idempotency_key",
+            FieldProblem::Length { min: 1, max: 100 },
+            "An order needs an idempotency key of 1 to 100 characters.",
+        ));
+    }
+    let note = body.note.trim().to_owned();
+    if note.chars().count() > 200 {
+        return Err(invalid(
+            "/note",
+            FieldProblem::Length { min: 0, max: 200 },
+            "A note has at most 200 characters.",
+        ));
+    }
+    if !(1..=30).contains(&body.items.len()) {
+        return Err(invalid(
+            "/items",
+            FieldProblem::Count { min: 1, max: 30 },
+            "An order has 1 to 30 lines.",
+        ));
+    }
+    let brand = Brand::by_id(&state.db, &claims.brand)
+        .await?
+        .ok_or_else(unknown_order)?;
+    let configured = match body.provider {
+        Provider::Zalo => brand.has_secret(BrandSecret::ZaloCheckoutPrivateKey),
+        Provider::Momo => {
+            brand.momo_partner_code.is_some()
+                && brand.has_secret(BrandSecret::MomoAccessKey)
+                && brand.has_secret(BrandSecret::MomoSecretKey)
+        }
+    };
+    if !configured {
+        return Err(Error::unprocessable(
+            ErrorCode::PaymentNotConfigured,
+            "The brand has not enabled payments through this app.",
+        )
+        .at("/provider", FieldProblem::NotAllowed));
+    }
+    let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
+    let now = state.clock.now_ms();
+
+    let mut tx = state.db.begin().await?;
+    let before: Option<OrderRow> = sqlx::query_as(&format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE brand_id = $1 AND profile_id = $2 AND idempotency_key = $3"
+    ))
+    .bind(&claims.brand)
+    .bind(&profile)
+    .bind(&key)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(row) = before {
+        tx.commit().await?;
+        let mut conn = state.db.read().acquire().await?;
+        return Ok((StatusCode::OK, Json(to_api(&mut conn, &state, &brand, row).await?)));
+    }
+    let store = pick_up_store(&mut tx, &claims.brand, body.store_id.as_deref()).await?;
+    let mut lines = Vec::with_capacity(body.items.len());
+    for (at, item) in body.items.iter().enumerate() {
+        let product = catalog::product(&mut tx, &claims.brand, &item.product_id)
+            .await?
+            .filter(|p| p.active == 1)
+            .ok_or_else(|| {
+                Error::not_found(ErrorCode::UnknownProduct, "This item is no longer on the menu.")
+                    .at(format!("/items/{at}/product_id"), FieldProblem::Unknown)
+            })?;
+        if let Some(store) = store.as_deref()
+            && catalog::is_sold_out(&mut tx, &product.id, store).await?
+        {
+            return Err(Error::new(
+                StatusCode::CONFLICT,
+                ErrorCode::ProductSoldOut,
+                "This item is sold out at the store you chose.",
+            )
+            .at(format!("/items/{at}/product_id"), FieldProblem::NotAllowed));
+        }
+        lines.push(pricing::price_line(
+            at,
+            item,
+            &product.name,
+            product.price_vnd,
+            &product.groups(),
+        )?);
+    }
+    let subtotal = pricing::subtotal(&lines)?;
+    if body.provider == Provider::Momo && subtotal < pricing::MIN_MOMO_VND {
+        return Err(invalid(
+            "/items",
+            FieldProblem::Range {
+                min: pricing::MIN_MOMO_VND,
+                max: pricing::MAX_ORDER_VND,
+            },
+            "MoMo takes payments of 1,000 to 50,000,000 đồng.",
+        ));
+    }
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO orders (id, brand_id, profile_id, store_id, status, provider, subtotal_vnd, total_vnd, note, \
+         idempotency_key, created_at, updated_at) VALUES ($1, $2, $3, $4, 'awaiting_payment', $5, $6, $6, $7, $8, $9, $9)",
+    )
+    .bind(&id)
+    .bind(&claims.brand)
+    .bind(&profile)
+    .bind(&store)
+    .bind(body.provider.as_str())
+    .bind(subtotal)
+    .bind(&note)
+    .bind(&key)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    for (n, line) in lines.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO order_items (order_id, line, product_id, name, choices, unit_price_vnd, quantity, \
+             line_total_vnd) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&id)
+        .bind(i64::try_from(n).unwrap_or(0))
+        .bind(&line.product_id)
+        .bind(&line.name)
+        .bind(serde_json::to_string(&line.choices).unwrap_or_else(|_| "[]".into()))
+        .bind(line.unit_price_vnd)
+        .bind(line.quantity)
+        .bind(line.line_total_vnd)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let properties = json!({
+        "order_id": id,
+        "total_vnd": subtotal,
+        "store_id": store,
+        "provider": body.provider.as_str(),
+        "lines": lines.len(),
+    });
+    events::record(
+        &mut tx,
+        &claims.brand,
+        &NewEvent {
+            profile_id: &profile,
+            event_type: "order_placed",
+            occurred_at: now,
+            source: "server",
+            properties: &properties,
+            campaign: &events::Campaign::default(),
+            idempotency_key: Some(&format!("order_placed:{id}")),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    metrics::counter!("cham_orders_placed_total").increment(1);
+    tracing::info!(order = %id, total = subtotal, "order placed");
+
+    if body.provider == Provider::Momo {
+        start_momo(&state, &brand, &id, subtotal).await?;
+    }
+    let mut conn = state.db.read().acquire().await?;
+    let row = find(&mut conn, &claims.brand, &id).await?.ok_or_else(unknown_order)?;
+    Ok((StatusCode::CREATED, Json(to_api(&mut conn, &state, &brand, row).await?)))
+}
+
+/// Asks MoMo for the order's payment page; a refusal fails the order (and says why).
+async fn start_momo(state: &AppState, brand: &Brand, order_id: &str, amount: i64) -> Result<()> {
+    let (Some(partner), Some(access), Some(secret)) = (
+        brand.momo_partner_code.as_deref(),
+        brand.secret(&state.sealer, BrandSecret::MomoAccessKey)?,
+        brand.secret(&state.sealer, BrandSecret::MomoSecretKey)?,
+    ) else {
+        return Err(Error::unprocessable(
+            ErrorCode::PaymentNotConfigured,
+            "The brand has not enabled payments through this app.",
+        ));
+    };
+    let public = state.public_url();
+    let ipn_url = format!("{public}/api/v1/webhooks/momo/{}", brand.slug);
+    let redirect_url = format!("{public}/orders/{order_id}?brand={}", brand.slug);
+    let extra = base64_json(&json!({ "order_id": order_id }));
+    let info = format!("{} - đơn hàng", brand.name);
+    let create = MomoCreate {
+        partner_code: partner,
+        access_key: &access,
+        secret_key: &secret,
+        order_id,
+        request_id: order_id,
+        amount,
+        order_info: &info,
+        redirect_url: &redirect_url,
+        ipn_url: &ipn_url,
+        extra_data: &extra,
+    };
+    match state.superapps.momo_create(&create).await {
+        Ok(created) => {
+            payments::record_trail(
+                &state.db,
+                &brand.id,
+                Some(order_id),
+                "momo",
+                "create",
+                "ok",
+                &created.raw,
+            )
+            .await?;
+            sqlx::query("UPDATE orders SET pay_url = $1, provider_order_id = $2 WHERE id = $3")
+                .bind(&created.pay_url)
+                .bind(order_id)
+                .bind(order_id)
+                .execute(state.db.write())
+                .await?;
+            Ok(())
+        }
+        Err(e) => {
+            let reason = e.to_string();
+            payments::fail(
+                &state.db,
+                &brand.id,
+                order_id,
+                "momo_create_refused",
+                state.clock.now_ms(),
+            )
+            .await?;
+            payments::record_trail(
+                &state.db,
+                &brand.id,
+                Some(order_id),
+                "momo",
+                "create",
+                "refused",
+                &json!({ "error": reason }),
+            )
+            .await?;
+            Err(e.into())
+        }
+    }
+}
+
+fn base64_json(value: &serde_json::Value) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(value.to_string())
+}
+
+/// The member's orders, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/orders",
+    tag = "member",
+    security(("bearer" = [])),
+    responses((status = 200, body = MyOrders))
+)]
+async fn mine(State(state): State<AppState>, CustomerAuth(claims): CustomerAuth) -> Result<Json<MyOrders>> {
+    let brand = Brand::by_id(&state.db, &claims.brand)
+        .await?
+        .ok_or_else(unknown_order)?;
+    let mut conn = state.db.read().acquire().await?;
+    let rows: Vec<OrderRow> = sqlx::query_as(&format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE brand_id = $1 AND profile_id = $2 ORDER BY created_at DESC, id DESC LIMIT 50"
+    ))
+    .bind(&claims.brand)
+    .bind(&claims.sub)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut orders = Vec::with_capacity(rows.len());
+    for row in rows {
+        orders.push(to_api(&mut conn, &state, &brand, row).await?);
+    }
+    Ok(Json(MyOrders { orders }))
+}
+
+async fn own(conn: &mut AnyConnection, brand_id: &str, member: &str, id: &str) -> Result<OrderRow> {
+    find(conn, brand_id, id)
+        .await?
+        .filter(|o| o.profile_id == member)
+        .ok_or_else(unknown_order)
+}
+
+/// One of the member's orders, followed while it is paid.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/orders/{id}",
+    tag = "member",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Order id")),
+    responses((status = 200, body = Order), (status = 404, description = "`unknown_order`", body = ErrorBody))
+)]
+async fn one(
+    State(state): State<AppState>,
+    CustomerAuth(claims): CustomerAuth,
+    Path(id): Path<String>,
+) -> Result<Json<Order>> {
+    let brand = Brand::by_id(&state.db, &claims.brand)
+        .await?
+        .ok_or_else(unknown_order)?;
+    let mut conn = state.db.read().acquire().await?;
+    let row = own(&mut conn, &claims.brand, &claims.sub, &id).await?;
+    Ok(Json(to_api(&mut conn, &state, &brand, row).await?))
+}
+
+/// Keeps the Checkout SDK's own order id beside ours, so the order's status can be asked of Zalo later.
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/orders/{id}/zalo-order",
+    tag = "member",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Order id")),
+    request_body = ZaloOrderCreated,
+    responses(
+        (status = 200, body = Order),
+        (status = 404, description = "`unknown_order`", body = ErrorBody),
+        (status = 422, description = "`invalid_order`", body = ErrorBody),
+    )
+)]
+async fn zalo_order(
+    State(state): State<AppState>,
+    CustomerAuth(claims): CustomerAuth,
+    Path(id): Path<String>,
+    Json(body): Json<ZaloOrderCreated>,
+) -> Result<Json<Order>> {
+    let zalo_id = body.zalo_order_id.trim().to_owned();
+    if !(1..=100).contains(&zalo_id.len()) {
+        return Err(invalid(
+            "/zalo_order_id",
+            FieldProblem::Length { min: 1, max: 100 },
+            "Zalo's order id has 1 to 100 characters.",
+        ));
+    }
+    let brand = Brand::by_id(&state.db, &claims.brand)
+        .await?
+        .ok_or_else(unknown_order)?;
+    let mut conn = state.db.read().acquire().await?;
+    let row = own(&mut conn, &claims.brand, &claims.sub, &id).await?;
+    if row.provider != "zalo" {
+        return Err(invalid(
+            "/zalo_order_id",
+            FieldProblem::NotAllowed,
+            "This order is not paid through Zalo.",
+        ));
+    }
+    drop(conn);
+    sqlx::query("UPDATE orders SET provider_order_id = $1 WHERE id = $2 AND provider_order_id IS NULL")
+        .bind(&zalo_id)
+        .bind(&id)
+        .execute(state.db.write())
+        .await?;
+    let mut conn = state.db.read().acquire().await?;
+    let row = own(&mut conn, &claims.brand, &claims.sub, &id).await?;
+    Ok(Json(to_api(&mut conn, &state, &brand, row).await?))
+}
