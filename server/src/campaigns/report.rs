@@ -28,14 +28,17 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 /// Vietnam is UTC+7 all year.
 const VN_OFFSET_MS: i64 = 7 * 60 * 60 * 1000;
 
-/// Adds conversions (event type, count, value) to a funnel.
-fn add(funnel: &mut Funnel, event_type: &str, count: i64, value: i64) {
-    if super::attribution::is_purchase(event_type) {
-        funnel.purchases = funnel.purchases.saturating_add(count);
-        funnel.revenue_vnd = funnel.revenue_vnd.saturating_add(value);
-    } else {
-        funnel.visits = funnel.visits.saturating_add(count);
-    }
+/// Visits, purchases and revenue in one pass over the report index: conditional sums, no grouping, so SQLite
+/// needs no sort however many rows there are.
+const CONVERSIONS: &str = "CAST(COALESCE(SUM(CASE WHEN event_type = 'checked_in' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+     CAST(COALESCE(SUM(CASE WHEN event_type = 'checked_in' THEN 0 ELSE 1 END), 0) AS BIGINT), \
+     CAST(COALESCE(SUM(CASE WHEN event_type = 'checked_in' THEN 0 ELSE value_vnd END), 0) AS BIGINT)";
+
+/// Adds visits, purchases and revenue to a funnel.
+fn add(funnel: &mut Funnel, (visits, purchases, revenue): (i64, i64, i64)) {
+    funnel.visits = funnel.visits.saturating_add(visits);
+    funnel.purchases = funnel.purchases.saturating_add(purchases);
+    funnel.revenue_vnd = funnel.revenue_vnd.saturating_add(revenue);
 }
 
 /// A campaign's funnel over `[from, to)` (epoch ms).
@@ -54,18 +57,15 @@ pub(super) async fn funnel(conn: &mut AnyConnection, campaign_id: &str, from: i6
         leads,
         ..Funnel::default()
     };
-    let rows: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT event_type, COUNT(*), CAST(SUM(value_vnd) AS BIGINT) FROM attributions \
-         WHERE campaign_id = $1 AND occurred_at >= $2 AND occurred_at < $3 GROUP BY event_type",
-    )
+    let converted: (i64, i64, i64) = sqlx::query_as(&format!(
+        "SELECT {CONVERSIONS} FROM attributions WHERE campaign_id = $1 AND occurred_at >= $2 AND occurred_at < $3"
+    ))
     .bind(campaign_id)
     .bind(from)
     .bind(to)
-    .fetch_all(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    for (event_type, count, value) in rows {
-        add(&mut out, &event_type, count, value.unwrap_or(0));
-    }
+    add(&mut out, converted);
     let (first,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM attributions WHERE first_campaign_id = $1 AND occurred_at >= $2 AND occurred_at < $3",
     )
@@ -157,30 +157,62 @@ async fn build(
     let total = funnel(conn, id, start, end).await?;
     let groups = groups(conn, id, start, end).await?;
 
-    let stores: Vec<(Option<String>, String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT s.name, a.event_type, COUNT(*), CAST(SUM(a.value_vnd) AS BIGINT) FROM attributions a \
-         JOIN stores s ON s.id = a.store_id \
-         WHERE a.campaign_id = $1 AND a.occurred_at >= $2 AND a.occurred_at < $3 GROUP BY s.name, a.event_type",
-    )
-    .bind(id)
-    .bind(start)
-    .bind(end)
-    .fetch_all(&mut *conn)
-    .await?;
+    // Day by day (Vietnam's days), each store's visits, purchases and revenue: a day's slice of the report
+    // index at a time, so the grouping sorts one day's rows, never the campaign's.
+    let names: std::collections::HashMap<String, String> =
+        sqlx::query_as::<_, (String, String)>("SELECT id, name FROM stores WHERE brand_id = $1")
+            .bind(brand_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
     let mut by_store: Vec<ReportRow> = Vec::new();
-    for (store, event_type, count, value) in stores {
-        let label = store.unwrap_or_default();
-        let at = match by_store.iter().position(|r| r.label == label) {
-            Some(i) => i,
-            None => {
-                by_store.push(ReportRow {
-                    label,
-                    funnel: Funnel::default(),
-                });
-                by_store.len() - 1
-            }
+    let mut by_day = Vec::new();
+    for n in 0..=(to - from).num_days() {
+        let day = from + Duration::days(n);
+        let (day_start, day_end) = (start_of(day), start_of(day) + DAY_MS);
+        let mut row = ReportRow {
+            label: day.format("%Y-%m-%d").to_string(),
+            funnel: Funnel::default(),
         };
-        add(&mut by_store[at].funnel, &event_type, count, value.unwrap_or(0));
+        let (clicks, leads): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(DISTINCT profile_id) FROM touches \
+             WHERE campaign_id = $1 AND touched_at >= $2 AND touched_at < $3",
+        )
+        .bind(id)
+        .bind(day_start)
+        .bind(day_end)
+        .fetch_one(&mut *conn)
+        .await?;
+        (row.funnel.clicks, row.funnel.leads) = (clicks, leads);
+        let stores: Vec<(Option<String>, i64, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT store_id, {CONVERSIONS} FROM attributions \
+             WHERE campaign_id = $1 AND occurred_at >= $2 AND occurred_at < $3 GROUP BY store_id"
+        ))
+        .bind(id)
+        .bind(day_start)
+        .bind(day_end)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (store, visits, purchases, revenue) in stores {
+            add(&mut row.funnel, (visits, purchases, revenue));
+            // Online purchases under no store stay out of the by-store table.
+            let Some(label) = store.and_then(|s| names.get(&s).cloned()) else {
+                continue;
+            };
+            match by_store.iter_mut().find(|r| r.label == label) {
+                Some(r) => add(&mut r.funnel, (visits, purchases, revenue)),
+                None => {
+                    let mut r = ReportRow {
+                        label,
+                        funnel: Funnel::default(),
+                    };
+                    add(&mut r.funnel, (visits, purchases, revenue));
+                    by_store.push(r);
+                }
+            }
+        }
+        by_day.push(row);
     }
     by_store.sort_by(|a, b| {
         b.funnel
@@ -188,50 +220,6 @@ async fn build(
             .cmp(&a.funnel.revenue_vnd)
             .then(a.label.cmp(&b.label))
     });
-
-    // Every day of the range, then what each day had (days counted from the epoch in Vietnam's time).
-    let first_day = (start + VN_OFFSET_MS).div_euclid(DAY_MS);
-    let mut by_day: Vec<ReportRow> = (0..=(to - from).num_days())
-        .map(|n| ReportRow {
-            label: (from + Duration::days(n)).format("%Y-%m-%d").to_string(),
-            funnel: Funnel::default(),
-        })
-        .collect();
-    let slot = |day: i64| usize::try_from(day - first_day).ok();
-    let touches: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT (touched_at + $4) / $5, COUNT(*), COUNT(DISTINCT profile_id) FROM touches \
-         WHERE campaign_id = $1 AND touched_at >= $2 AND touched_at < $3 GROUP BY (touched_at + $4) / $5",
-    )
-    .bind(id)
-    .bind(start)
-    .bind(end)
-    .bind(VN_OFFSET_MS)
-    .bind(DAY_MS)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (day, clicks, leads) in touches {
-        if let Some(row) = slot(day).and_then(|i| by_day.get_mut(i)) {
-            row.funnel.clicks = clicks;
-            row.funnel.leads = leads;
-        }
-    }
-    let conversions: Vec<(i64, String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT (occurred_at + $4) / $5, event_type, COUNT(*), CAST(SUM(value_vnd) AS BIGINT) FROM attributions \
-         WHERE campaign_id = $1 AND occurred_at >= $2 AND occurred_at < $3 \
-         GROUP BY (occurred_at + $4) / $5, event_type",
-    )
-    .bind(id)
-    .bind(start)
-    .bind(end)
-    .bind(VN_OFFSET_MS)
-    .bind(DAY_MS)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (day, event_type, count, value) in conversions {
-        if let Some(row) = slot(day).and_then(|i| by_day.get_mut(i)) {
-            add(&mut row.funnel, &event_type, count, value.unwrap_or(0));
-        }
-    }
     Ok(CampaignReport {
         campaign: name,
         from: from.format("%Y-%m-%d").to_string(),
