@@ -378,6 +378,7 @@ pub fn sim_config_for(brand: &Brand, sealer: &Sealer) -> Result<SimConfig> {
         config.zalo_apps.push(SimZaloApp {
             app_id: app_id.clone(),
             app_secret,
+            checkout_key: brand.secret(sealer, BrandSecret::ZaloCheckoutPrivateKey)?,
         });
     }
     if let (Some(partner_code), Some(secret_key), Some(pem)) = (

@@ -166,7 +166,12 @@ pub async fn launch(
     let mut simulator = None;
     if options.demo {
         let seed = demo::seed(&db, &sealer).await?;
-        simulator = Some(sim::Sim::new(demo::sim_config_for(&seed.brand, &sealer)?));
+        let sim = sim::Sim::new(demo::sim_config_for(&seed.brand, &sealer)?);
+        if let Some(app_id) = &seed.brand.zalo_app_id {
+            let callback = format!("http://{addr}/api/v1/webhooks/zalo-checkout/{}", seed.brand.slug);
+            sim.set_zalo_checkout_callback(app_id, &callback);
+        }
+        simulator = Some(sim);
         let defaults = Config::default();
         let local = format!("http://{addr}/__sim");
         if config.zalo_graph_url == defaults.zalo_graph_url {

@@ -396,6 +396,77 @@ async fn a_momo_ipn_pays_once(store: Store) {
     shop.assert_ledger_consistent().await;
 }
 
+async fn the_simulated_checkout_takes_our_mac_and_its_callback_pays(store: Store) {
+    let Some(app) = spawn_app(store).await else {
+        return;
+    };
+    let shop = Shop::open(&app).await;
+    let drink = menu(&shop).await;
+    let mai = shop.member("Mai", "0912345678").await;
+    let placed: Value = order(
+        &shop,
+        &mai,
+        json!({ "items": [{ "product_id": drink, "quantity": 3, "choice_ids": ["m"] }], "provider": "zalo", "idempotency_key": "s1" }),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let mut args = placed["payment"].clone();
+    args.as_object_mut().unwrap().remove("provider");
+    args["appId"] = json!("1234567890");
+    let sim = |path: &str, body: &Value| app.client.post(format!("{}{path}", app.sim.base_url)).json(body).send();
+    // Zalo refuses arguments changed after our mac, as the Checkout SDK would.
+    let mut changed = args.clone();
+    changed["amount"] = json!(1_000);
+    let r = sim("/zalo/checkout/orders", &changed).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"], -2101);
+    let created: Value = sim("/zalo/checkout/orders", &args).await.unwrap().json().await.unwrap();
+    let zalo_id = created["orderId"].as_str().unwrap();
+    // The app keeps Checkout's id beside ours; the person pays; Zalo calls back twice.
+    let r = shop
+        .send(
+            Method::POST,
+            &format!("/api/v1/me/orders/{}/zalo-order", placed["id"].as_str().unwrap()),
+            &mai.token,
+            Some(&json!({ "zalo_order_id": zalo_id })),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let sent: Value = sim(
+        &format!("/zalo/checkout/{zalo_id}/result"),
+        &json!({ "outcome": "paid", "repeat": 2 }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(sent["return_codes"], json!([1, 1]));
+    let paid = shop
+        .get(
+            &format!("/api/v1/me/orders/{}", placed["id"].as_str().unwrap()),
+            &mai.token,
+        )
+        .await;
+    assert_eq!(
+        (paid["status"].as_str(), paid["points_earned"].as_i64()),
+        (Some("paid"), Some(105))
+    );
+    assert_eq!(paid_events(&app).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_simulated_checkout_takes_our_mac_and_its_callback_pays_sqlite() {
+    the_simulated_checkout_takes_our_mac_and_its_callback_pays(Store::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_simulated_checkout_takes_our_mac_and_its_callback_pays_postgres() {
+    the_simulated_checkout_takes_our_mac_and_its_callback_pays(Store::Postgres).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_zalo_checkout_callback_pays_once_sqlite() {
     a_zalo_checkout_callback_pays_once(Store::Sqlite).await;

@@ -185,6 +185,10 @@ pub async fn spawn_with(store: Store, options: SpawnOptions) -> Option<TestApp> 
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
+    if let Some(app_id) = &brand.zalo_app_id {
+        let callback = format!("{address}/api/v1/webhooks/zalo-checkout/{}", brand.slug);
+        sim.sim.set_zalo_checkout_callback(app_id, &callback);
+    }
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(cham_server::launch(
         config.clone(),

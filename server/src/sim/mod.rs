@@ -5,6 +5,7 @@
 mod momo;
 mod momo_pay;
 mod zalo;
+mod zalo_checkout;
 
 use app::api::ErrorCode;
 use std::{
@@ -27,6 +28,8 @@ pub struct SimZaloApp {
     pub app_id: String,
     /// Zalo App secret.
     pub app_secret: SecretString,
+    /// The Checkout SDK's private key (payment macs), if the app takes payments.
+    pub checkout_key: Option<SecretString>,
 }
 
 /// A MoMo partner the simulator knows.
@@ -89,6 +92,8 @@ struct SimState {
     zalo_failure: FailureMode,
     momo_failure: FailureMode,
     momo_payments: HashMap<String, momo_pay::SimPayment>,
+    zalo_checkouts: HashMap<String, zalo_checkout::SimCheckout>,
+    zalo_callback_urls: HashMap<String, String>,
     clock_offset_ms: i64,
 }
 
@@ -116,6 +121,14 @@ impl Sim {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Where the simulated Checkout posts its callbacks for `app_id` (the Callback URL a brand sets in Zalo's
+    /// console).
+    pub fn set_zalo_checkout_callback(&self, app_id: &str, url: &str) {
+        self.state()
+            .zalo_callback_urls
+            .insert(app_id.to_owned(), url.to_owned());
+    }
+
     fn now_ms(&self) -> i64 {
         crate::db::now_ms() + self.state().clock_offset_ms
     }
@@ -126,6 +139,7 @@ impl Sim {
             .merge(zalo::routes())
             .merge(momo::routes())
             .merge(momo_pay::routes())
+            .merge(zalo_checkout::routes())
             .route("/control/failure", post(set_failure))
             .route("/control/clock", post(advance_clock))
             .with_state(self.clone())
