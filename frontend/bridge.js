@@ -117,8 +117,40 @@
     return browserScan();
   }
 
+  // Zalo Checkout's createOrder: the SDK inside Zalo (the shell hands it as chamHost.zalo.createOrder, which
+  // resolves with Checkout's orderId); in a plain browser the simulator's Checkout, whose page the app then opens
+  // with the way back. The arguments are passed exactly as the server signed them.
+  async function createOrder(sim, args, back) {
+    const h = window.chamHost || {};
+    if (h.zalo) {
+      const result = await h.zalo.createOrder(args);
+      return { orderId: (result && result.orderId) || "", checkoutUrl: null };
+    }
+    const created = await fetch(sim + "/zalo/checkout/orders", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(args),
+    });
+    const data = await created.json().catch(function () { return null; });
+    if (!created.ok || !data || !data.orderId) {
+      throw new Error("checkout " + ((data && data.error) || created.status));
+    }
+    return { orderId: data.orderId, checkoutUrl: data.checkoutUrl + "?back=" + encodeURIComponent(back) };
+  }
+
   window.chamBridge = {
     host: host,
+    createOrder: async function (sim, argsJson, back) {
+      try {
+        return await createOrder(sim, JSON.parse(argsJson), back);
+      } catch (e) {
+        throw failure(e).message;
+      }
+    },
+    // Opens a payment page (MoMo's payUrl, the simulated Checkout) in place of the app; it sends the person back.
+    openUrl: function (url) {
+      window.location.assign(url);
+    },
     scanQr: async function () {
       try {
         return await scanQr();

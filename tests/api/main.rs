@@ -11,6 +11,7 @@ mod browser;
 mod browser_check_ins;
 mod browser_games;
 mod browser_loyalty;
+mod browser_orders;
 mod browser_product_codes;
 mod browser_routes;
 mod browser_stores;

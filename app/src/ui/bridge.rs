@@ -20,6 +20,32 @@ extern "C" {
     async fn js_sim_create(sim: &str, provider: &str, name: &str, phone: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = chamBridge, js_name = simTokens, catch)]
     async fn js_sim_tokens(sim: &str, provider: &str, id: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = chamBridge, js_name = createOrder, catch)]
+    async fn js_create_order(sim: &str, args: &str, back: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = chamBridge, js_name = openUrl)]
+    fn js_open_url(url: &str);
+}
+
+/// What Zalo Checkout's `createOrder` answered.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CheckoutStarted {
+    /// Checkout's own order id.
+    #[serde(rename = "orderId")]
+    pub order_id: String,
+    /// In a plain browser, the simulated Checkout's page to open.
+    #[serde(rename = "checkoutUrl", default)]
+    pub checkout_url: Option<String>,
+}
+
+/// Starts Zalo Checkout with the arguments the server signed (`args` as their JSON); `back` is where the
+/// simulated Checkout sends the person when done.
+pub async fn create_order(sim: &str, args: &str, back: &str) -> Result<CheckoutStarted, String> {
+    decode(js_create_order(sim, args, back).await)
+}
+
+/// Opens a payment page in place of the app.
+pub fn open_url(url: &str) {
+    js_open_url(url);
 }
 
 /// Where the app is running.

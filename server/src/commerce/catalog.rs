@@ -365,17 +365,8 @@ async fn add_category(
     Json(input): Json<CategoryInput>,
 ) -> Result<(StatusCode, Json<Category>)> {
     let input = check_category(input)?;
-    let id = new_id();
-    sqlx::query(
-        "INSERT INTO product_categories (id, brand_id, name, position, created_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(&id)
-    .bind(&claims.brand)
-    .bind(&input.name)
-    .bind(input.position)
-    .bind(state.clock.now_ms())
-    .execute(state.db.write())
-    .await?;
+    let mut conn = state.db.write().acquire().await?;
+    let id = insert_category(&mut conn, &claims.brand, input.clone(), state.clock.now_ms()).await?;
     Ok((StatusCode::CREATED, Json(Category { id, input })))
 }
 
@@ -480,6 +471,36 @@ async fn save_product(
     Ok(true)
 }
 
+/// Adds a category in `conn`'s transaction (the demo's menu is made this way); its id.
+pub async fn insert_category(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    input: CategoryInput,
+    now: i64,
+) -> Result<String> {
+    let input = check_category(input)?;
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO product_categories (id, brand_id, name, position, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&id)
+    .bind(brand_id)
+    .bind(&input.name)
+    .bind(input.position)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Checks and adds a product in `conn`'s transaction; its id.
+pub async fn insert_product(conn: &mut AnyConnection, brand_id: &str, input: ProductInput, now: i64) -> Result<String> {
+    let input = check_product(conn, brand_id, input).await?;
+    let id = new_id();
+    save_product(conn, brand_id, &id, &input, now, true).await?;
+    Ok(id)
+}
+
 /// Adds a product.
 #[utoipa::path(
     post,
@@ -496,8 +517,7 @@ async fn add_product(
 ) -> Result<(StatusCode, Json<Product>)> {
     let mut tx = state.db.begin().await?;
     let input = check_product(&mut tx, &claims.brand, input).await?;
-    let id = new_id();
-    save_product(&mut tx, &claims.brand, &id, &input, state.clock.now_ms(), true).await?;
+    let id = insert_product(&mut tx, &claims.brand, input.clone(), state.clock.now_ms()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(Product { id, input })))
 }

@@ -5,6 +5,7 @@
 //! `product_sold_out`, `orders`, `order_items` and `payment_events`.
 
 mod catalog;
+pub use catalog::{insert_category, insert_product};
 mod orders;
 mod payments;
 pub mod pricing;

@@ -161,6 +161,8 @@ pub fn Home(me: Me, go: Callback<Screen>, on_sign_out: Callback<()>) -> impl Int
                 </div>
             </div>
             <nav class="home-actions">
+                <button class="menu-link" type="button" on:click=nav(Screen::Menu)>{move || i18n.t("order_menu")}</button>
+                <button class="orders-link" type="button" on:click=nav(Screen::Orders)>{move || i18n.t("my_orders")}</button>
                 <button class="rewards-link" type="button" on:click=nav(Screen::Rewards)>{move || i18n.t("rewards")}</button>
                 <button class="games-link" type="button" on:click=nav(Screen::Games(None))>{move || i18n.t("games")}</button>
                 <button class="surveys-link" type="button" on:click=nav(Screen::Surveys(None))>{move || i18n.t("surveys")}</button>

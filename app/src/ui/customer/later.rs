@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::{Screen, check_in, games, history, member_code, my_data, rewards, stores, surveys, tiers, vouchers};
+use super::{
+    Screen, check_in, games, history, member_code, menu, my_data, orders, rewards, stores, surveys, tiers, vouchers,
+};
 use crate::api::Voucher;
 
 #[lazy]
@@ -56,6 +58,21 @@ fn check_in_screen(on_back: Callback<()>, code: Option<String>) -> AnyView {
     view! { <check_in::CheckInScreen on_back=on_back code=code/> }.into_any()
 }
 
+#[lazy]
+fn menu_screen(on_back: Callback<()>, go: Callback<Screen>) -> AnyView {
+    view! { <menu::MenuScreen on_back=on_back go=go/> }.into_any()
+}
+
+#[lazy]
+fn orders_screen(on_back: Callback<()>, go: Callback<Screen>) -> AnyView {
+    view! { <orders::Orders on_back=on_back go=go/> }.into_any()
+}
+
+#[lazy]
+fn order_screen(id: String, on_back: Callback<()>, go: Callback<Screen>) -> AnyView {
+    view! { <orders::OrderScreen id=id on_back=on_back go=go/> }.into_any()
+}
+
 /// A screen whose code is loaded on first use: a loading line until it is there.
 fn later<F>(load: F) -> AnyView
 where
@@ -86,6 +103,9 @@ pub(super) fn screen(shown: Screen, home: Callback<()>, go: Callback<Screen>, on
         Screen::Card => later(member_code_screen(home)),
         Screen::Stores => later(stores_screen(home)),
         Screen::CheckIn(code) => later(check_in_screen(home, code)),
+        Screen::Menu => later(menu_screen(home, go)),
+        Screen::Orders => later(orders_screen(home, go)),
+        Screen::Order(id) => later(order_screen(id, home, go)),
         _ => ().into_any(),
     }
 }

@@ -8,7 +8,9 @@ mod history;
 mod home;
 mod later;
 mod member_code;
+mod menu;
 mod my_data;
+mod orders;
 mod rewards;
 mod signin;
 mod stores;
@@ -83,6 +85,12 @@ pub(super) enum Screen {
     Stores,
     /// At a store: check in or send a receipt, with the poster's code when it came with the address.
     CheckIn(Option<String>),
+    /// The menu: order and pay.
+    Menu,
+    /// The member's orders.
+    Orders,
+    /// One order, followed until paid.
+    Order(String),
     Erased,
     Failed(ApiFailure),
 }
@@ -102,6 +110,8 @@ impl Screen {
             Screen::Card => Some("member_code"),
             Screen::Stores => Some("stores"),
             Screen::CheckIn(_) => Some("check_in"),
+            Screen::Menu => Some("menu"),
+            Screen::Orders | Screen::Order(_) => Some("orders"),
             _ => None,
         }
     }
@@ -126,6 +136,9 @@ impl Screen {
             Screen::Stores => "/stores".into(),
             // The screen's own address carries no code; a poster's link adds it as `?code=`.
             Screen::CheckIn(_) => "/checkin".into(),
+            Screen::Menu => "/menu".into(),
+            Screen::Orders => "/orders".into(),
+            Screen::Order(id) => format!("/orders/{id}"),
             _ => return None,
         })
     }
@@ -138,6 +151,7 @@ impl Screen {
             Some(("games", rest)) => Screen::Games(id(rest)),
             Some(("surveys", rest)) => Screen::Surveys(id(rest)),
             Some(("vouchers", rest)) => Screen::Vouchers(id(rest)),
+            Some(("orders", rest)) => id(rest).map_or(Screen::Orders, Screen::Order),
             _ => match path {
                 "/rewards" => Screen::Rewards,
                 "/games" => Screen::Games(None),
@@ -149,6 +163,8 @@ impl Screen {
                 "/card" => Screen::Card,
                 "/stores" => Screen::Stores,
                 "/checkin" => Screen::CheckIn(poster_code()),
+                "/menu" => Screen::Menu,
+                "/orders" => Screen::Orders,
                 _ => Screen::Home,
             },
         }
@@ -361,7 +377,10 @@ pub fn CustomerApp() -> impl IntoView {
                     | Screen::MyData
                     | Screen::Card
                     | Screen::Stores
-                    | Screen::CheckIn(_)) => {
+                    | Screen::CheckIn(_)
+                    | Screen::Menu
+                    | Screen::Orders
+                    | Screen::Order(_)) => {
                         let on_erased = Callback::new(move |()| screen.set(Screen::Erased));
                         later::screen(shown, home, go, on_erased)
                     }

@@ -1,6 +1,8 @@
 //! The demo brand: seeded by `cham serve --demo` with simulator credentials, so a newcomer can sign in through
 //! the super-app simulator without any real Zalo or MoMo account.
 
+mod menu;
+
 use app::{api::StaffRole, domain::BrandSlug};
 use rsa::{
     RsaPrivateKey,
@@ -40,6 +42,8 @@ pub fn generate_momo_key() -> anyhow::Result<SecretString> {
 /// Creates the demo brand and its owner unless they exist.
 pub async fn seed(db: &Db, sealer: &Sealer) -> Result<DemoSeed> {
     if let Some(brand) = Brand::by_slug(db, DEMO_SLUG).await? {
+        // A demo brand seeded before the menu existed gets it now.
+        menu::seed(db, &brand.id).await?;
         return Ok(DemoSeed {
             brand,
             new_owner_password: None,
@@ -66,6 +70,7 @@ pub async fn seed(db: &Db, sealer: &Sealer) -> Result<DemoSeed> {
     create_user(db, &brand.id, DEMO_OWNER_EMAIL, &password, StaffRole::Owner).await?;
     seed_loyalty(db, &brand.id).await?;
     seed_stores(db, &brand.id).await?;
+    menu::seed(db, &brand.id).await?;
     Ok(DemoSeed {
         brand,
         new_owner_password: Some(SecretString::from(password)),

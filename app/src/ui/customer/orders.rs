@@ -1,0 +1,167 @@
+//! The member's orders: one order followed to the end of its payment (asked again every two seconds while it
+//! awaits payment, for up to ten minutes), with its lines, total and the points it earned; and the list of
+//! orders, newest first.
+
+use leptos::{prelude::*, task::spawn_local};
+
+use super::{
+    super::{
+        api::{Api, ApiFailure},
+        browser::{sleep, vn_time},
+        i18n::{I18n, Lang},
+        notice::ErrorNotice,
+        page::PageConfig,
+    },
+    SURFACE, Screen, menu,
+};
+use crate::{
+    api::{MyOrders, Order, OrderStatus},
+    domain::format_vnd,
+};
+
+fn status_badge(status: OrderStatus, i18n: I18n) -> impl IntoView {
+    let label = status.label();
+    let class = match status {
+        OrderStatus::Paid => "badge ok order-status",
+        OrderStatus::Failed => "badge failed order-status",
+        OrderStatus::AwaitingPayment => "badge running order-status",
+    };
+    view! { <span class=class>{move || if i18n.lang() == Lang::Vi { label.0 } else { label.1 }}</span> }
+}
+
+/// One order.
+#[component]
+pub fn OrderScreen(id: String, on_back: Callback<()>, go: Callback<Screen>) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let api = expect_context::<Api>();
+    let config = expect_context::<PageConfig>();
+    let order = RwSignal::new(None::<Order>);
+    let error = RwSignal::new(None::<ApiFailure>);
+    let shown = StoredValue::new(true);
+    on_cleanup(move || shown.set_value(false));
+    {
+        let api = api.clone();
+        spawn_local(async move {
+            let path = format!("/api/v1/me/orders/{id}");
+            for _ in 0..300 {
+                match api.get_as::<Order>(SURFACE, &path).await {
+                    Ok(o) => {
+                        let waiting = o.status == OrderStatus::AwaitingPayment;
+                        order.set(Some(o));
+                        error.set(None);
+                        if !waiting {
+                            return;
+                        }
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                sleep(2000).await;
+                if !shown.get_value() {
+                    return;
+                }
+            }
+        });
+    }
+    let pay_again = move |_| {
+        let (api, sim) = (api.clone(), config.sim.clone());
+        if let Some(o) = order.get_untracked() {
+            spawn_local(async move {
+                if let Err(e) = menu::pay(&api, &sim, &o).await {
+                    error.set(Some(e));
+                }
+            });
+        }
+    };
+    view! {
+        <section class="order-screen">
+            <button class="back" type="button" on:click=move |_| on_back.run(())>{move || i18n.t("back")}</button>
+            <h1>{move || i18n.t("your_order")}</h1>
+            <ErrorNotice error=error/>
+            {move || match order.get() {
+                None => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
+                Some(o) => {
+                    let pay_again = pay_again.clone();
+                    view! {
+                        <p>{status_badge(o.status, i18n)} " " <span class="muted">{vn_time(&o.created_at)}</span></p>
+                        {(o.status == OrderStatus::AwaitingPayment).then(|| view! {
+                            <p class="muted" role="status">{move || i18n.t("waiting_for_payment")}</p>
+                        })}
+                        <ul class="cart-lines">
+                            {o.lines.iter().map(|l| view! {
+                                <li class="cart-line">
+                                    <div>
+                                        <div class="cart-line-name">{l.quantity} " × " {l.name.clone()}</div>
+                                        <div class="muted">{l.choices.join(", ")}</div>
+                                    </div>
+                                    <div class="cart-line-total">{format_vnd(l.line_total_vnd)}</div>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                        {(!o.note.is_empty()).then(|| view! { <p class="muted">{move || i18n.t("order_note")} ": " {o.note.clone()}</p> })}
+                        <p class="order-total">{move || i18n.t("total")} ": " <strong>{format_vnd(o.total_vnd)}</strong></p>
+                        {(o.status == OrderStatus::Paid).then(|| view! {
+                            <p class="notice success order-paid" role="status">
+                                {move || i18n.t("order_paid_thanks")}
+                                {(o.points_earned > 0).then(|| view! { " · +" {o.points_earned} " " {move || i18n.t("points")} })}
+                            </p>
+                        })}
+                        {(o.status == OrderStatus::AwaitingPayment && o.payment.is_some()).then(|| view! {
+                            <button class="primary pay-again" type="button" on:click=pay_again>{move || i18n.t("pay_now")}</button>
+                        })}
+                        {(o.status == OrderStatus::Failed).then(|| view! {
+                            <p class="notice error" role="alert">{move || i18n.t("order_failed_note")}</p>
+                        })}
+                    }
+                    .into_any()
+                }
+            }}
+            <button class="link" type="button" on:click=move |_| go.run(Screen::Menu)>{move || i18n.t("order_again")}</button>
+            <button class="link" type="button" on:click=move |_| go.run(Screen::Orders)>{move || i18n.t("my_orders")}</button>
+        </section>
+    }
+}
+
+/// The member's orders.
+#[component]
+pub fn Orders(on_back: Callback<()>, go: Callback<Screen>) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let api = expect_context::<Api>();
+    let orders = RwSignal::new(None::<Vec<Order>>);
+    let error = RwSignal::new(None::<ApiFailure>);
+    spawn_local(async move {
+        match api.get_as::<MyOrders>(SURFACE, "/api/v1/me/orders").await {
+            Ok(list) => orders.set(Some(list.orders)),
+            Err(e) => error.set(Some(e)),
+        }
+    });
+    view! {
+        <section class="orders-screen">
+            <button class="back" type="button" on:click=move |_| on_back.run(())>{move || i18n.t("back")}</button>
+            <h1>{move || i18n.t("my_orders")}</h1>
+            <ErrorNotice error=error/>
+            {move || match orders.get() {
+                None => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
+                Some(list) if list.is_empty() => view! {
+                    <p class="muted empty">{move || i18n.t("no_orders_yet")}</p>
+                    <button class="primary" type="button" on:click=move |_| go.run(Screen::Menu)>{move || i18n.t("order_menu")}</button>
+                }.into_any(),
+                Some(list) => view! {
+                    <ul class="orders">
+                        {list.into_iter().map(|o| {
+                            let id = o.id.clone();
+                            let what = o.lines.iter().map(|l| format!("{} × {}", l.quantity, l.name)).collect::<Vec<_>>().join(", ");
+                            view! {
+                                <li class="order-row">
+                                    <button class="link open-order" type="button" on:click=move |_| go.run(Screen::Order(id.clone()))>
+                                        <span class="order-what">{what}</span>
+                                    </button>
+                                    <div class="muted">{vn_time(&o.created_at)} " · " {format_vnd(o.total_vnd)} " " {status_badge(o.status, i18n)}</div>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
