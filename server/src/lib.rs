@@ -69,8 +69,9 @@ pub struct LaunchOptions {
 
 /// Every kind of background job this build runs, and the periodic ones: the composition's list. An area with
 /// background work adds its `register` here.
-pub fn job_registry(db: &Db, clock: &Clock) -> Registry {
+pub fn job_registry(db: &Db, clock: &Clock, payments: commerce::Payments) -> Registry {
     let mut registry = Registry::default();
+    commerce::register(&mut registry, db, clock, payments);
     jobs::register_platform(&mut registry, db, clock);
     loyalty::worker::register(&mut registry, db, clock);
     profiles::activity::register(&mut registry, db, clock);
@@ -84,12 +85,13 @@ fn spawn_worker(
     db: &Db,
     clock: &Clock,
     config: &Config,
+    payments: commerce::Payments,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     let worker = Worker::new(
         db.clone(),
         clock.clone(),
-        Arc::new(job_registry(db, clock)),
+        Arc::new(job_registry(db, clock, payments)),
         config.worker_options(),
     );
     tokio::spawn(worker.run(async move {
@@ -103,10 +105,15 @@ const WORKER_GRACE: Duration = Duration::from_secs(30);
 /// `cham worker`: runs only job workers on the configured store until `shutdown` completes, so web and worker
 /// processes can be scaled apart.
 pub async fn run_workers(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-    profiles::marks::install_key(MasterKey::from_config(&config)?.person_mark_key());
+    let master = MasterKey::from_config(&config)?;
+    profiles::marks::install_key(master.person_mark_key());
     let db = open_store(&config).await?;
+    let payments = commerce::Payments {
+        superapps: SuperApps::new(&config)?,
+        sealer: master.sealer(),
+    };
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = spawn_worker(&db, &Clock::system(), &config, stopped);
+    let worker = spawn_worker(&db, &Clock::system(), &config, payments, stopped);
     tracing::info!(store = ?db.dialect(), "Chạm workers are running");
     shutdown.await;
     let _ = stop.send(true);
@@ -180,6 +187,9 @@ pub async fn launch(
         if config.momo_open_url == defaults.momo_open_url {
             config.momo_open_url = format!("{local}/momo/open");
         }
+        if config.zalo_payment_url == defaults.zalo_payment_url {
+            config.zalo_payment_url = format!("{local}/zalo/payment");
+        }
         if config.momo_payment_url == defaults.momo_payment_url {
             config.momo_payment_url = format!("{local}/momo/pay");
         }
@@ -207,10 +217,13 @@ pub async fn launch(
         router = router.nest("/__sim", sim.router());
     }
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = state
-        .config
-        .workers
-        .then(|| spawn_worker(&db, &clock, &state.config, stopped));
+    let worker = state.config.workers.then(|| {
+        let payments = commerce::Payments {
+            superapps: state.superapps.clone(),
+            sealer: state.sealer.clone(),
+        };
+        spawn_worker(&db, &clock, &state.config, payments, stopped)
+    });
     tracing::info!(%addr, store = ?db.dialect(), demo = options.demo, workers = worker.is_some(), "Chạm is listening");
     // With each connection's address, for sign-in throttling.
     let served = axum::serve(

@@ -172,6 +172,11 @@ pub async fn spawn_with(store: Store, options: SpawnOptions) -> Option<TestApp> 
         } else {
             sim.momo_open_url()
         },
+        zalo_payment_url: if options.demo {
+            Config::default().zalo_payment_url
+        } else {
+            sim.zalo_payment_url()
+        },
         momo_payment_url: if options.demo {
             Config::default().momo_payment_url
         } else {

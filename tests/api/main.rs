@@ -37,6 +37,7 @@ mod ops;
 mod privacy;
 mod product_codes;
 mod sessions;
+mod settle;
 mod sign_in;
 mod sign_in_limits;
 mod stores;

@@ -369,6 +369,7 @@ async fn place(
         },
     )
     .await?;
+    super::settle::enqueue(&mut tx, &claims.brand, &id, now).await?;
     tx.commit().await?;
     metrics::counter!("cham_orders_placed_total").increment(1);
     tracing::info!(order = %id, total = subtotal, "order placed");

@@ -101,7 +101,7 @@ pub(super) async fn points_earned(conn: &mut AnyConnection, brand_id: &str, orde
 
 /// What settling a notice did.
 #[derive(Debug, PartialEq, Eq)]
-enum Settled {
+pub(super) enum Settled {
     /// The order is now paid.
     Paid,
     /// It was paid already: nothing changed.
@@ -110,16 +110,35 @@ enum Settled {
     Failed,
 }
 
-/// Moves the order to paid once and records `order_paid`, in one transaction with the notice's trail.
-async fn pay(
-    state: &AppState,
+/// What settled an order: a notice the service sent, or our query's answer.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Via {
+    /// A callback or an IPN.
+    Notice,
+    /// A status query.
+    Query,
+}
+
+impl Via {
+    fn kind(self) -> &'static str {
+        match self {
+            Via::Notice => "notice",
+            Via::Query => "query",
+        }
+    }
+}
+
+/// Moves the order to paid once and records `order_paid`, in one transaction with what settled it (kept on the
+/// trail).
+pub(super) async fn pay(
+    db: &Db,
+    now: i64,
     order: &OrderRow,
     trans_id: &str,
     method: Option<&str>,
-    notice: Value,
+    (via, notice): (Via, Value),
 ) -> Result<Settled> {
-    let now = state.clock.now_ms();
-    let mut tx = state.db.begin().await?;
+    let mut tx = db.begin().await?;
     let moved = sqlx::query(
         "UPDATE orders SET status = 'paid', paid_at = $1, updated_at = $1, provider_trans_id = $2, \
          method = COALESCE($3, method), failure = NULL WHERE id = $4 AND status IN ('awaiting_payment', 'failed')",
@@ -137,7 +156,7 @@ async fn pay(
         &order.brand_id,
         Some(&order.id),
         &order.provider,
-        "notice",
+        via.kind(),
         outcome,
         &notice,
         now,
@@ -212,14 +231,21 @@ pub(super) async fn fail(db: &Db, brand_id: &str, order_id: &str, reason: &str, 
     Ok(moved == 1)
 }
 
-async fn failed_notice(state: &AppState, order: &OrderRow, reason: &str, notice: Value) -> Result<Settled> {
-    fail(&state.db, &order.brand_id, &order.id, reason, state.clock.now_ms()).await?;
+/// Fails the order for a notice or a query's answer, and keeps what said so on the trail.
+pub(super) async fn failed(
+    db: &Db,
+    now: i64,
+    order: &OrderRow,
+    reason: &str,
+    (via, notice): (Via, Value),
+) -> Result<Settled> {
+    fail(db, &order.brand_id, &order.id, reason, now).await?;
     record_trail(
-        &state.db,
+        db,
         &order.brand_id,
         Some(&order.id),
         &order.provider,
-        "notice",
+        via.kind(),
         reason,
         &notice,
     )
@@ -324,9 +350,25 @@ async fn zalo_callback(State(state): State<AppState>, Path(brand_key): Path<Stri
     let received = Value::Object(notice.clone());
     let settled = if amount_of(data.get("resultCode")) == Some(1) {
         let method = Some(field("method")).filter(|m| !m.is_empty());
-        pay(&state, &order, &field("transId"), method.as_deref(), received).await?
+        let via = (Via::Notice, received);
+        pay(
+            &state.db,
+            state.clock.now_ms(),
+            &order,
+            &field("transId"),
+            method.as_deref(),
+            via,
+        )
+        .await?
     } else {
-        failed_notice(&state, &order, "zalo_payment_failed", received).await?
+        failed(
+            &state.db,
+            state.clock.now_ms(),
+            &order,
+            "zalo_payment_failed",
+            (Via::Notice, received),
+        )
+        .await?
     };
     tracing::info!(order = %order.id, ?settled, "Zalo Checkout callback");
     Ok(zalo_answer(1, "success"))
@@ -399,7 +441,20 @@ async fn momo_ipn(State(state): State<AppState>, Path(brand_key): Path<String>, 
     }
     let received = Value::Object(ipn.clone());
     let settled = match amount_of(ipn.get("resultCode")) {
-        Some(0 | 9000) => Some(pay(&state, &order, &field("transId"), Some(&field("payType")), received).await?),
+        Some(0 | 9000) => {
+            let (now, method) = (state.clock.now_ms(), field("payType"));
+            Some(
+                pay(
+                    &state.db,
+                    now,
+                    &order,
+                    &field("transId"),
+                    Some(&method),
+                    (Via::Notice, received),
+                )
+                .await?,
+            )
+        }
         // Waiting or still processing: the next notice (or a query) settles it.
         Some(1000 | 7000 | 7002) => {
             record_trail(
@@ -414,7 +469,10 @@ async fn momo_ipn(State(state): State<AppState>, Path(brand_key): Path<String>, 
             .await?;
             None
         }
-        _ => Some(failed_notice(&state, &order, "momo_payment_failed", received).await?),
+        _ => {
+            let via = (Via::Notice, received);
+            Some(failed(&state.db, state.clock.now_ms(), &order, "momo_payment_failed", via).await?)
+        }
     };
     tracing::info!(order = %order.id, ?settled, "MoMo IPN");
     Ok(StatusCode::NO_CONTENT)

@@ -161,6 +161,11 @@ impl SpawnedSim {
         format!("{}/zalo/graph", self.base_url)
     }
 
+    /// `CHAM_ZALO_PAYMENT_URL` for this simulator.
+    pub fn zalo_payment_url(&self) -> String {
+        format!("{}/zalo/payment", self.base_url)
+    }
+
     /// `CHAM_MOMO_PAYMENT_URL` for this simulator.
     pub fn momo_payment_url(&self) -> String {
         format!("{}/momo/pay", self.base_url)

@@ -29,7 +29,7 @@ pub(super) struct SimPayment {
     extra_data: String,
     ipn_url: String,
     redirect_url: String,
-    result: Option<i64>,
+    result: Option<(i64, i64)>,
 }
 
 pub(super) fn routes() -> Router<Sim> {
@@ -38,6 +38,7 @@ pub(super) fn routes() -> Router<Sim> {
         .route("/momo/pay/checkout/{order_id}", get(page))
         .route("/momo/pay/checkout/{order_id}/complete", post(complete_form))
         .route("/momo/payments/{order_id}/complete", post(complete_json))
+        .route("/momo/pay/v2/gateway/api/query", post(query))
 }
 
 fn answer(code: i64, message: &str, extra: Value) -> Response {
@@ -185,14 +186,18 @@ struct Complete {
     /// Change the amount after signing, as an attacker would.
     #[serde(default)]
     tamper: Option<bool>,
+    /// False to lose the IPN (the query still knows the outcome).
+    #[serde(default)]
+    deliver: Option<bool>,
 }
 
 /// Sends the IPN; the server's HTTP statuses, one a send.
 async fn finish(sim: &Sim, order_id: &str, how: &Complete) -> Result<(SimPayment, Vec<u16>), StatusCode> {
+    let trans_id = numeric_id()[..13].parse::<i64>().unwrap_or(1);
     let payment = {
         let mut state = sim.state();
         let payment = state.momo_payments.get_mut(order_id).ok_or(StatusCode::NOT_FOUND)?;
-        payment.result = Some(how.result_code);
+        payment.result = Some((how.result_code, trans_id));
         payment.clone()
     };
     let partner = sim
@@ -214,7 +219,7 @@ async fn finish(sim: &Sim, order_id: &str, how: &Complete) -> Result<(SimPayment
         "amount": payment.amount,
         "orderInfo": payment.order_info,
         "orderType": "momo_wallet",
-        "transId": numeric_id()[..13].parse::<i64>().unwrap_or(1),
+        "transId": trans_id,
         "resultCode": how.result_code,
         "message": message,
         "payType": "qr",
@@ -229,6 +234,9 @@ async fn finish(sim: &Sim, order_id: &str, how: &Complete) -> Result<(SimPayment
     ipn.insert("signature".into(), Value::String(signature));
     if how.tamper == Some(true) {
         ipn.insert("amount".into(), json!(payment.amount.saturating_add(1_000)));
+    }
+    if how.deliver == Some(false) {
+        return Ok((payment, Vec::new()));
     }
     let http = reqwest::Client::new();
     let mut statuses = Vec::new();
@@ -266,4 +274,54 @@ async fn complete_json(State(sim): State<Sim>, Path(order_id): Path<String>, Jso
         Ok((_, statuses)) => axum::Json(json!({ "ipn_statuses": statuses })).into_response(),
         Err(status) => status.into_response(),
     }
+}
+
+/// MoMo's query: the signature over `accessKey=…&orderId=…&partnerCode=…&requestId=…`, then where the payment
+/// stands (`resultCode` 0 paid, 1000 waiting, or how it failed).
+async fn query(State(sim): State<Sim>, Json(body): Json<Value>) -> Response {
+    let text = |k: &str| {
+        body.get(k)
+            .map(crate::superapp::payments::as_received)
+            .unwrap_or_default()
+    };
+    let Some(partner) = sim
+        .config
+        .momo_partners
+        .iter()
+        .find(|p| p.partner_code == text("partnerCode"))
+    else {
+        return answer(11, "Truy cập bị từ chối: partnerCode không hợp lệ.", Value::Null);
+    };
+    let Some(access) = partner.access_key.as_ref() else {
+        return answer(11, "Truy cập bị từ chối.", Value::Null);
+    };
+    let signed = crate::superapp::payments::momo_query_text(
+        access.expose_secret(),
+        &text("orderId"),
+        &text("partnerCode"),
+        &text("requestId"),
+    );
+    if !hmac_matches(partner.secret_key.expose_secret(), &signed, &text("signature")) {
+        return answer(11, "Truy cập bị từ chối: chữ ký không hợp lệ.", Value::Null);
+    }
+    let Some(payment) = sim.state().momo_payments.get(&text("orderId")).cloned() else {
+        return answer(42, "Không tìm thấy orderId.", Value::Null);
+    };
+    let (code, trans) = payment.result.unwrap_or((1000, 0));
+    answer(
+        code,
+        if code == 0 {
+            "Thành công."
+        } else {
+            "Giao dịch chưa hoàn tất."
+        },
+        json!({
+            "partnerCode": payment.partner_code,
+            "orderId": payment.order_id,
+            "requestId": text("requestId"),
+            "amount": payment.amount,
+            "transId": trans,
+            "payType": "qr",
+        }),
+    )
 }

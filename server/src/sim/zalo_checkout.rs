@@ -29,6 +29,8 @@ pub(super) struct SimCheckout {
     desc: String,
     extradata: String,
     method: String,
+    /// How it ended (`paid`, `failed`), and Zalo's transaction id, once it did.
+    outcome: Option<(String, String)>,
 }
 
 pub(super) fn routes() -> Router<Sim> {
@@ -37,6 +39,7 @@ pub(super) fn routes() -> Router<Sim> {
         .route("/zalo/checkout/{order_id}", get(page))
         .route("/zalo/checkout/{order_id}/complete", post(complete_form))
         .route("/zalo/checkout/{order_id}/result", post(complete_json))
+        .route("/zalo/payment/api/transaction/get-status", get(status))
 }
 
 fn refused(code: i64, message: &str) -> Response {
@@ -79,6 +82,7 @@ async fn create_order(State(sim): State<Sim>, Json(body): Json<Map<String, Value
             desc: field("desc"),
             extradata: field("extradata"),
             method: field("method"),
+            outcome: None,
         },
     );
     axum::Json(json!({ "orderId": order_id, "checkoutUrl": format!("/__sim/zalo/checkout/{order_id}") }))
@@ -145,6 +149,9 @@ struct Outcome {
     /// How many times to send the callback (1 unless given).
     #[serde(default)]
     repeat: Option<u32>,
+    /// False to lose the callback (the status query still knows the outcome).
+    #[serde(default)]
+    deliver: Option<bool>,
 }
 
 /// Sends the callback; the server's `returnCode` each time.
@@ -156,6 +163,13 @@ async fn finish(sim: &Sim, order_id: &str, how: &Outcome) -> Result<Vec<i64>, St
         .cloned()
         .ok_or(StatusCode::NOT_FOUND)?;
     if how.outcome == "left" {
+        return Ok(Vec::new());
+    }
+    let trans_id = format!("{}_{}", chrono::Utc::now().format("%y%m%d"), &numeric_id()[..10]);
+    if let Some(taken) = sim.state().zalo_checkouts.get_mut(order_id) {
+        taken.outcome = Some((how.outcome.clone(), trans_id.clone()));
+    }
+    if how.deliver == Some(false) {
         return Ok(Vec::new());
     }
     let app = sim
@@ -177,7 +191,7 @@ async fn finish(sim: &Sim, order_id: &str, how: &Outcome) -> Result<Vec<i64>, St
     let data: Map<String, Value> = serde_json::from_value(json!({
         "appId": order.app_id,
         "orderId": order_id,
-        "transId": format!("{}_{}", chrono::Utc::now().format("%y%m%d"), &numeric_id()[..10]),
+        "transId": trans_id,
         "transTime": sim.now_ms(),
         "merchantTransId": "",
         "amount": order.amount,
@@ -229,4 +243,47 @@ async fn complete_json(State(sim): State<Sim>, Path(order_id): Path<String>, Jso
         Ok(codes) => axum::Json(json!({ "return_codes": codes })).into_response(),
         Err(status) => status.into_response(),
     }
+}
+
+#[derive(Debug, Deserialize)]
+struct StatusQuery {
+    #[serde(rename = "orderId", default)]
+    order_id: String,
+    #[serde(rename = "appId", default)]
+    app_id: String,
+    #[serde(default)]
+    mac: String,
+}
+
+/// The status query: the mac over `appId=…&orderId=…&privateKey=…`, then where the order stands, wrapped in
+/// `data` (`returnCode` 1 paid, 0 processing, -1 failed).
+async fn status(State(sim): State<Sim>, axum::extract::Query(q): axum::extract::Query<StatusQuery>) -> Response {
+    let Some(key) = sim
+        .config
+        .zalo_apps
+        .iter()
+        .find(|a| a.app_id == q.app_id)
+        .and_then(|a| a.checkout_key.as_ref())
+    else {
+        return axum::Json(json!({ "error": -2001, "message": "no access" })).into_response();
+    };
+    let key = key.expose_secret();
+    let text = crate::superapp::payments::zalo_status_text(&q.app_id, &q.order_id, key);
+    if !hmac_matches(key, &text, &q.mac) {
+        return axum::Json(json!({ "error": -2101, "message": "wrong mac" })).into_response();
+    }
+    let Some(order) = sim.state().zalo_checkouts.get(&q.order_id).cloned() else {
+        return axum::Json(json!({ "error": -2103, "message": "bad parameter: orderId" })).into_response();
+    };
+    let (code, trans) = match &order.outcome {
+        Some((outcome, trans)) if outcome == "paid" => (1, trans.clone()),
+        Some((_, trans)) => (-1, trans.clone()),
+        None => (0, String::new()),
+    };
+    axum::Json(json!({
+        "error": 0,
+        "message": "Thành công",
+        "data": { "returnCode": code, "orderId": q.order_id, "transId": trans, "amount": order.amount },
+    }))
+    .into_response()
 }

@@ -120,6 +120,7 @@ pub struct SuperApps {
     zalo_graph_url: String,
     momo_open_url: String,
     momo_payment_url: String,
+    zalo_payment_url: String,
 }
 
 impl SuperApps {
@@ -135,6 +136,7 @@ impl SuperApps {
             zalo_graph_url: config.zalo_graph_url.trim_end_matches('/').to_owned(),
             momo_open_url: config.momo_open_url.trim_end_matches('/').to_owned(),
             momo_payment_url: config.momo_payment_url.trim_end_matches('/').to_owned(),
+            zalo_payment_url: config.zalo_payment_url.trim_end_matches('/').to_owned(),
         })
     }
 }

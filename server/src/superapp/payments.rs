@@ -147,7 +147,122 @@ pub fn momo_create_text(c: &MomoCreate<'_>) -> String {
     )
 }
 
+/// Where a payment stands, as the payment service answers a status query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentState {
+    /// Paid, with the service's transaction id and the amount it names (when it names one).
+    Paid {
+        /// The service's transaction id.
+        trans_id: String,
+        /// The amount paid, when the answer carries it.
+        amount: Option<i64>,
+    },
+    /// Failed, declined or expired.
+    Failed(String),
+    /// Still being processed, or not started.
+    Pending,
+}
+
+/// What a status query answered, for the payment trail.
+#[derive(Debug, Clone)]
+pub struct StatusAnswer {
+    /// Where the payment stands.
+    pub state: PaymentState,
+    /// The answer as it came.
+    pub raw: Value,
+}
+
+fn amount_in(value: Option<&Value>) -> Option<i64> {
+    match value? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// The text a Zalo Checkout status query's mac covers.
+pub fn zalo_status_text(app_id: &str, order_id: &str, private_key: &str) -> String {
+    format!("appId={app_id}&orderId={order_id}&privateKey={private_key}")
+}
+
+/// The text MoMo's query signature covers.
+pub fn momo_query_text(access_key: &str, order_id: &str, partner_code: &str, request_id: &str) -> String {
+    format!("accessKey={access_key}&orderId={order_id}&partnerCode={partner_code}&requestId={request_id}")
+}
+
 impl SuperApps {
+    /// Asks Zalo Checkout where an order stands (`GET {payment}/api/transaction/get-status`), by Checkout's own
+    /// order id; the answer is wrapped in `data` (`returnCode` 1 paid, 0 processing, -1 failed).
+    pub async fn zalo_status(
+        &self,
+        app_id: &str,
+        checkout_order_id: &str,
+        private_key: &SecretString,
+    ) -> Result<StatusAnswer, SuperAppError> {
+        let key = private_key.expose_secret();
+        let mac = hmac_hex(key, &zalo_status_text(app_id, checkout_order_id, key));
+        let response = self
+            .http
+            .get(format!("{}/api/transaction/get-status", self.zalo_payment_url))
+            .query(&[("orderId", checkout_order_id), ("appId", app_id), ("mac", mac.as_str())])
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let raw = read_json(response).await?;
+        let data = raw.get("data").unwrap_or(&Value::Null);
+        let state = match amount_in(data.get("returnCode")) {
+            Some(1) => PaymentState::Paid {
+                trans_id: data.get("transId").map(as_received).unwrap_or_default(),
+                amount: amount_in(data.get("amount")),
+            },
+            Some(0) => PaymentState::Pending,
+            Some(code) => PaymentState::Failed(format!("zalo_status_{code}")),
+            None => {
+                return Err(SuperAppError::Unavailable(
+                    "a status answer without data.returnCode".into(),
+                ));
+            }
+        };
+        Ok(StatusAnswer { state, raw })
+    }
+
+    /// Asks MoMo where an order stands (`POST {momo_pay}/v2/gateway/api/query`).
+    pub async fn momo_query(
+        &self,
+        partner_code: &str,
+        access_key: &SecretString,
+        secret_key: &SecretString,
+        order_id: &str,
+        request_id: &str,
+    ) -> Result<StatusAnswer, SuperAppError> {
+        let text = momo_query_text(access_key.expose_secret(), order_id, partner_code, request_id);
+        let body = json!({
+            "partnerCode": partner_code,
+            "requestId": request_id,
+            "orderId": order_id,
+            "lang": "vi",
+            "signature": hmac_hex(secret_key.expose_secret(), &text),
+        });
+        let response = self
+            .http
+            .post(format!("{}/v2/gateway/api/query", self.momo_payment_url))
+            .json(&body)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let raw = read_json(response).await?;
+        let state = match amount_in(raw.get("resultCode")) {
+            Some(0 | 9000) => PaymentState::Paid {
+                trans_id: raw.get("transId").map(as_received).unwrap_or_default(),
+                amount: amount_in(raw.get("amount")),
+            },
+            Some(1000 | 7000 | 7002) => PaymentState::Pending,
+            Some(code) => PaymentState::Failed(format!("momo_result_{code}")),
+            None => return Err(SuperAppError::Unavailable("a query answer without resultCode".into())),
+        };
+        Ok(StatusAnswer { state, raw })
+    }
+
     /// Starts a MoMo payment (`POST {momo_pay}/v2/gateway/api/create`, `captureWallet`).
     pub async fn momo_create(&self, c: &MomoCreate<'_>) -> Result<MomoCreated, SuperAppError> {
         let signature = hmac_hex(c.secret_key.expose_secret(), &momo_create_text(c));
