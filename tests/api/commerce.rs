@@ -239,6 +239,29 @@ async fn a_zalo_checkout_callback_pays_once(store: Store) {
         types.iter().any(|t| t == "order_placed") && types.iter().any(|t| t == "order_paid"),
         "{types:?}"
     );
+    // The console lists it with the member, and its trail: the verified callback, then its repeat (the refused
+    // ones left no trace).
+    let listed = shop.get("/api/v1/admin/orders?status=paid", &shop.admin).await;
+    assert_eq!(listed["orders"].as_array().unwrap().len(), 1);
+    assert_eq!(listed["orders"][0]["member_name"], "Mai");
+    assert!(
+        shop.get("/api/v1/admin/orders?status=failed", &shop.admin).await["orders"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let detail = shop.get(&format!("/api/v1/admin/orders/{id}"), &shop.admin).await;
+    let outcomes: Vec<&str> = detail["trail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["paid", "repeated"]);
+    let r = shop
+        .send(Method::GET, "/api/v1/admin/orders?status=lost", &shop.admin, None)
+        .await;
+    assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_status").await;
     // Another member cannot see it.
     let lan = shop.member("Lan", "0987654321").await;
     let r = shop
@@ -393,6 +416,14 @@ async fn a_momo_ipn_pays_once(store: Store) {
     let mine = shop.get("/api/v1/me/orders", &mai.token).await;
     assert_eq!(mine["orders"][0]["status"], "failed");
     assert_eq!(mine["orders"][1]["status"], "paid");
+    // The console pages through them, newest first.
+    let first = shop.get("/api/v1/admin/orders?limit=1", &shop.admin).await;
+    assert_eq!(first["orders"][0]["order"]["status"], "failed");
+    assert_eq!(first["orders"][0]["failure"], "momo_payment_failed");
+    let next = first["next_cursor"].as_str().unwrap();
+    let second = shop.get(&format!("/api/v1/admin/orders?limit=1&cursor={next}"), &shop.admin).await;
+    assert_eq!(second["orders"][0]["order"]["status"], "paid");
+    assert!(second["next_cursor"].is_null());
     shop.assert_ledger_consistent().await;
 }
 

@@ -5,6 +5,7 @@
 //! is settled by asking the service ([`settle`], a durable job). Owns `product_categories`, `products`,
 //! `product_sold_out`, `orders`, `order_items` and `payment_events`.
 
+mod admin;
 mod catalog;
 pub use catalog::{insert_category, insert_product};
 mod orders;
@@ -21,6 +22,7 @@ use crate::{AppState, profiles::hooks::AreaHooks};
 /// The commerce routes: the console's catalog, the member's menu and orders, and the payment webhooks.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .merge(admin::router())
         .merge(catalog::router())
         .merge(orders::router())
         .merge(payments::router())
