@@ -1,9 +1,12 @@
 //! In Chromium: a member orders a drink from the demo menu (a size, a topping, two of them), pays in the
 //! simulator's Zalo Checkout, comes back to the order screen and sees it paid with its points; the order is on
-//! their list and the points on their card. A declined MoMo payment shows the order failed, in words.
+//! their list. A declined MoMo payment shows the order failed, in words. The console lists both orders, and the
+//! paid one's payment trail.
 
 use crate::{
-    browser::{browser, click, sign_in_member, spawn_demo, type_into, wait_for_text, wait_for_text_containing},
+    browser::{
+        admin_of_demo, browser, click, sign_in_member, spawn_demo, type_into, wait_for_text, wait_for_text_containing,
+    },
     helpers::Store,
 };
 
@@ -97,6 +100,19 @@ async fn a_member_orders_and_pays_in_the_checkout(store: Store) {
     .await
     .unwrap();
     assert_eq!((paid, failed), (1, 1));
+
+    // In the console: both orders, newest first; the paid one's trail shows the callback as received.
+    let password = admin_of_demo(&app).await;
+    c.goto(&app.url("/admin/orders")).await.unwrap();
+    type_into(c, "input[name=email]", "console@demo.vn").await;
+    type_into(c, "input[name=password]", &password).await;
+    click(c, "button[type=submit]").await;
+    wait_for_text_containing(c, ".order-row:first-child", "Bánh mì thịt nướng").await;
+    wait_for_text_containing(c, ".order-row:first-child .order-status", "Thanh toán không thành công").await;
+    wait_for_text_containing(c, ".order-row:nth-child(2)", "2 × Trà đào cam sả").await;
+    click(c, ".order-row:nth-child(2) td:first-child a").await;
+    wait_for_text_containing(c, ".trail-entry", "Thông báo thanh toán · Đã ghi nhận thanh toán").await;
+    wait_for_text_containing(c, ".trail-body", "overallMac").await;
     browser.client.close().await.unwrap();
 }
 

@@ -421,7 +421,9 @@ async fn a_momo_ipn_pays_once(store: Store) {
     assert_eq!(first["orders"][0]["order"]["status"], "failed");
     assert_eq!(first["orders"][0]["failure"], "momo_payment_failed");
     let next = first["next_cursor"].as_str().unwrap();
-    let second = shop.get(&format!("/api/v1/admin/orders?limit=1&cursor={next}"), &shop.admin).await;
+    let second = shop
+        .get(&format!("/api/v1/admin/orders?limit=1&cursor={next}"), &shop.admin)
+        .await;
     assert_eq!(second["orders"][0]["order"]["status"], "paid");
     assert!(second["next_cursor"].is_null());
     shop.assert_ledger_consistent().await;

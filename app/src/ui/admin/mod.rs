@@ -11,6 +11,7 @@ mod imports;
 mod liability;
 mod loyalty;
 mod operations;
+mod orders;
 mod overview;
 mod points;
 mod poster;
@@ -60,6 +61,10 @@ enum Page {
     Campaigns,
     /// Batches of product QR codes.
     ProductCodes,
+    /// The brand's orders.
+    Orders,
+    /// One order with its payment trail.
+    Order(String),
     Operations,
 }
 
@@ -68,6 +73,7 @@ fn page_for(path: &str) -> Page {
     match rest.trim_start_matches('/').split_once('/') {
         Some(("customers", id)) if !id.is_empty() => Page::Profile(id.to_owned()),
         Some(("surveys", id)) if !id.is_empty() => Page::SurveyResults(id.to_owned()),
+        Some(("orders", id)) if !id.is_empty() => Page::Order(id.to_owned()),
         _ => match rest.trim_start_matches('/') {
             "customers" => Page::Customers,
             "api-keys" => Page::ApiKeys,
@@ -82,6 +88,7 @@ fn page_for(path: &str) -> Page {
             "review" => Page::Review,
             "campaigns" => Page::Campaigns,
             "product-codes" => Page::ProductCodes,
+            "orders" => Page::Orders,
             "operations" => Page::Operations,
             _ => Page::Overview,
         },
@@ -187,6 +194,7 @@ pub fn AdminApp() -> impl IntoView {
                             {nav("/admin/review", "nav_review", page == Page::Review)}
                             {nav("/admin/campaigns", "nav_campaigns", page == Page::Campaigns)}
                             {nav("/admin/product-codes", "nav_product_codes", page == Page::ProductCodes)}
+                            {nav("/admin/orders", "nav_orders", matches!(page, Page::Orders | Page::Order(_)))}
                             {nav("/staff", "nav_staff", false)}
                             {nav("/admin/imports", "nav_imports", page == Page::Imports)}
                             {nav("/admin/api-keys", "nav_api_keys", page == Page::ApiKeys)}
@@ -209,6 +217,8 @@ pub fn AdminApp() -> impl IntoView {
                         Page::Review => view! { <review::ReviewPage/> }.into_any(),
                         Page::Campaigns => view! { <campaigns::CampaignsPage/> }.into_any(),
                         Page::ProductCodes => view! { <product_codes::ProductCodesPage/> }.into_any(),
+                        Page::Orders => view! { <orders::OrdersPage/> }.into_any(),
+                        Page::Order(id) => view! { <orders::OrderPage id=id/> }.into_any(),
                         Page::Operations => view! { <operations::OperationsPage/> }.into_any(),
                     };
                     view! {

@@ -22,6 +22,7 @@ fn kind_key(kind: &str) -> &'static str {
         "profiles.seen" => "job_seen",
         "jobs.prune" => "job_prune",
         "ops.probe" => "job_probe",
+        "commerce.settle" => "job_settle",
         _ => "job_other",
     }
 }

@@ -14,13 +14,17 @@ mod counter;
 mod customer;
 #[cfg(feature = "admin")]
 mod marketing;
+#[cfg(feature = "admin")]
+mod sales;
 mod shared;
 
 #[cfg(any(feature = "admin", feature = "staff"))]
 fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
     let text = admin::surface_text(key).or_else(|| counter::counter_text(key));
     #[cfg(feature = "admin")]
-    let text = text.or_else(|| marketing::marketing_text(key));
+    let text = text
+        .or_else(|| marketing::marketing_text(key))
+        .or_else(|| sales::sales_text(key));
     text
 }
 #[cfg(all(feature = "customer", not(feature = "admin")))]
