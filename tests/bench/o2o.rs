@@ -141,7 +141,8 @@ async fn attribution_report(app: &TestApp, admin: &str, stores: &[String]) {
     let id = campaign["id"].as_str().unwrap().to_owned();
     let brand = app.brand.id.clone();
     let now = cham_server::db::now_ms();
-    let at = |i: usize| now - (i as i64 % 30) * DAY_MS - (i as i64 % 86_400) * 1000;
+    // Within the report's 30 days, whatever the time of day: at most 28 days and 23 hours back.
+    let at = |i: usize| now - (i as i64 % 28) * DAY_MS - (i as i64 % 82_800) * 1000;
     let started = Instant::now();
     fill(
         app,

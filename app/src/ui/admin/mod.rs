@@ -10,6 +10,7 @@ mod games;
 mod imports;
 mod liability;
 mod loyalty;
+mod menu;
 mod operations;
 mod orders;
 mod overview;
@@ -61,6 +62,8 @@ enum Page {
     Campaigns,
     /// Batches of product QR codes.
     ProductCodes,
+    /// The menu: categories and products.
+    Menu,
     /// The brand's orders.
     Orders,
     /// One order with its payment trail.
@@ -89,6 +92,7 @@ fn page_for(path: &str) -> Page {
             "campaigns" => Page::Campaigns,
             "product-codes" => Page::ProductCodes,
             "orders" => Page::Orders,
+            "menu" => Page::Menu,
             "operations" => Page::Operations,
             _ => Page::Overview,
         },
@@ -194,6 +198,7 @@ pub fn AdminApp() -> impl IntoView {
                             {nav("/admin/review", "nav_review", page == Page::Review)}
                             {nav("/admin/campaigns", "nav_campaigns", page == Page::Campaigns)}
                             {nav("/admin/product-codes", "nav_product_codes", page == Page::ProductCodes)}
+                            {nav("/admin/menu", "nav_menu", page == Page::Menu)}
                             {nav("/admin/orders", "nav_orders", matches!(page, Page::Orders | Page::Order(_)))}
                             {nav("/staff", "nav_staff", false)}
                             {nav("/admin/imports", "nav_imports", page == Page::Imports)}
@@ -217,6 +222,7 @@ pub fn AdminApp() -> impl IntoView {
                         Page::Review => view! { <review::ReviewPage/> }.into_any(),
                         Page::Campaigns => view! { <campaigns::CampaignsPage/> }.into_any(),
                         Page::ProductCodes => view! { <product_codes::ProductCodesPage/> }.into_any(),
+                        Page::Menu => view! { <menu::MenuPage/> }.into_any(),
                         Page::Orders => view! { <orders::OrdersPage/> }.into_any(),
                         Page::Order(id) => view! { <orders::OrderPage id=id/> }.into_any(),
                         Page::Operations => view! { <operations::OperationsPage/> }.into_any(),
