@@ -201,11 +201,8 @@ async fn attribution_report(app: &TestApp, admin: &str, stores: &[String]) {
                 json!(format!("p{}", i % 100_000)),
                 json!(if purchase { "offline_purchase" } else { "checked_in" }),
                 json!(at(i)),
-                if purchase {
-                    json!(50_000 + (i % 10) as i64 * 5_000)
-                } else {
-                    Value::Null
-                },
+                // A visit has no amount; 0 rather than NULL keeps the batch's binds one type per column.
+                json!(if purchase { 50_000 + (i % 10) as i64 * 5_000 } else { 0 }),
                 json!(stores[i % stores.len()]),
                 json!(id),
                 json!(format!("t{}", i % TOUCHES)),

@@ -7,7 +7,9 @@
 //! - `run [ARGS]`: `build`, then `cham serve --demo ARGS` on http://127.0.0.1:3000.
 //! - `bench`: the ingestion benchmark (events/s, latency percentiles, peak memory), the loyalty ledger
 //!   benchmark (ledger operations/s with 64 clients), the engagement benchmark (game plays and survey
-//!   responses/s) and the import benchmark (a million-row CSV, twice) on SQLite and, with `CHAM_TEST_POSTGRES_URL`, PostgreSQL.
+//!   responses/s), the import benchmark (a million-row CSV, twice), the online-to-offline benchmark (member scans, a
+//!   campaign report over a million attributions) and the one-tap purchase benchmark (orders placed and paid/s) on
+//!   SQLite and, with `CHAM_TEST_POSTGRES_URL`, PostgreSQL.
 //! - `fuzz`: Schemathesis over the whole OpenAPI document as an admin, a staff member and a customer, on SQLite
 //!   and (with `CHAM_TEST_POSTGRES_URL`) PostgreSQL: fails on any 5xx or error outside the one shape.
 //! - `test`: formatting, clippy, `build`, then every test (SQLite always; PostgreSQL too when
@@ -64,6 +66,8 @@ fn main() -> anyhow::Result<()> {
             "import",
             "--bench",
             "o2o",
+            "--bench",
+            "commerce",
         ]),
         "fuzz" => cargo(&["bench", "--package", "cham-tests", "--bench", "fuzz"]),
         _ => {

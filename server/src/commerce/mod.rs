@@ -7,11 +7,15 @@
 
 mod admin;
 mod catalog;
+mod check;
+mod checkout;
+mod menu;
 pub use catalog::{insert_category, insert_product};
 mod orders;
 mod payments;
 pub mod pricing;
 mod settle;
+mod webhooks;
 
 pub use settle::{Payments, SETTLE, register};
 
@@ -24,8 +28,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(admin::router())
         .merge(catalog::router())
+        .merge(menu::router())
         .merge(orders::router())
-        .merge(payments::router())
+        .merge(webhooks::router())
 }
 
 /// Commerce's part in merges: a duplicate's orders move to the profile it is merged into.

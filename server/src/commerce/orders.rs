@@ -3,8 +3,8 @@
 //! payment page, asked for after the order is committed (no network call inside a transaction).
 
 use app::api::{
-    CheckoutItem, ErrorBody, ErrorCode, FieldProblem, MomoCheckout, MyOrders, Order, OrderLine, OrderStatus, Payment,
-    PlaceOrder, Provider, ZaloCheckout, ZaloOrderCreated,
+    ErrorBody, ErrorCode, FieldProblem, MomoCheckout, MyOrders, Order, OrderLine, OrderStatus, Payment, PlaceOrder,
+    Provider, ZaloOrderCreated,
 };
 use axum::{extract::State, http::StatusCode};
 use secrecy::ExposeSecret;
@@ -12,7 +12,7 @@ use serde_json::json;
 use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{catalog, payments, pricing};
+use super::{catalog, checkout, payments, pricing};
 use crate::error::Path;
 use crate::{
     AppState,
@@ -22,7 +22,6 @@ use crate::{
     error::{Error, Json, Result},
     events::{self, NewEvent},
     profiles,
-    superapp::payments::{MomoCreate, hmac_hex, zalo_order_text},
 };
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -70,42 +69,6 @@ fn provider_of(name: &str) -> Provider {
     if name == "momo" { Provider::Momo } else { Provider::Zalo }
 }
 
-/// What Zalo Checkout's `createOrder` is given for an order, and our mac over exactly those values.
-pub(super) fn zalo_checkout(key: &str, brand_name: &str, order: &OrderRow, lines: &[OrderLine]) -> ZaloCheckout {
-    let item: Vec<CheckoutItem> = lines
-        .iter()
-        .map(|l| CheckoutItem {
-            id: l.product_id.clone(),
-            amount: l.line_total_vnd,
-        })
-        .collect();
-    let item_json = serde_json::to_string(&item).unwrap_or_else(|_| "[]".into());
-    let extradata = json!({ "order_id": order.id }).to_string();
-    let short: String = order
-        .id
-        .chars()
-        .rev()
-        .take(6)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let desc = format!("{brand_name} - đơn {short}");
-    let method = String::new();
-    let mac = hmac_hex(
-        key,
-        &zalo_order_text(order.total_vnd, &desc, &extradata, &item_json, &method),
-    );
-    ZaloCheckout {
-        amount: order.total_vnd,
-        desc,
-        item,
-        extradata,
-        method,
-        mac,
-    }
-}
-
 async fn lines_of(conn: &mut AnyConnection, order_id: &str) -> Result<Vec<OrderLine>> {
     let rows: Vec<(String, String, String, i64, i64, i64)> = sqlx::query_as(
         "SELECT product_id, name, choices, unit_price_vnd, quantity, line_total_vnd FROM order_items \
@@ -135,7 +98,7 @@ pub(super) async fn to_api(conn: &mut AnyConnection, state: &AppState, brand: &B
     let payment = match (status, provider) {
         (OrderStatus::AwaitingPayment, Provider::Zalo) => brand
             .secret(&state.sealer, BrandSecret::ZaloCheckoutPrivateKey)?
-            .map(|key| Payment::Zalo(zalo_checkout(key.expose_secret(), &brand.name, &row, &lines))),
+            .map(|key| Payment::Zalo(checkout::zalo_checkout(key.expose_secret(), &brand.name, &row, &lines))),
         (OrderStatus::AwaitingPayment, Provider::Momo) => row.pay_url.clone().map(|pay_url| {
             Payment::Momo(MomoCheckout {
                 pay_url,
@@ -375,90 +338,11 @@ async fn place(
     tracing::info!(order = %id, total = subtotal, "order placed");
 
     if body.provider == Provider::Momo {
-        start_momo(&state, &brand, &id, subtotal).await?;
+        checkout::start_momo(&state, &brand, &id, subtotal).await?;
     }
     let mut conn = state.db.read().acquire().await?;
     let row = find(&mut conn, &claims.brand, &id).await?.ok_or_else(unknown_order)?;
     Ok((StatusCode::CREATED, Json(to_api(&mut conn, &state, &brand, row).await?)))
-}
-
-/// Asks MoMo for the order's payment page; a refusal fails the order (and says why).
-async fn start_momo(state: &AppState, brand: &Brand, order_id: &str, amount: i64) -> Result<()> {
-    let (Some(partner), Some(access), Some(secret)) = (
-        brand.momo_partner_code.as_deref(),
-        brand.secret(&state.sealer, BrandSecret::MomoAccessKey)?,
-        brand.secret(&state.sealer, BrandSecret::MomoSecretKey)?,
-    ) else {
-        return Err(Error::unprocessable(
-            ErrorCode::PaymentNotConfigured,
-            "The brand has not enabled payments through this app.",
-        ));
-    };
-    let public = state.public_url();
-    let ipn_url = format!("{public}/api/v1/webhooks/momo/{}", brand.slug);
-    let redirect_url = format!("{public}/orders/{order_id}?brand={}", brand.slug);
-    let extra = base64_json(&json!({ "order_id": order_id }));
-    let info = format!("{} - đơn hàng", brand.name);
-    let create = MomoCreate {
-        partner_code: partner,
-        access_key: &access,
-        secret_key: &secret,
-        order_id,
-        request_id: order_id,
-        amount,
-        order_info: &info,
-        redirect_url: &redirect_url,
-        ipn_url: &ipn_url,
-        extra_data: &extra,
-    };
-    match state.superapps.momo_create(&create).await {
-        Ok(created) => {
-            payments::record_trail(
-                &state.db,
-                &brand.id,
-                Some(order_id),
-                "momo",
-                "create",
-                "ok",
-                &created.raw,
-            )
-            .await?;
-            sqlx::query("UPDATE orders SET pay_url = $1, provider_order_id = $2 WHERE id = $3")
-                .bind(&created.pay_url)
-                .bind(order_id)
-                .bind(order_id)
-                .execute(state.db.write())
-                .await?;
-            Ok(())
-        }
-        Err(e) => {
-            let reason = e.to_string();
-            payments::fail(
-                &state.db,
-                &brand.id,
-                order_id,
-                "momo_create_refused",
-                state.clock.now_ms(),
-            )
-            .await?;
-            payments::record_trail(
-                &state.db,
-                &brand.id,
-                Some(order_id),
-                "momo",
-                "create",
-                "refused",
-                &json!({ "error": reason }),
-            )
-            .await?;
-            Err(e.into())
-        }
-    }
-}
-
-fn base64_json(value: &serde_json::Value) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(value.to_string())
 }
 
 /// The member's orders, newest first.
