@@ -108,50 +108,76 @@ impl Via {
     }
 }
 
+/// What pays an order: the service's ids and the message that said so.
+#[derive(Debug, Clone)]
+pub(super) struct Payment {
+    /// The service's transaction id.
+    pub trans_id: String,
+    /// How the member paid, when the service says.
+    pub method: Option<String>,
+    /// The service's own order id (Zalo Checkout's), kept when not known yet.
+    pub provider_order: Option<String>,
+    /// A notice or a query's answer.
+    pub via: Via,
+    /// The message as received.
+    pub message: Value,
+}
+
 /// Moves the order to paid once and records `order_paid`, in one transaction with what settled it (kept on the
-/// trail).
-pub(super) async fn pay(
-    db: &Db,
-    now: i64,
-    order: &OrderRow,
-    trans_id: &str,
-    method: Option<&str>,
-    (via, notice): (Via, Value),
-) -> Result<Settled> {
-    let mut tx = db.begin().await?;
+/// trail). On SQLite it runs on the writer thread, so payments arriving together share a commit.
+pub(super) async fn pay(db: &Db, now: i64, order: &OrderRow, payment: Payment) -> Result<Settled> {
+    let order = order.clone();
+    let id = order.id.clone();
+    let total = order.total_vnd;
+    let moved = db
+        .transact(move |conn| Box::pin(async move { pay_in(conn, now, &order, &payment).await }))
+        .await?;
+    if moved {
+        metrics::counter!("cham_orders_paid_total").increment(1);
+        tracing::info!(order = %id, amount = total, "order paid");
+        Ok(Settled::Paid)
+    } else {
+        Ok(Settled::Again)
+    }
+}
+
+async fn pay_in(conn: &mut AnyConnection, now: i64, order: &OrderRow, payment: &Payment) -> Result<bool> {
     let moved = sqlx::query(
         "UPDATE orders SET status = 'paid', paid_at = $1, updated_at = $1, provider_trans_id = $2, \
-         method = COALESCE($3, method), failure = NULL WHERE id = $4 AND status IN ('awaiting_payment', 'failed')",
+         method = COALESCE($3, method), provider_order_id = COALESCE(provider_order_id, $4), failure = NULL \
+         WHERE id = $5 AND status IN ('awaiting_payment', 'failed')",
     )
     .bind(now)
-    .bind(trans_id)
-    .bind(method)
+    .bind(&payment.trans_id)
+    .bind(&payment.method)
+    .bind(&payment.provider_order)
     .bind(&order.id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?
-    .rows_affected();
-    let outcome = if moved == 1 { "paid" } else { "repeated" };
+    .rows_affected()
+        == 1;
+    let outcome = if moved { "paid" } else { "repeated" };
     trail(
-        &mut tx,
+        conn,
         &order.brand_id,
         Some(&order.id),
         &order.provider,
-        via.kind(),
+        payment.via.kind(),
         outcome,
-        &notice,
+        &payment.message,
         now,
     )
     .await?;
-    if moved == 1 {
+    if moved {
         let properties = json!({
             "order_id": order.id,
             "amount_vnd": order.total_vnd,
             "store_id": order.store_id,
             "provider": order.provider,
-            "trans_id": trans_id,
+            "trans_id": payment.trans_id,
         });
         events::record(
-            &mut tx,
+            conn,
             &order.brand_id,
             &NewEvent {
                 profile_id: &order.profile_id,
@@ -165,14 +191,7 @@ pub(super) async fn pay(
         )
         .await?;
     }
-    tx.commit().await?;
-    if moved == 1 {
-        metrics::counter!("cham_orders_paid_total").increment(1);
-        tracing::info!(order = %order.id, amount = order.total_vnd, "order paid");
-        Ok(Settled::Paid)
-    } else {
-        Ok(Settled::Again)
-    }
+    Ok(moved)
 }
 
 /// Fails an order still awaiting payment, with the reason, and records `order_failed`.

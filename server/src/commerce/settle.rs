@@ -159,7 +159,14 @@ async fn settle(db: &Db, clock: &Clock, payments: &Payments, brand_id: &str, pay
                 .await?;
                 return Ok(());
             }
-            payments::pay(db, now, &order, &trans_id, None, (Via::Query, raw)).await?;
+            let payment = payments::Payment {
+                trans_id,
+                method: None,
+                provider_order: None,
+                via: Via::Query,
+                message: raw,
+            };
+            payments::pay(db, now, &order, payment).await?;
             tracing::info!(order = %order.id, "order settled by a status query");
         }
         Some(StatusAnswer {

@@ -16,7 +16,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     orders,
-    payments::{Via, failed, pay, record_trail},
+    payments::{Payment, Via, failed, pay, record_trail},
 };
 use crate::error::Path;
 use crate::{
@@ -119,27 +119,17 @@ async fn zalo_callback(State(state): State<AppState>, Path(brand_key): Path<Stri
         tracing::warn!(order = %order.id, "a Zalo Checkout callback's amount does not match the order");
         return Ok(zalo_answer(0, "the amount does not match the order"));
     }
-    let zalo_order = field("orderId");
-    if !zalo_order.is_empty() {
-        sqlx::query("UPDATE orders SET provider_order_id = $1 WHERE id = $2 AND provider_order_id IS NULL")
-            .bind(&zalo_order)
-            .bind(&order.id)
-            .execute(state.db.write())
-            .await?;
-    }
     let received = Value::Object(notice.clone());
     let settled = if amount_of(data.get("resultCode")) == Some(1) {
-        let method = Some(field("method")).filter(|m| !m.is_empty());
-        let via = (Via::Notice, received);
-        pay(
-            &state.db,
-            state.clock.now_ms(),
-            &order,
-            &field("transId"),
-            method.as_deref(),
-            via,
-        )
-        .await?
+        let payment = Payment {
+            trans_id: field("transId"),
+            method: Some(field("method")).filter(|m| !m.is_empty()),
+            // Checkout's own order id, kept beside ours for a status query.
+            provider_order: Some(field("orderId")).filter(|o| !o.is_empty()),
+            via: Via::Notice,
+            message: received,
+        };
+        pay(&state.db, state.clock.now_ms(), &order, payment).await?
     } else {
         failed(
             &state.db,
@@ -222,18 +212,14 @@ async fn momo_ipn(State(state): State<AppState>, Path(brand_key): Path<String>, 
     let received = Value::Object(ipn.clone());
     let settled = match amount_of(ipn.get("resultCode")) {
         Some(0 | 9000) => {
-            let (now, method) = (state.clock.now_ms(), field("payType"));
-            Some(
-                pay(
-                    &state.db,
-                    now,
-                    &order,
-                    &field("transId"),
-                    Some(&method),
-                    (Via::Notice, received),
-                )
-                .await?,
-            )
+            let payment = Payment {
+                trans_id: field("transId"),
+                method: Some(field("payType")),
+                provider_order: None,
+                via: Via::Notice,
+                message: received,
+            };
+            Some(pay(&state.db, state.clock.now_ms(), &order, payment).await?)
         }
         // Waiting or still processing: the next notice (or a query) settles it.
         Some(1000 | 7000 | 7002) => {
