@@ -3,8 +3,8 @@
 //! payment page, asked for after the order is committed (no network call inside a transaction).
 
 use app::api::{
-    ErrorBody, ErrorCode, FieldProblem, MomoCheckout, MyOrders, Order, OrderLine, OrderStatus, Payment, PlaceOrder,
-    Provider, ZaloOrderCreated,
+    ErrorBody, ErrorCode, FieldProblem, MomoCheckout, MyOrders, Order, OrderLine, OrderLineRequest, OrderStatus,
+    Payment, PlaceOrder, Provider, ZaloOrderCreated,
 };
 use axum::{extract::State, http::StatusCode};
 use secrecy::ExposeSecret;
@@ -226,24 +226,79 @@ async fn place(
     let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
     let now = state.clock.now_ms();
 
-    let mut tx = state.db.begin().await?;
+    let order = NewOrder {
+        id: new_id(),
+        brand_id: claims.brand.clone(),
+        profile,
+        key,
+        store_id: body.store_id.clone(),
+        items: body.items.clone(),
+        note,
+        provider: body.provider,
+        now,
+    };
+    let id = order.id.clone();
+    // On the writer thread on SQLite: orders placed together share a commit.
+    let placed = state
+        .db
+        .transact(move |conn| Box::pin(async move { write_order(conn, &order).await }))
+        .await?;
+    let subtotal = match placed {
+        Placed::Before(row) => {
+            let mut conn = state.db.read().acquire().await?;
+            return Ok((StatusCode::OK, Json(to_api(&mut conn, &state, &brand, *row).await?)));
+        }
+        Placed::New(subtotal) => subtotal,
+    };
+    metrics::counter!("cham_orders_placed_total").increment(1);
+    tracing::info!(order = %id, total = subtotal, "order placed");
+
+    if body.provider == Provider::Momo {
+        checkout::start_momo(&state, &brand, &id, subtotal).await?;
+    }
+    let mut conn = state.db.read().acquire().await?;
+    let row = find(&mut conn, &claims.brand, &id).await?.ok_or_else(unknown_order)?;
+    Ok((StatusCode::CREATED, Json(to_api(&mut conn, &state, &brand, row).await?)))
+}
+
+/// An order to write, priced from the menu inside the write.
+struct NewOrder {
+    id: String,
+    brand_id: String,
+    profile: String,
+    key: String,
+    store_id: Option<String>,
+    items: Vec<OrderLineRequest>,
+    note: String,
+    provider: Provider,
+    now: i64,
+}
+
+/// What writing an order did.
+enum Placed {
+    /// The same key placed this order before.
+    Before(Box<OrderRow>),
+    /// Written, for this much.
+    New(i64),
+}
+
+/// Prices and writes an order with its lines, `order_placed` and the job that settles it if no notice does.
+async fn write_order(conn: &mut AnyConnection, o: &NewOrder) -> Result<Placed> {
     let before: Option<OrderRow> = sqlx::query_as(&format!(
         "SELECT {ORDER_COLUMNS} FROM orders WHERE brand_id = $1 AND profile_id = $2 AND idempotency_key = $3"
     ))
-    .bind(&claims.brand)
-    .bind(&profile)
-    .bind(&key)
-    .fetch_optional(&mut *tx)
+    .bind(&o.brand_id)
+    .bind(&o.profile)
+    .bind(&o.key)
+    .fetch_optional(&mut *conn)
     .await?;
     if let Some(row) = before {
-        tx.commit().await?;
-        let mut conn = state.db.read().acquire().await?;
-        return Ok((StatusCode::OK, Json(to_api(&mut conn, &state, &brand, row).await?)));
+        return Ok(Placed::Before(Box::new(row)));
     }
-    let store = pick_up_store(&mut tx, &claims.brand, body.store_id.as_deref()).await?;
-    let mut lines = Vec::with_capacity(body.items.len());
-    for (at, item) in body.items.iter().enumerate() {
-        let product = catalog::product(&mut tx, &claims.brand, &item.product_id)
+    let store = pick_up_store(conn, &o.brand_id, o.store_id.as_deref()).await?;
+    let mut lines = Vec::with_capacity(o.items.len());
+    for (at, item) in o.items.iter().enumerate() {
+        let product = catalog::product(conn, &o.brand_id, &item.product_id)
             .await?
             .filter(|p| p.active == 1)
             .ok_or_else(|| {
@@ -251,7 +306,7 @@ async fn place(
                     .at(format!("/items/{at}/product_id"), FieldProblem::Unknown)
             })?;
         if let Some(store) = store.as_deref()
-            && catalog::is_sold_out(&mut tx, &product.id, store).await?
+            && catalog::is_sold_out(conn, &product.id, store).await?
         {
             return Err(Error::new(
                 StatusCode::CONFLICT,
@@ -269,7 +324,7 @@ async fn place(
         )?);
     }
     let subtotal = pricing::subtotal(&lines)?;
-    if body.provider == Provider::Momo && subtotal < pricing::MIN_MOMO_VND {
+    if o.provider == Provider::Momo && subtotal < pricing::MIN_MOMO_VND {
         return Err(invalid(
             "/items",
             FieldProblem::Range {
@@ -279,28 +334,28 @@ async fn place(
             "MoMo takes payments of 1,000 to 50,000,000 đồng.",
         ));
     }
-    let id = new_id();
+    let id = &o.id;
     sqlx::query(
         "INSERT INTO orders (id, brand_id, profile_id, store_id, status, provider, subtotal_vnd, total_vnd, note, \
          idempotency_key, created_at, updated_at) VALUES ($1, $2, $3, $4, 'awaiting_payment', $5, $6, $6, $7, $8, $9, $9)",
     )
-    .bind(&id)
-    .bind(&claims.brand)
-    .bind(&profile)
+    .bind(id)
+    .bind(&o.brand_id)
+    .bind(&o.profile)
     .bind(&store)
-    .bind(body.provider.as_str())
+    .bind(o.provider.as_str())
     .bind(subtotal)
-    .bind(&note)
-    .bind(&key)
-    .bind(now)
-    .execute(&mut *tx)
+    .bind(&o.note)
+    .bind(&o.key)
+    .bind(o.now)
+    .execute(&mut *conn)
     .await?;
     for (n, line) in lines.iter().enumerate() {
         sqlx::query(
             "INSERT INTO order_items (order_id, line, product_id, name, choices, unit_price_vnd, quantity, \
              line_total_vnd) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(&id)
+        .bind(id)
         .bind(i64::try_from(n).unwrap_or(0))
         .bind(&line.product_id)
         .bind(&line.name)
@@ -308,23 +363,23 @@ async fn place(
         .bind(line.unit_price_vnd)
         .bind(line.quantity)
         .bind(line.line_total_vnd)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     }
     let properties = json!({
         "order_id": id,
         "total_vnd": subtotal,
         "store_id": store,
-        "provider": body.provider.as_str(),
+        "provider": o.provider.as_str(),
         "lines": lines.len(),
     });
     events::record(
-        &mut tx,
-        &claims.brand,
+        conn,
+        &o.brand_id,
         &NewEvent {
-            profile_id: &profile,
+            profile_id: &o.profile,
             event_type: "order_placed",
-            occurred_at: now,
+            occurred_at: o.now,
             source: "server",
             properties: &properties,
             campaign: &events::Campaign::default(),
@@ -332,17 +387,8 @@ async fn place(
         },
     )
     .await?;
-    super::settle::enqueue(&mut tx, &claims.brand, &id, now).await?;
-    tx.commit().await?;
-    metrics::counter!("cham_orders_placed_total").increment(1);
-    tracing::info!(order = %id, total = subtotal, "order placed");
-
-    if body.provider == Provider::Momo {
-        checkout::start_momo(&state, &brand, &id, subtotal).await?;
-    }
-    let mut conn = state.db.read().acquire().await?;
-    let row = find(&mut conn, &claims.brand, &id).await?.ok_or_else(unknown_order)?;
-    Ok((StatusCode::CREATED, Json(to_api(&mut conn, &state, &brand, row).await?)))
+    super::settle::enqueue(conn, &o.brand_id, id, o.now).await?;
+    Ok(Placed::New(subtotal))
 }
 
 /// The member's orders, newest first.
