@@ -15,6 +15,7 @@ mod names;
 mod privacy;
 mod product_codes;
 mod rewards;
+mod sales;
 mod stores;
 mod surveys;
 
@@ -32,5 +33,6 @@ pub use names::*;
 pub use privacy::*;
 pub use product_codes::*;
 pub use rewards::*;
+pub use sales::*;
 pub use stores::*;
 pub use surveys::*;

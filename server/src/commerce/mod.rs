@@ -1,5 +1,5 @@
 //! One-tap purchase ("commerce"): the brand's menu ([`catalog`]), orders priced on the server ([`pricing`],
-//! [`orders`]) and paid in the super-app the member is in, settled by the payment services' own notices
+//! [`place`], [`orders`]) and paid in the super-app the member is in, settled by the payment services' own notices
 //! ([`payments`]: Zalo Checkout's callback, MoMo's IPN). A paid order is `order_paid` on the member's timeline, so
 //! the earning rules pay its points and campaigns attribute it. An order no notice settled within twenty minutes
 //! is settled by asking the service ([`settle`], a durable job). Owns `product_categories`, `products`,
@@ -13,6 +13,7 @@ mod menu;
 pub use catalog::{insert_category, insert_product};
 mod orders;
 mod payments;
+mod place;
 pub mod pricing;
 mod settle;
 mod webhooks;

@@ -3,16 +3,18 @@
 //! payment page, asked for after the order is committed (no network call inside a transaction).
 
 use app::api::{
-    ErrorBody, ErrorCode, FieldProblem, MomoCheckout, MyOrders, Order, OrderLine, OrderLineRequest, OrderStatus,
-    Payment, PlaceOrder, Provider, ZaloOrderCreated,
+    ErrorBody, ErrorCode, FieldProblem, MomoCheckout, MyOrders, Order, OrderLine, OrderStatus, Payment, PlaceOrder,
+    Provider, ZaloOrderCreated,
 };
 use axum::{extract::State, http::StatusCode};
 use secrecy::ExposeSecret;
-use serde_json::json;
 use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{catalog, checkout, payments, pricing};
+use super::{
+    checkout, payments,
+    place::{NewOrder, Placed, write_order},
+};
 use crate::error::Path;
 use crate::{
     AppState,
@@ -20,7 +22,6 @@ use crate::{
     brands::{Brand, BrandSecret},
     db::{new_id, rfc3339},
     error::{Error, Json, Result},
-    events::{self, NewEvent},
     profiles,
 };
 
@@ -124,39 +125,8 @@ pub(super) async fn to_api(conn: &mut AnyConnection, state: &AppState, brand: &B
     })
 }
 
-fn invalid(pointer: &str, problem: FieldProblem, message: &str) -> Error {
+pub(super) fn invalid(pointer: &str, problem: FieldProblem, message: &str) -> Error {
     Error::unprocessable(ErrorCode::InvalidOrder, message).at(pointer, problem)
-}
-
-/// The pick-up store: required once the brand has an open store, and it must be one of them.
-async fn pick_up_store(conn: &mut AnyConnection, brand_id: &str, store_id: Option<&str>) -> Result<Option<String>> {
-    match store_id.filter(|s| !s.is_empty()) {
-        Some(id) => {
-            let found: Option<(String,)> =
-                sqlx::query_as("SELECT id FROM stores WHERE id = $1 AND brand_id = $2 AND active = 1")
-                    .bind(id)
-                    .bind(brand_id)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-            found.map(|r| Some(r.0)).ok_or_else(|| {
-                Error::not_found(ErrorCode::UnknownStore, "This store does not exist.")
-                    .at("/store_id", FieldProblem::Unknown)
-            })
-        }
-        None => {
-            let (open,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM stores WHERE brand_id = $1 AND active = 1")
-                .bind(brand_id)
-                .fetch_one(&mut *conn)
-                .await?;
-            if open > 0 {
-                return Err(
-                    Error::unprocessable(ErrorCode::StoreRequired, "Choose a store to pick the order up at.")
-                        .at("/store_id", FieldProblem::Unknown),
-                );
-            }
-            Ok(None)
-        }
-    }
 }
 
 /// Places an order and answers with how to pay it. The same idempotency key answers with the same order.
@@ -259,136 +229,6 @@ async fn place(
     let mut conn = state.db.read().acquire().await?;
     let row = find(&mut conn, &claims.brand, &id).await?.ok_or_else(unknown_order)?;
     Ok((StatusCode::CREATED, Json(to_api(&mut conn, &state, &brand, row).await?)))
-}
-
-/// An order to write, priced from the menu inside the write.
-struct NewOrder {
-    id: String,
-    brand_id: String,
-    profile: String,
-    key: String,
-    store_id: Option<String>,
-    items: Vec<OrderLineRequest>,
-    note: String,
-    provider: Provider,
-    now: i64,
-}
-
-/// What writing an order did.
-enum Placed {
-    /// The same key placed this order before.
-    Before(Box<OrderRow>),
-    /// Written, for this much.
-    New(i64),
-}
-
-/// Prices and writes an order with its lines, `order_placed` and the job that settles it if no notice does.
-async fn write_order(conn: &mut AnyConnection, o: &NewOrder) -> Result<Placed> {
-    let before: Option<OrderRow> = sqlx::query_as(&format!(
-        "SELECT {ORDER_COLUMNS} FROM orders WHERE brand_id = $1 AND profile_id = $2 AND idempotency_key = $3"
-    ))
-    .bind(&o.brand_id)
-    .bind(&o.profile)
-    .bind(&o.key)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(row) = before {
-        return Ok(Placed::Before(Box::new(row)));
-    }
-    let store = pick_up_store(conn, &o.brand_id, o.store_id.as_deref()).await?;
-    let mut lines = Vec::with_capacity(o.items.len());
-    for (at, item) in o.items.iter().enumerate() {
-        let product = catalog::product(conn, &o.brand_id, &item.product_id)
-            .await?
-            .filter(|p| p.active == 1)
-            .ok_or_else(|| {
-                Error::not_found(ErrorCode::UnknownProduct, "This item is no longer on the menu.")
-                    .at(format!("/items/{at}/product_id"), FieldProblem::Unknown)
-            })?;
-        if let Some(store) = store.as_deref()
-            && catalog::is_sold_out(conn, &product.id, store).await?
-        {
-            return Err(Error::new(
-                StatusCode::CONFLICT,
-                ErrorCode::ProductSoldOut,
-                "This item is sold out at the store you chose.",
-            )
-            .at(format!("/items/{at}/product_id"), FieldProblem::NotAllowed));
-        }
-        lines.push(pricing::price_line(
-            at,
-            item,
-            &product.name,
-            product.price_vnd,
-            &product.groups(),
-        )?);
-    }
-    let subtotal = pricing::subtotal(&lines)?;
-    if o.provider == Provider::Momo && subtotal < pricing::MIN_MOMO_VND {
-        return Err(invalid(
-            "/items",
-            FieldProblem::Range {
-                min: pricing::MIN_MOMO_VND,
-                max: pricing::MAX_ORDER_VND,
-            },
-            "MoMo takes payments of 1,000 to 50,000,000 đồng.",
-        ));
-    }
-    let id = &o.id;
-    sqlx::query(
-        "INSERT INTO orders (id, brand_id, profile_id, store_id, status, provider, subtotal_vnd, total_vnd, note, \
-         idempotency_key, created_at, updated_at) VALUES ($1, $2, $3, $4, 'awaiting_payment', $5, $6, $6, $7, $8, $9, $9)",
-    )
-    .bind(id)
-    .bind(&o.brand_id)
-    .bind(&o.profile)
-    .bind(&store)
-    .bind(o.provider.as_str())
-    .bind(subtotal)
-    .bind(&o.note)
-    .bind(&o.key)
-    .bind(o.now)
-    .execute(&mut *conn)
-    .await?;
-    for (n, line) in lines.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO order_items (order_id, line, product_id, name, choices, unit_price_vnd, quantity, \
-             line_total_vnd) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(id)
-        .bind(i64::try_from(n).unwrap_or(0))
-        .bind(&line.product_id)
-        .bind(&line.name)
-        .bind(serde_json::to_string(&line.choices).unwrap_or_else(|_| "[]".into()))
-        .bind(line.unit_price_vnd)
-        .bind(line.quantity)
-        .bind(line.line_total_vnd)
-        .execute(&mut *conn)
-        .await?;
-    }
-    let properties = json!({
-        "order_id": id,
-        "total_vnd": subtotal,
-        "store_id": store,
-        "provider": o.provider.as_str(),
-        "lines": lines.len(),
-    });
-    events::record(
-        conn,
-        &o.brand_id,
-        &NewEvent {
-            profile_id: &o.profile,
-            event_type: "order_placed",
-            occurred_at: o.now,
-            source: "server",
-            properties: &properties,
-            campaign: &events::Campaign::default(),
-            idempotency_key: Some(&format!("order_placed:{id}")),
-        },
-    )
-    .await?;
-    super::settle::enqueue(conn, &o.brand_id, id, o.now).await?;
-    Ok(Placed::New(subtotal))
 }
 
 /// The member's orders, newest first.
