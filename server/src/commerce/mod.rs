@@ -1,6 +1,6 @@
 //! One-tap purchase ("commerce"): the brand's menu ([`catalog`]), orders priced on the server ([`pricing`],
-//! [`place`], [`orders`]) and paid in the super-app the member is in, settled by the payment services' own notices
-//! ([`payments`]: Zalo Checkout's callback, MoMo's IPN). A paid order is `order_paid` on the member's timeline, so
+//! [`place`], [`orders`]) and paid in the super-app the member is in, settled once ([`payments`]) by the payment
+//! services' own notices ([`webhooks`]: Zalo Checkout's callback, MoMo's IPN). A paid order is `order_paid` on the member's timeline, so
 //! the earning rules pay its points and campaigns attribute it. An order no notice settled within twenty minutes
 //! is settled by asking the service ([`settle`], a durable job). Owns `product_categories`, `products`,
 //! `product_sold_out`, `orders`, `order_items` and `payment_events`.
