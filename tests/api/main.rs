@@ -36,6 +36,7 @@ mod merges;
 mod ops;
 mod privacy;
 mod product_codes;
+mod refunds;
 mod sessions;
 mod settle;
 mod sign_in;

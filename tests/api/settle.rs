@@ -22,7 +22,7 @@ use crate::{
 const START: i64 = 1_800_000_000_000;
 const MINUTE: i64 = 60 * 1000;
 
-fn worker(app: &TestApp, clock: &Clock) -> Worker {
+pub(crate) fn worker(app: &TestApp, clock: &Clock) -> Worker {
     let payments = Payments {
         superapps: SuperApps::new(&app.config).unwrap(),
         sealer: app.master.sealer(),
@@ -40,7 +40,7 @@ fn worker(app: &TestApp, clock: &Clock) -> Worker {
 }
 
 /// Runs every job due until none is left (the server's periodic jobs among them).
-async fn drain(worker: &Worker) {
+pub(crate) async fn drain(worker: &Worker) {
     for _ in 0..50 {
         if worker.run_once().await.unwrap() == 0 {
             return;
@@ -49,7 +49,7 @@ async fn drain(worker: &Worker) {
     panic!("jobs kept coming");
 }
 
-async fn place(shop: &Shop<'_>, member: &Member, drink: &str, provider: &str, key: &str) -> Value {
+pub(crate) async fn place(shop: &Shop<'_>, member: &Member, drink: &str, provider: &str, key: &str) -> Value {
     let body = json!({ "items": [{ "product_id": drink, "quantity": 1, "choice_ids": ["m"] }], "provider": provider, "idempotency_key": key });
     let r = shop
         .send(Method::POST, "/api/v1/me/orders", &member.token, Some(&body))
@@ -58,7 +58,7 @@ async fn place(shop: &Shop<'_>, member: &Member, drink: &str, provider: &str, ke
     r.json().await.unwrap()
 }
 
-async fn status(shop: &Shop<'_>, member: &Member, order: &Value) -> String {
+pub(crate) async fn status(shop: &Shop<'_>, member: &Member, order: &Value) -> String {
     let o = shop
         .get(
             &format!("/api/v1/me/orders/{}", order["id"].as_str().unwrap()),

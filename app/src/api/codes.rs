@@ -171,6 +171,12 @@ error_codes! {
     PaymentRefused = "payment_refused": "Cổng thanh toán từ chối tạo giao dịch. Vui lòng thử lại sau.", "The payment service refused to start the payment. Try again later.";
     InvalidSignature = "invalid_signature": "Chữ ký của thông báo không hợp lệ.", "The message's signature is not valid.";
     InvalidPaymentNotice = "invalid_payment_notice": "Thông báo thanh toán không khớp với đơn hàng.", "The payment notice does not match the order.";
+    InvalidRefund = "invalid_refund": "Yêu cầu hoàn tiền chưa hợp lệ.", "This refund is not valid.";
+    NotRefundable = "not_refundable": "Đơn hàng này chưa thanh toán hoặc đã hoàn hết tiền.", "This order is not paid, or was refunded in full already.";
+    RefundTooLarge = "refund_too_large": "Số tiền hoàn lớn hơn số tiền còn lại của đơn.", "The refund is more than what is left of the order.";
+    RefundRefused = "refund_refused": "Cổng thanh toán từ chối hoàn tiền. Không có gì thay đổi.", "The payment service refused the refund. Nothing changed.";
+    OrderNotPaid = "order_not_paid": "Đơn hàng này chưa được thanh toán.", "This order is not paid.";
+    OrderPickedUp = "order_picked_up": "Khách đã nhận đơn này rồi.", "This order was picked up already.";
     StoreNotYours = "store_not_yours": "Bạn không làm việc tại cửa hàng này.", "You do not work at this store.";
     WeakPassword = "weak_password": "Mật khẩu quá ngắn hoặc quá dễ đoán.", "This password is too short or too easy to guess.";
     MissingApiKey = "missing_api_key": "Thiếu khoá API.", "The API key is missing.";

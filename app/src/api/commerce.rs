@@ -205,27 +205,59 @@ pub enum OrderStatus {
     AwaitingPayment,
     /// Paid.
     Paid,
+    /// Paid and picked up at the store.
+    Fulfilled,
+    /// Part of the payment was given back.
+    PartlyRefunded,
+    /// All of the payment was given back.
+    Refunded,
     /// The payment failed or was declined.
     Failed,
 }
 
 impl OrderStatus {
+    /// Every status, in the order the console's filter lists them.
+    pub const ALL: [OrderStatus; 6] = [
+        OrderStatus::AwaitingPayment,
+        OrderStatus::Paid,
+        OrderStatus::Fulfilled,
+        OrderStatus::PartlyRefunded,
+        OrderStatus::Refunded,
+        OrderStatus::Failed,
+    ];
+
     /// The name on the wire and in the store.
     pub fn as_str(self) -> &'static str {
         match self {
             OrderStatus::AwaitingPayment => "awaiting_payment",
             OrderStatus::Paid => "paid",
+            OrderStatus::Fulfilled => "fulfilled",
+            OrderStatus::PartlyRefunded => "partly_refunded",
+            OrderStatus::Refunded => "refunded",
             OrderStatus::Failed => "failed",
         }
     }
 
     /// The status a stored name means.
     pub fn parse(s: &str) -> Option<OrderStatus> {
-        match s {
-            "awaiting_payment" => Some(OrderStatus::AwaitingPayment),
-            "paid" => Some(OrderStatus::Paid),
-            "failed" => Some(OrderStatus::Failed),
-            _ => None,
+        OrderStatus::ALL.into_iter().find(|status| status.as_str() == s)
+    }
+
+    /// Whether the member paid for it (and was not given everything back).
+    pub fn is_paid(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::Paid | OrderStatus::Fulfilled | OrderStatus::PartlyRefunded
+        )
+    }
+
+    /// How it reads at a glance: `ok`, `running`, `muted` or `failed` (the badge's tone).
+    pub fn tone(self) -> &'static str {
+        match self {
+            OrderStatus::Paid | OrderStatus::Fulfilled => "ok",
+            OrderStatus::AwaitingPayment => "running",
+            OrderStatus::PartlyRefunded | OrderStatus::Refunded => "muted",
+            OrderStatus::Failed => "failed",
         }
     }
 
@@ -234,6 +266,9 @@ impl OrderStatus {
         match self {
             OrderStatus::AwaitingPayment => ("Chờ thanh toán", "Awaiting payment"),
             OrderStatus::Paid => ("Đã thanh toán", "Paid"),
+            OrderStatus::Fulfilled => ("Đã nhận món", "Picked up"),
+            OrderStatus::PartlyRefunded => ("Đã hoàn một phần", "Partly refunded"),
+            OrderStatus::Refunded => ("Đã hoàn tiền", "Refunded"),
             OrderStatus::Failed => ("Thanh toán không thành công", "Payment failed"),
         }
     }
@@ -332,8 +367,17 @@ pub struct Order {
     pub created_at: String,
     /// Paid (RFC 3339).
     pub paid_at: Option<String>,
-    /// Points its payment earned.
+    /// Points its payment earned (less what refunds took back).
     pub points_earned: i64,
+    /// What was given back, in đồng.
+    #[serde(default)]
+    pub refunded_vnd: i64,
+    /// When the store had it ready (RFC 3339).
+    #[serde(default)]
+    pub ready_at: Option<String>,
+    /// When the member picked it up (RFC 3339).
+    #[serde(default)]
+    pub fulfilled_at: Option<String>,
     /// How to pay, while awaiting payment.
     pub payment: Option<Payment>,
 }

@@ -84,6 +84,9 @@ event_types! {
     OrderPlaced = "order_placed", Server, true: "Đặt hàng", "Placed an order";
     OrderPaid = "order_paid", Server, true: "Thanh toán đơn hàng", "Paid an order";
     OrderFailed = "order_failed", Server, true: "Thanh toán đơn không thành công", "An order's payment failed";
+    OrderReady = "order_ready", Server, false: "Đơn đã sẵn sàng", "Order ready";
+    OrderPickedUp = "order_picked_up", Server, true: "Nhận đơn tại cửa hàng", "Picked up an order";
+    OrderRefunded = "order_refunded", Server, false: "Hoàn tiền đơn hàng", "Order refunded";
     OfflinePurchase = "offline_purchase", Integration, true: "Mua tại cửa hàng", "Bought in a store";
     CheckedIn = "checked_in", Integration, true: "Ghé cửa hàng", "Checked in at a store";
     LinkClicked = "link_clicked", Server, true: "Bấm liên kết chiến dịch", "Clicked a campaign link";

@@ -64,13 +64,15 @@ async fn list(
 ) -> Result<Json<OrdersPage>> {
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
-        Some(s @ ("awaiting_payment" | "paid" | "failed")) => Some(s.to_owned()),
-        Some(_) => {
-            return Err(Error::unprocessable(
-                ErrorCode::InvalidStatus,
-                "status must be awaiting_payment, paid or failed.",
-            ));
-        }
+        Some(s) => match app::api::OrderStatus::parse(s) {
+            Some(status) => Some(status.as_str().to_owned()),
+            None => {
+                return Err(Error::unprocessable(
+                    ErrorCode::InvalidStatus,
+                    "status must be awaiting_payment, paid, fulfilled, partly_refunded, refunded or failed.",
+                ));
+            }
+        },
     };
     let limit = q.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
@@ -147,7 +149,9 @@ async fn one(
     .bind(&claims.brand)
     .fetch_all(&mut *conn)
     .await?;
+    let refunds = super::refunds::of_order(&mut conn, &id).await?;
     Ok(Json(AdminOrderDetail {
+        refunds,
         summary: summary(&mut conn, &state, &brand, row).await?,
         trail: trail
             .into_iter()

@@ -15,10 +15,24 @@ mod orders;
 mod payments;
 mod place;
 pub mod pricing;
+mod refunding;
+mod refunds;
 mod settle;
 mod webhooks;
 
-pub use settle::{Payments, SETTLE, register};
+pub use refunding::REFUND;
+pub use settle::{Payments, SETTLE};
+
+/// Registers commerce's jobs: settling unpaid orders and following refunds.
+pub fn register(
+    registry: &mut crate::jobs::Registry,
+    db: &crate::db::Db,
+    clock: &crate::clock::Clock,
+    payments: Payments,
+) {
+    settle::register(registry, db, clock, payments.clone());
+    refunding::register(registry, db, clock, payments);
+}
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -31,6 +45,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(catalog::router())
         .merge(menu::router())
         .merge(orders::router())
+        .merge(refunds::router())
         .merge(webhooks::router())
 }
 

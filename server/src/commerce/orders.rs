@@ -44,12 +44,16 @@ pub(super) struct OrderRow {
     pub total_vnd: i64,
     pub note: String,
     pub pay_url: Option<String>,
+    pub provider_trans_id: Option<String>,
+    pub refunded_vnd: i64,
     pub created_at: i64,
     pub paid_at: Option<i64>,
+    pub ready_at: Option<i64>,
+    pub fulfilled_at: Option<i64>,
 }
 
 pub(super) const ORDER_COLUMNS: &str = "id, brand_id, profile_id, store_id, status, provider, subtotal_vnd, \
-     total_vnd, note, pay_url, created_at, paid_at";
+     total_vnd, note, pay_url, provider_trans_id, refunded_vnd, created_at, paid_at, ready_at, fulfilled_at";
 
 /// One of the brand's orders.
 pub(super) async fn find(conn: &mut AnyConnection, brand_id: &str, id: &str) -> Result<Option<OrderRow>> {
@@ -121,6 +125,9 @@ pub(super) async fn to_api(conn: &mut AnyConnection, state: &AppState, brand: &B
         created_at: rfc3339(row.created_at),
         paid_at: row.paid_at.map(rfc3339),
         points_earned,
+        refunded_vnd: row.refunded_vnd,
+        ready_at: row.ready_at.map(rfc3339),
+        fulfilled_at: row.fulfilled_at.map(rfc3339),
         payment,
     })
 }

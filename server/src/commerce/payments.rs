@@ -65,15 +65,18 @@ async fn trail(
     Ok(())
 }
 
-/// Points the order's payment earned.
+/// Points the order's payment earned, less what its refunds took back.
 pub(super) async fn points_earned(conn: &mut AnyConnection, brand_id: &str, order_id: &str) -> Result<i64> {
     let (earned,): (Option<i64>,) = sqlx::query_as(
-        "SELECT CAST(SUM(p.points) AS BIGINT) FROM events e JOIN points_entries p \
-         ON p.source_kind = 'event' AND p.source_ref = e.id \
-         WHERE e.brand_id = $1 AND e.idempotency_key = $2",
+        "SELECT CAST(SUM(points) AS BIGINT) FROM ( \
+           SELECT p.points FROM events e JOIN points_entries p ON p.source_kind = 'event' AND p.source_ref = e.id \
+           WHERE e.brand_id = $1 AND e.idempotency_key = $2 \
+           UNION ALL SELECT -r.points_reversed FROM order_refunds r WHERE r.order_id = $3 AND r.status = 'done' \
+         ) earned",
     )
     .bind(brand_id)
     .bind(format!("order_paid:{order_id}"))
+    .bind(order_id)
     .fetch_one(&mut *conn)
     .await?;
     Ok(earned.unwrap_or(0))

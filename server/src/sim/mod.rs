@@ -4,6 +4,7 @@
 
 mod momo;
 mod momo_pay;
+mod refunds;
 mod zalo;
 mod zalo_checkout;
 
@@ -94,6 +95,9 @@ struct SimState {
     momo_payments: HashMap<String, momo_pay::SimPayment>,
     zalo_checkouts: HashMap<String, zalo_checkout::SimCheckout>,
     zalo_callback_urls: HashMap<String, String>,
+    zalo_refunds: HashMap<String, refunds::SimZaloRefund>,
+    zalo_refund_mode: refunds::RefundMode,
+    momo_refunds: HashMap<String, refunds::SimMomoRefund>,
     clock_offset_ms: i64,
 }
 
@@ -140,6 +144,7 @@ impl Sim {
             .merge(momo::routes())
             .merge(momo_pay::routes())
             .merge(zalo_checkout::routes())
+            .merge(refunds::routes())
             .route("/control/failure", post(set_failure))
             .route("/control/clock", post(advance_clock))
             .with_state(self.clone())

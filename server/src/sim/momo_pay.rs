@@ -21,15 +21,18 @@ use crate::superapp::payments::{hmac_hex, hmac_matches, momo_ipn_text};
 /// A payment the simulator was asked to take.
 #[derive(Debug, Clone)]
 pub(super) struct SimPayment {
-    partner_code: String,
-    order_id: String,
+    pub(super) partner_code: String,
+    pub(super) order_id: String,
     request_id: String,
-    amount: i64,
+    pub(super) amount: i64,
     order_info: String,
     extra_data: String,
     ipn_url: String,
     redirect_url: String,
-    result: Option<(i64, i64)>,
+    /// `resultCode` and MoMo's transaction id, once it ended.
+    pub(super) result: Option<(i64, i64)>,
+    /// What refunds gave back.
+    pub(super) refunded: i64,
 }
 
 pub(super) fn routes() -> Router<Sim> {
@@ -119,6 +122,7 @@ async fn create(State(sim): State<Sim>, headers: HeaderMap, Json(body): Json<Val
                 ipn_url: text("ipnUrl"),
                 redirect_url: text("redirectUrl"),
                 result: None,
+                refunded: 0,
             },
         );
     }
@@ -303,6 +307,16 @@ async fn query(State(sim): State<Sim>, Json(body): Json<Value>) -> Response {
     );
     if !hmac_matches(partner.secret_key.expose_secret(), &signed, &text("signature")) {
         return answer(11, "Truy cập bị từ chối: chữ ký không hợp lệ.", Value::Null);
+    }
+    let refund = sim.state().momo_refunds.get(&text("orderId")).cloned();
+    if let Some(refund) = refund {
+        // A refund's own orderId: it was done when MoMo answered it.
+        return answer(
+            0,
+            "Thành công.",
+            json!({ "partnerCode": partner.partner_code, "orderId": text("orderId"), "requestId": text("requestId"),
+                    "amount": refund.amount, "transId": refund.trans_id }),
+        );
     }
     let Some(payment) = sim.state().momo_payments.get(&text("orderId")).cloned() else {
         return answer(42, "Không tìm thấy orderId.", Value::Null);

@@ -24,13 +24,15 @@ use crate::superapp::payments::{
 /// An order the simulated Checkout took.
 #[derive(Debug, Clone)]
 pub(super) struct SimCheckout {
-    app_id: String,
-    amount: i64,
+    pub(super) app_id: String,
+    pub(super) amount: i64,
     desc: String,
     extradata: String,
     method: String,
     /// How it ended (`paid`, `failed`), and Zalo's transaction id, once it did.
-    outcome: Option<(String, String)>,
+    pub(super) outcome: Option<(String, String)>,
+    /// What refunds gave back (or hold while in progress).
+    pub(super) refunded: i64,
 }
 
 pub(super) fn routes() -> Router<Sim> {
@@ -83,6 +85,7 @@ async fn create_order(State(sim): State<Sim>, Json(body): Json<Map<String, Value
             extradata: field("extradata"),
             method: field("method"),
             outcome: None,
+            refunded: 0,
         },
     );
     axum::Json(json!({ "orderId": order_id, "checkoutUrl": format!("/__sim/zalo/checkout/{order_id}") }))

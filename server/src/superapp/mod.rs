@@ -3,6 +3,7 @@
 
 mod momo;
 pub mod payments;
+pub mod refunds;
 mod zalo;
 
 use app::api::ErrorCode;

@@ -32,6 +32,7 @@ pub fn entry_key(entry: &PointsEntry) -> (&'static str, Option<String>) {
         ("redeem", _, _) => ("entry_redeem", named),
         ("expire", _, _) => ("entry_expire", None),
         ("adjust", _, _) => ("entry_adjust", None),
+        ("reverse", "refund", _) => ("entry_refund", None),
         _ => ("entry_reverse", None),
     }
 }

@@ -21,11 +21,7 @@ use crate::{
 
 fn status_badge(status: OrderStatus, i18n: I18n) -> impl IntoView {
     let label = status.label();
-    let class = match status {
-        OrderStatus::Paid => "badge ok order-status",
-        OrderStatus::Failed => "badge failed order-status",
-        OrderStatus::AwaitingPayment => "badge running order-status",
-    };
+    let class = format!("badge {} order-status", status.tone());
     view! { <span class=class>{move || if i18n.lang() == Lang::Vi { label.0 } else { label.1 }}</span> }
 }
 

@@ -193,6 +193,10 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         "entry_expire" => ("Điểm hết hạn", "Points expired"),
         "entry_adjust" => ("Cửa hàng điều chỉnh điểm", "Points adjusted by the brand"),
         "entry_reverse" => ("Hoàn tác", "Reversed"),
+        "entry_refund" => (
+            "Trừ lại điểm do đơn được hoàn tiền",
+            "Taken back: the order was refunded",
+        ),
         "at_the_store" => ("Tại cửa hàng", "At the store"),
         "scan_poster_lead" => (
             "Quét mã QR dán tại quầy để check-in hoặc gửi hoá đơn tích điểm, hoặc mã QR in trên sản phẩm để nhận điểm.",

@@ -17,7 +17,7 @@ use sqlx::AnyConnection;
 
 pub use merge::merge_accounts;
 pub use post::{credit, debit};
-pub use reverse::{StoredEntry, entry, not_reversible, reverse};
+pub use reverse::{StoredEntry, TakeBack, entry, not_reversible, reverse, take_back};
 
 use super::time::DAY_MS;
 use crate::{

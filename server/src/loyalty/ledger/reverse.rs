@@ -165,3 +165,104 @@ pub async fn entry(conn: &mut AnyConnection, brand_id: &str, entry_id: &str) -> 
     .fetch_optional(&mut *conn)
     .await?)
 }
+
+/// What a partial take-back is for.
+#[derive(Debug, Clone, Copy)]
+pub struct TakeBack<'a> {
+    /// Points to take back, more than 0.
+    pub points: i64,
+    /// What caused it (`refund`) and its id.
+    pub source_kind: &'a str,
+    /// The cause's id.
+    pub reference: &'a str,
+    /// Unique per brand: a second take-back with this key takes nothing.
+    pub key: &'a str,
+    /// What the member sees it as (`order_refunded`).
+    pub label: &'a str,
+    /// Why.
+    pub reason: &'a str,
+    /// Who.
+    pub actor: &'a str,
+}
+
+/// Takes back part of a credit (`entry`), on its member's locked account whose balance is `balance`: while the
+/// credit is pending its lot shrinks, so it posts less; once posted, the points leave the balance (its own lot
+/// first). A member who spent them already keeps the spent part: never more than the balance is taken, so the
+/// balance never goes below zero. Unlike [`reverse`] it may happen several times to one entry (one per refund).
+/// The points actually taken.
+pub async fn take_back(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    entry: &StoredEntry,
+    balance: i64,
+    what: TakeBack<'_>,
+    now: i64,
+) -> Result<i64> {
+    if entry.points <= 0 || what.points <= 0 {
+        return Ok(0);
+    }
+    let pending = entry.posted == 0;
+    let take = if pending {
+        what.points.min(entry.remaining)
+    } else {
+        what.points.min(balance.max(0))
+    };
+    if take == 0 {
+        return Ok(0);
+    }
+    let id = new_id();
+    let source = Source {
+        kind: what.source_kind,
+        reference: what.reference,
+        key: what.key,
+        label: Some(what.label),
+        reason: Some(what.reason),
+        actor: what.actor,
+    };
+    let inserted = insert_entry(
+        conn,
+        brand_id,
+        &entry.profile_id,
+        &NewEntry {
+            id: &id,
+            kind: Kind::Reverse,
+            points: -take,
+            remaining: 0,
+            posted: !pending,
+            available_at: if pending { entry.available_at } else { now },
+            expires_at: None,
+            rule_id: None,
+            reverses_id: None,
+            source,
+        },
+        now,
+    )
+    .await?;
+    if !inserted {
+        return Ok(0);
+    }
+    if pending {
+        sqlx::query("UPDATE points_entries SET remaining = remaining - $1 WHERE id = $2")
+            .bind(take)
+            .bind(&entry.id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("UPDATE points_accounts SET pending = pending - $1 WHERE profile_id = $2")
+            .bind(take)
+            .bind(&entry.profile_id)
+            .execute(&mut *conn)
+            .await?;
+    } else {
+        take_from_lots(conn, &entry.profile_id, &id, Some((&entry.id, entry.remaining)), take).await?;
+    }
+    let properties = serde_json::json!({
+        "entry_id": id,
+        "taken_from": entry.id,
+        "points": -take,
+        "reason": what.reason,
+        "label": what.label,
+        "actor": what.actor,
+    });
+    entry_event(conn, brand_id, &entry.profile_id, Kind::Reverse, &properties, now).await?;
+    Ok(take)
+}
