@@ -34,6 +34,7 @@ mod loyalty;
 mod loyalty_support;
 mod merges;
 mod ops;
+mod order_counter;
 mod privacy;
 mod product_codes;
 mod refunds;

@@ -142,3 +142,11 @@ pub struct OrderRefund {
     /// Asked for (RFC 3339).
     pub created_at: String,
 }
+
+/// `GET /api/v1/staff/orders`: the store's paid orders not picked up yet, oldest paid first.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StaffOrders {
+    /// At most 100.
+    pub items: Vec<AdminOrder>,
+}

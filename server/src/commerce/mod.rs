@@ -18,6 +18,7 @@ pub mod pricing;
 mod refunding;
 mod refunds;
 mod settle;
+mod staff;
 mod webhooks;
 
 pub use refunding::REFUND;
@@ -46,6 +47,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(menu::router())
         .merge(orders::router())
         .merge(refunds::router())
+        .merge(staff::router())
         .merge(webhooks::router())
 }
 

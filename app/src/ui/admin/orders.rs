@@ -7,13 +7,16 @@ use super::super::notice::ErrorNotice;
 use super::{
     super::{
         api::{Api, ApiFailure},
-        browser::vn_time,
+        browser::{fresh_key, vn_time},
         i18n::{I18n, Lang},
     },
     SURFACE,
 };
 use crate::{
-    api::{AdminOrder, AdminOrderDetail, OrderStatus, OrdersPage, Provider},
+    api::{
+        AdminOrder, AdminOrderDetail, ErrorCode, OrderRefund, OrderStatus, OrdersPage, Provider, RefundOrder,
+        RefundStatus,
+    },
     domain::format_vnd,
 };
 
@@ -37,6 +40,7 @@ fn outcome_key(outcome: &str) -> &'static str {
         "paid" => "outcome_paid",
         "repeated" => "outcome_repeated",
         "processing" => "outcome_processing",
+        "refunded" => "outcome_refunded",
         "refused" => "outcome_refused",
         "not_paid_in_time" => "outcome_expired",
         "amount_mismatch" => "outcome_mismatch",
@@ -48,6 +52,8 @@ fn kind_key(kind: &str) -> &'static str {
     match kind {
         "create" => "trail_create",
         "query" => "trail_query",
+        "refund" => "trail_refund",
+        "refund_query" => "trail_refund_query",
         _ => "trail_notice",
     }
 }
@@ -111,18 +117,13 @@ pub fn OrdersPage() -> impl IntoView {
         });
     };
     load(false);
-    let filters = [
-        ("", "all_orders"),
-        ("awaiting_payment", ""),
-        ("paid", ""),
-        ("failed", ""),
-    ];
+    let filters = std::iter::once(("", "all_orders")).chain(OrderStatus::ALL.map(|s| (s.as_str(), "")));
     view! {
         <section class="orders-admin">
             <h1>{move || i18n.t("nav_orders")}</h1>
             <p class="muted">{move || i18n.t("orders_lead")}</p>
             <div class="toolbar order-filters">
-                {filters.into_iter().map(|(status, key)| {
+                {filters.map(|(status, key)| {
                     let load = load.clone();
                     let label = move || match OrderStatus::parse(status) {
                         Some(s) => { let (vi, en) = s.label(); if i18n.lang() == Lang::Vi { vi } else { en } }
@@ -181,15 +182,20 @@ pub fn OrderPage(id: String) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let detail = RwSignal::new(None::<AdminOrderDetail>);
     let error = RwSignal::new(None::<ApiFailure>);
-    spawn_local(async move {
-        match api
-            .get_as::<AdminOrderDetail>(SURFACE, &format!("/api/v1/admin/orders/{id}"))
-            .await
-        {
-            Ok(d) => detail.set(Some(d)),
-            Err(e) => error.set(Some(e)),
-        }
-    });
+    let load = move || {
+        let (api, id) = (api.clone(), id.clone());
+        spawn_local(async move {
+            match api
+                .get_as::<AdminOrderDetail>(SURFACE, &format!("/api/v1/admin/orders/{id}"))
+                .await
+            {
+                Ok(d) => detail.set(Some(d)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    load();
+    let reload = Callback::new(move |()| load());
     view! {
         <section class="order-admin">
             <a class="back" href="/admin/orders">{move || i18n.t("back_to_orders")}</a>
@@ -199,6 +205,14 @@ pub fn OrderPage(id: String) -> impl IntoView {
                 None => view! { <p class="loading" role="status">{i18n.t("loading")}</p> }.into_any(),
                 Some(d) => {
                     let o = d.summary.order.clone();
+                    let held: i64 = d
+                        .refunds
+                        .iter()
+                        .filter(|r| r.status != RefundStatus::Failed)
+                        .map(|r| r.amount_vnd)
+                        .sum();
+                    let left = o.total_vnd.saturating_sub(held).max(0);
+                    let refundable = o.status.is_paid() && left > 0;
                     view! {
                         <p>
                             {status_badge(o.status, i18n)} " " {vn_time(&o.created_at)} " · "
@@ -209,7 +223,12 @@ pub fn OrderPage(id: String) -> impl IntoView {
                             <dd><a href=format!("/admin/customers/{}", d.summary.profile_id)>{d.summary.member_name.clone().unwrap_or_default()}</a></dd>
                             <dt>{move || i18n.t("order_store")}</dt><dd>{d.summary.store_name.clone().unwrap_or_default()}</dd>
                             <dt>{move || i18n.t("order_total")}</dt><dd>{format_vnd(o.total_vnd)}</dd>
+                            {(o.refunded_vnd > 0).then(|| view! {
+                                <dt>{move || i18n.t("order_refunded")}</dt><dd class="refunded-total">{format_vnd(o.refunded_vnd)}</dd>
+                            })}
                             <dt>{move || i18n.t("order_points")}</dt><dd>{o.points_earned}</dd>
+                            {o.ready_at.clone().map(|at| view! { <dt>{move || i18n.t("order_ready_at")}</dt><dd>{vn_time(&at)}</dd> })}
+                            {o.fulfilled_at.clone().map(|at| view! { <dt>{move || i18n.t("order_picked_up_at")}</dt><dd>{vn_time(&at)}</dd> })}
                             {(!o.note.is_empty()).then(|| view! { <dt>{move || i18n.t("order_note_label")}</dt><dd>{o.note.clone()}</dd> })}
                             {d.summary.failure.clone().map(|f| view! { <dt>{move || i18n.t("order_failure")}</dt><dd>{move || i18n.t(failure_key(&f))}</dd> })}
                         </dl>
@@ -224,6 +243,9 @@ pub fn OrderPage(id: String) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        <h2>{move || i18n.t("refunds")}</h2>
+                        <RefundList refunds=d.refunds.clone()/>
+                        {refundable.then(|| view! { <RefundForm order_id=o.id.clone() left=left on_done=reload/> })}
                         <h2>{move || i18n.t("payment_trail")}</h2>
                         {if d.trail.is_empty() {
                             view! { <p class="muted">{move || i18n.t("no_trail")}</p> }.into_any()
@@ -248,5 +270,113 @@ pub fn OrderPage(id: String) -> impl IntoView {
                 }
             }}
         </section>
+    }
+}
+
+/// An order's refunds, oldest first.
+#[component]
+fn RefundList(refunds: Vec<OrderRefund>) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    if refunds.is_empty() {
+        return view! { <p class="muted no-refunds">{move || i18n.t("no_refunds")}</p> }.into_any();
+    }
+    view! {
+        <table class="list refunds-list">
+            <thead><tr>
+                <th>{move || i18n.t("order_when")}</th><th>{move || i18n.t("refund_amount")}</th>
+                <th>{move || i18n.t("refund_reason")}</th><th>{move || i18n.t("order_status")}</th>
+                <th>{move || i18n.t("refund_points")}</th>
+            </tr></thead>
+            <tbody>
+                {refunds.into_iter().map(|r| {
+                    let (vi, en) = r.status.label();
+                    let tone = match r.status {
+                        RefundStatus::Done => "ok",
+                        RefundStatus::Failed => "failed",
+                        _ => "running",
+                    };
+                    view! {
+                        <tr class="refund-row" data-status=format!("{:?}", r.status).to_lowercase()>
+                            <td>{vn_time(&r.created_at)}</td>
+                            <td>{format_vnd(r.amount_vnd)}</td>
+                            <td>{r.reason.clone()}</td>
+                            <td><span class=format!("badge {tone}")>{move || if i18n.lang() == Lang::Vi { vi } else { en }}</span></td>
+                            <td>{(r.points_reversed > 0).then(|| format!("−{}", r.points_reversed))}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// Gives back all or part of a paid order, with a reason.
+#[component]
+fn RefundForm(order_id: String, left: i64, on_done: Callback<()>) -> impl IntoView {
+    let api = expect_context::<Api>();
+    let i18n = expect_context::<I18n>();
+    let amount = RwSignal::new(left.to_string());
+    let reason = RwSignal::new(String::new());
+    let key = RwSignal::new(fresh_key());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiFailure>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let digits: String = amount.get_untracked().chars().filter(char::is_ascii_digit).collect();
+        let Ok(amount_vnd) = digits.parse::<i64>() else {
+            error.set(Some(ApiFailure::new(
+                ErrorCode::InvalidRefund,
+                i18n.t("refund_amount_hint"),
+            )));
+            return;
+        };
+        let body = RefundOrder {
+            amount_vnd,
+            reason: reason.get_untracked(),
+            idempotency_key: Some(key.get_untracked()),
+        };
+        let (api, order_id) = (api.clone(), order_id.clone());
+        busy.set(true);
+        spawn_local(async move {
+            let done = api
+                .post_as::<_, OrderRefund>(SURFACE, &format!("/api/v1/admin/orders/{order_id}/refunds"), &body)
+                .await;
+            busy.set(false);
+            match done {
+                Ok(_) => {
+                    error.set(None);
+                    key.set(fresh_key());
+                    on_done.run(());
+                }
+                Err(e) => {
+                    // A refused refund is kept in the list: show it beside the message.
+                    if e.code == ErrorCode::RefundRefused {
+                        key.set(fresh_key());
+                        on_done.run(());
+                    }
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
+    view! {
+        <form class="refund-form card" on:submit=submit>
+            <h3>{move || i18n.t("refund_heading")}</h3>
+            <p class="muted">{move || i18n.t("refund_lead")} " " <strong>{format_vnd(left)}</strong></p>
+            <label>{move || i18n.t("refund_amount")}
+                <input name="refund-amount" inputmode="numeric" prop:value=move || amount.get()
+                    on:input=move |ev| amount.set(event_target_value(&ev))/>
+            </label>
+            <label>{move || i18n.t("refund_reason")}
+                <input name="refund-reason" maxlength="200" prop:value=move || reason.get()
+                    placeholder=move || i18n.t("refund_reason_hint")
+                    on:input=move |ev| reason.set(event_target_value(&ev))/>
+            </label>
+            <ErrorNotice error=error/>
+            <button type="submit" class="danger" disabled=move || busy.get()>
+                {move || if busy.get() { i18n.t("refunding") } else { i18n.t("refund_submit") }}
+            </button>
+        </form>
     }
 }
