@@ -1,7 +1,9 @@
 //! In Chromium: a member orders a drink from the demo menu (a size, a topping, two of them), pays in the
 //! simulator's Zalo Checkout, comes back to the order screen and sees it paid with its points; the order is on
 //! their list. A declined MoMo payment shows the order failed, in words. The console lists both orders, and the
-//! paid one's payment trail.
+//! paid one's payment trail; an admin refunds part of it there, and staff at its store mark it ready and picked up.
+
+use fantoccini::Locator;
 
 use crate::{
     browser::{
@@ -113,6 +115,38 @@ async fn a_member_orders_and_pays_in_the_checkout(store: Store) {
     click(c, ".order-row:nth-child(2) td:first-child a").await;
     wait_for_text_containing(c, ".trail-entry", "Thông báo thanh toán · Đã ghi nhận thanh toán").await;
     wait_for_text_containing(c, ".trail-body", "overallMac").await;
+
+    // Part of it is refunded from the order's page: Zalo takes it and processes it.
+    c.execute(
+        "document.querySelector('input[name=refund-amount]').value = '';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    type_into(c, "input[name=refund-amount]", "26000").await;
+    type_into(c, "input[name=refund-reason]", "Thiếu đào miếng").await;
+    click(c, ".refund-form button[type=submit]").await;
+    wait_for_text_containing(c, ".refund-row", "26.000 ₫").await;
+    wait_for_text_containing(c, ".refund-row .badge", "Đang hoàn tiền").await;
+    wait_for_text_containing(c, ".refund-form", "100.000 ₫").await;
+
+    // At the counter: the paid order waits at its store; staff mark it ready, then picked up.
+    c.goto(&app.url("/staff")).await.unwrap();
+    c.wait().for_element(Locator::Css("select[name=store]")).await.unwrap();
+    c.execute(
+        "const s = document.querySelector('select[name=store]'); \
+         const o = [...s.options].find(o => o.text.includes('Thảo Điền')); \
+         s.value = o.value; s.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_for_text_containing(c, ".prepare-order", "2 × Trà đào cam sả").await;
+    wait_for_text_containing(c, ".prepare-note", "Ít đá").await;
+    click(c, ".mark-ready").await;
+    wait_for_text_containing(c, ".prepare-order .badge", "Đã xong, chờ khách").await;
+    click(c, ".mark-picked-up").await;
+    wait_for_text_containing(c, ".prepare-empty", "Chưa có đơn nào").await;
     browser.client.close().await.unwrap();
 }
 

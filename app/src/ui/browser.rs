@@ -22,7 +22,7 @@ pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), Strin
     Ok(())
 }
 
-#[cfg(any(feature = "customer", feature = "admin"))]
+#[cfg(any(feature = "customer", feature = "admin", feature = "staff"))]
 /// Waits `ms` milliseconds without blocking the page.
 pub async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {

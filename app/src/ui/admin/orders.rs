@@ -361,7 +361,7 @@ fn RefundForm(order_id: String, left: i64, on_done: Callback<()>) -> impl IntoVi
         });
     };
     view! {
-        <form class="refund-form card" on:submit=submit>
+        <form class="inline-form refund-form" on:submit=submit>
             <h3>{move || i18n.t("refund_heading")}</h3>
             <p class="muted">{move || i18n.t("refund_lead")} " " <strong>{format_vnd(left)}</strong></p>
             <label>{move || i18n.t("refund_amount")}

@@ -42,16 +42,21 @@ pub fn OrderScreen(id: String, on_back: Callback<()>, go: Callback<Screen>) -> i
             for _ in 0..300 {
                 match api.get_as::<Order>(SURFACE, &path).await {
                     Ok(o) => {
-                        let waiting = o.status == OrderStatus::AwaitingPayment;
+                        // Follow the payment closely, then the counter (ready, picked up) more calmly.
+                        let paying = o.status == OrderStatus::AwaitingPayment;
+                        let at_counter = o.status.is_paid() && o.store_id.is_some() && o.fulfilled_at.is_none();
                         order.set(Some(o));
                         error.set(None);
-                        if !waiting {
+                        if !paying && !at_counter {
                             return;
                         }
+                        sleep(if paying { 2000 } else { 10_000 }).await;
                     }
-                    Err(e) => error.set(Some(e)),
+                    Err(e) => {
+                        error.set(Some(e));
+                        sleep(2000).await;
+                    }
                 }
-                sleep(2000).await;
                 if !shown.get_value() {
                     return;
                 }
@@ -95,10 +100,22 @@ pub fn OrderScreen(id: String, on_back: Callback<()>, go: Callback<Screen>) -> i
                         </ul>
                         {(!o.note.is_empty()).then(|| view! { <p class="muted">{move || i18n.t("order_note")} ": " {o.note.clone()}</p> })}
                         <p class="order-total">{move || i18n.t("total")} ": " <strong>{format_vnd(o.total_vnd)}</strong></p>
-                        {(o.status == OrderStatus::Paid).then(|| view! {
+                        {(o.status == OrderStatus::Paid && o.ready_at.is_none()).then(|| view! {
                             <p class="notice success order-paid" role="status">
                                 {move || i18n.t("order_paid_thanks")}
                                 {(o.points_earned > 0).then(|| view! { " · +" {o.points_earned} " " {move || i18n.t("points")} })}
+                            </p>
+                        })}
+                        {(o.status.is_paid() && o.ready_at.is_some() && o.fulfilled_at.is_none()).then(|| view! {
+                            <p class="notice success order-ready" role="status">{move || i18n.t("order_ready_note")}</p>
+                        })}
+                        {o.fulfilled_at.clone().map(|at| view! {
+                            <p class="muted order-picked-up">{move || i18n.t("order_picked_up_note")} " " {vn_time(&at)}</p>
+                        })}
+                        {(o.refunded_vnd > 0).then(|| view! {
+                            <p class="notice order-refunded" role="status">
+                                {move || i18n.t("order_refunded_note")} " " <strong>{format_vnd(o.refunded_vnd)}</strong>
+                                " · " {move || i18n.t("order_refunded_points")}
                             </p>
                         })}
                         {(o.status == OrderStatus::AwaitingPayment && o.payment.is_some()).then(|| view! {

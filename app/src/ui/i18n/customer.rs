@@ -268,6 +268,16 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
             "Đang chờ xác nhận thanh toán. Màn hình sẽ tự cập nhật.",
             "Waiting for the payment to be confirmed. This screen updates by itself.",
         ),
+        "order_ready_note" => (
+            "Món của bạn đã xong, mời bạn đến quầy nhận.",
+            "Your order is ready: collect it at the counter.",
+        ),
+        "order_picked_up_note" => ("Bạn đã nhận món lúc", "Picked up at"),
+        "order_refunded_note" => ("Đã hoàn lại cho bạn", "Refunded to you:"),
+        "order_refunded_points" => (
+            "điểm của phần được hoàn đã được trừ lại",
+            "the points that part earned were taken back",
+        ),
         "order_paid_thanks" => (
             "Cảm ơn bạn! Đơn hàng đã được thanh toán",
             "Thank you! Your order is paid",

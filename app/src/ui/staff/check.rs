@@ -261,6 +261,7 @@ pub fn StaffPage(stores: Vec<StoreRef>, role: StaffRole) -> impl IntoView {
             {move || {
                 store.track();
                 view! {
+                    <super::orders::OrdersToPrepare at_store=at_store()/>
                     <super::claims::PendingClaims at_store=at_store()/>
                     <super::shift::ShiftLog at_store=at_store()/>
                 }

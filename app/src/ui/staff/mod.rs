@@ -5,6 +5,7 @@
 mod check;
 mod claims;
 mod member;
+mod orders;
 mod shift;
 
 use leptos::{prelude::*, task::spawn_local};
