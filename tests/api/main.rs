@@ -22,6 +22,7 @@ mod check_ins;
 mod commerce;
 mod console_profiles;
 mod defences;
+mod discounts;
 mod edge;
 mod events;
 mod fake_zalo;

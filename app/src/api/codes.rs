@@ -177,6 +177,9 @@ error_codes! {
     RefundRefused = "refund_refused": "Cổng thanh toán từ chối hoàn tiền. Không có gì thay đổi.", "The payment service refused the refund. Nothing changed.";
     OrderNotPaid = "order_not_paid": "Đơn hàng này chưa được thanh toán.", "This order is not paid.";
     OrderPickedUp = "order_picked_up": "Khách đã nhận đơn này rồi.", "This order was picked up already.";
+    VoucherNotForOrders = "voucher_not_for_orders": "Voucher này chỉ dùng tại quầy, không trừ vào đơn đặt trước.", "This voucher is used at the counter; it takes nothing off an order.";
+    PointsNotAccepted = "points_not_accepted": "Nhãn hàng chưa nhận thanh toán bằng điểm.", "The brand does not take points as payment.";
+    TooManyPoints = "too_many_points": "Số điểm dùng vượt quá mức cho phép của đơn này.", "That is more points than this order can take.";
     StoreNotYours = "store_not_yours": "Bạn không làm việc tại cửa hàng này.", "You do not work at this store.";
     WeakPassword = "weak_password": "Mật khẩu quá ngắn hoặc quá dễ đoán.", "This password is too short or too easy to guess.";
     MissingApiKey = "missing_api_key": "Thiếu khoá API.", "The API key is missing.";

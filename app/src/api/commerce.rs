@@ -192,8 +192,35 @@ pub struct PlaceOrder {
     /// the Checkout's own choice screen when absent.
     #[serde(default)]
     pub method: Option<String>,
-    /// The same key places the order once.
+    /// The same key places the order once (a quote ignores it).
+    #[serde(default)]
     pub idempotency_key: String,
+    /// A discount voucher from the member's wallet, used by the order (given back if it fails).
+    #[serde(default)]
+    pub voucher_id: Option<String>,
+    /// Points to pay part of the order with (0 or absent: none).
+    #[serde(default)]
+    pub points: Option<i64>,
+}
+
+/// `POST /api/v1/me/orders/quote`: what an order would cost, priced by the server as placing it would.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OrderQuote {
+    /// Sum of the lines, in đồng.
+    pub subtotal_vnd: i64,
+    /// What the voucher takes off.
+    pub voucher_discount_vnd: i64,
+    /// Points spent.
+    pub points: i64,
+    /// What those points pay, in đồng.
+    pub points_vnd: i64,
+    /// What is left to pay.
+    pub total_vnd: i64,
+    /// What one point pays, in đồng (absent: the brand takes no points).
+    pub point_value_vnd: Option<i64>,
+    /// The most points this order can take (what the balance and the order allow).
+    pub max_points: i64,
 }
 
 /// Where an order stands.
@@ -359,6 +386,15 @@ pub struct Order {
     pub lines: Vec<OrderLine>,
     /// Sum of the lines, in đồng.
     pub subtotal_vnd: i64,
+    /// What the voucher took off.
+    #[serde(default)]
+    pub voucher_discount_vnd: i64,
+    /// Points spent on it.
+    #[serde(default)]
+    pub points_spent: i64,
+    /// What those points paid, in đồng.
+    #[serde(default)]
+    pub points_vnd: i64,
     /// What is paid, in đồng.
     pub total_vnd: i64,
     /// The member's note.

@@ -9,6 +9,7 @@ mod admin;
 mod catalog;
 mod check;
 mod checkout;
+mod discounts;
 mod menu;
 pub use catalog::{insert_category, insert_product};
 mod orders;

@@ -3,8 +3,8 @@
 //! payment page, asked for after the order is committed (no network call inside a transaction).
 
 use app::api::{
-    ErrorBody, ErrorCode, FieldProblem, MomoCheckout, MyOrders, Order, OrderLine, OrderStatus, Payment, PlaceOrder,
-    Provider, ZaloOrderCreated,
+    ErrorBody, ErrorCode, FieldProblem, MomoCheckout, MyOrders, Order, OrderLine, OrderQuote, OrderStatus, Payment,
+    PlaceOrder, Provider, ZaloOrderCreated,
 };
 use axum::{extract::State, http::StatusCode};
 use secrecy::ExposeSecret;
@@ -12,8 +12,10 @@ use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
-    checkout, payments,
-    place::{NewOrder, Placed, write_order},
+    checkout,
+    discounts::Wanted,
+    payments,
+    place::{self, NewOrder, Placed, write_order},
 };
 use crate::error::Path;
 use crate::{
@@ -28,6 +30,7 @@ use crate::{
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(place, mine))
+        .routes(routes!(quote))
         .routes(routes!(one))
         .routes(routes!(zalo_order))
 }
@@ -46,6 +49,9 @@ pub(super) struct OrderRow {
     pub pay_url: Option<String>,
     pub provider_trans_id: Option<String>,
     pub refunded_vnd: i64,
+    pub voucher_discount_vnd: i64,
+    pub points_spent: i64,
+    pub points_vnd: i64,
     pub created_at: i64,
     pub paid_at: Option<i64>,
     pub ready_at: Option<i64>,
@@ -53,7 +59,8 @@ pub(super) struct OrderRow {
 }
 
 pub(super) const ORDER_COLUMNS: &str = "id, brand_id, profile_id, store_id, status, provider, subtotal_vnd, \
-     total_vnd, note, pay_url, provider_trans_id, refunded_vnd, created_at, paid_at, ready_at, fulfilled_at";
+     total_vnd, note, pay_url, provider_trans_id, refunded_vnd, voucher_discount_vnd, points_spent, points_vnd, created_at, \
+     paid_at, ready_at, fulfilled_at";
 
 /// One of the brand's orders.
 pub(super) async fn find(conn: &mut AnyConnection, brand_id: &str, id: &str) -> Result<Option<OrderRow>> {
@@ -120,6 +127,9 @@ pub(super) async fn to_api(conn: &mut AnyConnection, state: &AppState, brand: &B
         store_id: row.store_id,
         lines,
         subtotal_vnd: row.subtotal_vnd,
+        voucher_discount_vnd: row.voucher_discount_vnd,
+        points_spent: row.points_spent,
+        points_vnd: row.points_vnd,
         total_vnd: row.total_vnd,
         note: row.note,
         created_at: rfc3339(row.created_at),
@@ -212,6 +222,10 @@ async fn place(
         items: body.items.clone(),
         note,
         provider: body.provider,
+        wanted: Wanted {
+            voucher_id: body.voucher_id.clone(),
+            points: body.points.unwrap_or(0),
+        },
         now,
     };
     let id = order.id.clone();
@@ -236,6 +250,62 @@ async fn place(
     let mut conn = state.db.read().acquire().await?;
     let row = find(&mut conn, &claims.brand, &id).await?.ok_or_else(unknown_order)?;
     Ok((StatusCode::CREATED, Json(to_api(&mut conn, &state, &brand, row).await?)))
+}
+
+/// What an order would cost: priced from the menu with its voucher and points taken off, as placing it would,
+/// writing nothing.
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/orders/quote",
+    tag = "member",
+    security(("bearer" = [])),
+    request_body = PlaceOrder,
+    responses(
+        (status = 200, body = OrderQuote),
+        (status = 404, description = "`unknown_product`, `unknown_store`, `unknown_voucher`", body = ErrorBody),
+        (status = 409, description = "`product_sold_out`, `voucher_used`, `voucher_expired`, `insufficient_points`", body = ErrorBody),
+        (status = 422, description = "`invalid_order`, `invalid_choice`, `store_required`, `voucher_not_for_orders`, `points_not_accepted`, `too_many_points`", body = ErrorBody),
+    )
+)]
+async fn quote(
+    State(state): State<AppState>,
+    CustomerAuth(claims): CustomerAuth,
+    Json(body): Json<PlaceOrder>,
+) -> Result<Json<OrderQuote>> {
+    if !(1..=30).contains(&body.items.len()) {
+        return Err(invalid(
+            "/items",
+            FieldProblem::Count { min: 1, max: 30 },
+            "An order has 1 to 30 lines.",
+        ));
+    }
+    let order = NewOrder {
+        id: String::new(),
+        brand_id: claims.brand.clone(),
+        profile: claims.sub.clone(),
+        key: String::new(),
+        store_id: body.store_id.clone(),
+        items: body.items.clone(),
+        note: String::new(),
+        provider: body.provider,
+        wanted: Wanted {
+            voucher_id: body.voucher_id.clone(),
+            points: body.points.unwrap_or(0),
+        },
+        now: state.clock.now_ms(),
+    };
+    let mut conn = state.db.read().acquire().await?;
+    let priced = place::price(&mut conn, &order).await?;
+    let d = priced.discount;
+    Ok(Json(OrderQuote {
+        subtotal_vnd: priced.subtotal,
+        voucher_discount_vnd: d.voucher_vnd,
+        points: d.points,
+        points_vnd: d.points_vnd,
+        total_vnd: d.total_vnd,
+        point_value_vnd: d.point_value_vnd,
+        max_points: d.max_points,
+    }))
 }
 
 /// The member's orders, newest first.

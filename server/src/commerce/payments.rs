@@ -145,6 +145,10 @@ pub(super) async fn pay(db: &Db, now: i64, order: &OrderRow, payment: Payment) -
 }
 
 async fn pay_in(conn: &mut AnyConnection, now: i64, order: &OrderRow, payment: &Payment) -> Result<bool> {
+    let (was,): (String,) = sqlx::query_as("SELECT status FROM orders WHERE id = $1")
+        .bind(&order.id)
+        .fetch_one(&mut *conn)
+        .await?;
     let moved = sqlx::query(
         "UPDATE orders SET status = 'paid', paid_at = $1, updated_at = $1, provider_trans_id = $2, \
          method = COALESCE($3, method), provider_order_id = COALESCE(provider_order_id, $4), failure = NULL \
@@ -171,6 +175,10 @@ async fn pay_in(conn: &mut AnyConnection, now: i64, order: &OrderRow, payment: &
         now,
     )
     .await?;
+    if moved && was == "failed" {
+        // A late payment for an order that had failed: its voucher and points are used again.
+        super::discounts::take_again(conn, &order.brand_id, &order.id, now).await?;
+    }
     if moved {
         let properties = json!({
             "order_id": order.id,
@@ -213,6 +221,7 @@ pub(super) async fn fail(db: &Db, brand_id: &str, order_id: &str, reason: &str, 
     .await?
     .rows_affected();
     if moved == 1 {
+        super::discounts::give_back(&mut tx, brand_id, order_id, "order_failed", now).await?;
         let properties = json!({ "order_id": order_id, "reason": reason, "total_vnd": order.total_vnd });
         events::record(
             &mut tx,

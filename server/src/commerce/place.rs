@@ -10,6 +10,7 @@ use sqlx::AnyConnection;
 
 use super::{
     catalog,
+    discounts::{self, Discount, Wanted},
     orders::{ORDER_COLUMNS, OrderRow, invalid},
     pricing,
 };
@@ -59,30 +60,20 @@ pub(super) struct NewOrder {
     pub items: Vec<OrderLineRequest>,
     pub note: String,
     pub provider: Provider,
+    pub wanted: Wanted,
     pub now: i64,
 }
 
-/// What writing an order did.
-pub(super) enum Placed {
-    /// The same key placed this order before.
-    Before(Box<OrderRow>),
-    /// Written, for this much.
-    New(i64),
+/// An order priced from the menu, its discounts taken off.
+pub(super) struct Priced {
+    pub store: Option<String>,
+    pub lines: Vec<app::api::OrderLine>,
+    pub subtotal: i64,
+    pub discount: Discount,
 }
 
-/// Prices and writes an order with its lines, `order_placed` and the job that settles it if no notice does.
-pub(super) async fn write_order(conn: &mut AnyConnection, o: &NewOrder) -> Result<Placed> {
-    let before: Option<OrderRow> = sqlx::query_as(&format!(
-        "SELECT {ORDER_COLUMNS} FROM orders WHERE brand_id = $1 AND profile_id = $2 AND idempotency_key = $3"
-    ))
-    .bind(&o.brand_id)
-    .bind(&o.profile)
-    .bind(&o.key)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(row) = before {
-        return Ok(Placed::Before(Box::new(row)));
-    }
+/// Prices an order from the menu and takes its discounts off, reading only: what placing it would charge.
+pub(super) async fn price(conn: &mut AnyConnection, o: &NewOrder) -> Result<Priced> {
     let store = pick_up_store(conn, &o.brand_id, o.store_id.as_deref()).await?;
     let mut lines = Vec::with_capacity(o.items.len());
     for (at, item) in o.items.iter().enumerate() {
@@ -112,7 +103,8 @@ pub(super) async fn write_order(conn: &mut AnyConnection, o: &NewOrder) -> Resul
         )?);
     }
     let subtotal = pricing::subtotal(&lines)?;
-    if o.provider == Provider::Momo && subtotal < pricing::MIN_MOMO_VND {
+    let discount = discounts::compute(conn, &o.brand_id, &o.profile, subtotal, &o.wanted, o.now).await?;
+    if o.provider == Provider::Momo && discount.total_vnd < pricing::MIN_MOMO_VND {
         return Err(invalid(
             "/items",
             FieldProblem::Range {
@@ -122,10 +114,46 @@ pub(super) async fn write_order(conn: &mut AnyConnection, o: &NewOrder) -> Resul
             "MoMo takes payments of 1,000 to 50,000,000 đồng.",
         ));
     }
+    Ok(Priced {
+        store,
+        lines,
+        subtotal,
+        discount,
+    })
+}
+
+/// What writing an order did.
+pub(super) enum Placed {
+    /// The same key placed this order before.
+    Before(Box<OrderRow>),
+    /// Written, for this much.
+    New(i64),
+}
+
+/// Prices and writes an order with its lines, `order_placed` and the job that settles it if no notice does.
+pub(super) async fn write_order(conn: &mut AnyConnection, o: &NewOrder) -> Result<Placed> {
+    let before: Option<OrderRow> = sqlx::query_as(&format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE brand_id = $1 AND profile_id = $2 AND idempotency_key = $3"
+    ))
+    .bind(&o.brand_id)
+    .bind(&o.profile)
+    .bind(&o.key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(row) = before {
+        return Ok(Placed::Before(Box::new(row)));
+    }
+    let Priced {
+        store,
+        lines,
+        subtotal,
+        discount,
+    } = price(conn, o).await?;
     let id = &o.id;
     sqlx::query(
         "INSERT INTO orders (id, brand_id, profile_id, store_id, status, provider, subtotal_vnd, total_vnd, note, \
-         idempotency_key, created_at, updated_at) VALUES ($1, $2, $3, $4, 'awaiting_payment', $5, $6, $6, $7, $8, $9, $9)",
+         idempotency_key, created_at, updated_at, voucher_id, voucher_discount_vnd, points_spent, points_vnd) \
+         VALUES ($1, $2, $3, $4, 'awaiting_payment', $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14)",
     )
     .bind(id)
     .bind(&o.brand_id)
@@ -133,11 +161,23 @@ pub(super) async fn write_order(conn: &mut AnyConnection, o: &NewOrder) -> Resul
     .bind(&store)
     .bind(o.provider.as_str())
     .bind(subtotal)
+    .bind(discount.total_vnd)
     .bind(&o.note)
     .bind(&o.key)
     .bind(o.now)
+    .bind(&discount.voucher_id)
+    .bind(discount.voucher_vnd)
+    .bind(discount.points)
+    .bind(discount.points_vnd)
     .execute(&mut *conn)
     .await?;
+    if let Some(entry) = discounts::take(conn, &o.brand_id, &o.profile, id, &discount, o.now).await? {
+        sqlx::query("UPDATE orders SET points_entry_id = $1 WHERE id = $2")
+            .bind(entry)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
     for (n, line) in lines.iter().enumerate() {
         sqlx::query(
             "INSERT INTO order_items (order_id, line, product_id, name, choices, unit_price_vnd, quantity, \
@@ -156,7 +196,10 @@ pub(super) async fn write_order(conn: &mut AnyConnection, o: &NewOrder) -> Resul
     }
     let properties = json!({
         "order_id": id,
-        "total_vnd": subtotal,
+        "subtotal_vnd": subtotal,
+        "total_vnd": discount.total_vnd,
+        "voucher_id": discount.voucher_id,
+        "points_spent": discount.points,
         "store_id": store,
         "provider": o.provider.as_str(),
         "lines": lines.len(),
@@ -176,5 +219,5 @@ pub(super) async fn write_order(conn: &mut AnyConnection, o: &NewOrder) -> Resul
     )
     .await?;
     super::settle::enqueue(conn, &o.brand_id, id, o.now).await?;
-    Ok(Placed::New(subtotal))
+    Ok(Placed::New(discount.total_vnd))
 }

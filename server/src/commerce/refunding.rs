@@ -404,6 +404,10 @@ async fn complete(
             .execute(&mut *conn)
             .await?;
     }
+    if refunded >= total {
+        // Refunded in full: the voucher and the points that paid part of it go back too.
+        super::discounts::give_back(conn, &order.brand_id, &order.id, "order_refunded", now).await?;
+    }
     let properties = json!({
         "order_id": order.id,
         "refund_id": refund.id,
