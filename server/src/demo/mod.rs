@@ -205,6 +205,15 @@ async fn seed_loyalty(db: &Db, brand_id: &str) -> Result<()> {
         .execute(&mut *tx)
         .await?;
     }
+    // One point pays 100 đ of an order (1 point per 10.000 đ spent: 1% back).
+    sqlx::query(
+        "INSERT INTO loyalty_settings (brand_id, tier_metric, tier_window_months, point_value_vnd, updated_at) \
+         VALUES ($1, 'points', 12, 100, $2) ON CONFLICT (brand_id) DO UPDATE SET point_value_vnd = excluded.point_value_vnd",
+    )
+    .bind(brand_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     let rewards = [
         DemoReward {
             name: "Cà phê sữa đá miễn phí",
@@ -217,7 +226,7 @@ async fn seed_loyalty(db: &Db, brand_id: &str) -> Result<()> {
         },
         DemoReward {
             name: "Giảm 20.000đ",
-            description: "Cho hoá đơn từ 60.000đ",
+            description: "Trừ vào đơn đặt món trong ứng dụng hoặc tại quầy",
             kind: "discount_voucher",
             discount: Some(20_000),
             cost: 100,

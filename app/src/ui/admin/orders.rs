@@ -222,6 +222,12 @@ pub fn OrderPage(id: String) -> impl IntoView {
                             <dt>{move || i18n.t("order_member")}</dt>
                             <dd><a href=format!("/admin/customers/{}", d.summary.profile_id)>{d.summary.member_name.clone().unwrap_or_default()}</a></dd>
                             <dt>{move || i18n.t("order_store")}</dt><dd>{d.summary.store_name.clone().unwrap_or_default()}</dd>
+                            {(o.voucher_discount_vnd > 0).then(|| view! {
+                                <dt>{move || i18n.t("order_voucher")}</dt><dd>"−" {format_vnd(o.voucher_discount_vnd)}</dd>
+                            })}
+                            {(o.points_vnd > 0).then(|| view! {
+                                <dt>{move || i18n.t("order_points_paid")}</dt><dd>"−" {format_vnd(o.points_vnd)} " (" {o.points_spent} ")"</dd>
+                            })}
                             <dt>{move || i18n.t("order_total")}</dt><dd>{format_vnd(o.total_vnd)}</dd>
                             {(o.refunded_vnd > 0).then(|| view! {
                                 <dt>{move || i18n.t("order_refunded")}</dt><dd class="refunded-total">{format_vnd(o.refunded_vnd)}</dd>

@@ -230,6 +230,25 @@ pub fn MenuScreen(on_back: Callback<()>, go: Callback<Screen>) -> impl IntoView 
         });
     }
     let total = move || cart.with(|lines| lines.iter().fold(0_i64, |sum, l| sum.saturating_add(l.total())));
+    let savings = super::savings::Savings::new();
+    let first_provider = match bridge::host() {
+        Host::Momo => Provider::Momo,
+        _ => Provider::Zalo,
+    };
+    // The order as it stands, for the quote: what changes it asks again.
+    let quote_order = Signal::derive(move || {
+        let items: Vec<OrderLineRequest> = cart.with(|c| c.iter().map(|l| l.request.clone()).collect());
+        (!items.is_empty()).then(|| PlaceOrder {
+            store_id: store.get(),
+            items,
+            note: String::new(),
+            provider: first_provider,
+            method: None,
+            idempotency_key: String::new(),
+            voucher_id: None,
+            points: None,
+        })
+    });
     let count = move || cart.with(|lines| lines.iter().map(|l| l.request.quantity).sum::<i64>());
 
     let place = move |provider: Provider| {
@@ -245,6 +264,8 @@ pub fn MenuScreen(on_back: Callback<()>, go: Callback<Screen>) -> impl IntoView 
                 provider,
                 method: None,
                 idempotency_key: key.get_untracked(),
+                voucher_id: savings.voucher.get_untracked(),
+                points: Some(savings.points()).filter(|p| *p > 0),
             };
             match api.post_as::<_, Order>(SURFACE, "/api/v1/me/orders", &body).await {
                 Ok(order) => {
@@ -370,7 +391,7 @@ pub fn MenuScreen(on_back: Callback<()>, go: Callback<Screen>) -> impl IntoView 
                             <span>{move || i18n.t("order_note")}</span>
                             <input name="note" maxlength="200" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/>
                         </label>
-                        <p class="order-total">{move || i18n.t("total")} ": " <strong>{move || format_vnd(total())}</strong></p>
+                        <super::savings::SavingsPicker savings=savings order=quote_order fallback=Signal::derive(total)/>
                         {providers.into_iter().map(|p| {
                             let place = place.clone();
                             let (class, label) = match p {

@@ -12,6 +12,7 @@ mod menu;
 mod my_data;
 mod orders;
 mod rewards;
+mod savings;
 mod signin;
 mod stores;
 mod surveys;

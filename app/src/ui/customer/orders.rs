@@ -99,6 +99,18 @@ pub fn OrderScreen(id: String, on_back: Callback<()>, go: Callback<Screen>) -> i
                             }).collect_view()}
                         </ul>
                         {(!o.note.is_empty()).then(|| view! { <p class="muted">{move || i18n.t("order_note")} ": " {o.note.clone()}</p> })}
+                        {(o.voucher_discount_vnd > 0 || o.points_vnd > 0).then(|| view! {
+                            <dl class="order-breakdown">
+                                <dt>{move || i18n.t("subtotal")}</dt><dd>{format_vnd(o.subtotal_vnd)}</dd>
+                                {(o.voucher_discount_vnd > 0).then(|| view! {
+                                    <dt>{move || i18n.t("voucher_off")}</dt><dd class="off">"−" {format_vnd(o.voucher_discount_vnd)}</dd>
+                                })}
+                                {(o.points_vnd > 0).then(|| view! {
+                                    <dt>{move || i18n.t("points_off")} " (" {o.points_spent} " " {move || i18n.t("points")} ")"</dt>
+                                    <dd class="off">"−" {format_vnd(o.points_vnd)}</dd>
+                                })}
+                            </dl>
+                        })}
                         <p class="order-total">{move || i18n.t("total")} ": " <strong>{format_vnd(o.total_vnd)}</strong></p>
                         {(o.status == OrderStatus::Paid && o.ready_at.is_none()).then(|| view! {
                             <p class="notice success order-paid" role="status">

@@ -40,6 +40,8 @@ pub(super) fn sales_text(key: &str) -> Option<(&'static str, &'static str)> {
         "trail_refund_query" => ("Hỏi trạng thái hoàn tiền", "Refund status query"),
         "outcome_refunded" => ("Đã hoàn tiền", "Refunded"),
         "order_refunded" => ("Đã hoàn", "Refunded"),
+        "order_voucher" => ("Voucher", "Voucher"),
+        "order_points_paid" => ("Trả bằng điểm", "Paid with points"),
         "order_ready_at" => ("Sẵn sàng lúc", "Ready at"),
         "order_picked_up_at" => ("Khách nhận lúc", "Picked up at"),
         "refunds" => ("Hoàn tiền", "Refunds"),
