@@ -39,6 +39,16 @@ pub(super) struct Discount {
     pub max_points: i64,
 }
 
+/// A voucher of the member's wallet with what its reward takes off.
+#[derive(Debug, sqlx::FromRow)]
+struct WalletVoucher {
+    status: String,
+    expires_at: i64,
+    kind: String,
+    discount_vnd: Option<i64>,
+    discount_pct: Option<i64>,
+}
+
 fn voucher_refusal(status: StatusCode, code: ErrorCode, message: &str) -> Error {
     Error::new(status, code, message).at("/voucher_id", FieldProblem::NotAllowed)
 }
@@ -55,7 +65,7 @@ pub(super) async fn compute(
     let mut voucher_vnd = 0_i64;
     let voucher_id = wanted.voucher_id.as_deref().map(str::trim).filter(|v| !v.is_empty());
     if let Some(id) = voucher_id {
-        let found: Option<(String, i64, String, Option<i64>, Option<i64>)> = sqlx::query_as(
+        let found: Option<WalletVoucher> = sqlx::query_as(
             "SELECT v.status, v.expires_at, r.kind, r.discount_vnd, r.discount_pct FROM vouchers v \
              JOIN rewards r ON r.id = v.reward_id WHERE v.id = $1 AND v.brand_id = $2 AND v.profile_id = $3",
         )
@@ -64,7 +74,14 @@ pub(super) async fn compute(
         .bind(profile_id)
         .fetch_optional(&mut *conn)
         .await?;
-        let Some((status, expires_at, kind, off_vnd, off_pct)) = found else {
+        let Some(WalletVoucher {
+            status,
+            expires_at,
+            kind,
+            discount_vnd: off_vnd,
+            discount_pct: off_pct,
+        }) = found
+        else {
             return Err(
                 Error::not_found(ErrorCode::UnknownVoucher, "There is no such voucher in your wallet.")
                     .at("/voucher_id", FieldProblem::Unknown),

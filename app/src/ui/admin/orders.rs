@@ -7,7 +7,7 @@ use super::super::notice::ErrorNotice;
 use super::{
     super::{
         api::{Api, ApiFailure},
-        browser::{fresh_key, vn_time},
+        browser::{fresh_key, sleep, vn_time},
         i18n::{I18n, Lang},
     },
     SURFACE,
@@ -25,6 +25,9 @@ fn status_badge(status: OrderStatus, i18n: I18n) -> impl IntoView {
     let class = format!("badge {} order-status", status.tone());
     view! { <span class=class>{move || if i18n.lang() == Lang::Vi { vi } else { en }}</span> }
 }
+
+/// How often the orders list asks for what is new.
+const LIVE_MS: i32 = 20_000;
 
 fn provider_key(p: Provider) -> &'static str {
     match p {
@@ -117,6 +120,24 @@ pub fn OrdersPage() -> impl IntoView {
         });
     };
     load(false);
+    // Live: the first page follows new orders and payments while it is open (a longer list stays as it is).
+    let shown = StoredValue::new(true);
+    let pages = RwSignal::new(1_u32);
+    on_cleanup(move || shown.set_value(false));
+    {
+        let load = load.clone();
+        spawn_local(async move {
+            loop {
+                sleep(LIVE_MS).await;
+                if !shown.get_value() {
+                    return;
+                }
+                if pages.get_untracked() == 1 {
+                    load(false);
+                }
+            }
+        });
+    }
     let filters = std::iter::once(("", "all_orders")).chain(OrderStatus::ALL.map(|s| (s.as_str(), "")));
     view! {
         <section class="orders-admin">
@@ -132,6 +153,7 @@ pub fn OrdersPage() -> impl IntoView {
                     view! {
                         <button type="button" class="filter" class:active=move || filter.get() == status on:click=move |_| {
                             filter.set(status.to_owned());
+                            pages.set(1);
                             load(false);
                         }>{label}</button>
                     }
@@ -169,7 +191,7 @@ pub fn OrdersPage() -> impl IntoView {
             }}
             {move || cursor.get().map(|_| {
                 let load = load.clone();
-                view! { <button type="button" class="more" on:click=move |_| load(true)>{move || i18n.t("more")}</button> }
+                view! { <button type="button" class="more" on:click=move |_| { pages.update(|p| *p += 1); load(true) }>{move || i18n.t("more")}</button> }
             })}
         </section>
     }

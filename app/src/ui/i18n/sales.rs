@@ -4,8 +4,8 @@ pub(super) fn sales_text(key: &str) -> Option<(&'static str, &'static str)> {
     Some(match key {
         "nav_orders" => ("Đơn hàng", "Orders"),
         "orders_lead" => (
-            "Đơn khách đặt trong mini app, mới nhất trước. Mỗi đơn có lịch sử thanh toán: mọi thông báo của Zalo hoặc MoMo đúng như đã nhận.",
-            "Orders members placed in the mini app, newest first. Each has its payment trail: every message from Zalo or MoMo as it was received.",
+            "Đơn khách đặt trong mini app, mới nhất trước, tự cập nhật. Mỗi đơn có lịch sử thanh toán: mọi thông báo của Zalo hoặc MoMo đúng như đã nhận.",
+            "Orders members placed in the mini app, newest first, updated as they come. Each has its payment trail: every message from Zalo or MoMo as it was received.",
         ),
         "all_orders" => ("Tất cả", "All"),
         "no_orders" => ("Chưa có đơn hàng nào.", "No orders yet."),
