@@ -21,9 +21,10 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(dashboard))
 }
 
-const DAY_MS: i64 = 86_400_000;
+/// A day, in milliseconds.
+pub const DAY_MS: i64 = 86_400_000;
 /// Vietnam is UTC+7 all year: a day number is `(ms + OFFSET) / DAY_MS`.
-const OFFSET_MS: i64 = 7 * 3_600_000;
+pub const OFFSET_MS: i64 = 7 * 3_600_000;
 
 /// The period.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -174,7 +175,7 @@ fn fill(by_day: &mut BTreeMap<i64, DayStats>, rows: Vec<(i64, i64)>, set: fn(&mu
 }
 
 /// Day number `day` (days since 1970-01-01 in Vietnam) as `2026-12-01`.
-fn day_label(day: i64) -> String {
+pub fn day_label(day: i64) -> String {
     chrono::DateTime::from_timestamp(day * 86_400, 0)
         .map(|t| t.format("%Y-%m-%d").to_string())
         .unwrap_or_default()

@@ -39,6 +39,7 @@ mod order_counter;
 mod privacy;
 mod product_codes;
 mod refunds;
+mod sales;
 mod sessions;
 mod settle;
 mod sign_in;

@@ -150,3 +150,85 @@ pub struct StaffOrders {
     /// At most 100.
     pub items: Vec<AdminOrder>,
 }
+
+/// `GET /api/v1/admin/sales`: the period and, optionally, one store.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(IntoParams))]
+pub struct SalesQuery {
+    /// Days ending today, 7 to 365 (30 unless given).
+    pub days: Option<i64>,
+    /// Only this pick-up store's orders.
+    pub store_id: Option<String>,
+}
+
+/// What was sold over a period: paid orders by the Vietnamese day they were paid, by store and by product.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SalesReport {
+    /// The period's length in days.
+    pub days: i64,
+    /// The store it is about, when one was asked for.
+    pub store_id: Option<String>,
+    /// The period's totals.
+    pub totals: SalesTotals,
+    /// Every day of the period, oldest first (days without sales at zero).
+    pub by_day: Vec<SalesDay>,
+    /// Each store's part, the biggest first.
+    pub by_store: Vec<SalesByStore>,
+    /// The best-selling products, by what they sold for (at most 20).
+    pub by_product: Vec<SalesByProduct>,
+}
+
+/// A period's totals.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SalesTotals {
+    /// Paid orders (not refunded in full).
+    pub orders: i64,
+    /// What members paid, less what was refunded, in đồng.
+    pub revenue_vnd: i64,
+    /// What was refunded, in đồng.
+    pub refunded_vnd: i64,
+    /// Revenue per order, in đồng.
+    pub average_vnd: i64,
+}
+
+/// One day's sales.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SalesDay {
+    /// `2026-12-01` (Vietnam's calendar).
+    pub day: String,
+    /// Paid orders.
+    pub orders: i64,
+    /// Revenue, in đồng.
+    pub revenue_vnd: i64,
+}
+
+/// One store's sales.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SalesByStore {
+    /// The store (none: orders without a pick-up store).
+    pub store_id: Option<String>,
+    /// Its name.
+    pub name: Option<String>,
+    /// Paid orders.
+    pub orders: i64,
+    /// Revenue, in đồng.
+    pub revenue_vnd: i64,
+}
+
+/// One product's sales.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SalesByProduct {
+    /// The product.
+    pub product_id: String,
+    /// Its name when last ordered.
+    pub name: String,
+    /// How many were sold.
+    pub quantity: i64,
+    /// What its lines came to before discounts, in đồng.
+    pub sales_vnd: i64,
+}

@@ -18,6 +18,7 @@ mod place;
 pub mod pricing;
 mod refunding;
 mod refunds;
+mod sales;
 mod settle;
 mod staff;
 mod webhooks;
@@ -48,6 +49,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(menu::router())
         .merge(orders::router())
         .merge(refunds::router())
+        .merge(sales::router())
         .merge(staff::router())
         .merge(webhooks::router())
 }

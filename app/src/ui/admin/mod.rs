@@ -20,6 +20,7 @@ mod product_codes;
 mod profile;
 mod review;
 mod rewards;
+mod sales;
 mod stores;
 mod survey_questions;
 mod survey_results;
@@ -66,6 +67,8 @@ enum Page {
     Menu,
     /// The brand's orders.
     Orders,
+    /// Sales by day, store and product.
+    Sales,
     /// One order with its payment trail.
     Order(String),
     Operations,
@@ -92,6 +95,7 @@ fn page_for(path: &str) -> Page {
             "campaigns" => Page::Campaigns,
             "product-codes" => Page::ProductCodes,
             "orders" => Page::Orders,
+            "sales" => Page::Sales,
             "menu" => Page::Menu,
             "operations" => Page::Operations,
             _ => Page::Overview,
@@ -200,6 +204,7 @@ pub fn AdminApp() -> impl IntoView {
                             {nav("/admin/product-codes", "nav_product_codes", page == Page::ProductCodes)}
                             {nav("/admin/menu", "nav_menu", page == Page::Menu)}
                             {nav("/admin/orders", "nav_orders", matches!(page, Page::Orders | Page::Order(_)))}
+                            {nav("/admin/sales", "nav_sales", page == Page::Sales)}
                             {nav("/staff", "nav_staff", false)}
                             {nav("/admin/imports", "nav_imports", page == Page::Imports)}
                             {nav("/admin/api-keys", "nav_api_keys", page == Page::ApiKeys)}
@@ -224,6 +229,7 @@ pub fn AdminApp() -> impl IntoView {
                         Page::ProductCodes => view! { <product_codes::ProductCodesPage/> }.into_any(),
                         Page::Menu => view! { <menu::MenuPage/> }.into_any(),
                         Page::Orders => view! { <orders::OrdersPage/> }.into_any(),
+                        Page::Sales => view! { <sales::SalesPage/> }.into_any(),
                         Page::Order(id) => view! { <orders::OrderPage id=id/> }.into_any(),
                         Page::Operations => view! { <operations::OperationsPage/> }.into_any(),
                     };

@@ -3,6 +3,24 @@
 pub(super) fn sales_text(key: &str) -> Option<(&'static str, &'static str)> {
     Some(match key {
         "nav_orders" => ("Đơn hàng", "Orders"),
+        "nav_sales" => ("Doanh thu", "Sales"),
+        "sales_lead" => (
+            "Đơn đã thanh toán theo ngày (giờ Việt Nam), theo cửa hàng và theo món. Doanh thu là số tiền khách trả, đã trừ phần hoàn.",
+            "Paid orders by day (Vietnam time), by store and by product. Revenue is what members paid, less refunds.",
+        ),
+        "all_stores" => ("Mọi cửa hàng", "Every store"),
+        "sales_revenue" => ("Doanh thu", "Revenue"),
+        "sales_orders" => ("Đơn đã thanh toán", "Paid orders"),
+        "sales_average" => ("Trung bình mỗi đơn", "Per order"),
+        "sales_refunded" => ("Đã hoàn tiền", "Refunded"),
+        "sales_revenue_by_day" => ("Doanh thu theo ngày (nghìn đ)", "Revenue by day (thousand đ)"),
+        "sales_orders_by_day" => ("Đơn theo ngày", "Orders by day"),
+        "sales_by_store" => ("Theo cửa hàng", "By store"),
+        "sales_by_product" => ("Món bán chạy", "Best sellers"),
+        "no_store" => ("Không chọn cửa hàng", "No store"),
+        "sales_orders_word" => ("đơn", "orders"),
+        "sales_quantity" => ("Số lượng", "Sold"),
+        "sales_amount" => ("Giá bán (trước ưu đãi)", "Sold for (before discounts)"),
         "orders_lead" => (
             "Đơn khách đặt trong mini app, mới nhất trước, tự cập nhật. Mỗi đơn có lịch sử thanh toán: mọi thông báo của Zalo hoặc MoMo đúng như đã nhận.",
             "Orders members placed in the mini app, newest first, updated as they come. Each has its payment trail: every message from Zalo or MoMo as it was received.",
