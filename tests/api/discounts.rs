@@ -188,3 +188,89 @@ async fn a_voucher_and_points_come_off_an_order_and_go_back_when_it_fails_sqlite
 async fn a_voucher_and_points_come_off_an_order_and_go_back_when_it_fails_postgres() {
     a_voucher_and_points_come_off_an_order_and_go_back_when_it_fails(Store::Postgres).await;
 }
+
+async fn a_member_cancels_an_order_awaiting_payment(store: Store) {
+    let Some(app) = spawn_app(store).await else {
+        return;
+    };
+    let shop = &Shop::open(&app).await;
+    let r = shop
+        .send(
+            Method::PUT,
+            "/api/v1/admin/loyalty/settings",
+            &shop.admin,
+            Some(&json!({ "tier_metric": "points", "tier_window_months": 12, "point_value_vnd": 100 })),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let drink = shop
+        .admin_post(
+            "/api/v1/admin/products",
+            &json!({ "name": "Bạc xỉu", "price_vnd": 30_000 }),
+            StatusCode::CREATED,
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let off = shop
+        .reward(json!({ "name": "Giảm 5.000 đ", "kind": "discount_voucher", "discount_vnd": 5_000, "points_cost": 10 }))
+        .await;
+    let mai = &shop.member("Mai", "0912345678").await;
+    let hoa = &shop.member("Hoa", "0987654321").await;
+    shop.adjust(&mai.id, 110, None).await;
+    let v = voucher(shop, mai, &off).await;
+    let body = json!({ "items": [{ "product_id": drink, "quantity": 1 }], "provider": "momo", "voucher_id": v,
+                       "points": 50, "idempotency_key": "c1" });
+    let placed: Value = shop
+        .send(Method::POST, "/api/v1/me/orders", &mai.token, Some(&body))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = placed["id"].as_str().unwrap();
+    assert_eq!(shop.card(mai).await["balance"], 50);
+    let cancel = |token: &str| {
+        let (path, token) = (format!("/api/v1/me/orders/{id}/cancel"), token.to_owned());
+        async move { shop.send(Method::POST, &path, &token, None).await }
+    };
+    assert_error(cancel(&hoa.token).await, StatusCode::NOT_FOUND, "unknown_order").await;
+    let r = cancel(&mai.token).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "cancelled");
+    assert_eq!(voucher_status(shop, &v).await, "issued");
+    assert_eq!(shop.card(mai).await["balance"], 100);
+    assert_error(cancel(&mai.token).await, StatusCode::CONFLICT, "order_not_cancellable").await;
+    assert_eq!(
+        shop.timeline_types(&mai.id)
+            .await
+            .iter()
+            .filter(|t| *t == "order_cancelled")
+            .count(),
+        1
+    );
+
+    // MoMo's payment comes anyway: the member paid, so the order is paid, with its voucher and points.
+    app.client
+        .post(format!("{}/momo/payments/{id}/complete", app.sim.base_url))
+        .json(&json!({ "result_code": 0 }))
+        .send()
+        .await
+        .unwrap();
+    let paid = shop.get(&format!("/api/v1/me/orders/{id}"), &mai.token).await;
+    assert_eq!(paid["status"], "paid");
+    assert_eq!(voucher_status(shop, &v).await, "used");
+    assert_eq!(shop.card(mai).await["balance"], 50);
+    assert_error(cancel(&mai.token).await, StatusCode::CONFLICT, "order_not_cancellable").await;
+    shop.assert_ledger_consistent().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_cancels_an_order_awaiting_payment_sqlite() {
+    a_member_cancels_an_order_awaiting_payment(Store::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_cancels_an_order_awaiting_payment_postgres() {
+    a_member_cancels_an_order_awaiting_payment(Store::Postgres).await;
+}

@@ -176,6 +176,7 @@ error_codes! {
     RefundTooLarge = "refund_too_large": "Số tiền hoàn lớn hơn số tiền còn lại của đơn.", "The refund is more than what is left of the order.";
     RefundRefused = "refund_refused": "Cổng thanh toán từ chối hoàn tiền. Không có gì thay đổi.", "The payment service refused the refund. Nothing changed.";
     OrderNotPaid = "order_not_paid": "Đơn hàng này chưa được thanh toán.", "This order is not paid.";
+    OrderNotCancellable = "order_not_cancellable": "Chỉ huỷ được đơn đang chờ thanh toán.", "Only an order awaiting payment can be cancelled.";
     OrderPickedUp = "order_picked_up": "Khách đã nhận đơn này rồi.", "This order was picked up already.";
     VoucherNotForOrders = "voucher_not_for_orders": "Voucher này chỉ dùng tại quầy, không trừ vào đơn đặt trước.", "This voucher is used at the counter; it takes nothing off an order.";
     PointsNotAccepted = "points_not_accepted": "Nhãn hàng chưa nhận thanh toán bằng điểm.", "The brand does not take points as payment.";

@@ -240,17 +240,20 @@ pub enum OrderStatus {
     Refunded,
     /// The payment failed or was declined.
     Failed,
+    /// The member cancelled it before paying.
+    Cancelled,
 }
 
 impl OrderStatus {
     /// Every status, in the order the console's filter lists them.
-    pub const ALL: [OrderStatus; 6] = [
+    pub const ALL: [OrderStatus; 7] = [
         OrderStatus::AwaitingPayment,
         OrderStatus::Paid,
         OrderStatus::Fulfilled,
         OrderStatus::PartlyRefunded,
         OrderStatus::Refunded,
         OrderStatus::Failed,
+        OrderStatus::Cancelled,
     ];
 
     /// The name on the wire and in the store.
@@ -262,6 +265,7 @@ impl OrderStatus {
             OrderStatus::PartlyRefunded => "partly_refunded",
             OrderStatus::Refunded => "refunded",
             OrderStatus::Failed => "failed",
+            OrderStatus::Cancelled => "cancelled",
         }
     }
 
@@ -283,7 +287,7 @@ impl OrderStatus {
         match self {
             OrderStatus::Paid | OrderStatus::Fulfilled => "ok",
             OrderStatus::AwaitingPayment => "running",
-            OrderStatus::PartlyRefunded | OrderStatus::Refunded => "muted",
+            OrderStatus::PartlyRefunded | OrderStatus::Refunded | OrderStatus::Cancelled => "muted",
             OrderStatus::Failed => "failed",
         }
     }
@@ -297,6 +301,7 @@ impl OrderStatus {
             OrderStatus::PartlyRefunded => ("Đã hoàn một phần", "Partly refunded"),
             OrderStatus::Refunded => ("Đã hoàn tiền", "Refunded"),
             OrderStatus::Failed => ("Thanh toán không thành công", "Payment failed"),
+            OrderStatus::Cancelled => ("Đã huỷ", "Cancelled"),
         }
     }
 }

@@ -84,6 +84,7 @@ event_types! {
     OrderPlaced = "order_placed", Server, true: "Đặt hàng", "Placed an order";
     OrderPaid = "order_paid", Server, true: "Thanh toán đơn hàng", "Paid an order";
     OrderFailed = "order_failed", Server, true: "Thanh toán đơn không thành công", "An order's payment failed";
+    OrderCancelled = "order_cancelled", Server, true: "Huỷ đơn hàng", "Cancelled an order";
     OrderReady = "order_ready", Server, false: "Đơn đã sẵn sàng", "Order ready";
     OrderPickedUp = "order_picked_up", Server, true: "Nhận đơn tại cửa hàng", "Picked up an order";
     OrderRefunded = "order_refunded", Server, false: "Hoàn tiền đơn hàng", "Order refunded";

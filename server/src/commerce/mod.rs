@@ -6,6 +6,7 @@
 //! `product_sold_out`, `orders`, `order_items` and `payment_events`.
 
 mod admin;
+mod cancel;
 mod catalog;
 mod check;
 mod checkout;
@@ -45,6 +46,7 @@ use crate::{AppState, profiles::hooks::AreaHooks};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(admin::router())
+        .merge(cancel::router())
         .merge(catalog::router())
         .merge(menu::router())
         .merge(orders::router())

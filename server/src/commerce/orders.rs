@@ -335,7 +335,7 @@ async fn mine(State(state): State<AppState>, CustomerAuth(claims): CustomerAuth)
     Ok(Json(MyOrders { orders }))
 }
 
-async fn own(conn: &mut AnyConnection, brand_id: &str, member: &str, id: &str) -> Result<OrderRow> {
+pub(super) async fn own(conn: &mut AnyConnection, brand_id: &str, member: &str, id: &str) -> Result<OrderRow> {
     find(conn, brand_id, id)
         .await?
         .filter(|o| o.profile_id == member)

@@ -152,7 +152,7 @@ async fn pay_in(conn: &mut AnyConnection, now: i64, order: &OrderRow, payment: &
     let moved = sqlx::query(
         "UPDATE orders SET status = 'paid', paid_at = $1, updated_at = $1, provider_trans_id = $2, \
          method = COALESCE($3, method), provider_order_id = COALESCE(provider_order_id, $4), failure = NULL \
-         WHERE id = $5 AND status IN ('awaiting_payment', 'failed')",
+         WHERE id = $5 AND status IN ('awaiting_payment', 'failed', 'cancelled')",
     )
     .bind(now)
     .bind(&payment.trans_id)
@@ -175,8 +175,8 @@ async fn pay_in(conn: &mut AnyConnection, now: i64, order: &OrderRow, payment: &
         now,
     )
     .await?;
-    if moved && was == "failed" {
-        // A late payment for an order that had failed: its voucher and points are used again.
+    if moved && matches!(was.as_str(), "failed" | "cancelled") {
+        // A late payment for an order that had failed or was cancelled: its voucher and points are used again.
         super::discounts::take_again(conn, &order.brand_id, &order.id, now).await?;
     }
     if moved {

@@ -28,6 +28,7 @@ fn status_badge(status: OrderStatus, i18n: I18n) -> impl IntoView {
 /// One order.
 #[component]
 pub fn OrderScreen(id: String, on_back: Callback<()>, go: Callback<Screen>) -> impl IntoView {
+    let cancel_id = id.clone();
     let i18n = expect_context::<I18n>();
     let api = expect_context::<Api>();
     let config = expect_context::<PageConfig>();
@@ -63,6 +64,22 @@ pub fn OrderScreen(id: String, on_back: Callback<()>, go: Callback<Screen>) -> i
             }
         });
     }
+    let cancel = {
+        let api = api.clone();
+        Callback::new(move |()| {
+            let id = cancel_id.clone();
+            let (api, path) = (api.clone(), format!("/api/v1/me/orders/{id}/cancel"));
+            spawn_local(async move {
+                match api.post_as::<_, Order>(SURFACE, &path, &serde_json::json!({})).await {
+                    Ok(o) => {
+                        error.set(None);
+                        order.set(Some(o));
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
     let pay_again = move |_| {
         let (api, sim) = (api.clone(), config.sim.clone());
         if let Some(o) = order.get_untracked() {
@@ -132,6 +149,12 @@ pub fn OrderScreen(id: String, on_back: Callback<()>, go: Callback<Screen>) -> i
                         })}
                         {(o.status == OrderStatus::AwaitingPayment && o.payment.is_some()).then(|| view! {
                             <button class="primary pay-again" type="button" on:click=pay_again>{move || i18n.t("pay_now")}</button>
+                        })}
+                        {(o.status == OrderStatus::AwaitingPayment).then(|| view! {
+                            <button class="link cancel-order" type="button" on:click=move |_| cancel.run(())>{move || i18n.t("cancel_order")}</button>
+                        })}
+                        {(o.status == OrderStatus::Cancelled).then(|| view! {
+                            <p class="notice order-cancelled" role="status">{move || i18n.t("order_cancelled_note")}</p>
                         })}
                         {(o.status == OrderStatus::Failed).then(|| view! {
                             <p class="notice error" role="alert">{move || i18n.t("order_failed_note")}</p>

@@ -274,6 +274,11 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
             "Đang chờ xác nhận thanh toán. Màn hình sẽ tự cập nhật.",
             "Waiting for the payment to be confirmed. This screen updates by itself.",
         ),
+        "cancel_order" => ("Huỷ đơn", "Cancel the order"),
+        "order_cancelled_note" => (
+            "Đơn đã huỷ. Bạn chưa bị trừ tiền; voucher và điểm đã dùng cho đơn đã được trả lại.",
+            "The order was cancelled. Nothing was charged; any voucher and points it used went back.",
+        ),
         "order_ready_note" => (
             "Món của bạn đã xong, mời bạn đến quầy nhận.",
             "Your order is ready: collect it at the counter.",
