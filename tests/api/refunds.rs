@@ -182,6 +182,21 @@ async fn refunds_give_back_money_and_the_points_it_earned(store: Store) {
     let history = shop.get("/api/v1/me/points", &mai.token).await;
     assert_eq!(history["entries"][0]["points"], -15);
     assert_eq!(history["entries"][0]["source_kind"], "refund");
+    // Reversing the whole credit by hand now would take the refunded part twice: refused.
+    let (earn,): (String,) = sqlx::query_as("SELECT id FROM points_entries WHERE kind = 'earn' AND profile_id = $1")
+        .bind(&mai.id)
+        .fetch_one(app.db.read())
+        .await
+        .unwrap();
+    let r = shop
+        .send(
+            Method::POST,
+            &format!("/api/v1/admin/points/{earn}/reverse"),
+            &shop.admin,
+            Some(&json!({ "reason": "Nhầm" })),
+        )
+        .await;
+    assert_error(r, StatusCode::CONFLICT, "not_reversible").await;
 
     // More than is left is refused; a refusal by Zalo gives nothing back and keeps nothing held.
     assert_error(

@@ -164,7 +164,7 @@ async fn adjust(
     responses(
         (status = 200, body = MemberPoints),
         (status = 404, description = "`unknown_entry`", body = ErrorBody),
-        (status = 409, description = "`already_reversed`, `not_reversible`, `insufficient_points`, `voucher_used`", body = ErrorBody),
+        (status = 409, description = "`already_reversed`, `not_reversible` (also points that paid an order, or a credit a refund took part of), `insufficient_points`, `voucher_used`", body = ErrorBody),
         (status = 422, description = "`reason_required`", body = ErrorBody),
     )
 )]
@@ -190,6 +190,28 @@ async fn reverse(
         .await?;
     if reversal.is_some() {
         return Err(already_reversed());
+    }
+    if entry.source_kind == "order" {
+        return Err(Error::new(
+            StatusCode::CONFLICT,
+            ErrorCode::NotReversible,
+            "These points paid part of an order: refund the order to give them back.",
+        ));
+    }
+    // A refund took part of this credit back already: reversing all of it would take those points twice.
+    let (taken,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM points_entries WHERE brand_id = $1 AND source_kind = 'refund' AND source_key LIKE $2",
+    )
+    .bind(brand)
+    .bind(format!("refund:%:{}", entry.id))
+    .fetch_one(&mut *tx)
+    .await?;
+    if taken > 0 {
+        return Err(Error::new(
+            StatusCode::CONFLICT,
+            ErrorCode::NotReversible,
+            "A refund already took part of these points back; adjust the balance by hand instead.",
+        ));
     }
     if entry.kind == "redeem" {
         let cancelled = sqlx::query(
