@@ -1,6 +1,6 @@
 //! The store's side of an order: staff at the pick-up store see it once it is paid, mark it ready and then picked
 //! up (fulfilled); staff of another store cannot touch it, an unpaid order is refused, and each step is on the
-//! member's timeline and on their order screen.
+//! member's timeline and on their order screen. A member's orders are in their data export; erasure blanks an order's note.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -176,4 +176,61 @@ async fn staff_prepare_paid_orders_at_their_store_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_prepare_paid_orders_at_their_store_postgres() {
     staff_prepare_paid_orders_at_their_store(Store::Postgres).await;
+}
+
+async fn a_members_orders_are_in_their_export_and_their_note_goes_with_erasure(store_kind: Store) {
+    let Some(app) = spawn_app(store_kind).await else {
+        return;
+    };
+    let shop = &Shop::open(&app).await;
+    let drink = shop
+        .admin_post(
+            "/api/v1/admin/products",
+            &json!({ "name": "Cà phê đen", "price_vnd": 25_000 }),
+            StatusCode::CREATED,
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mai = &shop.member("Mai", "0912345678").await;
+    let body = json!({ "items": [{ "product_id": drink, "quantity": 1 }], "provider": "momo",
+                       "note": "Gọi 0912 345 678 khi tới", "idempotency_key": "e1" });
+    let r = shop
+        .send(Method::POST, "/api/v1/me/orders", &mai.token, Some(&body))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+
+    let export = shop.get("/api/v1/me/export", &mai.token).await;
+    assert_eq!(export["orders"][0]["id"], id.as_str());
+    assert_eq!(export["orders"][0]["note"], "Gọi 0912 345 678 khi tới");
+    assert_eq!(export["orders"][0]["total_vnd"], 25_000);
+    assert!(
+        export["orders"][0]["payment"].is_null(),
+        "an export carries no way to pay"
+    );
+
+    let r = shop.send(Method::POST, "/api/v1/me/erasure", &mai.token, None).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (note, total): (String, i64) = sqlx::query_as("SELECT note, total_vnd FROM orders WHERE id = $1")
+        .bind(&id)
+        .fetch_one(app.db.read())
+        .await
+        .unwrap();
+    assert_eq!(
+        (note.as_str(), total),
+        ("", 25_000),
+        "the record stays for the accounts; the member's words go"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_members_orders_are_in_their_export_and_their_note_goes_with_erasure_sqlite() {
+    a_members_orders_are_in_their_export_and_their_note_goes_with_erasure(Store::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_members_orders_are_in_their_export_and_their_note_goes_with_erasure_postgres() {
+    a_members_orders_are_in_their_export_and_their_note_goes_with_erasure(Store::Postgres).await;
 }

@@ -121,6 +121,9 @@ pub struct ProfileExport {
     /// Purchases claimed with a receipt, newest first.
     #[serde(default)]
     pub purchase_claims: Vec<crate::api::PurchaseClaim>,
+    /// Their orders, newest first (without a way to pay).
+    #[serde(default)]
+    pub orders: Vec<crate::api::Order>,
     /// When this export was made, RFC 3339.
     pub exported_at: String,
 }

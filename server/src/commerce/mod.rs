@@ -56,7 +56,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(webhooks::router())
 }
 
-/// Commerce's part in merges: a duplicate's orders move to the profile it is merged into.
+/// Commerce's part in merges (a duplicate's orders move to the profile it is merged into), exports (the member's
+/// orders) and erasures (an order's note, the member's own words, is blanked; the record stays for the accounts).
 pub fn hooks() -> AreaHooks {
     AreaHooks {
         area: "commerce",
@@ -71,8 +72,23 @@ pub fn hooks() -> AreaHooks {
                 Ok(())
             })
         }),
-        export: None,
-        erase: None,
+        export: Some(|conn, brand_id, profile_id, export| {
+            Box::pin(async move {
+                export.orders = orders::of_member(conn, brand_id, profile_id).await?;
+                Ok(())
+            })
+        }),
+        // Orders are the brand's accounting records: amounts, lines and payments stay; the member's own words go.
+        erase: Some(|conn, brand_id, profile_id| {
+            Box::pin(async move {
+                sqlx::query("UPDATE orders SET note = '' WHERE brand_id = $1 AND profile_id = $2")
+                    .bind(brand_id)
+                    .bind(profile_id)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(())
+            })
+        }),
         summary: None,
     }
 }

@@ -102,28 +102,15 @@ async fn lines_of(conn: &mut AnyConnection, order_id: &str) -> Result<Vec<OrderL
         .collect())
 }
 
-/// An order as the API shows it; the way to pay while it awaits payment.
-pub(super) async fn to_api(conn: &mut AnyConnection, state: &AppState, brand: &Brand, row: OrderRow) -> Result<Order> {
+/// An order as it is kept: its lines and what it earned, without a way to pay (an export, the staff view).
+pub(super) async fn as_record(conn: &mut AnyConnection, row: OrderRow) -> Result<Order> {
     let lines = lines_of(conn, &row.id).await?;
     let status = OrderStatus::parse(&row.status).unwrap_or(OrderStatus::Failed);
-    let provider = provider_of(&row.provider);
-    let payment = match (status, provider) {
-        (OrderStatus::AwaitingPayment, Provider::Zalo) => brand
-            .secret(&state.sealer, BrandSecret::ZaloCheckoutPrivateKey)?
-            .map(|key| Payment::Zalo(checkout::zalo_checkout(key.expose_secret(), &brand.name, &row, &lines))),
-        (OrderStatus::AwaitingPayment, Provider::Momo) => row.pay_url.clone().map(|pay_url| {
-            Payment::Momo(MomoCheckout {
-                pay_url,
-                deeplink: None,
-            })
-        }),
-        _ => None,
-    };
     let points_earned = payments::points_earned(conn, &row.brand_id, &row.id).await?;
     Ok(Order {
         id: row.id,
         status,
-        provider,
+        provider: provider_of(&row.provider),
         store_id: row.store_id,
         lines,
         subtotal_vnd: row.subtotal_vnd,
@@ -138,8 +125,50 @@ pub(super) async fn to_api(conn: &mut AnyConnection, state: &AppState, brand: &B
         refunded_vnd: row.refunded_vnd,
         ready_at: row.ready_at.map(rfc3339),
         fulfilled_at: row.fulfilled_at.map(rfc3339),
-        payment,
+        payment: None,
     })
+}
+
+/// An order as the API shows it; the way to pay while it awaits payment.
+pub(super) async fn to_api(conn: &mut AnyConnection, state: &AppState, brand: &Brand, row: OrderRow) -> Result<Order> {
+    let mut order = as_record(conn, row.clone()).await?;
+    order.payment = match (order.status, order.provider) {
+        (OrderStatus::AwaitingPayment, Provider::Zalo) => brand
+            .secret(&state.sealer, BrandSecret::ZaloCheckoutPrivateKey)?
+            .map(|key| {
+                Payment::Zalo(checkout::zalo_checkout(
+                    key.expose_secret(),
+                    &brand.name,
+                    &row,
+                    &order.lines,
+                ))
+            }),
+        (OrderStatus::AwaitingPayment, Provider::Momo) => row.pay_url.clone().map(|pay_url| {
+            Payment::Momo(MomoCheckout {
+                pay_url,
+                deeplink: None,
+            })
+        }),
+        _ => None,
+    };
+    Ok(order)
+}
+
+/// A member's orders for their data export, newest first (at most 1,000).
+pub(super) async fn of_member(conn: &mut AnyConnection, brand_id: &str, profile_id: &str) -> Result<Vec<Order>> {
+    let rows: Vec<OrderRow> = sqlx::query_as(&format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE brand_id = $1 AND profile_id = $2 \
+         ORDER BY created_at DESC, id DESC LIMIT 1000"
+    ))
+    .bind(brand_id)
+    .bind(profile_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut orders = Vec::with_capacity(rows.len());
+    for row in rows {
+        orders.push(as_record(conn, row).await?);
+    }
+    Ok(orders)
 }
 
 pub(super) fn invalid(pointer: &str, problem: FieldProblem, message: &str) -> Error {

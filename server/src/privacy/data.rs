@@ -129,6 +129,7 @@ pub async fn export(db: &Db, brand_id: &str, profile_id: &str, requested_by: &st
         game_plays: Vec::new(),
         check_ins: Vec::new(),
         purchase_claims: Vec::new(),
+        orders: Vec::new(),
         profile_id: profile_id.clone(),
         exported_at: rfc3339(now_ms()),
     };
