@@ -111,6 +111,40 @@ async fn refunds_give_back_money_and_the_points_it_earned(store: Store) {
     )
     .await;
     assert_error(
+        refund(
+            &shop,
+            &zalo,
+            json!({ "amount_vnd": 10_000, "reason": "Khách\u{8}đổi ý" }),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_refund",
+    )
+    .await;
+    assert_error(
+        refund(
+            &shop,
+            &zalo,
+            json!({ "amount_vnd": 10_000, "reason": "Khách đổi ý", "idempotency_key": "k\u{7}" }),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_idempotency_key",
+    )
+    .await;
+    let r = shop
+        .send(
+            Method::POST,
+            "/api/v1/me/orders",
+            &mai.token,
+            Some(
+                &json!({ "items": [{ "product_id": drink, "quantity": 1, "choice_ids": ["m"] }], "provider": "zalo",
+                          "note": "Ít\u{1b}[31m đá", "idempotency_key": "bad-note" }),
+            ),
+        )
+        .await;
+    assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_order").await;
+    assert_error(
         refund(&shop, &zalo, json!({ "amount_vnd": 0, "reason": "Khách đổi ý" })).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "invalid_refund",
@@ -145,6 +179,11 @@ async fn refunds_give_back_money_and_the_points_it_earned(store: Store) {
         .await;
     assert_error(r, StatusCode::NOT_FOUND, "unknown_order").await;
     assert_eq!(count(&shop, "SELECT COUNT(*) FROM order_refunds").await, 0);
+    assert_eq!(
+        count(&shop, "SELECT COUNT(*) FROM orders").await,
+        1,
+        "the order with a bad note was not written"
+    );
 
     // Part of it: Zalo takes the refund and processes it; the job asks until it is done.
     let first = refund(

@@ -17,6 +17,8 @@ mod orders;
 mod payments;
 mod place;
 pub mod pricing;
+mod quote;
+mod refund_done;
 mod refunding;
 mod refunds;
 mod sales;
@@ -50,6 +52,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(catalog::router())
         .merge(menu::router())
         .merge(orders::router())
+        .merge(quote::router())
         .merge(refunds::router())
         .merge(sales::router())
         .merge(staff::router())

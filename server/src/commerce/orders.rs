@@ -3,8 +3,8 @@
 //! payment page, asked for after the order is committed (no network call inside a transaction).
 
 use app::api::{
-    ErrorBody, ErrorCode, FieldProblem, MomoCheckout, MyOrders, Order, OrderLine, OrderQuote, OrderStatus, Payment,
-    PlaceOrder, Provider, ZaloOrderCreated,
+    ErrorBody, ErrorCode, FieldProblem, MomoCheckout, MyOrders, Order, OrderLine, OrderStatus, Payment, PlaceOrder,
+    Provider, ZaloOrderCreated,
 };
 use axum::{extract::State, http::StatusCode};
 use secrecy::ExposeSecret;
@@ -15,7 +15,7 @@ use super::{
     checkout,
     discounts::Wanted,
     payments,
-    place::{self, NewOrder, Placed, write_order},
+    place::{NewOrder, Placed, write_order},
 };
 use crate::error::Path;
 use crate::{
@@ -30,7 +30,6 @@ use crate::{
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(place, mine))
-        .routes(routes!(quote))
         .routes(routes!(one))
         .routes(routes!(zalo_order))
 }
@@ -207,11 +206,11 @@ async fn place(
         ));
     }
     let note = body.note.trim().to_owned();
-    if note.chars().count() > 200 {
+    if note.chars().count() > 200 || note.chars().any(char::is_control) {
         return Err(invalid(
             "/note",
             FieldProblem::Length { min: 0, max: 200 },
-            "A note has at most 200 characters.",
+            "A note has at most 200 characters, on one line.",
         ));
     }
     if !(1..=30).contains(&body.items.len()) {
@@ -279,62 +278,6 @@ async fn place(
     let mut conn = state.db.read().acquire().await?;
     let row = find(&mut conn, &claims.brand, &id).await?.ok_or_else(unknown_order)?;
     Ok((StatusCode::CREATED, Json(to_api(&mut conn, &state, &brand, row).await?)))
-}
-
-/// What an order would cost: priced from the menu with its voucher and points taken off, as placing it would,
-/// writing nothing.
-#[utoipa::path(
-    post,
-    path = "/api/v1/me/orders/quote",
-    tag = "member",
-    security(("bearer" = [])),
-    request_body = PlaceOrder,
-    responses(
-        (status = 200, body = OrderQuote),
-        (status = 404, description = "`unknown_product`, `unknown_store`, `unknown_voucher`", body = ErrorBody),
-        (status = 409, description = "`product_sold_out`, `voucher_used`, `voucher_expired`, `insufficient_points`", body = ErrorBody),
-        (status = 422, description = "`invalid_order`, `invalid_choice`, `store_required`, `voucher_not_for_orders`, `points_not_accepted`, `too_many_points`", body = ErrorBody),
-    )
-)]
-async fn quote(
-    State(state): State<AppState>,
-    CustomerAuth(claims): CustomerAuth,
-    Json(body): Json<PlaceOrder>,
-) -> Result<Json<OrderQuote>> {
-    if !(1..=30).contains(&body.items.len()) {
-        return Err(invalid(
-            "/items",
-            FieldProblem::Count { min: 1, max: 30 },
-            "An order has 1 to 30 lines.",
-        ));
-    }
-    let order = NewOrder {
-        id: String::new(),
-        brand_id: claims.brand.clone(),
-        profile: claims.sub.clone(),
-        key: String::new(),
-        store_id: body.store_id.clone(),
-        items: body.items.clone(),
-        note: String::new(),
-        provider: body.provider,
-        wanted: Wanted {
-            voucher_id: body.voucher_id.clone(),
-            points: body.points.unwrap_or(0),
-        },
-        now: state.clock.now_ms(),
-    };
-    let mut conn = state.db.read().acquire().await?;
-    let priced = place::price(&mut conn, &order).await?;
-    let d = priced.discount;
-    Ok(Json(OrderQuote {
-        subtotal_vnd: priced.subtotal,
-        voucher_discount_vnd: d.voucher_vnd,
-        points: d.points,
-        points_vnd: d.points_vnd,
-        total_vnd: d.total_vnd,
-        point_value_vnd: d.point_value_vnd,
-        max_points: d.max_points,
-    }))
 }
 
 /// The member's orders, newest first.

@@ -171,11 +171,11 @@ async fn refund(
     Json(body): Json<RefundOrder>,
 ) -> Result<(StatusCode, Json<OrderRefund>)> {
     let reason = body.reason.trim().to_owned();
-    if !(1..=200).contains(&reason.chars().count()) {
+    if !(1..=200).contains(&reason.chars().count()) || reason.chars().any(char::is_control) {
         return Err(invalid(
             "/reason",
             FieldProblem::Length { min: 1, max: 200 },
-            "A refund needs a reason of 1 to 200 characters.",
+            "A refund needs a reason of 1 to 200 characters, on one line.",
         ));
     }
     if body.amount_vnd < 1 {
@@ -185,20 +185,10 @@ async fn refund(
             "A refund gives back at least 1 đồng.",
         ));
     }
-    let key = body
-        .idempotency_key
-        .as_deref()
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .map(str::to_owned)
-        .unwrap_or_else(new_id);
-    if key.chars().count() > 100 {
-        return Err(invalid(
-            "/idempotency_key",
-            FieldProblem::Length { min: 1, max: 100 },
-            "An idempotency key has at most 100 characters.",
-        ));
-    }
+    let key = match body.idempotency_key.as_deref().filter(|k| !k.trim().is_empty()) {
+        Some(k) => crate::platform::idempotency::key(k, "A refund")?.to_owned(),
+        None => new_id(),
+    };
     let brand = Brand::by_id(&state.db, &claims.brand)
         .await?
         .ok_or_else(orders::unknown_order)?;

@@ -18,6 +18,7 @@ mod points;
 mod poster;
 mod product_codes;
 mod profile;
+mod refunds;
 mod review;
 mod rewards;
 mod sales;

@@ -16,10 +16,7 @@ use super::{
     SURFACE, Screen,
 };
 use crate::{
-    api::{
-        ErrorCode, Menu, MenuItem, Order, OrderLineRequest, Payment, PlaceOrder, Provider, PublicStore,
-        ZaloOrderCreated,
-    },
+    api::{Menu, MenuItem, Order, OrderLineRequest, PlaceOrder, Provider, PublicStore},
     domain::format_vnd,
 };
 
@@ -53,38 +50,6 @@ fn choices_fit(item: &MenuItem, chosen: &[String]) -> bool {
         let n = g.choices.iter().filter(|c| chosen.contains(&c.id)).count() as i64;
         n >= g.min && n <= g.max
     })
-}
-
-/// Pays an order the server placed: Zalo's Checkout or MoMo's page. Shared with the order screen's "Pay".
-pub(super) async fn pay(api: &Api, sim: &str, order: &Order) -> Result<(), ApiFailure> {
-    match &order.payment {
-        Some(Payment::Zalo(args)) => {
-            let json = serde_json::to_string(args).unwrap_or_default();
-            let back = format!("/orders/{}", order.id);
-            let started = bridge::create_order(sim, &json, &back)
-                .await
-                .map_err(|m| ApiFailure::new(ErrorCode::Host, m))?;
-            let body = ZaloOrderCreated {
-                zalo_order_id: started.order_id,
-            };
-            api.post_as::<_, Order>(SURFACE, &format!("/api/v1/me/orders/{}/zalo-order", order.id), &body)
-                .await?;
-            if let Some(url) = started.checkout_url {
-                bridge::open_url(&url);
-            }
-            Ok(())
-        }
-        Some(Payment::Momo(page)) => {
-            bridge::open_url(
-                page.deeplink
-                    .as_deref()
-                    .filter(|_| bridge::host() == Host::Momo)
-                    .unwrap_or(&page.pay_url),
-            );
-            Ok(())
-        }
-        None => Ok(()),
-    }
 }
 
 /// The item being chosen: its options and how many.
@@ -270,7 +235,7 @@ pub fn MenuScreen(on_back: Callback<()>, go: Callback<Screen>) -> impl IntoView 
             match api.post_as::<_, Order>(SURFACE, "/api/v1/me/orders", &body).await {
                 Ok(order) => {
                     let id = order.id.clone();
-                    match pay(&api, &sim, &order).await {
+                    match super::orders::pay(&api, &sim, &order).await {
                         // In Zalo the Checkout's own screen takes over; the order screen follows the payment.
                         Ok(()) => go.run(Screen::Order(id)),
                         Err(e) => {

@@ -1,5 +1,6 @@
 //! The member's orders: one order followed to the end of its payment (asked again every two seconds while it
-//! awaits payment, for up to ten minutes), with its lines, total and the points it earned; and the list of
+//! awaits payment, then every ten while it waits at the counter), with its lines, discounts, total, the points it
+//! earned and any refund; cancelling it while it awaits payment; paying it in the super-app; and the list of
 //! orders, newest first.
 
 use leptos::{prelude::*, task::spawn_local};
@@ -7,15 +8,16 @@ use leptos::{prelude::*, task::spawn_local};
 use super::{
     super::{
         api::{Api, ApiFailure},
+        bridge::{self, Host},
         browser::{sleep, vn_time},
         i18n::{I18n, Lang},
         notice::ErrorNotice,
         page::PageConfig,
     },
-    SURFACE, Screen, menu,
+    SURFACE, Screen,
 };
 use crate::{
-    api::{MyOrders, Order, OrderStatus},
+    api::{ErrorCode, MyOrders, Order, OrderStatus, Payment, ZaloOrderCreated},
     domain::format_vnd,
 };
 
@@ -84,7 +86,7 @@ pub fn OrderScreen(id: String, on_back: Callback<()>, go: Callback<Screen>) -> i
         let (api, sim) = (api.clone(), config.sim.clone());
         if let Some(o) = order.get_untracked() {
             spawn_local(async move {
-                if let Err(e) = menu::pay(&api, &sim, &o).await {
+                if let Err(e) = pay(&api, &sim, &o).await {
                     error.set(Some(e));
                 }
             });
@@ -211,5 +213,37 @@ pub fn Orders(on_back: Callback<()>, go: Callback<Screen>) -> impl IntoView {
                 }.into_any(),
             }}
         </section>
+    }
+}
+
+/// Pays an order the server placed: Zalo's Checkout or MoMo's page. Shared with the menu's checkout.
+pub(super) async fn pay(api: &Api, sim: &str, order: &Order) -> Result<(), ApiFailure> {
+    match &order.payment {
+        Some(Payment::Zalo(args)) => {
+            let json = serde_json::to_string(args).unwrap_or_default();
+            let back = format!("/orders/{}", order.id);
+            let started = bridge::create_order(sim, &json, &back)
+                .await
+                .map_err(|m| ApiFailure::new(ErrorCode::Host, m))?;
+            let body = ZaloOrderCreated {
+                zalo_order_id: started.order_id,
+            };
+            api.post_as::<_, Order>(SURFACE, &format!("/api/v1/me/orders/{}/zalo-order", order.id), &body)
+                .await?;
+            if let Some(url) = started.checkout_url {
+                bridge::open_url(&url);
+            }
+            Ok(())
+        }
+        Some(Payment::Momo(page)) => {
+            bridge::open_url(
+                page.deeplink
+                    .as_deref()
+                    .filter(|_| bridge::host() == Host::Momo)
+                    .unwrap_or(&page.pay_url),
+            );
+            Ok(())
+        }
+        None => Ok(()),
     }
 }
