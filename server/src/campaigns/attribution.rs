@@ -1,10 +1,12 @@
 //! Attribution, in the event's transaction: a store visit (`checked_in`), an offline purchase or a paid order goes
 //! to the person's **last touch** whose campaign's window (counted back from the event) still holds it, and the
 //! **first touch** within the windows is kept beside it. The event itself names the campaign (its `utm_campaign`,
-//! unless the sender gave one), so the person's timeline shows it, and an `attributions` row keeps what reports
-//! count (and whether a purchase was the person's first in the brand), so they never scan the log.
+//! unless the sender gave one), so the person's timeline shows it, and an `attributions` row keeps the event's attribution (and whether a purchase was the person's first in
+//! the brand), counted at once into the report's rollup ([`super::rollup`]).
 
 use sqlx::AnyConnection;
+
+use super::rollup;
 
 use crate::{
     error::Result,
@@ -85,13 +87,27 @@ async fn attribute(conn: &mut AnyConnection, event: &Reacting<'_>) -> Result<()>
     .bind(event.event_type)
     .bind(event.occurred_at)
     .bind(event.value_vnd)
-    .bind(store_id)
+    .bind(&store_id)
     .bind(&last.1)
     .bind(&last.0)
     .bind(&first.1)
     .bind(&first.0)
     .bind(i64::from(first_purchase))
     .execute(&mut *conn)
+    .await?;
+    rollup::converted(
+        conn,
+        &rollup::Conversion {
+            campaign_id: &last.1,
+            first_campaign_id: &first.1,
+            profile_id: event.profile_id,
+            at_ms: event.occurred_at,
+            store_id: store_id.as_deref(),
+            purchase: is_purchase(event.event_type),
+            value_vnd: event.value_vnd.unwrap_or(0),
+            first_purchase,
+        },
+    )
     .await?;
     events::name_campaign(
         conn,

@@ -13,6 +13,8 @@ use axum::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::rollup;
+
 use crate::error::Path;
 use crate::{
     AppState,
@@ -79,19 +81,34 @@ async fn follow(State(state): State<AppState>, Path(code): Path<String>, headers
     let now = state.clock.now_ms();
     let device = device(&headers);
     let click = new_id();
-    sqlx::query(
-        "INSERT INTO touches (id, brand_id, campaign_id, link_id, kind, channel, device, touched_at) \
-         VALUES ($1, $2, $3, $4, 'link', $5, $6, $7)",
-    )
-    .bind(&click)
-    .bind(&link.brand_id)
-    .bind(&link.campaign_id)
-    .bind(&link.id)
-    .bind(&link.channel)
-    .bind(device)
-    .bind(now)
-    .execute(state.db.write())
-    .await?;
+    let (id, brand_id, campaign_id, channel) = (
+        click.clone(),
+        link.brand_id.clone(),
+        link.campaign_id.clone(),
+        link.channel.clone(),
+    );
+    let link_id = link.id.clone();
+    state
+        .db
+        .transact(move |conn| {
+            Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO touches (id, brand_id, campaign_id, link_id, kind, channel, device, touched_at) \
+                     VALUES ($1, $2, $3, $4, 'link', $5, $6, $7)",
+                )
+                .bind(&id)
+                .bind(&brand_id)
+                .bind(&campaign_id)
+                .bind(&link_id)
+                .bind(&channel)
+                .bind(device)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+                rollup::clicked(conn, &campaign_id, now).await
+            })
+        })
+        .await?;
     metrics::counter!("cham_link_clicks_total").increment(1);
     let zalo_app = match device {
         "zalo" => Brand::by_id(&state.db, &link.brand_id)
@@ -118,6 +135,7 @@ async fn follow(State(state): State<AppState>, Path(code): Path<String>, headers
 #[derive(sqlx::FromRow)]
 struct TouchRow {
     id: String,
+    campaign_id: String,
     owner: Option<String>,
     touched_at: i64,
     channel: String,
@@ -149,7 +167,7 @@ async fn tie(
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     let touch: Option<TouchRow> = sqlx::query_as(
-        "SELECT t.id, t.profile_id AS owner, t.touched_at, t.channel, c.slug, t.link_id, \
+        "SELECT t.id, t.campaign_id, t.profile_id AS owner, t.touched_at, t.channel, c.slug, t.link_id, \
          COALESCE(l.placement, '') AS placement \
          FROM touches t JOIN campaigns c ON c.id = t.campaign_id LEFT JOIN campaign_links l ON l.id = t.link_id \
          WHERE t.id = $1 AND t.brand_id = $2",
@@ -161,6 +179,7 @@ async fn tie(
     let unknown = || Error::not_found(ErrorCode::UnknownClick, "There is no such click.");
     let Some(TouchRow {
         id,
+        campaign_id,
         owner,
         touched_at: at,
         channel,
@@ -191,6 +210,7 @@ async fn tie(
     if tied != 1 {
         return Err(unknown());
     }
+    rollup::tied(&mut tx, &campaign_id, &profile, at).await?;
     let properties = serde_json::json!({ "click_id": id });
     let key = format!("click:{id}");
     events::record(

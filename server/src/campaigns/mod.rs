@@ -2,13 +2,14 @@
 //! its UTM), each opening a chosen screen of the mini app ([`admin`]). A click is a **touch**, recorded before the
 //! redirect and tied to the person when they sign in ([`links`]); a store visit, an offline purchase or a paid
 //! order is then attributed to the last touch within its campaign's window, the first kept too, in the event's
-//! transaction ([`attribution`]); reports are plain queries over the attributions ([`report`]). Owns `campaigns`,
-//! `campaign_links`, `touches` and `attributions`.
+//! transaction ([`attribution`]); reports read a rollup kept in the same transactions ([`rollup`], [`report`]). Owns `campaigns`,
+//! `campaign_links`, `touches`, `attributions`, `campaign_days` and `campaign_people`.
 
 mod admin;
 pub mod attribution;
 mod links;
 mod report;
+pub mod rollup;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -40,7 +41,7 @@ pub fn hooks() -> AreaHooks {
                     .execute(&mut *conn)
                     .await?;
                 }
-                Ok(())
+                rollup::merge(conn, from, into).await
             })
         }),
         export: None,

@@ -1,5 +1,8 @@
-//! What a campaign brought, as plain queries over its touches and attributions: the funnel click → lead → visit →
-//! purchase with revenue, by store and by Vietnam's day, and the same as CSV for Excel.
+//! What a campaign brought, read from its rollup ([`super::rollup`]): the funnel click → lead → visit → purchase
+//! with revenue, by store and by Vietnam's day, the people by group, and the same as CSV for Excel. A report over
+//! a million attributions reads a row per day and store and one pass over its people.
+
+use std::collections::HashMap;
 
 use app::api::{CampaignReport, CustomerGroups, ErrorBody, ErrorCode, Funnel, ReportQuery, ReportRow};
 use axum::{
@@ -24,98 +27,91 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(report))
 }
 
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
-/// Vietnam is UTC+7 all year.
-const VN_OFFSET_MS: i64 = 7 * 60 * 60 * 1000;
-
-/// Visits, purchases and revenue in one pass over the report index: conditional sums, no grouping, so SQLite
-/// needs no sort however many rows there are.
-const CONVERSIONS: &str = "CAST(COALESCE(SUM(CASE WHEN event_type = 'checked_in' THEN 1 ELSE 0 END), 0) AS BIGINT), \
-     CAST(COALESCE(SUM(CASE WHEN event_type = 'checked_in' THEN 0 ELSE 1 END), 0) AS BIGINT), \
-     CAST(COALESCE(SUM(CASE WHEN event_type = 'checked_in' THEN 0 ELSE value_vnd END), 0) AS BIGINT)";
-
-/// Adds visits, purchases and revenue to a funnel.
-fn add(funnel: &mut Funnel, (visits, purchases, revenue): (i64, i64, i64)) {
-    funnel.visits = funnel.visits.saturating_add(visits);
-    funnel.purchases = funnel.purchases.saturating_add(purchases);
-    funnel.revenue_vnd = funnel.revenue_vnd.saturating_add(revenue);
+/// A campaign's day at one store (`''`: clicks, and purchases under no store).
+#[derive(sqlx::FromRow)]
+struct DayRow {
+    day: i64,
+    store_id: String,
+    clicks: i64,
+    visits: i64,
+    purchases: i64,
+    revenue_vnd: i64,
+    first_touches: i64,
 }
 
-/// A campaign's funnel over `[from, to)` (epoch ms).
+/// Adds a day's counts (all but the leads) to a funnel.
+fn add(funnel: &mut Funnel, row: &DayRow) {
+    funnel.clicks = funnel.clicks.saturating_add(row.clicks);
+    funnel.visits = funnel.visits.saturating_add(row.visits);
+    funnel.purchases = funnel.purchases.saturating_add(row.purchases);
+    funnel.revenue_vnd = funnel.revenue_vnd.saturating_add(row.revenue_vnd);
+    funnel.first_touch_conversions = funnel.first_touch_conversions.saturating_add(row.first_touches);
+}
+
+/// The campaign's days `[from, to]` (Vietnam days), each store's row, in day order.
+async fn day_rows(conn: &mut AnyConnection, campaign_id: &str, from: i64, to: i64) -> Result<Vec<DayRow>> {
+    Ok(sqlx::query_as(
+        "SELECT day, store_id, clicks, visits, purchases, revenue_vnd, first_touches FROM campaign_days \
+         WHERE campaign_id = $1 AND day >= $2 AND day <= $3 ORDER BY day, store_id",
+    )
+    .bind(campaign_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// A campaign's funnel over Vietnam days `[from, to]`.
 pub(super) async fn funnel(conn: &mut AnyConnection, campaign_id: &str, from: i64, to: i64) -> Result<Funnel> {
-    let (clicks, leads): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COUNT(DISTINCT profile_id) FROM touches \
-         WHERE campaign_id = $1 AND touched_at >= $2 AND touched_at < $3",
+    let mut out = Funnel::default();
+    for row in day_rows(conn, campaign_id, from, to).await? {
+        add(&mut out, &row);
+    }
+    let (leads,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(DISTINCT profile_id) FROM campaign_people \
+         WHERE campaign_id = $1 AND touched = 1 AND day >= $2 AND day <= $3",
     )
     .bind(campaign_id)
     .bind(from)
     .bind(to)
     .fetch_one(&mut *conn)
     .await?;
-    let mut out = Funnel {
-        clicks,
-        leads,
-        ..Funnel::default()
-    };
-    let converted: (i64, i64, i64) = sqlx::query_as(&format!(
-        "SELECT {CONVERSIONS} FROM attributions WHERE campaign_id = $1 AND occurred_at >= $2 AND occurred_at < $3"
-    ))
-    .bind(campaign_id)
-    .bind(from)
-    .bind(to)
-    .fetch_one(&mut *conn)
-    .await?;
-    add(&mut out, converted);
-    let (first,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM attributions WHERE first_campaign_id = $1 AND occurred_at >= $2 AND occurred_at < $3",
-    )
-    .bind(campaign_id)
-    .bind(from)
-    .bind(to)
-    .fetch_one(&mut *conn)
-    .await?;
-    out.first_touch_conversions = first;
+    out.leads = leads;
     Ok(out)
 }
 
-/// The people a campaign brought over `[from, to)`, each in one group: first-time buyers, returning buyers,
-/// visitors who bought nothing it was credited with, and leads who have done neither.
-async fn groups(conn: &mut AnyConnection, campaign_id: &str, from: i64, to: i64) -> Result<CustomerGroups> {
-    let (first, returning, visitors): (Option<i64>, Option<i64>, Option<i64>) = sqlx::query_as(
-        // The days are tested inside the aggregates, not in WHERE: grouped by person along the people index (in
-        // person order, so no sort), rather than gathered by day and sorted by person (four times slower at a
-        // million rows on SQLite). A person with nothing in the days has -1 and is left out.
-        "SELECT CAST(SUM(CASE WHEN first = 1 THEN 1 ELSE 0 END) AS BIGINT), \
-         CAST(SUM(CASE WHEN first = 0 AND bought = 1 THEN 1 ELSE 0 END) AS BIGINT), \
-         CAST(SUM(CASE WHEN bought = 0 THEN 1 ELSE 0 END) AS BIGINT) \
+/// The people a campaign brought over Vietnam days `[from, to]`, each in one group (first-time buyers,
+/// returning buyers, visitors who bought nothing it was credited with, leads who have done neither), and how
+/// many leads there were.
+async fn people(conn: &mut AnyConnection, campaign_id: &str, from: i64, to: i64) -> Result<(CustomerGroups, i64)> {
+    let counts: (i64, i64, i64, i64, i64) = sqlx::query_as(
+        // The days are tested inside the aggregates, not in WHERE: grouped by person along the primary key (in
+        // person order, so no sort). A person with nothing in the days has -1 and is left out.
+        "SELECT CAST(COALESCE(SUM(CASE WHEN first_buy = 1 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN first_buy = 0 AND bought = 1 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN converted = 1 AND bought = 0 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN touched = 1 AND converted = 0 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN touched = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) \
          FROM (SELECT profile_id, \
-         MAX(CASE WHEN occurred_at >= $2 AND occurred_at < $3 THEN first_purchase ELSE -1 END) AS first, \
-         MAX(CASE WHEN occurred_at >= $2 AND occurred_at < $3 THEN \
-         (CASE WHEN event_type = 'checked_in' THEN 0 ELSE 1 END) ELSE -1 END) AS bought \
-         FROM attributions WHERE campaign_id = $1 GROUP BY profile_id) p WHERE bought >= 0",
+         MAX(CASE WHEN day >= $2 AND day <= $3 THEN touched ELSE -1 END) AS touched, \
+         MAX(CASE WHEN day >= $2 AND day <= $3 THEN converted ELSE -1 END) AS converted, \
+         MAX(CASE WHEN day >= $2 AND day <= $3 THEN bought ELSE -1 END) AS bought, \
+         MAX(CASE WHEN day >= $2 AND day <= $3 THEN first_buy ELSE -1 END) AS first_buy \
+         FROM campaign_people WHERE campaign_id = $1 GROUP BY profile_id) p WHERE touched >= 0",
     )
     .bind(campaign_id)
     .bind(from)
     .bind(to)
     .fetch_one(&mut *conn)
     .await?;
-    let (leads_only,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM (SELECT DISTINCT profile_id FROM touches \
-         WHERE campaign_id = $1 AND touched_at >= $2 AND touched_at < $3 AND profile_id IS NOT NULL) t \
-         WHERE NOT EXISTS (SELECT 1 FROM attributions a WHERE a.campaign_id = $1 \
-         AND a.profile_id = t.profile_id AND a.occurred_at >= $2 AND a.occurred_at < $3)",
-    )
-    .bind(campaign_id)
-    .bind(from)
-    .bind(to)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(CustomerGroups {
-        first_time_buyers: first.unwrap_or(0),
-        returning_buyers: returning.unwrap_or(0),
-        visitors: visitors.unwrap_or(0),
+    let (first_time_buyers, returning_buyers, visitors, leads_only, leads) = counts;
+    let groups = CustomerGroups {
+        first_time_buyers,
+        returning_buyers,
+        visitors,
         leads_only,
-    })
+    };
+    Ok((groups, leads))
 }
 
 /// The days asked for: the last 30 to today unless given; at most 366.
@@ -138,11 +134,9 @@ fn days(q: &ReportQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate)> {
     Ok((from, to))
 }
 
-/// Epoch ms of the start of a Vietnam day.
-fn start_of(day: NaiveDate) -> i64 {
-    day.and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc().timestamp_millis() - VN_OFFSET_MS)
-        .unwrap_or(0)
+/// A calendar date as the rollup's day number: a Vietnam day's number is its date's days since 1970-01-01.
+fn day_number(day: NaiveDate) -> i64 {
+    (day - NaiveDate::default()).num_days()
 }
 
 async fn build(
@@ -158,92 +152,66 @@ async fn build(
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(super::admin::unknown)?;
-    let (start, end) = (start_of(from), start_of(to) + DAY_MS);
-    let groups = groups(conn, id, start, end).await?;
-
-    // Day by day (Vietnam's days), each store's visits, purchases and revenue: a day's slice of the report
-    // index at a time, so the grouping sorts one day's rows, never the campaign's.
-    let names: std::collections::HashMap<String, String> =
+    let (first_day, last_day) = (day_number(from), day_number(to));
+    let (groups, leads) = people(conn, id, first_day, last_day).await?;
+    let leads_by_day: HashMap<i64, i64> = sqlx::query_as::<_, (i64, i64)>(
+        "SELECT day, COUNT(*) FROM campaign_people WHERE campaign_id = $1 AND touched = 1 \
+         AND day >= $2 AND day <= $3 GROUP BY day",
+    )
+    .bind(id)
+    .bind(first_day)
+    .bind(last_day)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect();
+    let names: HashMap<String, String> =
         sqlx::query_as::<_, (String, String)>("SELECT id, name FROM stores WHERE brand_id = $1")
             .bind(brand_id)
             .fetch_all(&mut *conn)
             .await?
             .into_iter()
             .collect();
+
+    let rows = day_rows(conn, id, first_day, last_day).await?;
+    let mut total = Funnel {
+        leads,
+        ..Funnel::default()
+    };
     let mut by_store: Vec<ReportRow> = Vec::new();
-    let mut by_day = Vec::new();
-    for n in 0..=(to - from).num_days() {
-        let day = from + Duration::days(n);
-        let (day_start, day_end) = (start_of(day), start_of(day) + DAY_MS);
-        let mut row = ReportRow {
-            label: day.format("%Y-%m-%d").to_string(),
-            funnel: Funnel::default(),
+    let mut by_day: Vec<ReportRow> = (0..=(to - from).num_days())
+        .map(|n| ReportRow {
+            label: (from + Duration::days(n)).format("%Y-%m-%d").to_string(),
+            funnel: Funnel {
+                leads: leads_by_day.get(&(first_day + n)).copied().unwrap_or(0),
+                ..Funnel::default()
+            },
+        })
+        .collect();
+    for row in &rows {
+        add(&mut total, row);
+        if let Some(day) = usize::try_from(row.day - first_day)
+            .ok()
+            .and_then(|i| by_day.get_mut(i))
+        {
+            add(&mut day.funnel, row);
+        }
+        // Clicks and online purchases under no store stay out of the by-store table.
+        let Some(label) = names.get(&row.store_id).cloned() else {
+            continue;
         };
-        let (clicks, leads): (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COUNT(DISTINCT profile_id) FROM touches \
-             WHERE campaign_id = $1 AND touched_at >= $2 AND touched_at < $3",
-        )
-        .bind(id)
-        .bind(day_start)
-        .bind(day_end)
-        .fetch_one(&mut *conn)
-        .await?;
-        (row.funnel.clicks, row.funnel.leads) = (clicks, leads);
-        let stores: Vec<(Option<String>, i64, i64, i64)> = sqlx::query_as(&format!(
-            "SELECT store_id, {CONVERSIONS} FROM attributions \
-             WHERE campaign_id = $1 AND occurred_at >= $2 AND occurred_at < $3 GROUP BY store_id"
-        ))
-        .bind(id)
-        .bind(day_start)
-        .bind(day_end)
-        .fetch_all(&mut *conn)
-        .await?;
-        for (store, visits, purchases, revenue) in stores {
-            add(&mut row.funnel, (visits, purchases, revenue));
-            // Online purchases under no store stay out of the by-store table.
-            let Some(label) = store.and_then(|s| names.get(&s).cloned()) else {
-                continue;
-            };
-            match by_store.iter_mut().find(|r| r.label == label) {
-                Some(r) => add(&mut r.funnel, (visits, purchases, revenue)),
-                None => {
-                    let mut r = ReportRow {
-                        label,
-                        funnel: Funnel::default(),
-                    };
-                    add(&mut r.funnel, (visits, purchases, revenue));
-                    by_store.push(r);
-                }
+        match by_store.iter_mut().find(|r| r.label == label) {
+            Some(r) => add(&mut r.funnel, row),
+            None => {
+                let mut r = ReportRow {
+                    label,
+                    funnel: Funnel::default(),
+                };
+                add(&mut r.funnel, row);
+                by_store.push(r);
             }
         }
-        by_day.push(row);
     }
-    // The total is the days added up, but for people (each counted once over the days) and first touches.
-    let mut total = Funnel::default();
-    for day in &by_day {
-        total.clicks = total.clicks.saturating_add(day.funnel.clicks);
-        add(
-            &mut total,
-            (day.funnel.visits, day.funnel.purchases, day.funnel.revenue_vnd),
-        );
-    }
-    let (leads,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(DISTINCT profile_id) FROM touches WHERE campaign_id = $1 AND touched_at >= $2 AND touched_at < $3",
-    )
-    .bind(id)
-    .bind(start)
-    .bind(end)
-    .fetch_one(&mut *conn)
-    .await?;
-    let (first,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM attributions WHERE first_campaign_id = $1 AND occurred_at >= $2 AND occurred_at < $3",
-    )
-    .bind(id)
-    .bind(start)
-    .bind(end)
-    .fetch_one(&mut *conn)
-    .await?;
-    (total.leads, total.first_touch_conversions) = (leads, first);
     by_store.sort_by(|a, b| {
         b.funnel
             .revenue_vnd
