@@ -20,9 +20,12 @@
   async function zaloSignIn() {
     const zmp = window.chamHost.zalo;
     const access = await zmp.getAccessToken({});
+    let idByOA = null;
     try {
-      // Asks for the name and avatar; the server reads them from Zalo, never from here.
-      await zmp.getUserInfo({});
+      // Asks for the name and avatar; the server reads them from Zalo, never from here. idByOA (the person's id at
+      // the brand's OA, while they follow it) goes to the server as a claim to check against the OA's webhook.
+      const info = await zmp.getUserInfo({});
+      idByOA = (info && info.userInfo && info.userInfo.idByOA) || null;
     } catch (e) {
       // Declined (-1401): the token still proves the user's id.
     }
@@ -34,7 +37,11 @@
       // The user declined to share the number: sign in without it.
       phoneToken = null;
     }
-    return { access_token: typeof access === "string" ? access : access.accessToken, phone_token: phoneToken };
+    return {
+      access_token: typeof access === "string" ? access : access.accessToken,
+      phone_token: phoneToken,
+      id_by_oa: idByOA,
+    };
   }
 
   // MoMo: getUserAuth returns a token the server exchanges with MoMo's open platform.
@@ -57,10 +64,26 @@
     return data;
   }
 
+  // The simulated Zalo user signed in on this device, so following the OA in the simulator knows who follows.
+  const SIM_ZALO_USER = "cham.sim.zaloUser";
+
   function simTokens(provider, data) {
-    return provider === "momo"
-      ? { access_token: data.auth_token, phone_token: null }
-      : { access_token: data.access_token, phone_token: data.phone_token };
+    if (provider === "momo") return { access_token: data.auth_token, phone_token: null };
+    try { localStorage.setItem(SIM_ZALO_USER, data.id); } catch (e) { /* private mode: follow is unavailable */ }
+    return { access_token: data.access_token, phone_token: data.phone_token, id_by_oa: data.id_by_oa || null };
+  }
+
+  // Follows the brand's OA: Zalo's followOA inside Zalo (refused with -201 when the person declines); in a plain
+  // browser, the simulated user follows and the simulated OA sends the signed follow webhook.
+  async function followOa(sim, oaId) {
+    const h = window.chamHost || {};
+    if (h.zalo) {
+      await h.zalo.followOA({ id: oaId });
+      return;
+    }
+    const user = localStorage.getItem(SIM_ZALO_USER);
+    if (!user) throw new Error("no simulated Zalo user on this device");
+    await simCall("POST", sim + "/zalo/users/" + encodeURIComponent(user) + "/oa", { event: "follow" });
   }
 
   // A QR code read with the camera in a plain browser, where the browser can read barcodes itself: a full-screen
@@ -150,6 +173,13 @@
     // Opens a payment page (MoMo's payUrl, the simulated Checkout) in place of the app; it sends the person back.
     openUrl: function (url) {
       window.location.assign(url);
+    },
+    followOa: async function (sim, oaId) {
+      try {
+        return await followOa(sim, oaId);
+      } catch (e) {
+        throw failure(e).message;
+      }
     },
     scanQr: async function () {
       try {

@@ -189,6 +189,7 @@ impl Brand {
         PublicBrand {
             slug: self.slug.clone(),
             name: self.name.clone(),
+            zalo_oa_id: self.zalo_oa_id.clone(),
         }
     }
 }

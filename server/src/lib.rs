@@ -14,6 +14,7 @@ pub mod games;
 pub mod imports;
 pub mod ingest;
 pub mod loyalty;
+pub mod messaging;
 mod openapi;
 pub mod ops;
 pub mod platform;
@@ -77,6 +78,7 @@ pub fn job_registry(db: &Db, clock: &Clock, payments: commerce::Payments) -> Reg
     profiles::activity::register(&mut registry, db, clock);
     profiles::marks::register(&mut registry, db, clock);
     imports::register(&mut registry, db, clock);
+    messaging::register(&mut registry, db, clock);
     registry
 }
 
@@ -130,7 +132,7 @@ pub async fn run_workers(config: Config, shutdown: impl Future<Output = ()> + Se
 pub fn compose() {
     events::reactors::install(events::Reactors {
         same_transaction: vec![loyalty::reactor(), campaigns::attribution::reactor()],
-        durable: vec![profiles::activity::reactor()],
+        durable: vec![profiles::activity::reactor(), messaging::reactor()],
     });
     profiles::hooks::install(vec![
         privacy::hooks(),
@@ -141,6 +143,7 @@ pub fn compose() {
         campaigns::hooks(),
         product_codes::hooks(),
         commerce::hooks(),
+        messaging::hooks(),
     ]);
 }
 
@@ -177,6 +180,8 @@ pub async fn launch(
         if let Some(app_id) = &seed.brand.zalo_app_id {
             let callback = format!("http://{addr}/api/v1/webhooks/zalo-checkout/{}", seed.brand.slug);
             sim.set_zalo_checkout_callback(app_id, &callback);
+            let webhook = format!("http://{addr}/api/v1/webhooks/zalo-oa/{}", seed.brand.slug);
+            sim.set_zalo_oa_webhook(app_id, &webhook);
         }
         simulator = Some(sim);
         let defaults = Config::default();
@@ -261,6 +266,7 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .merge(surveys::router())
         .merge(stores::router())
         .merge(campaigns::router())
+        .merge(messaging::router())
         .merge(product_codes::router())
         .merge(commerce::router())
         .merge(ops::router())

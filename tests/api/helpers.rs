@@ -193,6 +193,8 @@ pub async fn spawn_with(store: Store, options: SpawnOptions) -> Option<TestApp> 
     if let Some(app_id) = &brand.zalo_app_id {
         let callback = format!("{address}/api/v1/webhooks/zalo-checkout/{}", brand.slug);
         sim.sim.set_zalo_checkout_callback(app_id, &callback);
+        let webhook = format!("{address}/api/v1/webhooks/zalo-oa/{}", brand.slug);
+        sim.sim.set_zalo_oa_webhook(app_id, &webhook);
     }
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(cham_server::launch(

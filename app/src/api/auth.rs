@@ -63,6 +63,10 @@ pub struct CustomerSessionRequest {
     /// The device's anonymous id, if it sent events before signing in: that history joins the profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymous_id: Option<String>,
+    /// Zalo only: `getUserInfo().userInfo.idByOA`, the person's follower id at the brand's OA when they follow it.
+    /// Kept as an unverified claim until a signed OA webhook ties the follower to the person's Zalo id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_by_oa: Option<String>,
 }
 
 /// A signed-in session: a short-lived access JWT and a rotating refresh token.
@@ -103,6 +107,9 @@ pub struct PublicBrand {
     pub slug: String,
     /// The brand's display name.
     pub name: String,
+    /// The brand's Zalo OA, which the mini app offers to follow (`followOA`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zalo_oa_id: Option<String>,
 }
 
 /// One proven (or claimed) identifier of a customer.

@@ -79,6 +79,7 @@ event_types! {
     PhoneShared = "phone_shared", Integration, true: "Chia sẻ số điện thoại", "Shared their phone";
     FollowedOa = "followed_oa", Integration, true: "Quan tâm Zalo OA", "Followed the Zalo OA";
     UnfollowedOa = "unfollowed_oa", Integration, true: "Bỏ quan tâm Zalo OA", "Unfollowed the Zalo OA";
+    MessagedOa = "messaged_oa", Server, true: "Nhắn tin cho Zalo OA", "Messaged the Zalo OA";
     ConsentChanged = "consent_changed", Server, false: "Thay đổi đồng ý", "Changed a consent";
     ProfileMerged = "profile_merged", Server, false: "Gộp hồ sơ", "Profiles merged";
     OrderPlaced = "order_placed", Server, true: "Đặt hàng", "Placed an order";

@@ -22,6 +22,8 @@ extern "C" {
     async fn js_sim_tokens(sim: &str, provider: &str, id: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = chamBridge, js_name = createOrder, catch)]
     async fn js_create_order(sim: &str, args: &str, back: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = chamBridge, js_name = followOa, catch)]
+    async fn js_follow_oa(sim: &str, oa_id: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = chamBridge, js_name = openUrl)]
     fn js_open_url(url: &str);
 }
@@ -41,6 +43,15 @@ pub struct CheckoutStarted {
 /// simulated Checkout sends the person when done.
 pub async fn create_order(sim: &str, args: &str, back: &str) -> Result<CheckoutStarted, String> {
     decode(js_create_order(sim, args, back).await)
+}
+
+/// Follows the brand's OA (`followOA` inside Zalo; the simulator in a browser). `Err` when the person declined
+/// or the host could not.
+pub async fn follow_oa(sim: &str, oa_id: &str) -> Result<(), String> {
+    js_follow_oa(sim, oa_id)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.as_string().unwrap_or_default())
 }
 
 /// Opens a payment page in place of the app.
@@ -67,6 +78,9 @@ pub struct HostTokens {
     /// Zalo phone token, when the user shared their number.
     #[serde(default)]
     pub phone_token: Option<String>,
+    /// Zalo: the person's id at the brand's OA (`getUserInfo().idByOA`), while they follow it.
+    #[serde(default)]
+    pub id_by_oa: Option<String>,
 }
 
 /// A simulated user, phone masked.

@@ -61,6 +61,16 @@ pub(super) async fn sign_in(
         .as_deref()
         .map(profiles::parse_anonymous_id)
         .transpose()?;
+    let id_by_oa = match req.id_by_oa.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(id) if req.provider == Provider::Zalo && is_follower_id(id) => Some(id.to_owned()),
+        Some(_) => {
+            return Err(Error::unprocessable(
+                ErrorCode::InvalidBody,
+                "id_by_oa is a Zalo OA follower id: 1 to 64 letters and digits, from Zalo only.",
+            ));
+        }
+    };
     // Ask the super-app first, outside any transaction: nothing is written unless it vouches for the user.
     let user = verify(&state, &brand, req.provider, access_token, req.phone_token.as_deref()).await;
     metrics::counter!("cham_sign_ins_total", "provider" => req.provider.as_str(), "outcome" => if user.is_ok() { "ok" } else { "refused" })
@@ -79,6 +89,16 @@ pub(super) async fn sign_in(
         let mut tx = state.db.begin().await?;
         let result: Result<(String, TokenPair)> = async {
             let profile_id = profiles::resolve_sign_in(&mut tx, &brand.id, &user, anonymous_id).await?;
+            if let Some(follower) = &id_by_oa {
+                profiles::claim(
+                    &mut tx,
+                    &brand.id,
+                    &profile_id,
+                    ("zalo_oa_follower_id", follower),
+                    "zalo",
+                )
+                .await?;
+            }
             let properties = serde_json::json!({ "provider": req.provider.as_str() });
             events::record(
                 &mut tx,
@@ -229,4 +249,9 @@ pub(super) async fn rename(
     let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
     profiles::rename(&state.db, &claims.brand, &profile, &change.name, state.clock.now_ms()).await?;
     Ok(Json(profiles::require_me(&state.db, &claims.brand, &profile).await?))
+}
+
+/// A Zalo OA follower id as `getUserInfo()` gives it: a string of digits (letters allowed), at most 64.
+fn is_follower_id(id: &str) -> bool {
+    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }

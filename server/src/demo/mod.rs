@@ -288,6 +288,10 @@ pub fn sim_config_for(brand: &Brand, sealer: &Sealer) -> Result<SimConfig> {
             app_id: app_id.clone(),
             app_secret,
             checkout_key: brand.secret(sealer, BrandSecret::ZaloCheckoutPrivateKey)?,
+            oa: brand
+                .zalo_oa_id
+                .clone()
+                .zip(brand.secret(sealer, BrandSecret::ZaloOaSecretKey)?),
         });
     }
     if let (Some(partner_code), Some(secret_key), Some(pem)) = (

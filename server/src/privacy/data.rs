@@ -34,6 +34,7 @@ struct ProfileRow {
     created_at: i64,
     slug: String,
     name: String,
+    zalo_oa_id: Option<String>,
 }
 
 async fn log_request(db: &Db, brand_id: &str, profile_id: &str, kind: &str, by: &str) -> Result<()> {
@@ -59,7 +60,7 @@ pub async fn export(db: &Db, brand_id: &str, profile_id: &str, requested_by: &st
         return Ok(None);
     };
     let profile: Option<ProfileRow> = sqlx::query_as(
-        "SELECT p.display_name, p.avatar_url, p.created_at, b.slug, b.name FROM profiles p \
+        "SELECT p.display_name, p.avatar_url, p.created_at, b.slug, b.name, b.zalo_oa_id FROM profiles p \
          JOIN brands b ON b.id = p.brand_id WHERE p.id = $1 AND p.brand_id = $2 AND p.erased_at IS NULL",
     )
     .bind(&profile_id)
@@ -96,6 +97,7 @@ pub async fn export(db: &Db, brand_id: &str, profile_id: &str, requested_by: &st
         brand: PublicBrand {
             slug: profile.slug,
             name: profile.name,
+            zalo_oa_id: profile.zalo_oa_id,
         },
         name: profile.display_name,
         avatar_url: profile.avatar_url,

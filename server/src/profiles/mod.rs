@@ -22,7 +22,8 @@ use crate::{
 pub use import::{ImportBatch, ImportWrites, ImportedPerson, RowOutcome, apply_import};
 pub use merge::merge;
 pub use resolve::{
-    Claimed, check_user_ref, claim, parse_anonymous_id, resolve_anonymous, resolve_sign_in, resolve_user_ref,
+    Claimed, check_user_ref, claim, detach, identity_values, link_verified, owner_of, parse_anonymous_id,
+    resolve_anonymous, resolve_sign_in, resolve_user_ref,
 };
 pub use traits::traits;
 
@@ -188,6 +189,7 @@ struct ProfileRow {
     avatar_url: Option<String>,
     slug: String,
     name: String,
+    zalo_oa_id: Option<String>,
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -233,7 +235,7 @@ pub async fn me(db: &Db, brand_id: &str, profile_id: &str) -> Result<Option<Me>>
     };
     let profile_id = profile_id.as_str();
     let profile: Option<ProfileRow> = sqlx::query_as(
-        "SELECT p.id, p.display_name, p.avatar_url, b.slug, b.name FROM profiles p JOIN brands b ON b.id = p.brand_id \
+        "SELECT p.id, p.display_name, p.avatar_url, b.slug, b.name, b.zalo_oa_id FROM profiles p JOIN brands b ON b.id = p.brand_id \
          WHERE p.id = $1 AND p.brand_id = $2 AND p.erased_at IS NULL",
     )
     .bind(profile_id)
@@ -259,6 +261,7 @@ pub async fn me(db: &Db, brand_id: &str, profile_id: &str) -> Result<Option<Me>>
         brand: PublicBrand {
             slug: profile.slug,
             name: profile.name,
+            zalo_oa_id: profile.zalo_oa_id,
         },
         name: profile.display_name,
         avatar_url: profile.avatar_url,

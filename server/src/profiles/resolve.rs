@@ -422,3 +422,82 @@ pub async fn claim(
         }
     }
 }
+
+/// Attaches an identifier a provider vouched for (a Zalo OA follower id that a signed webhook tied to the
+/// person's mini app id). An unverified claim of it by another profile gives way (the conflict is recorded); a
+/// verified one held by another profile stays, and this is recorded as a conflict instead.
+pub async fn link_verified(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    profile_id: &str,
+    identity: (&str, &str),
+    source: &str,
+) -> Result<Claimed> {
+    let held: Option<(String, i64)> =
+        sqlx::query_as("SELECT profile_id, verified FROM identities WHERE brand_id = $1 AND kind = $2 AND value = $3")
+            .bind(brand_id)
+            .bind(identity.0)
+            .bind(identity.1)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match held {
+        Some((other, verified)) if other != profile_id => {
+            record_conflict(
+                conn,
+                brand_id,
+                identity,
+                profile_id,
+                &other,
+                "claimed_by_another_profile",
+            )
+            .await?;
+            if verified == 1 {
+                return Ok(Claimed::Conflict);
+            }
+            sqlx::query(
+                "UPDATE identities SET profile_id = $1, verified = 1, source = $2, last_seen_at = $3 \
+                 WHERE brand_id = $4 AND kind = $5 AND value = $6",
+            )
+            .bind(profile_id)
+            .bind(source)
+            .bind(now_ms())
+            .bind(brand_id)
+            .bind(identity.0)
+            .bind(identity.1)
+            .execute(&mut *conn)
+            .await?;
+            Ok(Claimed::Attached)
+        }
+        _ => {
+            attach(conn, brand_id, profile_id, identity, true, source).await?;
+            Ok(Claimed::Attached)
+        }
+    }
+}
+
+/// Takes an identifier off a profile (an OA follower who unfollowed is no longer reachable there).
+pub async fn detach(conn: &mut AnyConnection, brand_id: &str, profile_id: &str, identity: (&str, &str)) -> Result<()> {
+    sqlx::query("DELETE FROM identities WHERE brand_id = $1 AND profile_id = $2 AND kind = $3 AND value = $4")
+        .bind(brand_id)
+        .bind(profile_id)
+        .bind(identity.0)
+        .bind(identity.1)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The values of one kind of identifier a profile holds (its Zalo ids, its claimed OA follower ids).
+pub async fn identity_values(conn: &mut AnyConnection, profile_id: &str, kind: &str) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT value FROM identities WHERE profile_id = $1 AND kind = $2")
+        .bind(profile_id)
+        .bind(kind)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.into_iter().map(|(v,)| v).collect())
+}
+
+/// The profile holding an identifier, if any.
+pub async fn owner_of(conn: &mut AnyConnection, brand_id: &str, identity: (&str, &str)) -> Result<Option<String>> {
+    owner(conn, brand_id, identity.0, identity.1).await
+}

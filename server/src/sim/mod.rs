@@ -7,6 +7,7 @@ mod momo_pay;
 mod refunds;
 mod zalo;
 mod zalo_checkout;
+mod zalo_oa;
 
 use app::api::ErrorCode;
 use std::{
@@ -31,6 +32,8 @@ pub struct SimZaloApp {
     pub app_secret: SecretString,
     /// The Checkout SDK's private key (payment macs), if the app takes payments.
     pub checkout_key: Option<SecretString>,
+    /// The id of the OA linked to the app, and its secret key (webhook signatures), if there is one.
+    pub oa: Option<(String, SecretString)>,
 }
 
 /// A MoMo partner the simulator knows.
@@ -74,6 +77,9 @@ struct SimUser {
     name: String,
     phone: Option<Phone>,
     app: String,
+    /// The user's id at the app's OA, once they have followed it (kept when they unfollow, as Zalo does).
+    follower_id: Option<String>,
+    following: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -95,6 +101,7 @@ struct SimState {
     momo_payments: HashMap<String, momo_pay::SimPayment>,
     zalo_checkouts: HashMap<String, zalo_checkout::SimCheckout>,
     zalo_callback_urls: HashMap<String, String>,
+    zalo_oa_webhook_urls: HashMap<String, String>,
     zalo_refunds: HashMap<String, refunds::SimZaloRefund>,
     zalo_refund_mode: refunds::RefundMode,
     momo_refunds: HashMap<String, refunds::SimMomoRefund>,
@@ -133,6 +140,14 @@ impl Sim {
             .insert(app_id.to_owned(), url.to_owned());
     }
 
+    /// Where the simulated OA posts its webhook deliveries for `app_id` (the Webhook URL a brand sets in the OA's
+    /// settings).
+    pub fn set_zalo_oa_webhook(&self, app_id: &str, url: &str) {
+        self.state()
+            .zalo_oa_webhook_urls
+            .insert(app_id.to_owned(), url.to_owned());
+    }
+
     fn now_ms(&self) -> i64 {
         crate::db::now_ms() + self.state().clock_offset_ms
     }
@@ -144,6 +159,7 @@ impl Sim {
             .merge(momo::routes())
             .merge(momo_pay::routes())
             .merge(zalo_checkout::routes())
+            .merge(zalo_oa::routes())
             .merge(refunds::routes())
             .route("/control/failure", post(set_failure))
             .route("/control/clock", post(advance_clock))
@@ -260,6 +276,8 @@ impl NewUser {
             name,
             phone,
             app,
+            follower_id: None,
+            following: false,
         })
     }
 }

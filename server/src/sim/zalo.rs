@@ -65,9 +65,15 @@ impl Sim {
             },
         );
         let user = state.zalo_users.iter().find(|u| u.id == user_id).cloned();
+        // getUserInfo() fills idByOA only while the user follows the app's OA.
+        let id_by_oa = user
+            .as_ref()
+            .filter(|u| u.following)
+            .and_then(|u| u.follower_id.clone());
         json!({
             "id": user_id,
             "name": user.as_ref().map(|u| u.name.clone()),
+            "id_by_oa": id_by_oa,
             "app_id": user.map(|u| u.app),
             "access_token": access_token,
             "phone_token": phone_token,

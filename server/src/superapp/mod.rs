@@ -2,6 +2,7 @@
 //! and secrets differ between production, the local demo and the tests (which point them at [`crate::sim`]).
 
 mod momo;
+pub mod oa;
 pub mod payments;
 pub mod refunds;
 mod zalo;

@@ -10,7 +10,9 @@ use super::{
         i18n::I18n,
         notice::ErrorNotice,
     },
-    SURFACE, Screen, tiers,
+    SURFACE, Screen,
+    follow_oa::FollowOa,
+    tiers,
 };
 use crate::api::{LoyaltyCard, Me, NameChange};
 
@@ -26,6 +28,7 @@ pub fn Home(me: Me, go: Callback<Screen>, on_sign_out: Callback<()>) -> impl Int
             card.set(Some(c));
         }
     });
+    let follow = view! { <FollowOa me=me.clone()/> };
     let Me {
         name,
         phone_masked: phone,
@@ -160,6 +163,7 @@ pub fn Home(me: Me, go: Callback<Screen>, on_sign_out: Callback<()>) -> impl Int
                     }}
                 </div>
             </div>
+            {follow}
             <nav class="home-actions">
                 <button class="menu-link" type="button" on:click=nav(Screen::Menu)>{move || i18n.t("order_menu")}</button>
                 <button class="orders-link" type="button" on:click=nav(Screen::Orders)>{move || i18n.t("my_orders")}</button>

@@ -2,6 +2,7 @@
 //! points history.
 
 mod check_in;
+mod follow_oa;
 mod game_rules;
 mod games;
 mod history;
@@ -280,6 +281,7 @@ pub fn CustomerApp() -> impl IntoView {
                     access_token: tokens.access_token,
                     phone_token: tokens.phone_token,
                     anonymous_id: None,
+                    id_by_oa: tokens.id_by_oa,
                 };
                 match api
                     .post::<_, CustomerSession>("/api/v1/auth/session", &request, None)

@@ -73,6 +73,20 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         "open_hours" => ("Giờ mở cửa", "Opening hours"),
         "directions" => ("Chỉ đường", "Directions"),
         "show_member_code" => ("Mã thành viên", "Member code"),
+        "follow_oa_lead" => (
+            "Quan tâm Zalo OA của nhãn hàng để nhận ưu đãi và tin về đơn hàng ngay trong Zalo.",
+            "Follow the brand's Zalo OA to get offers and order news right in Zalo.",
+        ),
+        "follow_oa" => ("Quan tâm Zalo OA", "Follow on Zalo"),
+        "follow_oa_confirming" => (
+            "Zalo đang xác nhận lượt quan tâm của bạn…",
+            "Zalo is confirming your follow…",
+        ),
+        "follow_oa_thanks" => ("Cảm ơn bạn đã quan tâm", "Thank you for following"),
+        "follow_oa_declined" => (
+            "Bạn chưa quan tâm OA. Bạn có thể thử lại bất cứ lúc nào.",
+            "You did not follow the OA. You can try again at any time.",
+        ),
         "member_code_lead" => (
             "Đưa mã này cho nhân viên quét để ghi nhận lượt ghé, tích điểm và dùng ưu đãi.",
             "Show this code to the staff to record your visit, earn points and use your offers.",

@@ -1,0 +1,120 @@
+//! The simulated Zalo OA's webhook (`SUPERAPP.md` §3): a simulated user follows, unfollows, writes to the OA or
+//! asks to withdraw, and the OA posts the delivery to the brand's Webhook URL, signed with
+//! `X-ZEvent-Signature: mac=SHA-256(app_id + body + timestamp + OA secret key)`, ids as strings, the timestamp in
+//! epoch ms as a string. `POST /__sim/zalo/users/{id}/oa` with `{"event": "follow" | "unfollow" |
+//! "user_send_text" | "user_withdraw", "text"?, "repeat"?, "tamper"?}`; `repeat` sends the same delivery again
+//! with `num_retry` (Zalo's Webhook Retry), `tamper` changes the body after signing.
+
+use app::api::ErrorCode;
+use axum::{Router, extract::State, routing::post};
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Sim, numeric_id};
+use crate::error::Path;
+use crate::{
+    error::{Error, Json},
+    superapp::oa::{SIGNATURE_HEADER, oa_event_signature},
+};
+
+pub(super) fn routes() -> Router<Sim> {
+    Router::new().route("/zalo/users/{id}/oa", post(act))
+}
+
+#[derive(Deserialize)]
+struct Act {
+    event: String,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    repeat: Option<u8>,
+    #[serde(default)]
+    tamper: bool,
+}
+
+async fn act(State(sim): State<Sim>, Path(id): Path<String>, Json(act): Json<Act>) -> Result<Json<Value>, Error> {
+    let now = sim.now_ms();
+    let (user, url) = {
+        let mut state = sim.state();
+        let Some(user) = state.zalo_users.iter_mut().find(|u| u.id == id) else {
+            return Err(Error::not_found(
+                ErrorCode::UnknownUser,
+                "The simulator has no such Zalo user.",
+            ));
+        };
+        match act.event.as_str() {
+            "follow" => {
+                user.following = true;
+                if user.follower_id.is_none() {
+                    user.follower_id = Some(numeric_id());
+                }
+            }
+            "unfollow" => user.following = false,
+            "user_send_text" | "user_withdraw" if user.follower_id.is_none() => {
+                // Writing to an OA gives the user an id there, following or not.
+                user.follower_id = Some(numeric_id());
+            }
+            "user_send_text" | "user_withdraw" => {}
+            _ => {
+                return Err(Error::unprocessable(
+                    ErrorCode::InvalidBody,
+                    "event is follow, unfollow, user_send_text or user_withdraw.",
+                ));
+            }
+        }
+        let user = user.clone();
+        let url = state.zalo_oa_webhook_urls.get(&user.app).cloned();
+        (user, url)
+    };
+    let app = sim.config.zalo_apps.iter().find(|a| a.app_id == user.app);
+    let (Some((oa_id, key)), Some(url)) = (app.and_then(|a| a.oa.clone()), url) else {
+        return Err(Error::unprocessable(
+            ErrorCode::NoApp,
+            "The user's app has no OA with a webhook.",
+        ));
+    };
+    let follower = user.follower_id.clone().unwrap_or_default();
+    let timestamp = now.to_string();
+    let event = match act.event.as_str() {
+        "follow" | "unfollow" => json!({
+            "oa_id": oa_id, "follower": { "id": follower }, "user_id_by_app": user.id,
+            "event_name": act.event, "source": "oa_profile", "app_id": user.app, "timestamp": timestamp,
+        }),
+        "user_send_text" => json!({
+            "app_id": user.app, "user_id_by_app": user.id, "event_name": "user_send_text",
+            "sender": { "id": follower }, "recipient": { "id": oa_id },
+            "message": { "msg_id": numeric_id(), "text": act.text.unwrap_or_else(|| "Xin chào".into()) },
+            "timestamp": timestamp,
+        }),
+        _ => json!({
+            "app_id": user.app, "user_id": follower, "user_id_by_app": user.id, "event_name": "user_withdraw",
+            "oa_id": oa_id, "timestamp": timestamp,
+        }),
+    };
+    let body = event.to_string();
+    let signature = oa_event_signature(&user.app, body.as_bytes(), &timestamp, key.expose_secret());
+    let sent = if act.tamper {
+        body.replace(&follower, "1000000000000000001")
+    } else {
+        body
+    };
+    let http = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for n in 0..act.repeat.unwrap_or(1).clamp(1, 20) {
+        let mut request = http
+            .post(&url)
+            .header("content-type", "application/json")
+            .header(SIGNATURE_HEADER, &signature)
+            .header("x-zevent-server", "OA OpenAPI");
+        if n > 0 {
+            request = request.header("num_retry", n.to_string());
+        }
+        let status = match request.body(sent.clone()).send().await {
+            Ok(r) => r.status().as_u16(),
+            Err(_) => 0,
+        };
+        statuses.push(status);
+    }
+    Ok(Json(json!({ "follower_id": follower, "statuses": statuses })))
+}

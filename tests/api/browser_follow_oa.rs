@@ -1,0 +1,41 @@
+//! In Chromium: a member signed in through Zalo (the simulator) is offered the brand's OA on the home screen,
+//! follows it, and is thanked once the OA's signed webhook has tied the follower to them; the offer is gone after.
+
+use fantoccini::Locator;
+
+use crate::{
+    browser::{browser, click, sign_in_member, spawn_demo, wait_for_text_containing},
+    helpers::Store,
+};
+
+async fn a_member_follows_the_oa_from_the_home_screen(store: Store) {
+    let Some(app) = spawn_demo(store).await else {
+        return;
+    };
+    let browser = browser().await;
+    let c = &browser.client;
+    sign_in_member(c, &app, "Lê Thu Hà", "0912 000 222").await;
+    wait_for_text_containing(c, ".follow-oa-lead", "Quan tâm Zalo OA của nhãn hàng").await;
+    click(c, "button.follow-oa-button").await;
+    wait_for_text_containing(c, ".follow-oa-done", "Cảm ơn bạn đã quan tâm Chạm Coffee").await;
+    let (verified,): (i64,) = sqlx::query_as("SELECT verified FROM identities WHERE kind = 'zalo_oa_follower_id'")
+        .fetch_one(app.db.read())
+        .await
+        .unwrap();
+    assert_eq!(verified, 1);
+    // Back on the home screen later, there is nothing more to offer.
+    c.refresh().await.unwrap();
+    wait_for_text_containing(c, ".points-value", "20").await;
+    assert!(c.find(Locator::Css(".follow-oa")).await.is_err());
+    browser.client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_chromium_a_member_follows_the_oa_from_the_home_screen_sqlite() {
+    a_member_follows_the_oa_from_the_home_screen(Store::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_chromium_a_member_follows_the_oa_from_the_home_screen_postgres() {
+    a_member_follows_the_oa_from_the_home_screen(Store::Postgres).await;
+}
