@@ -268,11 +268,8 @@ async fn refund(
             format!("The payment service refused the refund ({why}). Nothing went back."),
         ));
     }
-    if outcome == Outcome::Processing {
-        let mut tx = state.db.begin().await?;
-        refunding::enqueue(&mut tx, &row, 1, now.saturating_add(60_000), now).await?;
-        tx.commit().await?;
-    }
+    // "In progress" is followed by the job already queued with the refund (two minutes on), which asks again
+    // in a minute, doubling, while it stays in progress: one chain of questions per refund, never two at once.
     let mut conn = state.db.read().acquire().await?;
     let stored = refunding::find(&mut conn, &claims.brand, &row.id)
         .await?

@@ -108,9 +108,11 @@ async fn record(conn: &mut AnyConnection, seen: &Seen<'_>, profile: &str, event_
 /// when known, with `followed_oa` on their timeline.
 pub(super) async fn followed(conn: &mut AnyConnection, seen: &Seen<'_>) -> Result<&'static str> {
     upsert(conn, seen).await?;
+    // Deliveries are processed in any order: a follow counts only when it changes the state and is newer than
+    // the last unfollow seen.
     let moved = sqlx::query(
         "UPDATE oa_followers SET following = 1, followed_at = $1 WHERE brand_id = $2 AND follower_id = $3 \
-         AND (unfollowed_at IS NULL OR unfollowed_at <= $1)",
+         AND following = 0 AND (unfollowed_at IS NULL OR unfollowed_at < $1)",
     )
     .bind(seen.at)
     .bind(seen.brand_id)
@@ -119,7 +121,7 @@ pub(super) async fn followed(conn: &mut AnyConnection, seen: &Seen<'_>) -> Resul
     .await?
     .rows_affected();
     if moved == 0 {
-        return Ok("stale");
+        return Ok("unchanged");
     }
     let Some((profile, verified)) = person_of(conn, seen).await? else {
         return Ok("follower_not_signed_in_yet");
@@ -138,7 +140,7 @@ pub(super) async fn unfollowed(conn: &mut AnyConnection, seen: &Seen<'_>) -> Res
     upsert(conn, seen).await?;
     let moved = sqlx::query(
         "UPDATE oa_followers SET following = 0, unfollowed_at = $1 WHERE brand_id = $2 AND follower_id = $3 \
-         AND (followed_at IS NULL OR followed_at <= $1)",
+         AND following = 1 AND (followed_at IS NULL OR followed_at < $1)",
     )
     .bind(seen.at)
     .bind(seen.brand_id)
@@ -147,7 +149,17 @@ pub(super) async fn unfollowed(conn: &mut AnyConnection, seen: &Seen<'_>) -> Res
     .await?
     .rows_affected();
     if moved == 0 {
-        return Ok("stale");
+        // Not following (or followed since): keep the time, so an older follow processed later stays out.
+        sqlx::query(
+            "UPDATE oa_followers SET unfollowed_at = $1 WHERE brand_id = $2 AND follower_id = $3 \
+             AND following = 0 AND (unfollowed_at IS NULL OR unfollowed_at < $1)",
+        )
+        .bind(seen.at)
+        .bind(seen.brand_id)
+        .bind(seen.follower_id)
+        .execute(&mut *conn)
+        .await?;
+        return Ok("unchanged");
     }
     let Some((profile, _)) = person_of(conn, seen).await? else {
         return Ok("follower_not_signed_in_yet");
