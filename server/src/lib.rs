@@ -72,13 +72,13 @@ pub struct LaunchOptions {
 /// background work adds its `register` here.
 pub fn job_registry(db: &Db, clock: &Clock, payments: commerce::Payments) -> Registry {
     let mut registry = Registry::default();
+    messaging::register(&mut registry, db, clock, &payments.sealer, payments.superapps.clone());
     commerce::register(&mut registry, db, clock, payments);
     jobs::register_platform(&mut registry, db, clock);
     loyalty::worker::register(&mut registry, db, clock);
     profiles::activity::register(&mut registry, db, clock);
     profiles::marks::register(&mut registry, db, clock);
     imports::register(&mut registry, db, clock);
-    messaging::register(&mut registry, db, clock);
     registry
 }
 
@@ -182,6 +182,10 @@ pub async fn launch(
             sim.set_zalo_checkout_callback(app_id, &callback);
             let webhook = format!("http://{addr}/api/v1/webhooks/zalo-oa/{}", seed.brand.slug);
             sim.set_zalo_oa_webhook(app_id, &webhook);
+            // The demo's OA is connected, as if its admin had authorised the app in Zalo.
+            if let Some(tokens) = sim.grant_oa_tokens(app_id) {
+                messaging::oa_tokens::store(&db, &sealer, &seed.brand.id, &tokens, db::now_ms()).await?;
+            }
         }
         simulator = Some(sim);
         let defaults = Config::default();
@@ -197,6 +201,9 @@ pub async fn launch(
         }
         if config.momo_payment_url == defaults.momo_payment_url {
             config.momo_payment_url = format!("{local}/momo/pay");
+        }
+        if config.zalo_oauth_url == defaults.zalo_oauth_url {
+            config.zalo_oauth_url = format!("{local}/zalo/oauth");
         }
         let origin = format!("http://{addr}");
         if !config.cors_origins.contains(&origin) {

@@ -1,10 +1,11 @@
 //! In Chromium: a member signed in through Zalo (the simulator) is offered the brand's OA on the home screen,
 //! follows it, and is thanked once the OA's signed webhook has tied the follower to them; the offer is gone after.
+//! An admin sees the demo's OA connected on the console's channels page, and a wrong refresh token refused.
 
 use fantoccini::Locator;
 
 use crate::{
-    browser::{browser, click, sign_in_member, spawn_demo, wait_for_text_containing},
+    browser::{admin_of_demo, browser, click, sign_in_member, spawn_demo, type_into, wait_for_text_containing},
     helpers::Store,
 };
 
@@ -38,4 +39,33 @@ async fn in_chromium_a_member_follows_the_oa_from_the_home_screen_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_chromium_a_member_follows_the_oa_from_the_home_screen_postgres() {
     a_member_follows_the_oa_from_the_home_screen(Store::Postgres).await;
+}
+
+async fn an_admin_sees_the_oa_connection(store: Store) {
+    let Some(app) = spawn_demo(store).await else {
+        return;
+    };
+    let browser = browser().await;
+    let c = &browser.client;
+    let password = admin_of_demo(&app).await;
+    c.goto(&app.url("/admin/channels")).await.unwrap();
+    type_into(c, "input[name=email]", "console@demo.vn").await;
+    type_into(c, "input[name=password]", &password).await;
+    click(c, "button[type=submit]").await;
+    wait_for_text_containing(c, ".oa-state", "Đã kết nối. Mã truy cập còn hạn đến").await;
+    type_into(c, "input[name=refresh_token]", "not-one-zalo-issued").await;
+    click(c, ".oa-connect button[type=submit]").await;
+    wait_for_text_containing(c, ".error", "Zalo không chấp nhận mã làm mới này").await;
+    wait_for_text_containing(c, ".oa-state", "Đã kết nối").await;
+    browser.client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_chromium_an_admin_sees_the_oa_connection_sqlite() {
+    an_admin_sees_the_oa_connection(Store::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_chromium_an_admin_sees_the_oa_connection_postgres() {
+    an_admin_sees_the_oa_connection(Store::Postgres).await;
 }

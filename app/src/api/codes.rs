@@ -169,6 +169,10 @@ error_codes! {
     UnknownOrder = "unknown_order": "Không tìm thấy đơn hàng này.", "There is no such order.";
     PaymentNotConfigured = "payment_not_configured": "Nhãn hàng chưa bật thanh toán qua ứng dụng này.", "The brand has not enabled payments through this app.";
     PaymentRefused = "payment_refused": "Cổng thanh toán từ chối tạo giao dịch. Vui lòng thử lại sau.", "The payment service refused to start the payment. Try again later.";
+    InvalidOaToken = "invalid_oa_token": "Mã làm mới không hợp lệ: dán nguyên mã, không có khoảng trắng.", "This refresh token is not valid: paste the whole token, no spaces.";
+    OaTokenRefused = "oa_token_refused": "Zalo không chấp nhận mã làm mới này. Hãy lấy mã mới trong trang cấp quyền Zalo OA.", "Zalo refused this refresh token. Get a new one from the Zalo OA authorisation page.";
+    OaNotConfigured = "oa_not_configured": "Nhãn hàng chưa khai báo Zalo App và Zalo OA.", "The brand has no Zalo app and OA set up.";
+    OaNotConnected = "oa_not_connected": "Zalo OA của nhãn hàng chưa được kết nối.", "The brand's Zalo OA is not connected.";
     InvalidSignature = "invalid_signature": "Chữ ký của thông báo không hợp lệ.", "The message's signature is not valid.";
     InvalidPaymentNotice = "invalid_payment_notice": "Thông báo thanh toán không khớp với đơn hàng.", "The payment notice does not match the order.";
     InvalidRefund = "invalid_refund": "Yêu cầu hoàn tiền chưa hợp lệ.", "This refund is not valid.";

@@ -1,11 +1,12 @@
 //! Re-engagement messages, starting with the Zalo OA side that tells us who can be reached there: the OA's
 //! webhook ([`webhook`], verified and stored once, processed by a job in [`oa_events`]) and its followers
 //! ([`followers`]), tied to profiles through the mini app's user id or the follower id the mini app read at
-//! sign-in. Owns `oa_webhook_events` and `oa_followers` (the follower id itself is a `profiles` identity,
+//! sign-in, and the OA's tokens ([`oa_tokens`]). Owns `oa_webhook_events`, `oa_followers` and `oa_tokens` (the follower id itself is a `profiles` identity,
 //! attached and detached through `profiles`).
 
 pub mod followers;
 mod oa_events;
+pub mod oa_tokens;
 mod webhook;
 
 use serde::Deserialize;
@@ -15,10 +16,12 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::{
     AppState,
     clock::Clock,
+    crypto::Sealer,
     db::Db,
     events::reactors::Durable,
     jobs::{NewJob, Registry},
     profiles::hooks::AreaHooks,
+    superapp::SuperApps,
 };
 
 pub use oa_events::PROCESS as PROCESS_OA_EVENT;
@@ -26,9 +29,9 @@ pub use oa_events::PROCESS as PROCESS_OA_EVENT;
 /// The job tying the followers seen for a person who just signed in.
 pub const LINK: &str = "messaging.link";
 
-/// The messaging routes: the OA's webhook.
+/// The messaging routes: the OA's webhook, the console's OA connection.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(webhook::router())
+    OpenApiRouter::new().merge(webhook::router()).merge(oa_tokens::router())
 }
 
 /// The durable reactor: a sign-in enqueues [`LINK`] for the person (once a minute at most).
@@ -61,8 +64,9 @@ pub const PRUNE: &str = "messaging.prune";
 pub const KEEP_DELIVERIES_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 
 /// Registers the messaging jobs: processing an OA delivery, tying followers after a sign-in, pruning.
-pub fn register(registry: &mut Registry, db: &Db, clock: &Clock) {
+pub fn register(registry: &mut Registry, db: &Db, clock: &Clock, sealer: &Sealer, superapps: SuperApps) {
     oa_events::register(registry, db, clock);
+    oa_tokens::register(registry, db, clock, sealer, superapps);
     let (prune_db, prune_clock) = (db.clone(), clock.clone());
     registry.handle(PRUNE, move |_job| {
         let (db, clock) = (prune_db.clone(), prune_clock.clone());

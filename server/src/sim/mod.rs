@@ -8,6 +8,7 @@ mod refunds;
 mod zalo;
 mod zalo_checkout;
 mod zalo_oa;
+mod zalo_oauth;
 
 use app::api::ErrorCode;
 use std::{
@@ -102,6 +103,10 @@ struct SimState {
     zalo_checkouts: HashMap<String, zalo_checkout::SimCheckout>,
     zalo_callback_urls: HashMap<String, String>,
     zalo_oa_webhook_urls: HashMap<String, String>,
+    /// OA refresh tokens Zalo has handed out and not seen spent, by token: the app.
+    oa_refresh_tokens: HashMap<String, String>,
+    /// OA access tokens, by token: the app.
+    oa_access_tokens: HashMap<String, String>,
     zalo_refunds: HashMap<String, refunds::SimZaloRefund>,
     zalo_refund_mode: refunds::RefundMode,
     momo_refunds: HashMap<String, refunds::SimMomoRefund>,
@@ -160,6 +165,7 @@ impl Sim {
             .merge(momo_pay::routes())
             .merge(zalo_checkout::routes())
             .merge(zalo_oa::routes())
+            .merge(zalo_oauth::routes())
             .merge(refunds::routes())
             .route("/control/failure", post(set_failure))
             .route("/control/clock", post(advance_clock))
@@ -180,6 +186,11 @@ impl SpawnedSim {
     /// `CHAM_ZALO_GRAPH_URL` for this simulator.
     pub fn zalo_graph_url(&self) -> String {
         format!("{}/zalo/graph", self.base_url)
+    }
+
+    /// `CHAM_ZALO_OAUTH_URL` for this simulator.
+    pub fn zalo_oauth_url(&self) -> String {
+        format!("{}/zalo/oauth", self.base_url)
     }
 
     /// `CHAM_ZALO_PAYMENT_URL` for this simulator.

@@ -3,6 +3,7 @@
 
 mod momo;
 pub mod oa;
+mod oa_token;
 pub mod payments;
 pub mod refunds;
 mod zalo;
@@ -16,6 +17,7 @@ use axum::http::StatusCode;
 use crate::{config::Config, error::Error};
 
 pub use momo::{MomoCredentials, momo_signature, momo_signed_data};
+pub use oa_token::OaTokens;
 pub use zalo::appsecret_proof;
 
 /// A super-app user whose token the super-app itself vouched for.
@@ -123,6 +125,7 @@ pub struct SuperApps {
     momo_open_url: String,
     momo_payment_url: String,
     zalo_payment_url: String,
+    zalo_oauth_url: String,
 }
 
 impl SuperApps {
@@ -139,6 +142,7 @@ impl SuperApps {
             momo_open_url: config.momo_open_url.trim_end_matches('/').to_owned(),
             momo_payment_url: config.momo_payment_url.trim_end_matches('/').to_owned(),
             zalo_payment_url: config.zalo_payment_url.trim_end_matches('/').to_owned(),
+            zalo_oauth_url: config.zalo_oauth_url.trim_end_matches('/').to_owned(),
         })
     }
 }

@@ -3,6 +3,7 @@
 
 mod api_keys;
 mod campaigns;
+mod channels;
 mod customers;
 mod dashboard;
 mod forms;
@@ -72,6 +73,8 @@ enum Page {
     Sales,
     /// One order with its payment trail.
     Order(String),
+    /// Messaging channels: the Zalo OA connection.
+    Channels,
     Operations,
 }
 
@@ -98,6 +101,7 @@ fn page_for(path: &str) -> Page {
             "orders" => Page::Orders,
             "sales" => Page::Sales,
             "menu" => Page::Menu,
+            "channels" => Page::Channels,
             "operations" => Page::Operations,
             _ => Page::Overview,
         },
@@ -207,6 +211,7 @@ pub fn AdminApp() -> impl IntoView {
                             {nav("/admin/orders", "nav_orders", matches!(page, Page::Orders | Page::Order(_)))}
                             {nav("/admin/sales", "nav_sales", page == Page::Sales)}
                             {nav("/staff", "nav_staff", false)}
+                            {nav("/admin/channels", "nav_channels", page == Page::Channels)}
                             {nav("/admin/imports", "nav_imports", page == Page::Imports)}
                             {nav("/admin/api-keys", "nav_api_keys", page == Page::ApiKeys)}
                             {nav("/admin/operations", "nav_operations", page == Page::Operations)}
@@ -232,6 +237,7 @@ pub fn AdminApp() -> impl IntoView {
                         Page::Orders => view! { <orders::OrdersPage/> }.into_any(),
                         Page::Sales => view! { <sales::SalesPage/> }.into_any(),
                         Page::Order(id) => view! { <orders::OrderPage id=id/> }.into_any(),
+                        Page::Channels => view! { <channels::ChannelsPage/> }.into_any(),
                         Page::Operations => view! { <operations::OperationsPage/> }.into_any(),
                     };
                     view! {

@@ -18,6 +18,32 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         "nav_api_keys" => ("Khoá API", "API keys"),
         "nav_imports" => ("Nhập danh sách", "Imports"),
         "nav_operations" => ("Vận hành", "Operations"),
+        "nav_channels" => ("Kênh nhắn tin", "Messaging channels"),
+        "oa_not_connected" => (
+            "Chưa kết nối Zalo OA: chưa gửi được tin qua OA và ZNS.",
+            "The Zalo OA is not connected: nothing can be sent through the OA or ZNS yet.",
+        ),
+        "oa_connected" => (
+            "Đã kết nối. Mã truy cập còn hạn đến",
+            "Connected. The access token is valid until",
+        ),
+        "oa_refreshed_at" => ("Làm mới lần cuối:", "Last refreshed:"),
+        "oa_expired" => (
+            "Mã truy cập đã hết hạn; hệ thống đang làm mới.",
+            "The access token has expired; it is being refreshed.",
+        ),
+        "oa_paused" => (
+            "Đã tạm dừng gửi tin qua OA: Zalo từ chối mã. Hãy kết nối lại bằng mã làm mới mới.",
+            "Sending through the OA is paused: Zalo refused the token. Connect again with a new refresh token.",
+        ),
+        "oa_refresh_now" => ("Làm mới ngay", "Refresh now"),
+        "oa_refresh_token" => ("Mã làm mới (refresh token)", "Refresh token"),
+        "oa_refresh_token_help" => (
+            "Lấy mã trong trang cấp quyền của Zalo OA cho ứng dụng của nhãn hàng. Mã được mã hoá khi lưu và không bao giờ hiển thị lại.",
+            "Get it from the Zalo OA authorisation page for the brand's app. It is stored encrypted and never shown again.",
+        ),
+        "oa_connect" => ("Kết nối Zalo OA", "Connect the Zalo OA"),
+        "oa_reconnect" => ("Kết nối lại", "Connect again"),
         "operations_intro" => (
             "Các công việc chạy nền của nhãn hàng: nhập danh sách, tính điểm chờ và hết hạn, cập nhật hoạt động khách hàng. Công việc lỗi được thử lại tự động; khi hết lượt thử, bạn có thể chạy lại.",
             "The brand's background work: list imports, pending and expiring points, customers' activity. A failing job is retried on its own; once its attempts are spent, you can run it again.",

@@ -1,0 +1,42 @@
+//! Messaging: the brand's channels, starting with its Zalo OA connection.
+
+use serde::{Deserialize, Serialize};
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// `PUT /api/v1/admin/messaging/oa`: connects the brand's OA with a refresh token from Zalo's OA authorisation.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OaConnect {
+    /// The refresh token Zalo handed out when the OA authorised the brand's app.
+    pub refresh_token: String,
+}
+
+/// Where the brand's OA connection stands.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OaConnectionState {
+    /// Never connected.
+    NotConnected,
+    /// Connected, the access token valid.
+    Connected,
+    /// The access token has expired and is being refreshed.
+    Expired,
+    /// Zalo refused the token: nothing is sent through the OA until the admin connects again.
+    Paused,
+}
+
+/// The brand's OA connection, never its tokens.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OaConnection {
+    /// Where it stands.
+    pub state: OaConnectionState,
+    /// Until when the access token is valid (RFC 3339).
+    pub expires_at: Option<String>,
+    /// When the tokens were last refreshed (RFC 3339).
+    pub refreshed_at: Option<String>,
+    /// Zalo's words when it refused the token (`paused`).
+    pub error: Option<String>,
+}
