@@ -205,6 +205,9 @@ pub async fn launch(
         if config.zalo_oauth_url == defaults.zalo_oauth_url {
             config.zalo_oauth_url = format!("{local}/zalo/oauth");
         }
+        if config.zalo_openapi_url == defaults.zalo_openapi_url {
+            config.zalo_openapi_url = format!("{local}/zalo/openapi");
+        }
         let origin = format!("http://{addr}");
         if !config.cors_origins.contains(&origin) {
             config.cors_origins.push(origin);

@@ -187,6 +187,11 @@ pub async fn spawn_with(store: Store, options: SpawnOptions) -> Option<TestApp> 
         } else {
             sim.zalo_oauth_url()
         },
+        zalo_openapi_url: if options.demo {
+            Config::default().zalo_openapi_url
+        } else {
+            sim.zalo_openapi_url()
+        },
         public_dir: workspace.join("target/site"),
         default_brand: if options.demo { "demo".into() } else { "acme".into() },
         superapp_timeout_ms: 3_000,

@@ -173,6 +173,11 @@ error_codes! {
     OaTokenRefused = "oa_token_refused": "Zalo không chấp nhận mã làm mới này. Hãy lấy mã mới trong trang cấp quyền Zalo OA.", "Zalo refused this refresh token. Get a new one from the Zalo OA authorisation page.";
     OaNotConfigured = "oa_not_configured": "Nhãn hàng chưa khai báo Zalo App và Zalo OA.", "The brand has no Zalo app and OA set up.";
     OaNotConnected = "oa_not_connected": "Zalo OA của nhãn hàng chưa được kết nối.", "The brand's Zalo OA is not connected.";
+    InvalidOaReply = "invalid_oa_reply": "Tin trả lời cần từ 1 đến 2.000 ký tự.", "A reply is 1 to 2,000 characters.";
+    NotAnOaFollower = "not_an_oa_follower": "Khách chưa quan tâm hoặc nhắn tin cho Zalo OA của nhãn hàng.", "This person has not followed or written to the brand's Zalo OA.";
+    OaReplyWindowClosed = "oa_reply_window_closed": "Chỉ trả lời được trong 48 giờ sau khi khách nhắn OA.", "A reply is allowed only within 48 hours after the person last wrote to the OA.";
+    OaReplyQuotaUsed = "oa_reply_quota_used": "Đã dùng hết 8 lượt trả lời; hãy chờ khách nhắn lại.", "The eight replies are used; wait for the person to write again.";
+    OaMessageRefused = "oa_message_refused": "Zalo không nhận tin này, tin chưa đến khách.", "Zalo did not take this message; it was not sent.";
     InvalidSignature = "invalid_signature": "Chữ ký của thông báo không hợp lệ.", "The message's signature is not valid.";
     InvalidPaymentNotice = "invalid_payment_notice": "Thông báo thanh toán không khớp với đơn hàng.", "The payment notice does not match the order.";
     InvalidRefund = "invalid_refund": "Yêu cầu hoàn tiền chưa hợp lệ.", "This refund is not valid.";

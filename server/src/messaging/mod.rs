@@ -1,11 +1,14 @@
 //! Re-engagement messages, starting with the Zalo OA side that tells us who can be reached there: the OA's
 //! webhook ([`webhook`], verified and stored once, processed by a job in [`oa_events`]) and its followers
 //! ([`followers`]), tied to profiles through the mini app's user id or the follower id the mini app read at
-//! sign-in, and the OA's tokens ([`oa_tokens`]). Owns `oa_webhook_events`, `oa_followers` and `oa_tokens` (the follower id itself is a `profiles` identity,
+//! sign-in, the OA's tokens ([`oa_tokens`]), and the console's replies to a follower within the OA's reply window
+//! ([`oa_replies`]). Owns `oa_webhook_events`, `oa_followers`, `oa_tokens` and `oa_messages` (the follower id
+//! itself is a `profiles` identity,
 //! attached and detached through `profiles`).
 
 pub mod followers;
 mod oa_events;
+mod oa_replies;
 pub mod oa_tokens;
 mod webhook;
 
@@ -31,7 +34,10 @@ pub const LINK: &str = "messaging.link";
 
 /// The messaging routes: the OA's webhook, the console's OA connection.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(webhook::router()).merge(oa_tokens::router())
+    OpenApiRouter::new()
+        .merge(webhook::router())
+        .merge(oa_tokens::router())
+        .merge(oa_replies::router())
 }
 
 /// The durable reactor: a sign-in enqueues [`LINK`] for the person (once a minute at most).

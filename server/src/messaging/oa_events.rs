@@ -1,9 +1,9 @@
 //! Processing a stored OA webhook delivery, on a worker (`messaging.oa_event`), in one transaction that also
 //! marks it processed with its outcome, so a delivery is processed once however often it arrives or the job runs.
 //! `follow`/`unfollow` tie or untie the follower ([`super::followers`]); `user_send_*` opens the reply window;
-//! `user_withdraw` withdraws marketing consent. Delivery and read receipts (`user_received_message`,
-//! `user_seen_message`, ZNS deliveries) are kept with the outcome `no_matching_message` until the server
-//! sends messages of its own.
+//! `user_withdraw` withdraws marketing consent; delivery and read receipts (`user_received_message`,
+//! `user_seen_message`) move the OA messages they name to delivered and seen (`no_matching_message` when none
+//! is ours, as for ZNS deliveries until ZNS sending exists).
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -71,7 +71,20 @@ async fn apply(
             };
             followers::withdrew(conn, &seen(follower)).await
         }
-        "user_received_message" | "user_seen_message" => Ok("no_matching_message"),
+        "user_received_message" | "user_seen_message" => {
+            let ids: Vec<&str> = event
+                .pointer("/message/msg_ids")
+                .and_then(Value::as_array)
+                .map(|ids| ids.iter().filter_map(Value::as_str).collect())
+                .or_else(|| text_at(&event, "/message/msg_id").map(|id| vec![id]))
+                .unwrap_or_default();
+            let seen = name == "user_seen_message";
+            match super::oa_replies::receipt(conn, brand_id, &ids, seen, at).await? {
+                0 => Ok("no_matching_message"),
+                _ if seen => Ok("seen"),
+                _ => Ok("delivered"),
+            }
+        }
         _ => Ok("not_used"),
     }
 }

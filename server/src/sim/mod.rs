@@ -8,6 +8,7 @@ mod refunds;
 mod zalo;
 mod zalo_checkout;
 mod zalo_oa;
+mod zalo_oa_send;
 mod zalo_oauth;
 
 use app::api::ErrorCode;
@@ -107,6 +108,10 @@ struct SimState {
     oa_refresh_tokens: HashMap<String, String>,
     /// OA access tokens, by token: the app.
     oa_access_tokens: HashMap<String, String>,
+    /// Messages the simulated OA took.
+    oa_messages: Vec<zalo_oa_send::SimOaMessage>,
+    /// Every OA send answers `-220` (token expired).
+    oa_token_expired: bool,
     zalo_refunds: HashMap<String, refunds::SimZaloRefund>,
     zalo_refund_mode: refunds::RefundMode,
     momo_refunds: HashMap<String, refunds::SimMomoRefund>,
@@ -166,6 +171,7 @@ impl Sim {
             .merge(zalo_checkout::routes())
             .merge(zalo_oa::routes())
             .merge(zalo_oauth::routes())
+            .merge(zalo_oa_send::routes())
             .merge(refunds::routes())
             .route("/control/failure", post(set_failure))
             .route("/control/clock", post(advance_clock))
@@ -186,6 +192,11 @@ impl SpawnedSim {
     /// `CHAM_ZALO_GRAPH_URL` for this simulator.
     pub fn zalo_graph_url(&self) -> String {
         format!("{}/zalo/graph", self.base_url)
+    }
+
+    /// `CHAM_ZALO_OPENAPI_URL` for this simulator.
+    pub fn zalo_openapi_url(&self) -> String {
+        format!("{}/zalo/openapi", self.base_url)
     }
 
     /// `CHAM_ZALO_OAUTH_URL` for this simulator.

@@ -2,7 +2,7 @@
 //! asks to withdraw, and the OA posts the delivery to the brand's Webhook URL, signed with
 //! `X-ZEvent-Signature: mac=SHA-256(app_id + body + timestamp + OA secret key)`, ids as strings, the timestamp in
 //! epoch ms as a string. `POST /__sim/zalo/users/{id}/oa` with `{"event": "follow" | "unfollow" |
-//! "user_send_text" | "user_withdraw", "text"?, "repeat"?, "tamper"?}`; `repeat` sends the same delivery again
+//! "user_send_text" | "user_seen_message" | "user_withdraw", "text"?, "msg_id"?, "repeat"?, "tamper"?}`; `repeat` sends the same delivery again
 //! with `num_retry` (Zalo's Webhook Retry), `tamper` changes the body after signing.
 
 use app::api::ErrorCode;
@@ -11,7 +11,7 @@ use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Sim, numeric_id};
+use super::{Sim, SimUser, numeric_id};
 use crate::error::Path;
 use crate::{
     error::{Error, Json},
@@ -31,11 +31,13 @@ struct Act {
     repeat: Option<u8>,
     #[serde(default)]
     tamper: bool,
+    /// For `user_seen_message`: the OA message read.
+    #[serde(default)]
+    msg_id: Option<String>,
 }
 
 async fn act(State(sim): State<Sim>, Path(id): Path<String>, Json(act): Json<Act>) -> Result<Json<Value>, Error> {
-    let now = sim.now_ms();
-    let (user, url) = {
+    let user = {
         let mut state = sim.state();
         let Some(user) = state.zalo_users.iter_mut().find(|u| u.id == id) else {
             return Err(Error::not_found(
@@ -51,22 +53,50 @@ async fn act(State(sim): State<Sim>, Path(id): Path<String>, Json(act): Json<Act
                 }
             }
             "unfollow" => user.following = false,
-            "user_send_text" | "user_withdraw" if user.follower_id.is_none() => {
+            "user_send_text" | "user_withdraw" | "user_seen_message" if user.follower_id.is_none() => {
                 // Writing to an OA gives the user an id there, following or not.
                 user.follower_id = Some(numeric_id());
             }
-            "user_send_text" | "user_withdraw" => {}
+            "user_send_text" | "user_withdraw" | "user_seen_message" => {}
             _ => {
                 return Err(Error::unprocessable(
                     ErrorCode::InvalidBody,
-                    "event is follow, unfollow, user_send_text or user_withdraw.",
+                    "event is follow, unfollow, user_send_text, user_seen_message or user_withdraw.",
                 ));
             }
         }
-        let user = user.clone();
-        let url = state.zalo_oa_webhook_urls.get(&user.app).cloned();
-        (user, url)
+        user.clone()
     };
+    let repeat = act.repeat.unwrap_or(1).clamp(1, 20);
+    let extra = match act.event.as_str() {
+        "user_seen_message" => act.msg_id.clone(),
+        _ => act.text.clone(),
+    };
+    let statuses = deliver(
+        &sim,
+        &user,
+        &act.event,
+        extra.as_deref(),
+        act.text.as_deref(),
+        repeat,
+        act.tamper,
+    )
+    .await?;
+    Ok(Json(json!({ "follower_id": user.follower_id, "statuses": statuses })))
+}
+
+/// Posts one delivery about `user` to their app's OA webhook, signed, `repeat` times (the later ones with
+/// `num_retry`); `tamper` changes the body after signing. The HTTP statuses the server answered.
+pub(super) async fn deliver(
+    sim: &Sim,
+    user: &SimUser,
+    event_name: &str,
+    msg_id: Option<&str>,
+    text: Option<&str>,
+    repeat: u8,
+    tamper: bool,
+) -> Result<Vec<u16>, Error> {
+    let url = sim.state().zalo_oa_webhook_urls.get(&user.app).cloned();
     let app = sim.config.zalo_apps.iter().find(|a| a.app_id == user.app);
     let (Some((oa_id, key)), Some(url)) = (app.and_then(|a| a.oa.clone()), url) else {
         return Err(Error::unprocessable(
@@ -75,17 +105,23 @@ async fn act(State(sim): State<Sim>, Path(id): Path<String>, Json(act): Json<Act
         ));
     };
     let follower = user.follower_id.clone().unwrap_or_default();
-    let timestamp = now.to_string();
-    let event = match act.event.as_str() {
+    let timestamp = sim.now_ms().to_string();
+    let event = match event_name {
         "follow" | "unfollow" => json!({
             "oa_id": oa_id, "follower": { "id": follower }, "user_id_by_app": user.id,
-            "event_name": act.event, "source": "oa_profile", "app_id": user.app, "timestamp": timestamp,
+            "event_name": event_name, "source": "oa_profile", "app_id": user.app, "timestamp": timestamp,
         }),
         "user_send_text" => json!({
             "app_id": user.app, "user_id_by_app": user.id, "event_name": "user_send_text",
             "sender": { "id": follower }, "recipient": { "id": oa_id },
-            "message": { "msg_id": numeric_id(), "text": act.text.unwrap_or_else(|| "Xin chào".into()) },
+            "message": { "msg_id": numeric_id(), "text": text.unwrap_or("Xin chào") },
             "timestamp": timestamp,
+        }),
+        // Receipts: here the sender is the OA and the recipient the user.
+        "user_received_message" | "user_seen_message" => json!({
+            "app_id": user.app, "user_id_by_app": user.id, "event_name": event_name,
+            "sender": { "id": oa_id }, "recipient": { "id": follower },
+            "message": { "msg_ids": [msg_id.unwrap_or_default()] }, "timestamp": timestamp,
         }),
         _ => json!({
             "app_id": user.app, "user_id": follower, "user_id_by_app": user.id, "event_name": "user_withdraw",
@@ -94,14 +130,14 @@ async fn act(State(sim): State<Sim>, Path(id): Path<String>, Json(act): Json<Act
     };
     let body = event.to_string();
     let signature = oa_event_signature(&user.app, body.as_bytes(), &timestamp, key.expose_secret());
-    let sent = if act.tamper {
+    let sent = if tamper {
         body.replace(&follower, "1000000000000000001")
     } else {
         body
     };
     let http = reqwest::Client::new();
     let mut statuses = Vec::new();
-    for n in 0..act.repeat.unwrap_or(1).clamp(1, 20) {
+    for n in 0..repeat {
         let mut request = http
             .post(&url)
             .header("content-type", "application/json")
@@ -116,5 +152,5 @@ async fn act(State(sim): State<Sim>, Path(id): Path<String>, Json(act): Json<Act
         };
         statuses.push(status);
     }
-    Ok(Json(json!({ "follower_id": follower, "statuses": statuses })))
+    Ok(statuses)
 }

@@ -3,6 +3,7 @@
 
 mod momo;
 pub mod oa;
+pub mod oa_send;
 mod oa_token;
 pub mod payments;
 pub mod refunds;
@@ -126,6 +127,7 @@ pub struct SuperApps {
     momo_payment_url: String,
     zalo_payment_url: String,
     zalo_oauth_url: String,
+    zalo_openapi_url: String,
 }
 
 impl SuperApps {
@@ -143,6 +145,7 @@ impl SuperApps {
             momo_payment_url: config.momo_payment_url.trim_end_matches('/').to_owned(),
             zalo_payment_url: config.zalo_payment_url.trim_end_matches('/').to_owned(),
             zalo_oauth_url: config.zalo_oauth_url.trim_end_matches('/').to_owned(),
+            zalo_openapi_url: config.zalo_openapi_url.trim_end_matches('/').to_owned(),
         })
     }
 }

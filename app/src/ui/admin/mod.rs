@@ -12,6 +12,7 @@ mod imports;
 mod liability;
 mod loyalty;
 mod menu;
+mod oa_thread;
 mod operations;
 mod orders;
 mod overview;

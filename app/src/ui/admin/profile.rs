@@ -4,6 +4,7 @@ use leptos::{prelude::*, task::spawn_local};
 
 use super::super::browser::vn_time;
 use super::super::notice::ErrorNotice;
+use super::oa_thread::OaPanel;
 use super::points::PointsPanel;
 use super::{
     super::{
@@ -156,6 +157,7 @@ pub fn ProfileView(id: String) -> impl IntoView {
                 }
             }}
             <PointsPanel path=format!("/api/v1/admin/profiles/{points_id}/points")/>
+            <OaPanel path=format!("/api/v1/admin/customers/{points_id}/oa-replies")/>
             <h2>{move || i18n.t("timeline")}</h2>
             <form class="search" on:submit={
                 let load_events = load_events.clone();

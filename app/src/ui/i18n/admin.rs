@@ -44,6 +44,23 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         ),
         "oa_connect" => ("Kết nối Zalo OA", "Connect the Zalo OA"),
         "oa_reconnect" => ("Kết nối lại", "Connect again"),
+        "oa_not_follower" => (
+            "Khách chưa quan tâm hoặc nhắn tin cho OA: chưa nhắn được qua Zalo OA.",
+            "Not a follower of the OA and has not written to it: the OA cannot reach them.",
+        ),
+        "oa_window_closed" => (
+            "Chỉ trả lời được trong 48 giờ sau khi khách nhắn OA; khách chưa nhắn trong 48 giờ qua.",
+            "Replies are allowed only within 48 hours after the person writes to the OA; they have not written in the last 48 hours.",
+        ),
+        "oa_window_open" => ("Có thể trả lời đến", "Replies allowed until"),
+        "oa_replies_left" => ("lượt trả lời còn lại (tối đa 8)", "replies left (of 8)"),
+        "oa_reply_sending" => ("Đang gửi", "Sending"),
+        "oa_reply_sent" => ("Đã gửi", "Sent"),
+        "oa_reply_delivered" => ("Đã nhận", "Delivered"),
+        "oa_reply_seen" => ("Đã xem", "Read"),
+        "oa_reply_failed" => ("Không gửi được", "Not sent"),
+        "oa_reply_placeholder" => ("Trả lời khách qua Zalo OA…", "Reply through the Zalo OA…"),
+        "oa_reply_send" => ("Gửi qua Zalo OA", "Send through the Zalo OA"),
         "operations_intro" => (
             "Các công việc chạy nền của nhãn hàng: nhập danh sách, tính điểm chờ và hết hạn, cập nhật hoạt động khách hàng. Công việc lỗi được thử lại tự động; khi hết lượt thử, bạn có thể chạy lại.",
             "The brand's background work: list imports, pending and expiring points, customers' activity. A failing job is retried on its own; once its attempts are spent, you can run it again.",
