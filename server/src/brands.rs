@@ -101,6 +101,14 @@ impl Brand {
         })
     }
 
+    /// The brand a webhook's path names: by its slug, or else by its id.
+    pub async fn by_slug_or_id(db: &Db, key: &str) -> Result<Option<Brand>> {
+        if let Some(brand) = Brand::by_slug(db, key).await? {
+            return Ok(Some(brand));
+        }
+        Brand::by_id(db, key).await
+    }
+
     /// The brand with this id, if any.
     pub async fn by_id(db: &Db, id: &str) -> Result<Option<Brand>> {
         let sql = format!("SELECT {BRAND_COLUMNS} FROM brands WHERE id = $1");

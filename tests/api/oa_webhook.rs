@@ -250,6 +250,14 @@ async fn a_signed_follow_ties_the_follower_and_nothing_else_gets_in(store: Store
         (zalo["granted"].as_bool(), zalo["source"].as_str()),
         (Some(false), Some("zalo"))
     );
+
+    // A signed delivery whose follower id is not one (a NUL inside) is kept as received, and nothing else is written.
+    let odd = follow_body("follow", "80\u{0}1", Some(&mai_zalo), start + 240_000);
+    assert_eq!(signed(&app, &odd).await.status(), StatusCode::OK);
+    work(&clock, &jobs).await;
+    assert_eq!(app.count("oa_followers").await, 1);
+    assert_eq!(app.count("oa_webhook_events WHERE outcome = 'no_follower_id'").await, 1);
+    assert_eq!(identity(&app, &mai.id, "zalo_oa_follower_id").await, None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

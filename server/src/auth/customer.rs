@@ -63,7 +63,7 @@ pub(super) async fn sign_in(
         .transpose()?;
     let id_by_oa = match req.id_by_oa.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(id) if req.provider == Provider::Zalo && is_follower_id(id) => Some(id.to_owned()),
+        Some(id) if req.provider == Provider::Zalo && crate::superapp::oa::is_follower_id(id) => Some(id.to_owned()),
         Some(_) => {
             return Err(Error::unprocessable(
                 ErrorCode::InvalidBody,
@@ -249,9 +249,4 @@ pub(super) async fn rename(
     let profile = profiles::require_live(&state.db, &claims.brand, &claims.sub).await?;
     profiles::rename(&state.db, &claims.brand, &profile, &change.name, state.clock.now_ms()).await?;
     Ok(Json(profiles::require_me(&state.db, &claims.brand, &profile).await?))
-}
-
-/// A Zalo OA follower id as `getUserInfo()` gives it: a string of digits (letters allowed), at most 64.
-fn is_follower_id(id: &str) -> bool {
-    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }

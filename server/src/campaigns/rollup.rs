@@ -24,7 +24,8 @@ async fn add_day(conn: &mut AnyConnection, campaign_id: &str, day: i64, store_id
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (campaign_id, day, store_id) DO UPDATE SET \
          clicks = campaign_days.clicks + excluded.clicks, visits = campaign_days.visits + excluded.visits, \
          purchases = campaign_days.purchases + excluded.purchases, \
-         revenue_vnd = campaign_days.revenue_vnd + excluded.revenue_vnd, \
+         revenue_vnd = CASE WHEN campaign_days.revenue_vnd > 9223372036854775807 - excluded.revenue_vnd \
+         THEN 9223372036854775807 ELSE campaign_days.revenue_vnd + excluded.revenue_vnd END, \
          first_touches = campaign_days.first_touches + excluded.first_touches",
     )
     .bind(campaign_id)

@@ -22,7 +22,6 @@ use crate::error::Path;
 use crate::{
     AppState,
     brands::{Brand, BrandSecret},
-    db::Db,
     error::{Error, Result},
     superapp::payments::{as_received, hmac_matches, momo_ipn_text, zalo_callback_text, zalo_overall_text},
 };
@@ -31,14 +30,6 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(zalo_callback))
         .routes(routes!(momo_ipn))
-}
-
-/// A brand by the slug in a webhook's path (or its id).
-async fn brand_of(db: &Db, key: &str) -> Result<Option<Brand>> {
-    if let Some(brand) = Brand::by_slug(db, key).await? {
-        return Ok(Some(brand));
-    }
-    Brand::by_id(db, key).await
 }
 
 /// Our order id in a notice's extra data: a JSON object's `order_id` (or `orderId`), or a JSON string.
@@ -90,7 +81,7 @@ async fn zalo_callback(State(state): State<AppState>, Path(brand_key): Path<Stri
     ) else {
         return Ok(zalo_answer(0, "data, mac and overallMac are required"));
     };
-    let Some(brand) = brand_of(&state.db, &brand_key).await? else {
+    let Some(brand) = Brand::by_slug_or_id(&state.db, &brand_key).await? else {
         return Ok(zalo_answer(0, "unknown merchant"));
     };
     let Some(key) = brand.secret(&state.sealer, BrandSecret::ZaloCheckoutPrivateKey)? else {
@@ -172,7 +163,9 @@ async fn momo_ipn(State(state): State<AppState>, Path(brand_key): Path<String>, 
     let Ok(Value::Object(ipn)) = serde_json::from_slice::<Value>(&body) else {
         return Err(bad_signature());
     };
-    let brand = brand_of(&state.db, &brand_key).await?.ok_or_else(bad_signature)?;
+    let brand = Brand::by_slug_or_id(&state.db, &brand_key)
+        .await?
+        .ok_or_else(bad_signature)?;
     let (Some(partner), Some(access), Some(secret)) = (
         brand.momo_partner_code.clone(),
         brand.secret(&state.sealer, BrandSecret::MomoAccessKey)?,

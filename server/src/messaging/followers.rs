@@ -86,7 +86,26 @@ async fn tie(conn: &mut AnyConnection, seen: &Seen<'_>, profile: &str, verified:
 }
 
 async fn record(conn: &mut AnyConnection, seen: &Seen<'_>, profile: &str, event_type: &str, key: &str) -> Result<()> {
-    let properties = json!({ "follower_id": seen.follower_id });
+    record_with(
+        conn,
+        seen,
+        profile,
+        event_type,
+        key,
+        &json!({ "follower_id": seen.follower_id }),
+    )
+    .await
+}
+
+/// Puts `event_type` on the person's timeline as of the delivery, once per `key`.
+async fn record_with(
+    conn: &mut AnyConnection,
+    seen: &Seen<'_>,
+    profile: &str,
+    event_type: &str,
+    key: &str,
+    properties: &serde_json::Value,
+) -> Result<()> {
     events::record(
         conn,
         seen.brand_id,
@@ -95,7 +114,7 @@ async fn record(conn: &mut AnyConnection, seen: &Seen<'_>, profile: &str, event_
             event_type,
             occurred_at: seen.at,
             source: "zalo",
-            properties: &properties,
+            properties,
             campaign: &Campaign::default(),
             idempotency_key: Some(key),
         },
@@ -186,20 +205,8 @@ pub(super) async fn messaged(conn: &mut AnyConnection, seen: &Seen<'_>, msg_id: 
         return Ok("reply_window_opened");
     };
     let properties = json!({ "follower_id": seen.follower_id, "msg_id": msg_id });
-    events::record(
-        conn,
-        seen.brand_id,
-        &NewEvent {
-            profile_id: &profile,
-            event_type: "messaged_oa",
-            occurred_at: seen.at,
-            source: "zalo",
-            properties: &properties,
-            campaign: &Campaign::default(),
-            idempotency_key: Some(&format!("oa:{}", seen.key)),
-        },
-    )
-    .await?;
+    let key = format!("oa:{}", seen.key);
+    record_with(conn, seen, &profile, "messaged_oa", &key, &properties).await?;
     Ok("reply_window_opened")
 }
 

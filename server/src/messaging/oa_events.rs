@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::followers::{self, Seen};
-use crate::{clock::Clock, db::Db, error::Result, jobs::Registry};
+use crate::{clock::Clock, db::Db, error::Result, jobs::Registry, superapp::oa::is_follower_id};
 
 /// The job kind processing one stored delivery.
 pub const PROCESS: &str = "messaging.oa_event";
@@ -40,6 +40,8 @@ async fn apply(
         .or_else(|| event.get("timestamp").and_then(Value::as_i64))
         .unwrap_or(received_at);
     let app_user = text_at(&event, "/user_id_by_app");
+    // Ids reach the store only in the shape Zalo gives them.
+    let app_user = app_user.filter(|u| is_follower_id(u));
     let seen = |follower| Seen {
         brand_id,
         follower_id: follower,
@@ -49,7 +51,7 @@ async fn apply(
     };
     match name {
         "follow" | "unfollow" => {
-            let Some(follower) = text_at(&event, "/follower/id") else {
+            let Some(follower) = text_at(&event, "/follower/id").filter(|f| is_follower_id(f)) else {
                 return Ok("no_follower_id");
             };
             if name == "follow" {
@@ -59,14 +61,19 @@ async fn apply(
             }
         }
         n if n.starts_with("user_send_") => {
-            let Some(follower) = text_at(&event, "/sender/id") else {
+            let Some(follower) = text_at(&event, "/sender/id").filter(|f| is_follower_id(f)) else {
                 return Ok("no_sender_id");
             };
-            let msg_id = text_at(&event, "/message/msg_id").unwrap_or_default();
+            let msg_id = text_at(&event, "/message/msg_id")
+                .filter(|m| is_follower_id(m))
+                .unwrap_or_default();
             followers::messaged(conn, &seen(follower), msg_id).await
         }
         "user_withdraw" => {
-            let Some(follower) = text_at(&event, "/user_id").or_else(|| text_at(&event, "/follower/id")) else {
+            let Some(follower) = text_at(&event, "/user_id")
+                .or_else(|| text_at(&event, "/follower/id"))
+                .filter(|f| is_follower_id(f))
+            else {
                 return Ok("no_user_id");
             };
             followers::withdrew(conn, &seen(follower)).await

@@ -130,7 +130,7 @@ pub async fn store(db: &Db, sealer: &Sealer, brand_id: &str, tokens: &OaTokens, 
 pub async fn pause(db: &Db, brand_id: &str, reason: &str, now: i64) -> Result<()> {
     sqlx::query("UPDATE oa_tokens SET paused_at = $1, last_error = $2 WHERE brand_id = $3")
         .bind(now)
-        .bind(reason.chars().take(300).collect::<String>())
+        .bind(crate::superapp::oa::zalo_words(reason))
         .bind(brand_id)
         .execute(db.write())
         .await?;

@@ -68,12 +68,9 @@ async fn zalo_oa(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
-    let brand = match Brand::by_slug(&state.db, &brand_key).await? {
-        Some(b) => b,
-        None => Brand::by_id(&state.db, &brand_key)
-            .await?
-            .ok_or_else(|| Error::not_found(ErrorCode::UnknownBrand, "This brand does not exist."))?,
-    };
+    let brand = Brand::by_slug_or_id(&state.db, &brand_key)
+        .await?
+        .ok_or_else(|| Error::not_found(ErrorCode::UnknownBrand, "This brand does not exist."))?;
     let (Some(key), Some(app_id)) = (
         brand.secret(&state.sealer, BrandSecret::ZaloOaSecretKey)?,
         brand.zalo_app_id.clone(),
@@ -123,7 +120,13 @@ async fn zalo_oa(
                 .bind(&id)
                 .bind(&brand_id)
                 .bind(&digest)
-                .bind(event_name.chars().take(64).collect::<String>())
+                .bind(
+                    event_name
+                        .chars()
+                        .filter(|c| !c.is_control())
+                        .take(64)
+                        .collect::<String>(),
+                )
                 .bind(&server)
                 .bind(&raw)
                 .bind(now)

@@ -5,6 +5,17 @@
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+/// Whether `id` looks like a Zalo OA follower id (`getUserInfo().idByOA`, a webhook's `follower.id`): 1 to 64
+/// letters and digits.
+pub fn is_follower_id(id: &str) -> bool {
+    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// What Zalo said, fit to store and show: no control characters, at most 300 characters.
+pub fn zalo_words(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).take(300).collect()
+}
+
 /// The header carrying the signature.
 pub const SIGNATURE_HEADER: &str = "x-zevent-signature";
 

@@ -22,7 +22,7 @@ pub enum OaRefusal {
 
 /// Classifies an OA API error code (`SUPERAPP.md` §2 and §4).
 pub fn classify_oa_error(code: i64, words: &str) -> OaRefusal {
-    let text = format!("{code} {words}");
+    let text = super::oa::zalo_words(&format!("{code} {words}"));
     match code {
         -124 | -220 | -201 => OaRefusal::Token(text),
         -207 | -209 => OaRefusal::Unreachable(text),

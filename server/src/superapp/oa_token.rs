@@ -64,7 +64,9 @@ impl SuperApps {
                     .or_else(|| text("error_name"))
                     .or_else(|| text("message"))
                     .unwrap_or("no token in the answer");
-                Err(SuperAppError::InvalidToken(format!("{code} {words}")))
+                Err(SuperAppError::InvalidToken(super::oa::zalo_words(&format!(
+                    "{code} {words}"
+                ))))
             }
         }
     }
