@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use app::domain::{Email, Phone};
 use sqlx::AnyConnection;
 
-use super::resolve::record_conflict;
+use super::identities::record_conflict;
 use crate::{
     db::{new_id, now_ms},
     error::Result,

@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod hooks;
+mod identities;
 mod import;
 pub mod marks;
 mod merge;
@@ -19,12 +20,10 @@ use crate::{
     error::{Error, Result},
 };
 
+pub use identities::{Claimed, claim, detach, identity_values, link_verified, owner_of};
 pub use import::{ImportBatch, ImportWrites, ImportedPerson, RowOutcome, apply_import};
 pub use merge::merge;
-pub use resolve::{
-    Claimed, check_user_ref, claim, detach, identity_values, link_verified, owner_of, parse_anonymous_id,
-    resolve_anonymous, resolve_sign_in, resolve_user_ref,
-};
+pub use resolve::{check_user_ref, parse_anonymous_id, resolve_anonymous, resolve_sign_in, resolve_user_ref};
 pub use traits::traits;
 
 /// The live, unerased profile an id of the brand names, or `unknown_profile` (404): what console routes act on.

@@ -15,6 +15,8 @@ mod customer;
 #[cfg(feature = "admin")]
 mod marketing;
 #[cfg(feature = "admin")]
+mod messaging;
+#[cfg(feature = "admin")]
 mod sales;
 mod shared;
 
@@ -24,6 +26,7 @@ fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
     #[cfg(feature = "admin")]
     let text = text
         .or_else(|| marketing::marketing_text(key))
+        .or_else(|| messaging::messaging_text(key))
         .or_else(|| sales::sales_text(key));
     text
 }
