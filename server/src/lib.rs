@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod events;
 pub mod games;
+pub mod gateways;
 pub mod imports;
 pub mod ingest;
 pub mod loyalty;
@@ -68,12 +69,60 @@ pub struct LaunchOptions {
     pub clock: Option<Clock>,
 }
 
+/// The outside services background work calls, and what it needs to call them.
+#[derive(Debug, Clone)]
+pub struct Providers {
+    /// Zalo's and MoMo's APIs.
+    pub superapps: SuperApps,
+    /// The message gateways that are not super-apps (SMS).
+    pub gateways: gateways::Gateways,
+    /// Opens the brands' sealed secrets.
+    pub sealer: crypto::Sealer,
+    /// The server's public address (tracked links, payment return addresses).
+    pub public_url: String,
+}
+
+impl Providers {
+    /// The providers `config` names, opening secrets with `sealer`.
+    pub fn new(config: &Config, sealer: crypto::Sealer) -> anyhow::Result<Self> {
+        Ok(Self {
+            superapps: SuperApps::new(config)?,
+            gateways: gateways::Gateways::new(config)?,
+            sealer,
+            public_url: config
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", config.listen))
+                .trim_end_matches('/')
+                .to_owned(),
+        })
+    }
+}
+
 /// Every kind of background job this build runs, and the periodic ones: the composition's list. An area with
 /// background work adds its `register` here.
-pub fn job_registry(db: &Db, clock: &Clock, payments: commerce::Payments) -> Registry {
+pub fn job_registry(db: &Db, clock: &Clock, providers: &Providers) -> Registry {
     let mut registry = Registry::default();
-    messaging::register(&mut registry, db, clock, &payments.sealer, payments.superapps.clone());
-    commerce::register(&mut registry, db, clock, payments);
+    messaging::register(
+        &mut registry,
+        db,
+        clock,
+        messaging::outbox::Senders {
+            superapps: providers.superapps.clone(),
+            gateways: providers.gateways.clone(),
+            sealer: providers.sealer.clone(),
+            public_url: providers.public_url.clone(),
+        },
+    );
+    commerce::register(
+        &mut registry,
+        db,
+        clock,
+        commerce::Payments {
+            superapps: providers.superapps.clone(),
+            sealer: providers.sealer.clone(),
+        },
+    );
     jobs::register_platform(&mut registry, db, clock);
     loyalty::worker::register(&mut registry, db, clock);
     profiles::activity::register(&mut registry, db, clock);
@@ -87,13 +136,13 @@ fn spawn_worker(
     db: &Db,
     clock: &Clock,
     config: &Config,
-    payments: commerce::Payments,
+    providers: &Providers,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     let worker = Worker::new(
         db.clone(),
         clock.clone(),
-        Arc::new(job_registry(db, clock, payments)),
+        Arc::new(job_registry(db, clock, providers)),
         config.worker_options(),
     );
     tokio::spawn(worker.run(async move {
@@ -110,12 +159,9 @@ pub async fn run_workers(config: Config, shutdown: impl Future<Output = ()> + Se
     let master = MasterKey::from_config(&config)?;
     profiles::marks::install_key(master.person_mark_key());
     let db = open_store(&config).await?;
-    let payments = commerce::Payments {
-        superapps: SuperApps::new(&config)?,
-        sealer: master.sealer(),
-    };
+    let providers = Providers::new(&config, master.sealer())?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = spawn_worker(&db, &Clock::system(), &config, payments, stopped);
+    let worker = spawn_worker(&db, &Clock::system(), &config, &providers, stopped);
     tracing::info!(store = ?db.dialect(), "Chạm workers are running");
     shutdown.await;
     let _ = stop.send(true);
@@ -132,7 +178,11 @@ pub async fn run_workers(config: Config, shutdown: impl Future<Output = ()> + Se
 pub fn compose() {
     events::reactors::install(events::Reactors {
         same_transaction: vec![loyalty::reactor(), campaigns::attribution::reactor()],
-        durable: vec![profiles::activity::reactor(), messaging::reactor()],
+        durable: vec![
+            profiles::activity::reactor(),
+            messaging::reactor(),
+            messaging::segments::membership::reactor(),
+        ],
     });
     profiles::hooks::install(vec![
         privacy::hooks(),
@@ -187,6 +237,19 @@ pub async fn launch(
                 messaging::oa_tokens::store(&db, &sealer, &seed.brand.id, &tokens, db::now_ms()).await?;
             }
         }
+        // The demo's SMS gateway account, opened in the simulator (a fresh secret each start).
+        let sms = app::api::SmsGatewayInput {
+            api_key: "demo-esms".into(),
+            secret_key: crypto::random_token(24),
+            brandname: "CHAM".into(),
+        };
+        sim.open_esms_account(&sms.api_key, &sms.secret_key, &sms.brandname);
+        let current = messaging::outbox::settings::load(&db, &seed.brand.id).await?;
+        let input = app::api::MessagingSettingsInput {
+            settings: current,
+            sms: Some(sms),
+        };
+        messaging::outbox::settings::save(&db, &sealer, &seed.brand.id, &input, db::now_ms()).await?;
         simulator = Some(sim);
         let defaults = Config::default();
         let local = format!("http://{addr}/__sim");
@@ -208,6 +271,12 @@ pub async fn launch(
         if config.zalo_openapi_url == defaults.zalo_openapi_url {
             config.zalo_openapi_url = format!("{local}/zalo/openapi");
         }
+        if config.zns_url == defaults.zns_url {
+            config.zns_url = format!("{local}/zalo/zns");
+        }
+        if config.esms_url == defaults.esms_url {
+            config.esms_url = format!("{local}/esms");
+        }
         let origin = format!("http://{addr}");
         if !config.cors_origins.contains(&origin) {
             config.cors_origins.push(origin);
@@ -218,6 +287,7 @@ pub async fn launch(
         config.public_url = Some(format!("http://{addr}"));
     }
     let clock = options.clock.clone().unwrap_or_default();
+    let message_gateways = gateways::Gateways::new(&config)?;
     let state = AppState {
         keys: SessionKeys::new(&master, &config),
         superapps: SuperApps::new(&config)?,
@@ -233,11 +303,13 @@ pub async fn launch(
     }
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = state.config.workers.then(|| {
-        let payments = commerce::Payments {
+        let providers = Providers {
             superapps: state.superapps.clone(),
+            gateways: message_gateways,
             sealer: state.sealer.clone(),
+            public_url: state.public_url(),
         };
-        spawn_worker(&db, &clock, &state.config, payments, stopped)
+        spawn_worker(&db, &clock, &state.config, &providers, stopped)
     });
     tracing::info!(%addr, store = ?db.dialect(), demo = options.demo, workers = worker.is_some(), "Chạm is listening");
     // With each connection's address, for sign-in throttling.
@@ -318,6 +390,7 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         )
         .route("/api/{*rest}", any(unknown_endpoint))
         .merge(campaigns::redirect_router())
+        .merge(messaging::outbox::clicks::redirect_router())
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
         .layer(middleware::from_fn(ops::track))

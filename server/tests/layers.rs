@@ -12,13 +12,13 @@ fn layer(name: &str) -> Option<(u8, &'static str)> {
         "platform" | "db" | "error" | "config" | "crypto" | "clock" | "jobs" | "telemetry" | "idempotency" => {
             (0, "platform")
         }
-        "superapp" | "sim" => (1, "providers"),
+        "superapp" | "sim" | "gateways" => (1, "providers"),
         "events" => (2, "events"),
         "profiles" | "auth" | "brands" | "state" | "AppState" => (3, "profiles, auth and brands"),
         "loyalty" | "games" | "surveys" | "imports" | "ingest" | "privacy" | "ops" | "admin" | "customers"
         | "dashboard" | "stores" | "campaigns" | "product_codes" | "commerce" | "messaging" => (4, "areas"),
         "lib" | "main" | "demo" | "web" | "openapi" | "launch" | "compose" | "open_store" | "build_router"
-        | "job_registry" | "LaunchOptions" | "run_workers" => (5, "composition"),
+        | "job_registry" | "LaunchOptions" | "run_workers" | "Providers" => (5, "composition"),
         _ => return None,
     })
 }

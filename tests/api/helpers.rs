@@ -192,6 +192,16 @@ pub async fn spawn_with(store: Store, options: SpawnOptions) -> Option<TestApp> 
         } else {
             sim.zalo_openapi_url()
         },
+        zns_url: if options.demo {
+            Config::default().zns_url
+        } else {
+            sim.zns_url()
+        },
+        esms_url: if options.demo {
+            Config::default().esms_url
+        } else {
+            sim.esms_url()
+        },
         public_dir: workspace.join("target/site"),
         default_brand: if options.demo { "demo".into() } else { "acme".into() },
         superapp_timeout_ms: 3_000,

@@ -35,6 +35,7 @@ mod ledger_props;
 mod loyalty;
 mod loyalty_support;
 mod merges;
+mod messages;
 mod oa_replies;
 mod oa_tokens;
 mod oa_webhook;

@@ -5,11 +5,10 @@
 use std::{sync::Arc, time::Duration};
 
 use cham_server::{
+    Providers,
     clock::Clock,
-    commerce::Payments,
     job_registry,
     jobs::{Worker, WorkerOptions},
-    superapp::SuperApps,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -23,14 +22,13 @@ const START: i64 = 1_800_000_000_000;
 const MINUTE: i64 = 60 * 1000;
 
 pub(crate) fn worker(app: &TestApp, clock: &Clock) -> Worker {
-    let payments = Payments {
-        superapps: SuperApps::new(&app.config).unwrap(),
-        sealer: app.master.sealer(),
-    };
+    let mut config = app.config.clone();
+    config.public_url = Some(app.address.clone());
+    let providers = Providers::new(&config, app.master.sealer()).unwrap();
     Worker::new(
         app.db.clone(),
         clock.clone(),
-        Arc::new(job_registry(&app.db, clock, payments)),
+        Arc::new(job_registry(&app.db, clock, &providers)),
         WorkerOptions {
             lease: Duration::from_secs(60),
             poll: Duration::from_millis(50),

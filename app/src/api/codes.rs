@@ -177,6 +177,15 @@ error_codes! {
     NotAnOaFollower = "not_an_oa_follower": "Khách chưa quan tâm hoặc nhắn tin cho Zalo OA của nhãn hàng.", "This person has not followed or written to the brand's Zalo OA.";
     OaReplyWindowClosed = "oa_reply_window_closed": "Chỉ trả lời được trong 48 giờ sau khi khách nhắn OA.", "A reply is allowed only within 48 hours after the person last wrote to the OA.";
     OaReplyQuotaUsed = "oa_reply_quota_used": "Đã dùng hết 8 lượt trả lời; hãy chờ khách nhắn lại.", "The eight replies are used; wait for the person to write again.";
+    InvalidSegment = "invalid_segment": "Nhóm khách hàng chưa hợp lệ. Kiểm tra các điều kiện.", "This segment is not valid. Check its conditions.";
+    UnknownSegment = "unknown_segment": "Không tìm thấy nhóm khách hàng này.", "There is no such segment.";
+    TooManySegments = "too_many_segments": "Mỗi nhãn hàng có tối đa 200 nhóm; hãy lưu trữ bớt một nhóm.", "A brand keeps at most 200 segments; archive one first.";
+    SegmentInUse = "segment_in_use": "Một tin nhắn đã lên lịch gửi cho nhóm này; hãy huỷ tin đó trước.", "A scheduled message goes to this segment; cancel it first.";
+    InvalidMessage = "invalid_message": "Tin nhắn chưa hợp lệ. Kiểm tra nội dung từng kênh.", "This message is not valid. Check each channel's content.";
+    UnknownMessage = "unknown_message": "Không tìm thấy tin nhắn này.", "There is no such message.";
+    MessageNotDraft = "message_not_draft": "Tin nhắn đã được gửi hoặc lên lịch nên không sửa được nữa.", "This message is scheduled or sent and can no longer change.";
+    InvalidChannelSettings = "invalid_channel_settings": "Cài đặt kênh chưa hợp lệ.", "These channel settings are not valid.";
+    UnknownMessageLink = "unknown_message_link": "Liên kết này không tồn tại hoặc đã hết hạn.", "This link does not exist or has expired.";
     OaMessageRefused = "oa_message_refused": "Zalo không nhận tin này, tin chưa đến khách.", "Zalo did not take this message; it was not sent.";
     InvalidSignature = "invalid_signature": "Chữ ký của thông báo không hợp lệ.", "The message's signature is not valid.";
     InvalidPaymentNotice = "invalid_payment_notice": "Thông báo thanh toán không khớp với đơn hàng.", "The payment notice does not match the order.";

@@ -2,6 +2,7 @@
 //! (which sends and reads them). Plain serde types: no server dependencies.
 
 mod auth;
+mod campaign_messages;
 mod campaigns;
 mod checkins;
 mod codes;
@@ -18,10 +19,12 @@ mod privacy;
 mod product_codes;
 mod rewards;
 mod sales;
+mod segments;
 mod stores;
 mod surveys;
 
 pub use auth::*;
+pub use campaign_messages::*;
 pub use campaigns::*;
 pub use checkins::*;
 pub use codes::ErrorCode;
@@ -38,5 +41,6 @@ pub use privacy::*;
 pub use product_codes::*;
 pub use rewards::*;
 pub use sales::*;
+pub use segments::*;
 pub use stores::*;
 pub use surveys::*;

@@ -105,6 +105,11 @@ event_types! {
     PrizeWon = "prize_won", Server, true: "Trúng giải", "Won a prize";
     GiftClaimed = "gift_claimed", Server, true: "Nhận quà tại cửa hàng", "Collected a gift in store";
     SurveyCompleted = "survey_completed", Server, true: "Hoàn thành khảo sát", "Answered a survey";
+    SegmentEntered = "segment_entered", Server, false: "Vào nhóm khách hàng", "Entered a segment";
+    SegmentExited = "segment_exited", Server, false: "Rời nhóm khách hàng", "Left a segment";
+    MessageSent = "message_sent", Server, false: "Được gửi tin nhắn", "Was sent a message";
+    MessageRead = "message_read", Server, true: "Đọc tin nhắn", "Read a message";
+    MessageClicked = "message_clicked", Server, true: "Bấm vào tin nhắn", "Clicked a message";
 }
 
 /// A label pair for a name, or the name itself (twice) when it is a brand's own.

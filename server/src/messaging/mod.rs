@@ -2,7 +2,9 @@
 //! webhook ([`webhook`], verified and stored once, processed by a job in [`oa_events`]) and its followers
 //! ([`followers`]), tied to profiles through the mini app's user id or the follower id the mini app read at
 //! sign-in, the OA's tokens ([`oa_tokens`]), and the console's replies to a follower within the OA's reply window
-//! ([`oa_replies`]). Owns `oa_webhook_events`, `oa_followers`, `oa_tokens` and `oa_messages` (the follower id
+//! ([`oa_replies`]); segments of the brand's people ([`segments`]) and the messages sent to them on each person's
+//! best channel ([`outbox`]). Owns `segments`, `segment_members`, `campaign_messages`, `message_sends`,
+//! `message_caps`, `message_settings`, `oa_webhook_events`, `oa_followers`, `oa_tokens` and `oa_messages` (the follower id
 //! itself is a `profiles` identity,
 //! attached and detached through `profiles`).
 
@@ -10,6 +12,8 @@ pub mod followers;
 mod oa_events;
 mod oa_replies;
 pub mod oa_tokens;
+pub mod outbox;
+pub mod segments;
 mod webhook;
 
 use serde::Deserialize;
@@ -19,12 +23,10 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::{
     AppState,
     clock::Clock,
-    crypto::Sealer,
     db::Db,
     events::reactors::Durable,
     jobs::{NewJob, Registry},
     profiles::hooks::AreaHooks,
-    superapp::SuperApps,
 };
 
 pub use oa_events::PROCESS as PROCESS_OA_EVENT;
@@ -38,6 +40,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(webhook::router())
         .merge(oa_tokens::router())
         .merge(oa_replies::router())
+        .merge(segments::router())
+        .merge(outbox::router())
 }
 
 /// The durable reactor: a sign-in enqueues [`LINK`] for the person (once a minute at most).
@@ -70,9 +74,11 @@ pub const PRUNE: &str = "messaging.prune";
 pub const KEEP_DELIVERIES_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 
 /// Registers the messaging jobs: processing an OA delivery, tying followers after a sign-in, pruning.
-pub fn register(registry: &mut Registry, db: &Db, clock: &Clock, sealer: &Sealer, superapps: SuperApps) {
+pub fn register(registry: &mut Registry, db: &Db, clock: &Clock, senders: outbox::Senders) {
     oa_events::register(registry, db, clock);
-    oa_tokens::register(registry, db, clock, sealer, superapps);
+    oa_tokens::register(registry, db, clock, &senders.sealer, senders.superapps.clone());
+    segments::membership::register(registry, db, clock);
+    outbox::register(registry, db, clock, senders);
     let (prune_db, prune_clock) = (db.clone(), clock.clone());
     registry.handle(PRUNE, move |_job| {
         let (db, clock) = (prune_db.clone(), prune_clock.clone());
@@ -116,6 +122,19 @@ pub fn hooks() -> AreaHooks {
                     .bind(from)
                     .execute(&mut *conn)
                     .await?;
+                // The duplicate leaves its segments; the person it became is checked again by its next event and
+                // the hourly recomputation.
+                let left: Vec<(String,)> =
+                    sqlx::query_as("DELETE FROM segment_members WHERE profile_id = $1 RETURNING segment_id")
+                        .bind(from)
+                        .fetch_all(&mut *conn)
+                        .await?;
+                for (segment,) in left {
+                    sqlx::query("UPDATE segments SET members = members - 1 WHERE id = $1")
+                        .bind(&segment)
+                        .execute(&mut *conn)
+                        .await?;
+                }
                 Ok(())
             })
         }),
@@ -125,6 +144,29 @@ pub fn hooks() -> AreaHooks {
             Box::pin(async move {
                 sqlx::query("DELETE FROM oa_followers WHERE brand_id = $1 AND profile_id = $2")
                     .bind(brand_id)
+                    .bind(profile_id)
+                    .execute(&mut *conn)
+                    .await?;
+                let left: Vec<(String,)> =
+                    sqlx::query_as("DELETE FROM segment_members WHERE profile_id = $1 RETURNING segment_id")
+                        .bind(profile_id)
+                        .fetch_all(&mut *conn)
+                        .await?;
+                for (segment,) in left {
+                    sqlx::query("UPDATE segments SET members = members - 1 WHERE id = $1")
+                        .bind(&segment)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                // What was sent stays counted in the reports, no longer tied to the person or clickable.
+                sqlx::query(
+                    "UPDATE message_sends SET profile_id = 'erased:' || token, token = 'erased:' || token \
+                     WHERE profile_id = $1",
+                )
+                .bind(profile_id)
+                .execute(&mut *conn)
+                .await?;
+                sqlx::query("DELETE FROM message_caps WHERE profile_id = $1")
                     .bind(profile_id)
                     .execute(&mut *conn)
                     .await?;

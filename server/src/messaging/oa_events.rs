@@ -86,7 +86,9 @@ async fn apply(
                 .or_else(|| text_at(&event, "/message/msg_id").map(|id| vec![id]))
                 .unwrap_or_default();
             let seen = name == "user_seen_message";
-            match super::oa_replies::receipt(conn, brand_id, &ids, seen, at).await? {
+            let replies = super::oa_replies::receipt(conn, brand_id, &ids, seen, at).await?;
+            let sends = super::outbox::receipt(conn, brand_id, &ids, seen, at).await?;
+            match replies + sends {
                 0 => Ok("no_matching_message"),
                 _ if seen => Ok("seen"),
                 _ => Ok("delivered"),

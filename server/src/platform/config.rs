@@ -37,6 +37,8 @@ pub struct Config {
     pub zalo_oauth_url: String,
     /// ZNS, `https://business.openapi.zalo.me`.
     pub zns_url: String,
+    /// The eSMS.vn brandname-SMS gateway, `https://rest.esms.vn`.
+    pub esms_url: String,
     /// Zalo Mini App payments, `https://payment-mini.zalo.me`.
     pub zalo_payment_url: String,
     /// MoMo open platform, `https://openapi.momo.vn`.
@@ -93,6 +95,7 @@ impl Default for Config {
             zalo_openapi_url: "https://openapi.zalo.me".into(),
             zalo_oauth_url: "https://oauth.zaloapp.com".into(),
             zns_url: "https://business.openapi.zalo.me".into(),
+            esms_url: "https://rest.esms.vn".into(),
             zalo_payment_url: "https://payment-mini.zalo.me".into(),
             momo_open_url: "https://openapi.momo.vn".into(),
             momo_payment_url: "https://payment.momo.vn".into(),

@@ -2,6 +2,7 @@
 //! error shapes as Zalo and MoMo, plus a small control API to create users and switch failure modes. Mounted
 //! under `/__sim` by `cham serve --demo`; tests start it on a port of its own with [`spawn`].
 
+mod esms;
 mod momo;
 mod momo_pay;
 mod refunds;
@@ -10,6 +11,7 @@ mod zalo_checkout;
 mod zalo_oa;
 mod zalo_oa_send;
 mod zalo_oauth;
+mod zalo_zns;
 
 use app::api::ErrorCode;
 use std::{
@@ -110,6 +112,12 @@ struct SimState {
     oa_access_tokens: HashMap<String, String>,
     /// Messages the simulated OA took.
     oa_messages: Vec<zalo_oa_send::SimOaMessage>,
+    /// ZNS messages the simulator took.
+    zns_messages: Vec<zalo_zns::SimZns>,
+    /// eSMS accounts.
+    esms_accounts: esms::Accounts,
+    /// SMS the simulated gateway took.
+    sms_messages: Vec<esms::SimSms>,
     /// Every OA send answers `-220` (token expired).
     oa_token_expired: bool,
     zalo_refunds: HashMap<String, refunds::SimZaloRefund>,
@@ -172,6 +180,8 @@ impl Sim {
             .merge(zalo_oa::routes())
             .merge(zalo_oauth::routes())
             .merge(zalo_oa_send::routes())
+            .merge(zalo_zns::routes())
+            .merge(esms::routes())
             .merge(refunds::routes())
             .route("/control/failure", post(set_failure))
             .route("/control/clock", post(advance_clock))
@@ -197,6 +207,16 @@ impl SpawnedSim {
     /// `CHAM_ZALO_OPENAPI_URL` for this simulator.
     pub fn zalo_openapi_url(&self) -> String {
         format!("{}/zalo/openapi", self.base_url)
+    }
+
+    /// `CHAM_ZNS_URL` for this simulator.
+    pub fn zns_url(&self) -> String {
+        format!("{}/zalo/zns", self.base_url)
+    }
+
+    /// `CHAM_ESMS_URL` for this simulator.
+    pub fn esms_url(&self) -> String {
+        format!("{}/esms", self.base_url)
     }
 
     /// `CHAM_ZALO_OAUTH_URL` for this simulator.

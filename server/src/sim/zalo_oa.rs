@@ -128,21 +128,80 @@ pub(super) async fn deliver(
             "oa_id": oa_id, "timestamp": timestamp,
         }),
     };
+    post_signed(
+        sim,
+        &user.app,
+        &url,
+        key.expose_secret(),
+        event,
+        "OA OpenAPI",
+        Some(&follower),
+        repeat,
+        tamper,
+    )
+    .await
+}
+
+/// A ZNS delivery notice (`SUPERAPP.md` §3): `user_received_message` from the `ZNS` server, the recipient the
+/// phone, the message its `msg_id`, our `tracking_id` and the delivery time.
+pub(super) async fn deliver_zns(
+    sim: &Sim,
+    app_id: &str,
+    phone: &str,
+    msg_id: &str,
+    tracking_id: &str,
+) -> Result<Vec<u16>, Error> {
+    let url = sim.state().zalo_oa_webhook_urls.get(app_id).cloned();
+    let app = sim.config.zalo_apps.iter().find(|a| a.app_id == app_id);
+    let (Some((oa_id, key)), Some(url)) = (app.and_then(|a| a.oa.clone()), url) else {
+        return Err(Error::unprocessable(
+            ErrorCode::NoApp,
+            "The app has no OA with a webhook.",
+        ));
+    };
+    let timestamp = sim.now_ms().to_string();
+    let event = json!({
+        "app_id": app_id, "event_name": "user_received_message",
+        "sender": { "id": oa_id }, "recipient": { "id": phone },
+        "message": { "msg_id": msg_id, "tracking_id": tracking_id, "delivery_time": timestamp },
+        "timestamp": timestamp,
+    });
+    post_signed(sim, app_id, &url, key.expose_secret(), event, "ZNS", None, 1, false).await
+}
+
+/// Signs `event` as the OA does and posts it `repeat` times; `tamper` changes `follower` in the body after
+/// signing.
+#[allow(clippy::too_many_arguments)]
+async fn post_signed(
+    _sim: &Sim,
+    app_id: &str,
+    url: &str,
+    key: &str,
+    event: Value,
+    server: &str,
+    follower: Option<&str>,
+    repeat: u8,
+    tamper: bool,
+) -> Result<Vec<u16>, Error> {
+    let timestamp = event
+        .get("timestamp")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     let body = event.to_string();
-    let signature = oa_event_signature(&user.app, body.as_bytes(), &timestamp, key.expose_secret());
-    let sent = if tamper {
-        body.replace(&follower, "1000000000000000001")
-    } else {
-        body
+    let signature = oa_event_signature(app_id, body.as_bytes(), &timestamp, key);
+    let sent = match (tamper, follower) {
+        (true, Some(f)) => body.replace(f, "1000000000000000001"),
+        _ => body,
     };
     let http = reqwest::Client::new();
     let mut statuses = Vec::new();
     for n in 0..repeat {
         let mut request = http
-            .post(&url)
+            .post(url)
             .header("content-type", "application/json")
             .header(SIGNATURE_HEADER, &signature)
-            .header("x-zevent-server", "OA OpenAPI");
+            .header("x-zevent-server", server);
         if n > 0 {
             request = request.header("num_retry", n.to_string());
         }

@@ -20,6 +20,7 @@ use crate::error::Json;
 pub(super) fn routes() -> Router<Sim> {
     Router::new()
         .route("/zalo/openapi/v3.0/oa/message/cs", post(send_cs))
+        .route("/zalo/openapi/v3.0/oa/message/promotion", post(send_promotion))
         .route("/zalo/oa/messages", get(sent))
         .route("/zalo/oa/mode", post(set_mode))
 }
@@ -29,7 +30,12 @@ pub(super) fn routes() -> Router<Sim> {
 pub(super) struct SimOaMessage {
     pub app_id: String,
     pub follower_id: String,
+    /// `cs` or `promotion`.
+    pub kind: String,
+    /// The text (a promotion's header, a new line, its text).
     pub text: String,
+    /// A promotion's button address.
+    pub button_url: Option<String>,
     pub message_id: String,
 }
 
@@ -38,17 +44,67 @@ fn refusal(code: i64, message: &str) -> Response {
 }
 
 async fn send_cs(State(sim): State<Sim>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
+    let text = body
+        .pointer("/message/text")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    take(&sim, &headers, &body, "cs", text, None).await
+}
+
+/// A promotion: `message.attachment = {type: template, payload: {template_type: promotion, elements: [banner?,
+/// header, text…], buttons: [{type: oa.open.url, payload: {url}}]}}`.
+async fn send_promotion(State(sim): State<Sim>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
+    let payload = body.pointer("/message/attachment/payload").cloned().unwrap_or_default();
+    if payload.get("template_type").and_then(Value::as_str) != Some("promotion") {
+        return refusal(-201, "Template type is invalid");
+    }
+    let elements = payload
+        .get("elements")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let part = |kind: &str| {
+        elements
+            .iter()
+            .find(|e| e.get("type").and_then(Value::as_str) == Some(kind))
+            .and_then(|e| e.get("content").and_then(Value::as_str))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (header, text) = (part("header"), part("text"));
+    if header.is_empty() || text.is_empty() {
+        return refusal(-210, "A promotion needs a header and a text");
+    }
+    let button_url = payload
+        .pointer("/buttons/0/payload/url")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    take(
+        &sim,
+        &headers,
+        &body,
+        "promotion",
+        format!("{header}\n{text}"),
+        button_url,
+    )
+    .await
+}
+
+async fn take(
+    sim: &Sim,
+    headers: &HeaderMap,
+    body: &Value,
+    kind: &str,
+    text: String,
+    button_url: Option<String>,
+) -> Response {
     let token = headers
         .get("access_token")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let follower = body
         .pointer("/recipient/user_id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    let text = body
-        .pointer("/message/text")
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
@@ -77,11 +133,13 @@ async fn send_cs(State(sim): State<Sim>, headers: HeaderMap, Json(body): Json<Va
     sim.state().oa_messages.push(SimOaMessage {
         app_id: app,
         follower_id: follower.clone(),
+        kind: kind.to_owned(),
         text,
+        button_url,
         message_id: message_id.clone(),
     });
     // Delivered a moment later, as Zalo reports it.
-    let id = message_id.clone();
+    let (id, sim) = (message_id.clone(), sim.clone());
     tokio::spawn(async move {
         let _ = deliver(&sim, &user, "user_received_message", Some(&id), None, 1, false).await;
     });

@@ -8,6 +8,7 @@ mod oa_token;
 pub mod payments;
 pub mod refunds;
 mod zalo;
+pub mod zns;
 
 use app::api::ErrorCode;
 use std::time::Duration;
@@ -128,6 +129,7 @@ pub struct SuperApps {
     zalo_payment_url: String,
     zalo_oauth_url: String,
     zalo_openapi_url: String,
+    zalo_zns_url: String,
 }
 
 impl SuperApps {
@@ -146,6 +148,7 @@ impl SuperApps {
             zalo_payment_url: config.zalo_payment_url.trim_end_matches('/').to_owned(),
             zalo_oauth_url: config.zalo_oauth_url.trim_end_matches('/').to_owned(),
             zalo_openapi_url: config.zalo_openapi_url.trim_end_matches('/').to_owned(),
+            zalo_zns_url: config.zns_url.trim_end_matches('/').to_owned(),
         })
     }
 }

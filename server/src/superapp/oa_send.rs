@@ -39,11 +39,65 @@ impl SuperApps {
         follower_id: &str,
         text: &str,
     ) -> Result<Result<String, OaRefusal>, SuperAppError> {
+        let body = json!({ "recipient": { "user_id": follower_id }, "message": { "text": text } });
+        self.post_oa_message("cs", access_token, &body).await
+    }
+}
+
+/// An OA promotion message (`template_type: promotion`): a banner, a header, a text and at most one button that
+/// opens a URL.
+#[derive(Debug, Clone)]
+pub struct OaPromotion<'a> {
+    /// The banner image's address, if any.
+    pub banner_url: Option<&'a str>,
+    /// The header.
+    pub title: &'a str,
+    /// The text.
+    pub text: &'a str,
+    /// The button's label and the address it opens.
+    pub button: Option<(&'a str, &'a str)>,
+}
+
+impl SuperApps {
+    /// Sends a promotion message to an OA follower (`POST {openapi}/v3.0/oa/message/promotion`): Zalo's message
+    /// id, or why not.
+    pub async fn send_oa_promotion(
+        &self,
+        access_token: &SecretString,
+        follower_id: &str,
+        message: &OaPromotion<'_>,
+    ) -> Result<Result<String, OaRefusal>, SuperAppError> {
+        let mut elements = Vec::new();
+        if let Some(url) = message.banner_url {
+            elements.push(json!({ "type": "banner", "image_url": url }));
+        }
+        elements.push(json!({ "type": "header", "content": message.title }));
+        elements.push(json!({ "type": "text", "align": "left", "content": message.text }));
+        let buttons: Vec<Value> = message
+            .button
+            .iter()
+            .map(|(title, url)| json!({ "title": title, "type": "oa.open.url", "payload": { "url": url } }))
+            .collect();
+        let body = json!({
+            "recipient": { "user_id": follower_id },
+            "message": { "attachment": { "type": "template", "payload": {
+                "template_type": "promotion", "language": "VI", "elements": elements, "buttons": buttons,
+            } } },
+        });
+        self.post_oa_message("promotion", access_token, &body).await
+    }
+
+    async fn post_oa_message(
+        &self,
+        kind: &str,
+        access_token: &SecretString,
+        body: &Value,
+    ) -> Result<Result<String, OaRefusal>, SuperAppError> {
         let response = self
             .http
-            .post(format!("{}/v3.0/oa/message/cs", self.zalo_openapi_url))
+            .post(format!("{}/v3.0/oa/message/{kind}", self.zalo_openapi_url))
             .header("access_token", access_token.expose_secret())
-            .json(&json!({ "recipient": { "user_id": follower_id }, "message": { "text": text } }))
+            .json(body)
             .send()
             .await
             .map_err(unavailable)?;

@@ -139,6 +139,7 @@ pub fn ChannelsPage() -> impl IntoView {
                     </button>
                 </form>
             </div>
+            <super::channel_rules::ChannelRules/>
         </section>
     }
 }

@@ -3,6 +3,7 @@
 
 mod api_keys;
 mod campaigns;
+mod channel_rules;
 mod channels;
 mod customers;
 mod dashboard;
@@ -12,6 +13,9 @@ mod imports;
 mod liability;
 mod loyalty;
 mod menu;
+mod message_compose;
+mod message_report;
+mod messages;
 mod oa_thread;
 mod operations;
 mod orders;
@@ -24,6 +28,8 @@ mod refunds;
 mod review;
 mod rewards;
 mod sales;
+mod segment_rules;
+mod segments;
 mod stores;
 mod survey_questions;
 mod survey_results;
@@ -74,8 +80,12 @@ enum Page {
     Sales,
     /// One order with its payment trail.
     Order(String),
-    /// Messaging channels: the Zalo OA connection.
+    /// Messaging channels: the Zalo OA connection and the sending rules.
     Channels,
+    /// Segments of the brand's people.
+    Segments,
+    /// Re-engagement messages.
+    Messages,
     Operations,
 }
 
@@ -103,6 +113,8 @@ fn page_for(path: &str) -> Page {
             "sales" => Page::Sales,
             "menu" => Page::Menu,
             "channels" => Page::Channels,
+            "segments" => Page::Segments,
+            "messages" => Page::Messages,
             "operations" => Page::Operations,
             _ => Page::Overview,
         },
@@ -212,6 +224,8 @@ pub fn AdminApp() -> impl IntoView {
                             {nav("/admin/orders", "nav_orders", matches!(page, Page::Orders | Page::Order(_)))}
                             {nav("/admin/sales", "nav_sales", page == Page::Sales)}
                             {nav("/staff", "nav_staff", false)}
+                            {nav("/admin/segments", "nav_segments", page == Page::Segments)}
+                            {nav("/admin/messages", "nav_messages", page == Page::Messages)}
                             {nav("/admin/channels", "nav_channels", page == Page::Channels)}
                             {nav("/admin/imports", "nav_imports", page == Page::Imports)}
                             {nav("/admin/api-keys", "nav_api_keys", page == Page::ApiKeys)}
@@ -239,6 +253,8 @@ pub fn AdminApp() -> impl IntoView {
                         Page::Sales => view! { <sales::SalesPage/> }.into_any(),
                         Page::Order(id) => view! { <orders::OrderPage id=id/> }.into_any(),
                         Page::Channels => view! { <channels::ChannelsPage/> }.into_any(),
+                        Page::Segments => view! { <segments::SegmentsPage/> }.into_any(),
+                        Page::Messages => view! { <messages::MessagesPage/> }.into_any(),
                         Page::Operations => view! { <operations::OperationsPage/> }.into_any(),
                     };
                     view! {
