@@ -12,6 +12,7 @@ mod browser_check_ins;
 mod browser_follow_oa;
 mod browser_games;
 mod browser_loyalty;
+mod browser_messages;
 mod browser_orders;
 mod browser_product_codes;
 mod browser_routes;

@@ -597,3 +597,118 @@ async fn bad_segments_and_messages_change_nothing_sqlite() {
 async fn bad_segments_and_messages_change_nothing_postgres() {
     bad_segments_and_messages_change_nothing(Store::Postgres).await;
 }
+
+/// Twenty messages racing for one person's one message of the day, delivered by two workers on their own
+/// connections to the store at once (two processes): exactly one reaches her, nineteen are skipped at the cap.
+async fn twenty_messages_race_for_one_daily_place(store: Store) {
+    let clock = Clock::manual(cham_server::db::now_ms());
+    let Some(app) = spawn_with(
+        store,
+        SpawnOptions {
+            no_workers: true,
+            clock: Some(clock.clone()),
+            ..SpawnOptions::default()
+        },
+    )
+    .await
+    else {
+        return;
+    };
+    let shop = Shop::open(&app).await;
+    settings(&shop, ("00:00", "00:00")).await;
+    let (minh, _) = member_with(&app, "Minh", "0912345678").await;
+    consent(&shop, &minh, "marketing_sms").await;
+    let segment = shop
+        .admin_post(
+            "/api/v1/admin/segments",
+            &json!({ "name": "SMS", "rule": { "kind": "consent", "purpose": "marketing_sms" } }),
+            StatusCode::CREATED,
+        )
+        .await;
+    let segment = segment["id"].as_str().unwrap().to_owned();
+    let mut ids = Vec::new();
+    for n in 0..20 {
+        let id = message(&shop, &segment, &format!("Tin {n}")).await;
+        let r = shop
+            .send(
+                Method::POST,
+                &format!("/api/v1/admin/messages/{id}/send"),
+                &shop.admin,
+                Some(&json!({})),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        ids.push(id);
+    }
+    clock.set(clock.now_ms().max(cham_server::db::now_ms() + 1_000));
+    // A second process: its own pool on the same store, its own worker (on SQLite, which one process writes,
+    // a second worker in the process).
+    let second_db = if matches!(store, Store::Sqlite) {
+        app.db.clone()
+    } else {
+        cham_server::db::Db::connect(&app.config.database_url).await.unwrap()
+    };
+    let mut config = app.config.clone();
+    config.public_url = Some(app.address.clone());
+    let providers = cham_server::Providers::new(&config, app.master.sealer()).unwrap();
+    let options = cham_server::jobs::WorkerOptions {
+        lease: std::time::Duration::from_secs(60),
+        poll: std::time::Duration::from_millis(50),
+        concurrency: 8,
+    };
+    let one = cham_server::jobs::Worker::new(
+        app.db.clone(),
+        clock.clone(),
+        std::sync::Arc::new(cham_server::job_registry(&app.db, &clock, &providers)),
+        options,
+    );
+    let two = cham_server::jobs::Worker::new(
+        second_db.clone(),
+        clock.clone(),
+        std::sync::Arc::new(cham_server::job_registry(&second_db, &clock, &providers)),
+        options,
+    );
+    for _ in 0..20 {
+        let (a, b) = tokio::join!(one.run_once(), two.run_once());
+        if a.unwrap() + b.unwrap() == 0 {
+            break;
+        }
+    }
+    assert_eq!(
+        app.count(&format!(
+            "message_sends WHERE profile_id = '{}' AND status = 'sent'",
+            minh.id
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count(&format!(
+            "message_sends WHERE profile_id = '{}' AND status = 'skipped' AND reason = 'daily_cap'",
+            minh.id
+        ))
+        .await,
+        19
+    );
+    assert_eq!(sim(&app, "/esms/messages", None).await.as_array().unwrap().len(), 1);
+    let (sent,): (i64,) =
+        sqlx::query_as("SELECT sent FROM message_caps WHERE profile_id = $1 AND scope = 'all' AND period LIKE 'd:%'")
+            .bind(&minh.id)
+            .fetch_one(app.db.read())
+            .await
+            .unwrap();
+    assert_eq!(sent, 1);
+    if !matches!(store, Store::Sqlite) {
+        second_db.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_messages_race_for_one_daily_place_sqlite() {
+    twenty_messages_race_for_one_daily_place(Store::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_messages_race_for_one_daily_place_postgres() {
+    twenty_messages_race_for_one_daily_place(Store::Postgres).await;
+}

@@ -8,7 +8,8 @@
 //! - `bench`: the ingestion benchmark (events/s, latency percentiles, peak memory), the loyalty ledger
 //!   benchmark (ledger operations/s with 64 clients), the engagement benchmark (game plays and survey
 //!   responses/s), the import benchmark (a million-row CSV, twice), the online-to-offline benchmark (member scans, a
-//!   campaign report over a million attributions) and the one-tap purchase benchmark (orders placed and paid/s) on
+//!   campaign report over a million attributions), the one-tap purchase benchmark (orders placed and paid/s) and the
+//!   re-engagement dispatch benchmark (a segment of 20,000 sent one SMS each: messages/s) on
 //!   SQLite and, with `CHAM_TEST_POSTGRES_URL`, PostgreSQL.
 //! - `fuzz`: Schemathesis over the whole OpenAPI document as an admin, a staff member and a customer, on SQLite
 //!   and (with `CHAM_TEST_POSTGRES_URL`) PostgreSQL: fails on any 5xx or error outside the one shape.
@@ -68,6 +69,8 @@ fn main() -> anyhow::Result<()> {
             "o2o",
             "--bench",
             "commerce",
+            "--bench",
+            "messages",
         ]),
         "fuzz" => cargo(&["bench", "--package", "cham-tests", "--bench", "fuzz"]),
         _ => {

@@ -332,6 +332,9 @@ pub struct Message {
     pub created_at: String,
     /// When its last recipient was handled (RFC 3339).
     pub finished_at: Option<String>,
+    /// While it goes out during the brand's quiet hours: when they end and it goes on (RFC 3339).
+    #[serde(default)]
+    pub held_until: Option<String>,
     /// Its send so far.
     pub report: SendReport,
 }

@@ -114,6 +114,7 @@ pub fn ChannelRules() -> impl IntoView {
                     view! {
                         <li>
                             {move || if i18n.lang() == super::super::i18n::Lang::Vi { label.0 } else { label.1 }}
+                            {(c == Channel::Email).then(|| view! { <span class="muted">" " {move || i18n.t("ch_not_connected")}</span> })}
                             {(i > 0).then(|| view! { <button type="button" class="link" on:click=move |_| up(i)>{move || i18n.t("ch_up")} " ↑"</button> })}
                         </li>
                     }

@@ -90,13 +90,7 @@ impl Draft {
     }
 
     fn params(self) -> BTreeMap<String, String> {
-        self.zns_params
-            .get_untracked()
-            .lines()
-            .filter_map(|l| l.split_once('='))
-            .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-            .filter(|(k, _)| !k.is_empty())
-            .collect()
+        params_of(&self.zns_params.get_untracked())
     }
 
     fn input(self) -> MessageInput {
@@ -125,6 +119,15 @@ impl Draft {
     }
 }
 
+/// `name=value` lines as a template's parameters.
+fn params_of(text: &str) -> BTreeMap<String, String> {
+    text.lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .filter(|(k, _)| !k.is_empty())
+        .collect()
+}
+
 /// What `{name}` and `{points}` look like in the previews.
 fn sample(text: &str) -> String {
     text.replace("{name}", "Lan")
@@ -137,7 +140,7 @@ fn text_field(label: &'static str, value: RwSignal<String>, at: &'static str, ma
     view! {
         <label>
             {move || i18n.t(label)}
-            <input maxlength=max prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+            <input name=label maxlength=max prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
             <FieldMessage at=at/>
         </label>
     }
@@ -148,7 +151,7 @@ fn area_field(label: &'static str, value: RwSignal<String>, at: &'static str, ma
     view! {
         <label>
             {move || i18n.t(label)}
-            <textarea rows="3" maxlength=max prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+            <textarea name=label rows="3" maxlength=max prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
             <FieldMessage at=at/>
         </label>
     }
@@ -275,7 +278,7 @@ pub fn Composer(
                         <div class="preview zns-preview">
                             <p class="muted">{move || i18n.t("msg_zns_preview")} " " {move || draft.zns_template.get()}</p>
                             <dl>
-                                {move || draft.params().into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{sample(&v)}</dd> }).collect_view()}
+                                {move || params_of(&draft.zns_params.get()).into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{sample(&v)}</dd> }).collect_view()}
                             </dl>
                         </div>
                     })}

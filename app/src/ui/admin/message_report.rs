@@ -91,6 +91,9 @@ pub fn Report(message: Message, on_done: Callback<()>) -> impl IntoView {
                         {figure("msg_converted", r.converted, "converted")}
                         <div class="figure cost"><strong>{format_vnd(r.cost_vnd)}</strong><span>{i18n.t("msg_cost")}</span></div>
                     </div>
+                    {m.held_until.as_deref().map(|at| view! {
+                        <p class="notice held">{i18n.t("msg_held_until")} " " {vn_time(at)}</p>
+                    })}
                     {(r.recipients == 0 && m.status == MessageStatus::Sent).then(|| view! { <p class="empty">{i18n.t("msg_nobody")}</p> })}
                     {(!channels.is_empty()).then(|| view! {
                         <table class="channel-report">

@@ -201,6 +201,14 @@ pub(super) fn messaging_text(key: &str) -> Option<(&'static str, &'static str)> 
         "ch_sms_secret" => ("Secret key", "Secret key"),
         "ch_sms_brandname" => ("Brandname", "Brandname"),
         "ch_saved" => ("Đã lưu.", "Saved."),
+        "ch_not_connected" => (
+            "(chưa kết nối: chưa gửi được tin qua kênh này)",
+            "(not connected yet: nothing goes this way)",
+        ),
+        "msg_held_until" => (
+            "Đang trong giờ yên lặng; tin sẽ tiếp tục gửi lúc",
+            "Inside the quiet hours; it goes on at",
+        ),
         _ => return None,
     })
 }

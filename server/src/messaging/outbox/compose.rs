@@ -10,7 +10,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{audience, report};
+use super::{audience, caps, report, settings};
 use crate::error::{Path, Query};
 use crate::{
     AppState,
@@ -71,13 +71,25 @@ fn unknown_message() -> Error {
     Error::not_found(ErrorCode::UnknownMessage, "There is no such message.")
 }
 
-async fn to_api(db: &Db, r: Row) -> Result<Message> {
+async fn to_api(db: &Db, r: Row, now: i64) -> Result<Message> {
     let segment_name: Option<(String,)> = sqlx::query_as("SELECT name FROM segments WHERE id = $1")
         .bind(&r.segment_id)
         .fetch_optional(db.read())
         .await?;
     let report = report::build(db, &r.id).await?;
+    let held_until = if r.status == "sending" && report.queued > 0 {
+        let rules = settings::load(db, &r.brand_id).await?;
+        let (from, until) = (
+            caps::parse_hhmm(&rules.quiet_from).unwrap_or(0),
+            caps::parse_hhmm(&rules.quiet_until).unwrap_or(0),
+        );
+        let at = caps::next_allowed(now, from, until);
+        (at > now).then(|| rfc3339(at))
+    } else {
+        None
+    };
     Ok(Message {
+        held_until,
         content: serde_json::from_str(&r.content).map_err(anyhow::Error::from)?,
         status: status_of(&r.status),
         send_at: r.send_at.map(rfc3339),
@@ -281,7 +293,7 @@ async fn list(
     };
     let mut items = Vec::new();
     for r in rows.into_iter().take(20) {
-        items.push(to_api(&state.db, r).await?);
+        items.push(to_api(&state.db, r, state.clock.now_ms()).await?);
     }
     Ok(Json(MessagePage { items, next_cursor }))
 }
@@ -310,7 +322,10 @@ async fn create(
     .execute(state.db.write())
     .await?;
     let saved = row(&state.db, &claims.brand, &id).await?.ok_or_else(unknown_message)?;
-    Ok((StatusCode::CREATED, Json(to_api(&state.db, saved).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(to_api(&state.db, saved, state.clock.now_ms()).await?),
+    ))
 }
 
 /// One message with its send report.
@@ -323,7 +338,7 @@ async fn one(
     Path(id): Path<String>,
 ) -> Result<Json<Message>> {
     let r = row(&state.db, &claims.brand, &id).await?.ok_or_else(unknown_message)?;
-    Ok(Json(to_api(&state.db, r).await?))
+    Ok(Json(to_api(&state.db, r, state.clock.now_ms()).await?))
 }
 
 fn not_draft() -> Error {
@@ -364,7 +379,7 @@ async fn update(
         return Err(not_draft());
     }
     let r = row(&state.db, &claims.brand, &id).await?.ok_or_else(unknown_message)?;
-    Ok(Json(to_api(&state.db, r).await?))
+    Ok(Json(to_api(&state.db, r, state.clock.now_ms()).await?))
 }
 
 /// Sends a draft now, or schedules it. Who gets it is decided when it starts: the segment's people then.
@@ -434,7 +449,7 @@ async fn send(
         })
         .await?;
     let r = row(&state.db, &claims.brand, &id).await?.ok_or_else(unknown_message)?;
-    Ok(Json(to_api(&state.db, r).await?))
+    Ok(Json(to_api(&state.db, r, state.clock.now_ms()).await?))
 }
 
 /// Cancels a scheduled message, or what is left of one going out (what was sent stays sent).
@@ -484,5 +499,5 @@ async fn cancel(
         })
         .await?;
     let r = row(&state.db, &claims.brand, &id).await?.ok_or_else(unknown_message)?;
-    Ok(Json(to_api(&state.db, r).await?))
+    Ok(Json(to_api(&state.db, r, state.clock.now_ms()).await?))
 }

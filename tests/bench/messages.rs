@@ -1,0 +1,202 @@
+//! Re-engagement dispatch benchmark: `cargo xtask bench` (or `cargo bench -p cham-tests --bench messages`).
+//!
+//! For each store (SQLite; PostgreSQL when `CHAM_TEST_POSTGRES_URL` is set) it starts the real server on loopback
+//! with its workers, writes 20,000 members straight into the store (a verified phone and SMS marketing consent
+//! each), saves a segment of them, and sends one SMS message to it through the simulated eSMS gateway, the consent
+//! and the day's and week's caps checked and counted for every person. It prints how long the segment took to
+//! compute, recipients per second from "send" to the last one handled, and the peak memory; then checks that each
+//! member was sent exactly one SMS. Aim: 2,000 messages/s on 2 cores.
+
+#![allow(clippy::print_stdout, clippy::print_stderr, dead_code)]
+
+#[path = "../api/helpers.rs"]
+mod helpers;
+mod measure;
+
+use std::time::{Duration, Instant};
+
+use app::api::StaffRole;
+use helpers::{Store, TestApp, spawn_app};
+use measure::peak_memory_mib;
+use serde_json::{Value, json};
+
+const MEMBERS: usize = 20_000;
+
+async fn admin_call(app: &TestApp, token: &str, method: reqwest::Method, path: &str, body: Value) -> Value {
+    let r = app
+        .client
+        .request(method, app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{path}: {}", r.status());
+    r.json().await.unwrap()
+}
+
+async fn seed(app: &TestApp) {
+    let now = cham_server::db::now_ms();
+    for chunk in (0..MEMBERS).collect::<Vec<_>>().chunks(500) {
+        let mut tx = app.db.begin().await.unwrap();
+        for &i in chunk {
+            let id = format!("bench-{i:06}");
+            sqlx::query(
+                "INSERT INTO profiles (id, brand_id, display_name, created_at, updated_at, last_seen_at) \
+                 VALUES ($1, $2, $3, $4, $4, $4)",
+            )
+            .bind(&id)
+            .bind(&app.brand.id)
+            .bind(format!("Khách {i}"))
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            sqlx::query(
+                "INSERT INTO identities (id, brand_id, profile_id, kind, value, verified, source, first_seen_at, \
+                 last_seen_at) VALUES ($1, $2, $3, 'phone', $4, 1, 'import', $5, $5)",
+            )
+            .bind(format!("{id}-phone"))
+            .bind(&app.brand.id)
+            .bind(&id)
+            .bind(format!("8491{i:07}"))
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            sqlx::query(
+                "INSERT INTO consent_records (id, brand_id, profile_id, purpose, granted, source, wording_version, \
+                 recorded_at) VALUES ($1, $2, $3, 'marketing_sms', 1, 'import', '2026-01', $4)",
+            )
+            .bind(format!("{id}-consent"))
+            .bind(&app.brand.id)
+            .bind(&id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+}
+
+async fn run(store: Store) {
+    let Some(app) = spawn_app(store).await else {
+        println!("\n{store:?}: skipped (set CHAM_TEST_POSTGRES_URL)");
+        return;
+    };
+    println!("\n{store:?}: {MEMBERS} members, one SMS message");
+    let password = app.brand_user(&app.brand, "bench@acme.vn", StaffRole::Admin).await;
+    let admin = app.admin_token("acme", "bench@acme.vn", &password).await;
+    app.sim.sim.open_esms_account("bench-key", "bench-secret", "ACME");
+    admin_call(
+        &app,
+        &admin,
+        reqwest::Method::PUT,
+        "/api/v1/admin/messaging/settings",
+        json!({
+            "settings": { "priority": ["sms"], "per_day": 1, "per_week": 3, "quiet_from": "00:00",
+                "quiet_until": "00:00", "oa_per_follower_month": 4, "zns_cost_vnd": 300, "sms_cost_vnd": 800 },
+            "sms": { "api_key": "bench-key", "secret_key": "bench-secret", "brandname": "ACME" },
+        }),
+    )
+    .await;
+    seed(&app).await;
+    let started = Instant::now();
+    let segment = admin_call(
+        &app,
+        &admin,
+        reqwest::Method::POST,
+        "/api/v1/admin/segments",
+        json!({ "name": "SMS", "rule": { "kind": "all", "rules": [
+            { "kind": "has_identity", "identity": "phone" },
+            { "kind": "consent", "purpose": "marketing_sms" } ] } }),
+    )
+    .await;
+    let id = segment["id"].as_str().unwrap().to_owned();
+    loop {
+        let s = admin_call(
+            &app,
+            &admin,
+            reqwest::Method::GET,
+            &format!("/api/v1/admin/segments/{id}"),
+            json!({}),
+        )
+        .await;
+        if s["computed_at"].is_string() {
+            println!(
+                "  segment computed            {:8.2} s  ({} members)",
+                started.elapsed().as_secs_f64(),
+                s["members"]
+            );
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let message = admin_call(
+        &app,
+        &admin,
+        reqwest::Method::POST,
+        "/api/v1/admin/messages",
+        json!({ "name": "Bench", "segment_id": id, "content": { "target": "/rewards",
+            "sms": { "text": "ACME: {name} oi, qua dang cho ban {link}" } } }),
+    )
+    .await;
+    let mid = message["id"].as_str().unwrap().to_owned();
+    let started = Instant::now();
+    admin_call(
+        &app,
+        &admin,
+        reqwest::Method::POST,
+        &format!("/api/v1/admin/messages/{mid}/send"),
+        json!({}),
+    )
+    .await;
+    let report = loop {
+        let m = admin_call(
+            &app,
+            &admin,
+            reqwest::Method::GET,
+            &format!("/api/v1/admin/messages/{mid}"),
+            json!({}),
+        )
+        .await;
+        if m["status"] == "sent" {
+            break m["report"].clone();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let took = started.elapsed().as_secs_f64();
+    println!(
+        "  dispatched                  {:8.2} s  {:8.0} messages/s  (sent {}, skipped {}, failed {})",
+        took,
+        report["recipients"].as_f64().unwrap_or(0.0) / took,
+        report["sent"],
+        report["skipped"],
+        report["failed"]
+    );
+    println!("  peak memory                 {:8.1} MiB", peak_memory_mib());
+    let sent: Value = app
+        .client
+        .get(format!("{}/esms/messages", app.sim.base_url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let phones: std::collections::HashSet<&str> = sent
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["phone"].as_str())
+        .collect();
+    assert_eq!(sent.as_array().unwrap().len(), MEMBERS, "one SMS each");
+    assert_eq!(phones.len(), MEMBERS, "no one twice");
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    run(Store::Sqlite).await;
+    run(Store::Postgres).await;
+}
