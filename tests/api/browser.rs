@@ -68,10 +68,26 @@ pub(crate) async fn browser() -> Browser {
     panic!("chromedriver did not accept a session");
 }
 
+/// How long a wait polls, every 100 ms: long enough for two browser tests, a WASM load and a database on 2 cores.
+const WAIT_POLLS: usize = 300;
+
+/// The page's visible text, cut short, for a failure message that says which screen the test was on.
+async fn page_text(client: &Client) -> String {
+    let text = client
+        .execute("return document.body ? document.body.innerText : '';", vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let url = client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+    let cut: String = text.chars().take(1500).collect();
+    format!("{url}: {cut:?}")
+}
+
 /// Waits until the element matching `css` shows `expected`, re-finding it as the app re-renders.
 pub(crate) async fn wait_for_text(client: &Client, css: &str, expected: &str) {
     let mut last = String::new();
-    for _ in 0..150 {
+    for _ in 0..WAIT_POLLS {
         if let Ok(el) = client.find(Locator::Css(css)).await
             && let Ok(text) = el.text().await
         {
@@ -82,14 +98,16 @@ pub(crate) async fn wait_for_text(client: &Client, css: &str, expected: &str) {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let page = client.source().await.unwrap_or_default();
-    panic!("{css} never showed {expected:?} (last: {last:?}); page: {page}");
+    panic!(
+        "{css} never showed {expected:?} (last: {last:?}); the page said: {}",
+        page_text(client).await
+    );
 }
 
 /// Waits until the element's text contains `part`.
 pub(crate) async fn wait_for_text_containing(client: &Client, css: &str, part: &str) {
     let mut last = String::new();
-    for _ in 0..150 {
+    for _ in 0..WAIT_POLLS {
         if let Ok(el) = client.find(Locator::Css(css)).await
             && let Ok(text) = el.text().await
         {
@@ -100,7 +118,10 @@ pub(crate) async fn wait_for_text_containing(client: &Client, css: &str, part: &
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("{css} never contained {part:?}; last text {last:?}");
+    panic!(
+        "{css} never contained {part:?}; last text {last:?}; the page said: {}",
+        page_text(client).await
+    );
 }
 
 /// Clicks the element `css` once it is there.
