@@ -74,7 +74,7 @@ pub struct LaunchOptions {
 pub struct Providers {
     /// Zalo's and MoMo's APIs.
     pub superapps: SuperApps,
-    /// The message gateways that are not super-apps (SMS).
+    /// The message gateways that are not super-apps (SMS, e-mail).
     pub gateways: gateways::Gateways,
     /// Opens the brands' sealed secrets.
     pub sealer: crypto::Sealer,
@@ -248,6 +248,7 @@ pub async fn launch(
         let input = app::api::MessagingSettingsInput {
             settings: current,
             sms: Some(sms),
+            email: None,
         };
         messaging::outbox::settings::save(&db, &sealer, &seed.brand.id, &input, db::now_ms()).await?;
         simulator = Some(sim);
@@ -291,6 +292,7 @@ pub async fn launch(
     let state = AppState {
         keys: SessionKeys::new(&master, &config),
         superapps: SuperApps::new(&config)?,
+        gateways: message_gateways.clone(),
         db: db.clone(),
         sealer,
         qr: master.member_qr_key(),

@@ -9,6 +9,7 @@ use crate::{
     config::Config,
     crypto::{QrKey, Sealer},
     db::Db,
+    gateways::Gateways,
     superapp::SuperApps,
 };
 
@@ -25,6 +26,8 @@ pub struct AppState {
     pub sealer: Sealer,
     /// Super-app API clients.
     pub superapps: SuperApps,
+    /// The SMS gateway's and SMTP servers' clients.
+    pub gateways: Gateways,
     /// The time handlers and jobs read.
     pub clock: Clock,
     /// Signs and checks member QR codes.

@@ -398,6 +398,91 @@ pub struct SmsGatewayInput {
     pub brandname: String,
 }
 
+/// How the connection to an SMTP server is protected.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpSecurity {
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// Plain, then `STARTTLS`, which must succeed (port 587).
+    #[default]
+    StartTls,
+    /// No encryption: only to a server on this machine, and never with a password.
+    None,
+}
+
+impl SmtpSecurity {
+    /// The port this security usually goes with.
+    pub fn default_port(self) -> u16 {
+        match self {
+            SmtpSecurity::Tls => 465,
+            SmtpSecurity::StartTls => 587,
+            SmtpSecurity::None => 25,
+        }
+    }
+}
+
+/// The brand's SMTP server, as an admin sets it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EmailServerInput {
+    /// The server's host name.
+    pub host: String,
+    /// Its port (465 for TLS, 587 for STARTTLS).
+    pub port: u16,
+    /// How the connection is protected.
+    pub security: SmtpSecurity,
+    /// The login, when the server asks for one.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// The password (stored sealed, never shown again); the current one stays when absent and the login is the same.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// The address the e-mails come from.
+    pub from_address: String,
+    /// The name they come from (the brand's, usually).
+    pub from_name: String,
+}
+
+/// The brand's SMTP server, as the console shows it (never the password).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EmailServer {
+    /// The server's host name.
+    pub host: String,
+    /// Its port.
+    pub port: u16,
+    /// How the connection is protected.
+    pub security: SmtpSecurity,
+    /// The login, when there is one.
+    pub username: Option<String>,
+    /// The address the e-mails come from.
+    pub from_address: String,
+    /// The name they come from.
+    pub from_name: String,
+}
+
+/// `POST /api/v1/admin/messaging/test-send`: one test message to the admin's own address on a channel.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TestSendInput {
+    /// `email` or `sms`.
+    pub channel: Channel,
+    /// An e-mail address or a phone number.
+    pub to: String,
+}
+
+/// What the provider said to a test send.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TestSendResult {
+    /// Whether it was taken.
+    pub sent: bool,
+    /// The provider's words when it was not.
+    pub detail: Option<String>,
+}
+
 /// `PUT /api/v1/admin/messaging/settings`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -407,6 +492,9 @@ pub struct MessagingSettingsInput {
     /// A new eSMS account; the current one stays when absent.
     #[serde(default)]
     pub sms: Option<SmsGatewayInput>,
+    /// A new SMTP server; the current one stays when absent.
+    #[serde(default)]
+    pub email: Option<EmailServerInput>,
 }
 
 /// The brand's messaging settings, never its secrets.
@@ -417,4 +505,7 @@ pub struct MessagingSettings {
     pub settings: ChannelSettings,
     /// The eSMS brandname, when an account is set.
     pub sms_brandname: Option<String>,
+    /// The SMTP server, when one is set.
+    #[serde(default)]
+    pub email_server: Option<EmailServer>,
 }

@@ -185,6 +185,8 @@ error_codes! {
     UnknownMessage = "unknown_message": "Không tìm thấy tin nhắn này.", "There is no such message.";
     MessageNotDraft = "message_not_draft": "Tin nhắn đã được gửi hoặc lên lịch nên không sửa được nữa.", "This message is scheduled or sent and can no longer change.";
     InvalidChannelSettings = "invalid_channel_settings": "Cài đặt kênh chưa hợp lệ.", "These channel settings are not valid.";
+    ChannelNotConnected = "channel_not_connected": "Kênh này chưa được kết nối: hãy nhập tài khoản của kênh trước.", "This channel is not connected: set up its account first.";
+    InvalidTestAddress = "invalid_test_address": "Nhập một địa chỉ e-mail (hoặc số điện thoại cho SMS) hợp lệ.", "Enter a valid e-mail address (or a phone number for SMS).";
     UnknownMessageLink = "unknown_message_link": "Liên kết này không tồn tại hoặc đã hết hạn.", "This link does not exist or has expired.";
     OaMessageRefused = "oa_message_refused": "Zalo không nhận tin này, tin chưa đến khách.", "Zalo did not take this message; it was not sent.";
     InvalidSignature = "invalid_signature": "Chữ ký của thông báo không hợp lệ.", "The message's signature is not valid.";

@@ -7,7 +7,7 @@
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
-use super::Gateways;
+use super::{Delivery, Gateways};
 
 /// The brand's eSMS account.
 #[derive(Debug, Clone)]
@@ -20,31 +20,18 @@ pub struct EsmsAccount {
     pub brandname: String,
 }
 
-/// What eSMS answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SmsOutcome {
-    /// Taken, with eSMS's id (none when it was a repeat of a `RequestId` it had taken before).
-    Sent(Option<String>),
-    /// This phone cannot get it (blocked, not a mobile number).
-    Unreachable(String),
-    /// Refused (its code and words).
-    Refused(String),
-    /// No answer, or one we cannot read.
-    Unavailable(String),
-}
-
 /// Classifies an eSMS `CodeResult`.
-pub fn classify(code: &str, words: &str, sms_id: Option<String>) -> SmsOutcome {
+pub fn classify(code: &str, words: &str, sms_id: Option<String>) -> Delivery {
     let text: String = format!("{code} {words}")
         .chars()
         .filter(|c| !c.is_control())
         .take(200)
         .collect();
     match code {
-        "100" => SmsOutcome::Sent(sms_id),
-        "124" => SmsOutcome::Sent(None),
-        "99" | "108" => SmsOutcome::Unreachable(text),
-        _ => SmsOutcome::Refused(text),
+        "100" => Delivery::Sent(sms_id),
+        "124" => Delivery::Sent(None),
+        "99" | "108" => Delivery::Unreachable(text),
+        _ => Delivery::Refused(text),
     }
 }
 
@@ -55,7 +42,7 @@ fn is_unicode(text: &str) -> bool {
 
 impl Gateways {
     /// Sends one brandname SMS (customer-care type `2`), keyed by `request_id` (ours, reused on a resend).
-    pub async fn send_sms(&self, account: &EsmsAccount, phone: &str, text: &str, request_id: &str) -> SmsOutcome {
+    pub async fn send_sms(&self, account: &EsmsAccount, phone: &str, text: &str, request_id: &str) -> Delivery {
         let body = json!({
             "ApiKey": account.api_key,
             "SecretKey": account.secret_key.expose_secret(),
@@ -78,16 +65,16 @@ impl Gateways {
             .await
         {
             Ok(r) => r,
-            Err(e) => return SmsOutcome::Unavailable(e.without_url().to_string()),
+            Err(e) => return Delivery::Unavailable(e.without_url().to_string()),
         };
         let status = response.status();
         let Ok(answer) = response.json::<Value>().await else {
-            return SmsOutcome::Unavailable(format!("HTTP {status} with a body that is not JSON"));
+            return Delivery::Unavailable(format!("HTTP {status} with a body that is not JSON"));
         };
         let code = match answer.get("CodeResult") {
             Some(Value::String(s)) => s.clone(),
             Some(Value::Number(n)) => n.to_string(),
-            _ => return SmsOutcome::Unavailable("the answer has no CodeResult".into()),
+            _ => return Delivery::Unavailable("the answer has no CodeResult".into()),
         };
         let words = answer.get("ErrorMessage").and_then(Value::as_str).unwrap_or_default();
         let id = answer
@@ -105,13 +92,10 @@ mod tests {
 
     #[test]
     fn a_repeated_request_id_is_not_a_second_sms() {
-        assert_eq!(classify("124", "duplicate", None), SmsOutcome::Sent(None));
-        assert_eq!(
-            classify("100", "", Some("9".into())),
-            SmsOutcome::Sent(Some("9".into()))
-        );
-        assert!(matches!(classify("108", "bad phone", None), SmsOutcome::Unreachable(_)));
-        assert!(matches!(classify("103", "balance", None), SmsOutcome::Refused(_)));
+        assert_eq!(classify("124", "duplicate", None), Delivery::Sent(None));
+        assert_eq!(classify("100", "", Some("9".into())), Delivery::Sent(Some("9".into())));
+        assert!(matches!(classify("108", "bad phone", None), Delivery::Unreachable(_)));
+        assert!(matches!(classify("103", "balance", None), Delivery::Refused(_)));
         assert!(is_unicode("Chào bạn") && !is_unicode("Chao ban"));
     }
 }

@@ -83,6 +83,7 @@ pub fn ChannelRules() -> impl IntoView {
                 sms_cost_vnd: number(&sms_cost.get_untracked()).unwrap_or(-1),
             },
             sms,
+            email: None,
         };
         spawn_local(async move {
             match api.put_as::<_, MessagingSettings>(SURFACE, PATH, &body).await {
@@ -114,7 +115,15 @@ pub fn ChannelRules() -> impl IntoView {
                     view! {
                         <li>
                             {move || if i18n.lang() == super::super::i18n::Lang::Vi { label.0 } else { label.1 }}
-                            {(c == Channel::Email).then(|| view! { <span class="muted">" " {move || i18n.t("ch_not_connected")}</span> })}
+                            {move || {
+                                let m = loaded.get();
+                                let missing = match c {
+                                    Channel::Email => m.is_some_and(|m| m.email_server.is_none()),
+                                    Channel::Sms => m.is_some_and(|m| m.sms_brandname.is_none()),
+                                    Channel::ZaloOa | Channel::Zns => false,
+                                };
+                                missing.then(|| view! { <span class="muted">" " {i18n.t("ch_not_connected")}</span> })
+                            }}
                             {(i > 0).then(|| view! { <button type="button" class="link" on:click=move |_| up(i)>{move || i18n.t("ch_up")} " ↑"</button> })}
                         </li>
                     }

@@ -140,6 +140,7 @@ pub fn ChannelsPage() -> impl IntoView {
                 </form>
             </div>
             <super::channel_rules::ChannelRules/>
+            <super::email_server::EmailServerPanel/>
         </section>
     }
 }

@@ -17,7 +17,8 @@ use super::{
     messages::PATH,
 };
 use crate::api::{
-    CustomerSegment, Message, MessageContent, MessageInput, MessageSchedule, OaContent, SmsContent, ZnsContent,
+    CustomerSegment, EmailContent, Message, MessageContent, MessageInput, MessageSchedule, OaContent, SmsContent,
+    ZnsContent,
 };
 
 /// The mini app screens a message can open, with their text keys.
@@ -46,6 +47,10 @@ pub struct Draft {
     zns: RwSignal<bool>,
     zns_template: RwSignal<String>,
     zns_params: RwSignal<String>,
+    email: RwSignal<bool>,
+    email_subject: RwSignal<String>,
+    email_text: RwSignal<String>,
+    email_button: RwSignal<String>,
     sms: RwSignal<bool>,
     sms_text: RwSignal<String>,
     send_at: RwSignal<String>,
@@ -83,6 +88,10 @@ impl Draft {
                 })
                 .unwrap_or_default(),
             ),
+            email: RwSignal::new(c.email.is_some()),
+            email_subject: RwSignal::new(c.email.as_ref().map(|e| e.subject.clone()).unwrap_or_default()),
+            email_text: RwSignal::new(c.email.as_ref().map(|e| e.text.clone()).unwrap_or_default()),
+            email_button: RwSignal::new(c.email.as_ref().and_then(|e| e.button.clone()).unwrap_or_default()),
             sms: RwSignal::new(c.sms.is_some()),
             sms_text: RwSignal::new(c.sms.map(|s| s.text).unwrap_or_default()),
             send_at: RwSignal::new(String::new()),
@@ -110,7 +119,11 @@ impl Draft {
                     template_id: self.zns_template.get_untracked(),
                     params: self.params(),
                 }),
-                email: None,
+                email: self.email.get_untracked().then(|| EmailContent {
+                    subject: self.email_subject.get_untracked(),
+                    text: self.email_text.get_untracked(),
+                    button: some(self.email_button.get_untracked()),
+                }),
                 sms: self.sms.get_untracked().then(|| SmsContent {
                     text: self.sms_text.get_untracked(),
                 }),
@@ -280,6 +293,24 @@ pub fn Composer(
                             <dl>
                                 {move || params_of(&draft.zns_params.get()).into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{sample(&v)}</dd> }).collect_view()}
                             </dl>
+                        </div>
+                    })}
+                </fieldset>
+                <fieldset class="channel email">
+                    {channel_box(draft.email, "msg_channel_email", "email")}
+                    {move || draft.email.get().then(|| view! {
+                        <div class="channel-fields">
+                            {text_field("msg_email_subject", draft.email_subject, "/content/email/subject", "200")}
+                            {area_field("msg_email_text", draft.email_text, "/content/email/text", "5000")}
+                            {text_field("msg_email_button", draft.email_button, "/content/email/button", "30")}
+                        </div>
+                        <div class="preview email-preview" aria-label=move || i18n.t("msg_preview")>
+                            <p class="email-subject">{move || sample(&draft.email_subject.get())}</p>
+                            <p class="email-text">{move || sample(&draft.email_text.get())}</p>
+                            {move || (!draft.email_button.get().trim().is_empty()).then(|| view! {
+                                <span class="email-button">{draft.email_button.get()}</span>
+                            })}
+                            <p class="muted email-footer">{move || i18n.t("msg_email_footer")}</p>
                         </div>
                     })}
                 </fieldset>

@@ -7,6 +7,7 @@ mod channel_rules;
 mod channels;
 mod customers;
 mod dashboard;
+mod email_server;
 mod forms;
 mod games;
 mod imports;

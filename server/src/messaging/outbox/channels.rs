@@ -10,8 +10,9 @@ use secrecy::SecretString;
 
 use crate::{
     gateways::{
-        Gateways,
-        esms::{EsmsAccount, SmsOutcome},
+        Delivery, Gateways,
+        esms::EsmsAccount,
+        smtp::{Email, EmailAccount},
     },
     superapp::{
         SuperAppError, SuperApps,
@@ -65,6 +66,15 @@ fn from_oa(answer: Result<Result<String, OaRefusal>, SuperAppError>) -> Outcome 
     }
 }
 
+fn from_gateway(answer: Delivery) -> Outcome {
+    match answer {
+        Delivery::Sent(id) => Outcome::Sent(id),
+        Delivery::Unreachable(w) => Outcome::Unreachable(w),
+        Delivery::Refused(w) => Outcome::Refused(w),
+        Delivery::Unavailable(w) => Outcome::Transient(w),
+    }
+}
+
 /// The providers a send may use.
 #[derive(Debug, Clone)]
 pub struct Providers<'a> {
@@ -83,6 +93,8 @@ pub enum Address<'a> {
     Zns(&'a str, &'a SecretString),
     /// A phone and the brand's eSMS account.
     Sms(&'a str, &'a EsmsAccount),
+    /// An e-mail address and the brand's SMTP server.
+    Email(&'a str, &'a EmailAccount),
 }
 
 /// Sends the content's part for `channel` to `address`.
@@ -124,16 +136,28 @@ pub async fn send(
             let Some(sms) = &content.sms else {
                 return Outcome::Unreachable("no SMS content".into());
             };
-            match providers
-                .gateways
-                .send_sms(account, phone, &personal(&sms.text, to), to.key)
-                .await
-            {
-                SmsOutcome::Sent(id) => Outcome::Sent(id),
-                SmsOutcome::Unreachable(w) => Outcome::Unreachable(w),
-                SmsOutcome::Refused(w) => Outcome::Refused(w),
-                SmsOutcome::Unavailable(w) => Outcome::Transient(w),
-            }
+            from_gateway(
+                providers
+                    .gateways
+                    .send_sms(account, phone, &personal(&sms.text, to), to.key)
+                    .await,
+            )
+        }
+        (Channel::Email, Address::Email(address, account)) => {
+            let Some(content) = &content.email else {
+                return Outcome::Unreachable("no e-mail content".into());
+            };
+            let (subject, text) = (personal(&content.subject, to), personal(&content.text, to));
+            let unsubscribe = format!("{}/unsubscribe", to.link);
+            let email = Email {
+                to: address,
+                subject: &subject,
+                text: &text,
+                button: content.button.as_deref().map(|label| (label, to.link)),
+                unsubscribe: Some(&unsubscribe),
+                key: to.key,
+            };
+            from_gateway(providers.gateways.send_email(account, &email).await)
         }
         _ => Outcome::Unreachable("no address on this channel".into()),
     }

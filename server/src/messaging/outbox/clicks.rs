@@ -1,6 +1,10 @@
 //! `GET /r/{token}`: every link and button of a message is the recipient's own tracked address. A click puts
 //! `message_clicked` on their timeline (the first one; later ones are counted) and redirects to the message's
 //! mini app screen: inside Zalo through the mini app's `zalo.me/s/{app}` address, elsewhere to the web app.
+//!
+//! `/r/{token}/unsubscribe` is an e-mail's `List-Unsubscribe`: a `POST` (the mail app's one click, RFC 8058, or
+//! the page's button) withdraws the person's marketing e-mail consent; a `GET` only shows that page, since link
+//! checkers open every address in an e-mail.
 
 use app::api::ErrorCode;
 use axum::{
@@ -9,6 +13,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
+use serde_json::json;
 
 use crate::error::Path;
 use crate::{
@@ -16,12 +21,112 @@ use crate::{
     brands::Brand,
     error::{Error, Result},
     events::{self, Campaign, NewEvent},
+    privacy::consent,
     profiles,
 };
+use app::api::ConsentChange;
 
 /// `GET /r/{token}`, outside the API, as the messages carry it.
 pub fn redirect_router() -> axum::Router<AppState> {
-    axum::Router::new().route("/r/{token}", get(follow))
+    axum::Router::new()
+        .route("/r/{token}", get(follow))
+        .route("/r/{token}/unsubscribe", get(unsubscribe_page).post(unsubscribe))
+}
+
+/// The send a token names: (brand, profile, the brand's name).
+async fn send_of(state: &AppState, token: &str) -> Result<(String, String, String)> {
+    let token = token.trim();
+    let found: Option<(String, String, String)> = if token.is_empty() || token.len() > 64 {
+        None
+    } else {
+        sqlx::query_as(
+            "SELECT s.brand_id, s.profile_id, b.name FROM message_sends s JOIN brands b ON b.id = s.brand_id \
+             WHERE s.token = $1",
+        )
+        .bind(token)
+        .fetch_optional(state.db.read())
+        .await?
+    };
+    found.ok_or_else(|| {
+        Error::not_found(
+            ErrorCode::UnknownMessageLink,
+            "This link does not exist or has expired.",
+        )
+    })
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn page(title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title>\
+         <body style=\"font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;\
+         color:#1f2937\">{body}</body></html>"
+    );
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::HeaderName::from_static("x-robots-tag"), "noindex"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+async fn unsubscribe_page(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response> {
+    let (_, _, brand) = send_of(&state, &token).await?;
+    let brand = escape(&brand);
+    Ok(page(
+        "Ngừng nhận e-mail",
+        &format!(
+            "<h1 style=\"font-size:1.3rem\">Ngừng nhận e-mail từ {brand}?</h1>\
+             <p>Bạn sẽ không nhận e-mail quảng cáo từ {brand} nữa. Bạn có thể bật lại trong mục Dữ liệu của tôi \
+             trên mini app.</p><p lang=\"en\" style=\"color:#6b7280\">Stop marketing e-mails from {brand}? \
+             You can turn them back on under My data in the mini app.</p>\
+             <form method=\"post\"><button type=\"submit\" style=\"font:600 16px system-ui,sans-serif;\
+             padding:12px 20px;border:0;border-radius:8px;background:#0068ff;color:#fff\">\
+             Ngừng nhận / Unsubscribe</button></form>"
+        ),
+    ))
+}
+
+async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response> {
+    let (brand_id, profile_id, brand) = send_of(&state, &token).await?;
+    if let Some(profile) = profiles::live_id(&state.db, &brand_id, &profile_id).await? {
+        state
+            .db
+            .transact(move |conn| {
+                Box::pin(async move {
+                    if consent::has_granted(conn, &profile, "marketing_email").await? {
+                        let change = ConsentChange {
+                            granted: false,
+                            wording_version: "email_unsubscribe".to_owned(),
+                            source: Some("email".to_owned()),
+                        };
+                        consent::record_consent(conn, &brand_id, &profile, "marketing_email", &change, "email").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await?;
+    }
+    let brand = escape(&brand);
+    Ok(page(
+        "Đã ngừng nhận e-mail",
+        &format!(
+            "<h1 style=\"font-size:1.3rem\">Đã ngừng nhận e-mail</h1>\
+             <p>{brand} sẽ không gửi e-mail quảng cáo cho bạn nữa.</p>\
+             <p lang=\"en\" style=\"color:#6b7280\">{brand} will send you no more marketing e-mails.</p>"
+        ),
+    ))
 }
 
 #[derive(sqlx::FromRow)]
@@ -76,7 +181,7 @@ async fn follow(State(state): State<AppState>, Path(token): Path<String>, header
                 .execute(&mut *conn)
                 .await?;
                 if let (true, Some(profile)) = (first, person) {
-                    let properties = serde_json::json!({ "message_id": message_id, "channel": channel });
+                    let properties = json!({ "message_id": message_id, "channel": channel });
                     let key = format!("message_clicked:{t}");
                     events::record(
                         conn,

@@ -241,6 +241,7 @@ struct Contacts {
     points: i64,
     follower: Option<String>,
     phone: Option<String>,
+    email: Option<String>,
     consents: Vec<Channel>,
 }
 
@@ -258,6 +259,7 @@ async fn contacts(db: &Db, profile_id: &str) -> Result<Contacts> {
             points: 0,
             follower: None,
             phone: None,
+            email: None,
             consents: Vec::new(),
         });
     };
@@ -271,6 +273,14 @@ async fn contacts(db: &Db, profile_id: &str) -> Result<Contacts> {
     let phone: Option<(String,)> = sqlx::query_as(
         "SELECT value FROM identities WHERE profile_id = $1 AND kind = 'phone' AND verified = 1 \
          ORDER BY last_seen_at DESC LIMIT 1",
+    )
+    .bind(profile_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    // An address the person gave (verified first), as imports and sign-ups recorded it.
+    let email: Option<(String,)> = sqlx::query_as(
+        "SELECT value FROM identities WHERE profile_id = $1 AND kind = 'email' \
+         ORDER BY verified DESC, last_seen_at DESC LIMIT 1",
     )
     .bind(profile_id)
     .fetch_optional(&mut *conn)
@@ -291,6 +301,7 @@ async fn contacts(db: &Db, profile_id: &str) -> Result<Contacts> {
         points: points.map_or(0, |(p,)| p),
         follower: follower.map(|(f,)| f),
         phone: phone.map(|(p,)| p),
+        email: email.map(|(e,)| e),
         consents,
     })
 }
@@ -474,6 +485,7 @@ async fn one(db: &Db, clock: &Clock, senders: &Senders, message: &Message, row: 
     }
     let oa_token = oa_tokens::access_token(db, &senders.sealer, &message.brand_id, now).await?;
     let sms_account = settings::sms_account(db, &senders.sealer, &message.brand_id).await?;
+    let email_account = settings::email_account(db, &senders.sealer, &message.brand_id).await?;
     let link = format!("{}/r/{}", senders.public_url, row.token);
     let to = Recipient {
         name: &person.name,
@@ -517,7 +529,11 @@ async fn one(db: &Db, clock: &Clock, senders: &Senders, message: &Message, row: 
                 .as_deref()
                 .zip(sms_account.as_ref())
                 .map(|(p, a)| Address::Sms(p, a)),
-            Channel::Email => None,
+            Channel::Email => person
+                .email
+                .as_deref()
+                .zip(email_account.as_ref())
+                .map(|(e, a)| Address::Email(e, a)),
         };
         let Some(address) = address else {
             continue;
