@@ -364,13 +364,26 @@ async fn the_email_channel_takes_its_place_in_the_fallback(store: Store) {
         .await,
         1
     );
-    let r = app
-        .client
-        .post(format!("{}/r/nope/unsubscribe", app.address))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // A link that names no send is a page in the person's words, not the API's error.
+    for (method, path) in [
+        (Method::POST, "/r/nope/unsubscribe"),
+        (Method::GET, "/r/nope/unsubscribe"),
+        (Method::GET, "/r/nope"),
+    ] {
+        let r = app
+            .client
+            .request(method, format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        let text = r.text().await.unwrap();
+        assert!(
+            text.contains("Liên kết này không tồn tại") && !text.contains("unknown_message_link"),
+            "{text}"
+        );
+    }
 
     // A second brand sees neither the server nor can it test-send through it.
     let beta = app.other_brand("beta").await;

@@ -125,7 +125,7 @@ pub fn EmailServerPanel() -> impl IntoView {
             <div class="row">
                 <Field label="em_host" value=host name="em_host" at="/email/host"/>
                 <Field label="em_port" value=port kind="number" name="em_port" at="/email/port"/>
-                <Choice label="em_security" value=security name="em_security"
+                <Choice label="em_security" value=security name="em_security" at="/email/security"
                     options=vec![("start_tls", "em_starttls"), ("tls", "em_tls"), ("none", "em_none")]/>
             </div>
             <p class="muted">{move || i18n.t("em_security_help")}</p>

@@ -65,10 +65,13 @@ pub fn Choice(
     value: RwSignal<String>,
     options: Vec<(&'static str, &'static str)>,
     #[prop(default = "")] name: &'static str,
+    #[prop(optional, into)] at: String,
 ) -> impl IntoView {
     let i18n = expect_context::<I18n>();
+    let pointer = at.clone();
+    let invalid = Memo::new(move |_| failure_at(&pointer).is_some());
     view! {
-        <label>
+        <label class:invalid=move || invalid.get()>
             {move || i18n.t(label)}
             <select name=name prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
                 {options
@@ -76,6 +79,7 @@ pub fn Choice(
                     .map(|(v, key)| view! { <option value=v selected=move || value.get() == v>{move || i18n.t(key)}</option> })
                     .collect_view()}
             </select>
+            <FieldMessage at=at/>
         </label>
     }
 }

@@ -19,7 +19,7 @@ use crate::error::Path;
 use crate::{
     AppState,
     brands::Brand,
-    error::{Error, Result},
+    error::Result,
     events::{self, Campaign, NewEvent},
     privacy::consent,
     profiles,
@@ -33,8 +33,22 @@ pub fn redirect_router() -> axum::Router<AppState> {
         .route("/r/{token}/unsubscribe", get(unsubscribe_page).post(unsubscribe))
 }
 
+/// What a person sees for a link that names no send: a page in their words, not the API's error.
+fn gone() -> Response {
+    let mut page = page(
+        "Liên kết không còn dùng được",
+        &format!(
+            "<h1 style=\"font-size:1.3rem\">{}</h1><p lang=\"en\" style=\"color:#6b7280\">{}</p>",
+            ErrorCode::UnknownMessageLink.text().0,
+            ErrorCode::UnknownMessageLink.text().1,
+        ),
+    );
+    *page.status_mut() = StatusCode::NOT_FOUND;
+    page
+}
+
 /// The send a token names: (brand, profile, the brand's name).
-async fn send_of(state: &AppState, token: &str) -> Result<(String, String, String)> {
+async fn send_of(state: &AppState, token: &str) -> Result<Option<(String, String, String)>> {
     let token = token.trim();
     let found: Option<(String, String, String)> = if token.is_empty() || token.len() > 64 {
         None
@@ -47,12 +61,7 @@ async fn send_of(state: &AppState, token: &str) -> Result<(String, String, Strin
         .fetch_optional(state.db.read())
         .await?
     };
-    found.ok_or_else(|| {
-        Error::not_found(
-            ErrorCode::UnknownMessageLink,
-            "This link does not exist or has expired.",
-        )
-    })
+    Ok(found)
 }
 
 fn escape(text: &str) -> String {
@@ -82,7 +91,9 @@ fn page(title: &str, body: &str) -> Response {
 }
 
 async fn unsubscribe_page(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response> {
-    let (_, _, brand) = send_of(&state, &token).await?;
+    let Some((_, _, brand)) = send_of(&state, &token).await? else {
+        return Ok(gone());
+    };
     let brand = escape(&brand);
     Ok(page(
         "Ngừng nhận e-mail",
@@ -99,7 +110,9 @@ async fn unsubscribe_page(State(state): State<AppState>, Path(token): Path<Strin
 }
 
 async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response> {
-    let (brand_id, profile_id, brand) = send_of(&state, &token).await?;
+    let Some((brand_id, profile_id, brand)) = send_of(&state, &token).await? else {
+        return Ok(gone());
+    };
     if let Some(profile) = profiles::live_id(&state.db, &brand_id, &profile_id).await? {
         state
             .db
@@ -154,10 +167,7 @@ async fn follow(State(state): State<AppState>, Path(token): Path<String>, header
         .await?
     };
     let Some(send) = found else {
-        return Err(Error::not_found(
-            ErrorCode::UnknownMessageLink,
-            "This link does not exist or has expired.",
-        ));
+        return Ok(gone());
     };
     let now = state.clock.now_ms();
     let person = profiles::live_id(&state.db, &send.brand_id, &send.profile_id).await?;
