@@ -1,6 +1,8 @@
 // Chạm's bridge between the WASM app and its host super-app, as window.chamBridge.
-// Inside Zalo the mini app's shell sets window.chamHost = { zalo: <zmp-sdk> }; inside MoMo,
-// window.chamHost = { momo: <MiniApi> }. In a plain browser there is no host: the simulator stands in.
+// Inside Zalo the mini app's shell (frontend/zalo/shell.js, in the package `cargo xtask package zalo` writes) sets
+// window.chamHost = { zalo: <the shell's adapter over zmp-sdk> }; inside MoMo, window.chamHost = { momo: <MiniApi> }.
+// In a plain browser, window.chamHost = { browser: <the simulator's stand-in> } when the page has one
+// (bridge-sim.js, part of the browser build only: the Zalo package has no simulator).
 (function () {
   "use strict";
 
@@ -53,26 +55,6 @@
     return { access_token: auth.authCode || auth.token, phone_token: null };
   }
 
-  async function simCall(method, url, body) {
-    const res = await fetch(url, {
-      method: method,
-      headers: body ? { "content-type": "application/json" } : {},
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const data = await res.json().catch(function () { return null; });
-    if (!res.ok) throw new Error((data && data.error && data.error.message) || "simulator: HTTP " + res.status);
-    return data;
-  }
-
-  // The simulated Zalo user signed in on this device, so following the OA in the simulator knows who follows.
-  const SIM_ZALO_USER = "cham.sim.zaloUser";
-
-  function simTokens(provider, data) {
-    if (provider === "momo") return { access_token: data.auth_token, phone_token: null };
-    try { localStorage.setItem(SIM_ZALO_USER, data.id); } catch (e) { /* private mode: follow is unavailable */ }
-    return { access_token: data.access_token, phone_token: data.phone_token, id_by_oa: data.id_by_oa || null };
-  }
-
   // Follows the brand's OA: Zalo's followOA inside Zalo (refused with -201 when the person declines); in a plain
   // browser, the simulated user follows and the simulated OA sends the signed follow webhook.
   async function followOa(sim, oaId) {
@@ -81,9 +63,8 @@
       await h.zalo.followOA({ id: oaId });
       return;
     }
-    const user = localStorage.getItem(SIM_ZALO_USER);
-    if (!user) throw new Error("no simulated Zalo user on this device");
-    await simCall("POST", sim + "/zalo/users/" + encodeURIComponent(user) + "/oa", { event: "follow" });
+    if (h.browser) return h.browser.followOa(sim, oaId);
+    throw new Error("unsupported");
   }
 
   // A QR code read with the camera in a plain browser, where the browser can read barcodes itself: a full-screen
@@ -141,24 +122,17 @@
   }
 
   // Zalo Checkout's createOrder: the SDK inside Zalo (the shell hands it as chamHost.zalo.createOrder, which
-  // resolves with Checkout's orderId); in a plain browser the simulator's Checkout, whose page the app then opens
-  // with the way back. The arguments are passed exactly as the server signed them.
+  // resolves with Checkout's orderId; the shell then follows the PaymentDone event with checkTransaction); in a
+  // plain browser the simulator's Checkout, whose page the app then opens with the way back. The arguments are
+  // passed exactly as the server signed them.
   async function createOrder(sim, args, back) {
     const h = window.chamHost || {};
     if (h.zalo) {
       const result = await h.zalo.createOrder(args);
       return { orderId: (result && result.orderId) || "", checkoutUrl: null };
     }
-    const created = await fetch(sim + "/zalo/checkout/orders", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(args),
-    });
-    const data = await created.json().catch(function () { return null; });
-    if (!created.ok || !data || !data.orderId) {
-      throw new Error("checkout " + ((data && data.error) || created.status));
-    }
-    return { orderId: data.orderId, checkoutUrl: data.checkoutUrl + "?back=" + encodeURIComponent(back) };
+    if (h.browser) return h.browser.createOrder(sim, args, back);
+    throw new Error("unsupported");
   }
 
   window.chamBridge = {
@@ -188,26 +162,17 @@
         throw failure(e).message;
       }
     },
+    // The app moved to a screen `depth` entries deep in its history: the host's own back button shows from the
+    // second screen on (inside Zalo, the header's back button goes back in the page's history, as the phone's does).
+    routeChanged: function (depth) {
+      const h = window.chamHost || {};
+      if (h.zalo && h.zalo.routeChanged) {
+        try { h.zalo.routeChanged(depth); } catch (e) { /* the header keeps what it had */ }
+      }
+    },
     hostSignIn: async function (provider) {
       try {
         return provider === "momo" ? await momoSignIn() : await zaloSignIn();
-      } catch (e) {
-        throw failure(e).message;
-      }
-    },
-    simUsers: async function (sim, provider) {
-      return simCall("GET", sim + "/" + provider + "/users");
-    },
-    simCreate: async function (sim, provider, name, phone) {
-      try {
-        return simTokens(provider, await simCall("POST", sim + "/" + provider + "/users", { name: name, phone: phone }));
-      } catch (e) {
-        throw failure(e).message;
-      }
-    },
-    simTokens: async function (sim, provider, id) {
-      try {
-        return simTokens(provider, await simCall("POST", sim + "/" + provider + "/users/" + encodeURIComponent(id) + "/tokens"));
       } catch (e) {
         throw failure(e).message;
       }

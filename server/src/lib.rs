@@ -301,7 +301,7 @@ pub async fn launch(
     };
     let mut router = build_router(state.clone(), simulator.is_some())?;
     if let Some(sim) = simulator {
-        router = router.nest("/__sim", sim.router());
+        router = router.nest("/__sim", sim.router().layer(cors_layer(&state.config)?));
     }
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = state.config.workers.then(|| {
@@ -332,6 +332,25 @@ pub async fn launch(
     tracing::info!("in-flight requests finished; closing the store");
     db.close().await;
     Ok(())
+}
+
+/// What CORS allows: the Zalo mini app's origin and the configured ones, for the API and (in demo mode) the
+/// simulator, so a packaged mini app served from elsewhere can sign in against the demo.
+fn cors_layer(config: &Config) -> anyhow::Result<CorsLayer> {
+    let origins = config
+        .allowed_origins()
+        .iter()
+        .map(|o| HeaderValue::from_str(o).with_context(|| format!("CORS origin {o:?} is not a valid header value")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static(auth::extract::BRAND_HEADER),
+        ])
+        .max_age(Duration::from_secs(3600)))
 }
 
 /// The whole HTTP surface: the API, operations, the OpenAPI document and the web app.
@@ -370,20 +389,7 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         staff: web::IndexPage::load(&config.public_dir, "staff.html", page),
     };
 
-    let origins = config
-        .allowed_origins()
-        .iter()
-        .map(|o| HeaderValue::from_str(o).with_context(|| format!("CORS origin {o:?} is not a valid header value")))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let cors = CorsLayer::new()
-        .allow_origin(origins)
-        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
-        .allow_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            HeaderName::from_static(auth::extract::BRAND_HEADER),
-        ])
-        .max_age(Duration::from_secs(3600));
+    let cors = cors_layer(&config)?;
 
     let api = api
         .route(

@@ -12,7 +12,7 @@ use crate::{
     helpers::Store,
 };
 
-async fn choose(c: &fantoccini::Client, label: &str) {
+pub(crate) async fn choose(c: &fantoccini::Client, label: &str) {
     let script = "const [want] = arguments; \
         const l = [...document.querySelectorAll('.item-sheet .choice')].find(l => l.textContent.includes(want)); \
         if (l) { l.querySelector('input').click(); return true; } return false;";
@@ -25,7 +25,7 @@ async fn choose(c: &fantoccini::Client, label: &str) {
     panic!("no choice {label}");
 }
 
-async fn add_item(c: &fantoccini::Client, name: &str) {
+pub(crate) async fn add_item(c: &fantoccini::Client, name: &str) {
     let script = "const [want] = arguments; \
         const i = [...document.querySelectorAll('.menu-item')].find(i => i.textContent.includes(want)); \
         const b = i && i.querySelector('.add'); if (b) { b.click(); return true; } return false;";

@@ -95,6 +95,8 @@ pub struct SpawnOptions {
     pub no_workers: bool,
     /// The server's clock, which the test moves; the system's when `None`.
     pub clock: Option<cham_server::clock::Clock>,
+    /// Browser origins CORS allows besides the server's own (a packaged mini app served from elsewhere).
+    pub cors_origins: Vec<String>,
 }
 
 /// The server on `store` with default options; `None` when PostgreSQL is not configured outside CI.
@@ -206,6 +208,7 @@ pub async fn spawn_with(store: Store, options: SpawnOptions) -> Option<TestApp> 
         default_brand: if options.demo { "demo".into() } else { "acme".into() },
         superapp_timeout_ms: 3_000,
         workers: !options.no_workers,
+        cors_origins: options.cors_origins.clone(),
         ..Config::default()
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

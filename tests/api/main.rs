@@ -57,3 +57,4 @@ mod surveys;
 mod visits;
 
 mod web;
+mod zalo_package;

@@ -13,6 +13,8 @@
 //!   SQLite and, with `CHAM_TEST_POSTGRES_URL`, PostgreSQL.
 //! - `fuzz`: Schemathesis over the whole OpenAPI document as an admin, a staff member and a customer, on SQLite
 //!   and (with `CHAM_TEST_POSTGRES_URL`) PostgreSQL: fails on any 5xx or error outside the one shape.
+//! - `package zalo --api URL --brand SLUG --app-id ID [--oa-id ID]`: the Zalo Mini App package (`package.rs`), a
+//!   folder `zmp deploy` uploads as it is; `package momo` says why MoMo has none.
 //! - `test`: formatting, clippy, `build`, then every test (SQLite always; PostgreSQL too when
 //!   `CHAM_TEST_POSTGRES_URL` is set).
 
@@ -26,6 +28,7 @@ use std::{
 
 use anyhow::{Context, bail};
 
+mod package;
 mod site;
 use site::build;
 
@@ -53,6 +56,7 @@ fn main() -> anyhow::Result<()> {
             cargo(&serve)
         }
         "test" => test(&root, &rest),
+        "package" => package::package(&root, &rest),
         "bench" => cargo(&[
             "bench",
             "--package",
@@ -74,7 +78,9 @@ fn main() -> anyhow::Result<()> {
         ]),
         "fuzz" => cargo(&["bench", "--package", "cham-tests", "--bench", "fuzz"]),
         _ => {
-            eprintln!("usage: cargo xtask <build | run [serve args] | test [cargo test args] | bench | fuzz>");
+            eprintln!(
+                "usage: cargo xtask <build | run [serve args] | test [cargo test args] | package zalo [options] | bench | fuzz>"
+            );
             bail!("unknown task {task:?}")
         }
     }
@@ -220,9 +226,37 @@ fn test(root: &Path, extra: &[String]) -> anyhow::Result<()> {
         "-D",
         "warnings",
     ])?;
+    step("clippy (WASM mini app for Zalo, no simulator)");
+    cargo(&[
+        "clippy",
+        "--package",
+        "frontend",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--no-default-features",
+        "--features",
+        "zalo",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
     step("clippy (build helper)");
     cargo(&["clippy", "--package", "xtask", "--", "-D", "warnings"])?;
     build(root)?;
+    // The Zalo flavour of the WASM, which the package tests reuse (`--prebuilt`).
+    package::package(
+        root,
+        &[
+            "zalo",
+            "--api",
+            "https://api.cham.example",
+            "--brand",
+            "demo",
+            "--app-id",
+            "4318971259003402001",
+        ]
+        .map(String::from),
+    )?;
     step(match std::env::var("CHAM_TEST_POSTGRES_URL") {
         Ok(_) => "tests on SQLite and PostgreSQL, and in headless Chromium",
         Err(_) => "tests on SQLite and in headless Chromium (set CHAM_TEST_POSTGRES_URL to add PostgreSQL)",

@@ -16,7 +16,7 @@ const SPLIT_LINK: &str = "__wasm_split.js";
 /// Builds one bundle of the `frontend` crate with `features` and binds it as `{name}.js` and `{name}_bg.wasm` in
 /// `out`. With `split`, the functions marked `#[lazy]` go to chunks of their own (`{name}_chunk_*.wasm`, loaded
 /// through `__wasm_split.js` the first time they run), so the first load carries only what the first screen needs.
-fn build_bundle(root: &Path, features: &[&str], name: &str, out: &Path, split: bool) -> anyhow::Result<()> {
+pub(super) fn build_bundle(root: &Path, features: &[&str], name: &str, out: &Path, split: bool) -> anyhow::Result<()> {
     let mut args = vec![
         "rustc",
         "--package",
@@ -107,6 +107,19 @@ fn asset_source(root: &Path, staging: &Path, name: &str) -> PathBuf {
     }
 }
 
+/// An asset's content. The browser build's bridge carries the simulator's stand-in after the bridge itself (the
+/// Zalo package bundles the bridge alone).
+pub(super) fn asset_data(root: &Path, staging: &Path, name: &str) -> anyhow::Result<Vec<u8>> {
+    let source = asset_source(root, staging, name);
+    let mut data = std::fs::read(&source).with_context(|| format!("reading {}", source.display()))?;
+    if name == "bridge.js" {
+        let sim = root.join("frontend/bridge-sim.js");
+        data.push(b'\n');
+        data.extend(std::fs::read(&sim).with_context(|| format!("reading {}", sim.display()))?);
+    }
+    Ok(data)
+}
+
 /// `cham_bg.wasm` with content hash `h` → `cham_bg.h.wasm`.
 fn hashed_name(name: &str, hash: &str) -> String {
     match name.rsplit_once('.') {
@@ -151,7 +164,7 @@ fn without_custom_sections(wasm: &[u8]) -> anyhow::Result<Vec<u8>> {
 
 /// A file written under `site/assets` with its content hash in its name, precompressed beside it; its name, raw
 /// and brotli sizes.
-fn publish(site: &Path, name: &str, hash: &str, data: &[u8]) -> anyhow::Result<(String, usize, usize)> {
+pub(super) fn publish(site: &Path, name: &str, hash: &str, data: &[u8]) -> anyhow::Result<(String, usize, usize)> {
     let file = format!("assets/{}", hashed_name(name, hash));
     let (br, gz) = (brotli(data)?, gzip(data)?);
     std::fs::write(site.join(&file), data)?;
@@ -160,7 +173,7 @@ fn publish(site: &Path, name: &str, hash: &str, data: &[u8]) -> anyhow::Result<(
     Ok((file, data.len(), br.len()))
 }
 
-fn content_hash(data: &[u8]) -> String {
+pub(super) fn content_hash(data: &[u8]) -> String {
     hex::encode(<sha2::Sha256 as sha2::Digest>::digest(data))[..12].to_owned()
 }
 
@@ -169,8 +182,8 @@ fn content_hash(data: &[u8]) -> String {
 /// modules share one hash over both and every chunk's, so a change anywhere renames both. Returns the published
 /// entries of `cham.js` and the link module (the page loads both at once) and how many bytes the chunks are with
 /// brotli.
-type Published = (String, usize, usize);
-fn publish_split(site: &Path, staging: &Path) -> anyhow::Result<(Published, Published, usize)> {
+pub(super) type Published = (String, usize, usize);
+pub(super) fn publish_split(site: &Path, staging: &Path) -> anyhow::Result<(Published, Published, usize)> {
     let mut link = std::fs::read_to_string(staging.join(SPLIT_LINK)).context("reading the split link module")?;
     let mut main = std::fs::read_to_string(staging.join("cham.js")).context("reading cham.js")?;
     let mut chunks: Vec<PathBuf> = std::fs::read_dir(staging)?
@@ -260,8 +273,7 @@ pub(super) fn build(root: &Path) -> anyhow::Result<()> {
             if published.iter().any(|(n, ..)| *n == name) {
                 continue;
             }
-            let source = asset_source(root, &staging, name);
-            let data = std::fs::read(&source).with_context(|| format!("reading {}", source.display()))?;
+            let data = asset_data(root, &staging, name)?;
             let (file, raw, br) = publish(&site, name, &content_hash(&data), &data)?;
             published.push((name, file, raw, br));
         }

@@ -14,10 +14,13 @@ extern "C" {
     async fn js_scan_qr() -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = chamBridge, js_name = hostSignIn, catch)]
     async fn js_host_sign_in(provider: &str) -> Result<JsValue, JsValue>;
+    #[cfg(feature = "simulator")]
     #[wasm_bindgen(js_namespace = chamBridge, js_name = simUsers, catch)]
     async fn js_sim_users(sim: &str, provider: &str) -> Result<JsValue, JsValue>;
+    #[cfg(feature = "simulator")]
     #[wasm_bindgen(js_namespace = chamBridge, js_name = simCreate, catch)]
     async fn js_sim_create(sim: &str, provider: &str, name: &str, phone: &str) -> Result<JsValue, JsValue>;
+    #[cfg(feature = "simulator")]
     #[wasm_bindgen(js_namespace = chamBridge, js_name = simTokens, catch)]
     async fn js_sim_tokens(sim: &str, provider: &str, id: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = chamBridge, js_name = createOrder, catch)]
@@ -26,6 +29,8 @@ extern "C" {
     async fn js_follow_oa(sim: &str, oa_id: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = chamBridge, js_name = openUrl)]
     fn js_open_url(url: &str);
+    #[wasm_bindgen(js_namespace = chamBridge, js_name = routeChanged, catch)]
+    fn js_route_changed(depth: u32) -> Result<(), JsValue>;
 }
 
 /// What Zalo Checkout's `createOrder` answered.
@@ -52,6 +57,12 @@ pub async fn follow_oa(sim: &str, oa_id: &str) -> Result<(), String> {
         .await
         .map(|_| ())
         .map_err(|e| e.as_string().unwrap_or_default())
+}
+
+/// Tells the host the app is on a screen `depth` entries deep in its history (inside Zalo, the header's back button
+/// shows from the second screen on). Nothing in a plain browser.
+pub fn route_changed(depth: u32) {
+    let _ = js_route_changed(depth);
 }
 
 /// Opens a payment page in place of the app.
@@ -84,6 +95,7 @@ pub struct HostTokens {
 }
 
 /// A simulated user, phone masked.
+#[cfg(feature = "simulator")]
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct SimUser {
     /// Id at the simulated super-app.
@@ -139,16 +151,19 @@ pub async fn scan_qr() -> Result<String, ScanFailure> {
 }
 
 /// The simulator's recent users.
+#[cfg(feature = "simulator")]
 pub async fn sim_users(sim: &str, provider: Provider) -> Result<Vec<SimUser>, String> {
     decode(js_sim_users(sim, provider.as_str()).await)
 }
 
 /// Creates a simulated user and returns their tokens.
+#[cfg(feature = "simulator")]
 pub async fn sim_create(sim: &str, provider: Provider, name: &str, phone: &str) -> Result<HostTokens, String> {
     decode(js_sim_create(sim, provider.as_str(), name, phone).await)
 }
 
 /// New tokens for an existing simulated user.
+#[cfg(feature = "simulator")]
 pub async fn sim_tokens(sim: &str, provider: Provider, id: &str) -> Result<HostTokens, String> {
     decode(js_sim_tokens(sim, provider.as_str(), id).await)
 }

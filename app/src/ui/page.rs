@@ -37,7 +37,11 @@ impl PageConfig {
         Self {
             brand: query_brand.unwrap_or_else(|| meta(&document, "cham-brand")),
             api: meta(&document, "cham-api").trim_end_matches('/').to_owned(),
+            // The Zalo package is built without the simulator: it never looks for one.
+            #[cfg(feature = "simulator")]
             sim: meta(&document, "cham-sim"),
+            #[cfg(not(feature = "simulator"))]
+            sim: String::new(),
             path: location.pathname().unwrap_or_default(),
         }
     }

@@ -3,7 +3,9 @@
 //! within the app (inside Zalo it would otherwise close it) and a link opens the screen it names.
 //!
 //! Each entry the app pushes carries its depth in `history.state`, so the app's own Back button knows whether
-//! there is a screen of the app to go back to, or whether it should go to the home screen instead.
+//! there is a screen of the app to go back to, or whether it should go to the home screen instead. The host hears
+//! every move (`chamBridge.routeChanged`): inside Zalo the header's back button shows from the second screen on, and
+//! goes back in this same history.
 
 use std::cell::Cell;
 
@@ -60,6 +62,7 @@ pub fn push(path: &str) {
     if let Some(history) = history() {
         let _ = history.push_state_with_url(&JsValue::from(depth), "", Some(&full(path)));
     }
+    super::bridge::route_changed(depth);
 }
 
 /// Shows `path` in the address bar in place of the current entry.
@@ -88,9 +91,11 @@ pub fn listen(on_change: impl Fn(String) + 'static) {
     if let Some(history) = history() {
         let _ = history.replace_state(&JsValue::from(DEPTH.with(Cell::get)), "");
     }
+    super::bridge::route_changed(DEPTH.with(Cell::get));
     let handle = window_event_listener(leptos::ev::popstate, move |ev| {
         let depth = ev.state().as_f64().map_or(0, |d| d as u32);
         DEPTH.with(|d| d.set(depth));
+        super::bridge::route_changed(depth);
         on_change(current());
     });
     // The listener lives as long as the page.

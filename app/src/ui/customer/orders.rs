@@ -1,5 +1,5 @@
 //! The member's orders: one order followed to the end of its payment (asked again every two seconds while it
-//! awaits payment, then every ten while it waits at the counter), with its lines, discounts, total, the points it
+//! awaits payment, and at once when Zalo's Checkout sheet closes; then every ten while it waits at the counter), with its lines, discounts, total, the points it
 //! earned and any refund; cancelling it while it awaits payment; paying it in the super-app; and the list of
 //! orders, newest first.
 
@@ -38,6 +38,22 @@ pub fn OrderScreen(id: String, on_back: Callback<()>, go: Callback<Screen>) -> i
     let error = RwSignal::new(None::<ApiFailure>);
     let shown = StoredValue::new(true);
     on_cleanup(move || shown.set_value(false));
+    {
+        // Inside Zalo the shell says when the person finished or left Checkout's sheet (`cham-payment`): ask the
+        // server at once rather than at the next poll.
+        let (api, path) = (api.clone(), format!("/api/v1/me/orders/{id}"));
+        let handle = window_event_listener_untyped("cham-payment", move |_| {
+            let (api, path) = (api.clone(), path.clone());
+            spawn_local(async move {
+                if let Ok(o) = api.get_as::<Order>(SURFACE, &path).await
+                    && shown.get_value()
+                {
+                    order.set(Some(o));
+                }
+            });
+        });
+        on_cleanup(move || handle.remove());
+    }
     {
         let api = api.clone();
         spawn_local(async move {

@@ -5,10 +5,11 @@ use leptos::{prelude::*, task::spawn_local};
 use super::super::notice::ErrorNotice;
 use super::super::{
     api::ApiFailure,
-    bridge::{self, Host, HostTokens, SimUser},
-    i18n::{I18n, Lang},
-    page::PageConfig,
+    bridge::{self, Host, HostTokens},
+    i18n::I18n,
 };
+#[cfg(feature = "simulator")]
+use super::super::{bridge::SimUser, i18n::Lang, page::PageConfig};
 use crate::api::{ErrorCode, Provider};
 
 /// The sign-in screen.
@@ -19,6 +20,7 @@ pub fn SignIn(
     error: RwSignal<Option<ApiFailure>>,
 ) -> impl IntoView {
     let i18n = expect_context::<I18n>();
+    #[cfg(feature = "simulator")]
     let config = expect_context::<PageConfig>();
     let host_button = move |provider: Provider, label: &'static str| {
         view! {
@@ -46,6 +48,7 @@ pub fn SignIn(
     let body = match bridge::host() {
         Host::Zalo => host_button(Provider::Zalo, "sign_in_zalo").into_any(),
         Host::Momo => host_button(Provider::Momo, "sign_in_momo").into_any(),
+        #[cfg(feature = "simulator")]
         Host::Browser if !config.sim.is_empty() => {
             view! { <Simulator sim=config.sim on_tokens=on_tokens busy=busy error=error/> }.into_any()
         }
@@ -62,6 +65,7 @@ pub fn SignIn(
 }
 
 /// Creates or picks a simulated Zalo or MoMo user and signs in as them.
+#[cfg(feature = "simulator")]
 #[component]
 fn Simulator(
     sim: String,

@@ -10,16 +10,24 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         "sign_in_zalo" => ("Đăng nhập bằng Zalo", "Sign in with Zalo"),
         "sign_in_momo" => ("Đăng nhập bằng MoMo", "Sign in with MoMo"),
         "signing_in" => ("Đang đăng nhập…", "Signing in…"),
+        #[cfg(feature = "simulator")]
         "sim_title" => ("Trình giả lập siêu ứng dụng", "Super-app simulator"),
+        #[cfg(feature = "simulator")]
         "sim_lead" => (
             "Bạn đang mở ứng dụng trong trình duyệt. Tạo hoặc chọn một người dùng giả lập để đăng nhập như trong Zalo hoặc MoMo.",
             "You are in a plain browser. Create or pick a simulated user to sign in as you would inside Zalo or MoMo.",
         ),
+        #[cfg(feature = "simulator")]
         "sim_name" => ("Họ tên", "Full name"),
+        #[cfg(feature = "simulator")]
         "sim_phone" => ("Số điện thoại", "Phone number"),
+        #[cfg(feature = "simulator")]
         "sim_create" => ("Tạo người dùng & đăng nhập", "Create user & sign in"),
+        #[cfg(feature = "simulator")]
         "sim_existing" => ("Người dùng đã tạo", "Users created earlier"),
+        #[cfg(feature = "simulator")]
         "sim_none" => ("Chưa có người dùng giả lập nào.", "No simulated users yet."),
+        #[cfg(feature = "simulator")]
         "sim_use" => ("Đăng nhập", "Sign in"),
         "no_host" => (
             "Hãy mở ứng dụng này trong Zalo hoặc MoMo để đăng nhập.",
