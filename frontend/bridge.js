@@ -135,7 +135,46 @@
     throw new Error("unsupported");
   }
 
+  // The app's own address, to share: inside Zalo the shell shares the mini app's zalo.me/s/{app id} link; in a
+  // browser, this page's base address.
+  function appUrl() {
+    const base = document.querySelector('meta[name="cham-base"]');
+    const path = base && base.content && base.content.startsWith("/") ? base.content : "/";
+    return window.location.origin + path;
+  }
+
+  // Shares the app: Zalo's share sheet inside Zalo (openShareSheet), the system's share sheet where the browser
+  // has one, or the link copied. Resolves with "shared", "copied" or "cancelled".
+  async function share(title, text) {
+    const h = window.chamHost || {};
+    if (h.zalo && h.zalo.share) {
+      const result = await h.zalo.share(title, text);
+      return result && result.status === 0 ? "cancelled" : "shared";
+    }
+    const url = appUrl();
+    if (navigator.share) {
+      try {
+        await navigator.share({ title: title, text: text, url: url });
+        return "shared";
+      } catch (e) {
+        if (e && e.name === "AbortError") return "cancelled";
+      }
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      await navigator.clipboard.writeText(url);
+      return "copied";
+    }
+    throw new Error("unsupported");
+  }
+
   window.chamBridge = {
+    share: async function (title, text) {
+      try {
+        return await share(title, text);
+      } catch (e) {
+        throw failure(e).message;
+      }
+    },
     host: host,
     createOrder: async function (sim, argsJson, back) {
       try {

@@ -63,7 +63,9 @@ window.chamHost = {
     followOA: function (args) { return followOA({ id: (args && args.id) || CONFIG.oaId }); },
     scanQRCode: function () { return scanQRCode(); },
     createOrder: function (args) { return createOrder(args); },
-    share: function (link, title, description) {
+    // The mini app's own link (Zalo opens it in the app), with the brand's words.
+    share: function (title, description) {
+      const link = "https://zalo.me/s/" + String(window.APP_ID || CONFIG.appId) + "/";
       return openShareSheet({ type: "link", data: { link: link, title: title, description: description } });
     },
     routeChanged: function (depth) {

@@ -2,8 +2,8 @@
 //! origin under `/zapps/{app id}/{version}/`, the page written from its `app-config.json` at `/zapps/{app id}/`, and
 //! `zmp-sdk` replaced at bundle time by a double (`tests/zalo/zmp-sdk-double.js`) that answers as the SDK's typings
 //! say and plays Zalo against the demo's simulator. In Chromium the member signs in with one tap and sees their card,
-//! moves between screens with the host's back button, checks in with the scanner double, and pays an order in
-//! Checkout. The package built with the real `zmp-sdk` carries no simulator and no secret.
+//! invites a friend through Zalo's share sheet, moves between screens with the host's back button, checks in with
+//! the scanner double, and pays an order in Checkout. The package built with the real `zmp-sdk` carries no simulator and no secret.
 //!
 //! The package command is the build helper's (`target/debug/xtask`, which `cargo xtask test` builds and runs first,
 //! leaving the Zalo flavour of the WASM for `--prebuilt` to reuse).
@@ -201,6 +201,20 @@ async fn in_zalo_a_member_signs_in_goes_back_scans_and_pays(store: Store) {
             .unwrap()
     };
     assert_eq!(left_button().await, Value::from("none"));
+
+    // Inviting a friend goes through Zalo's share sheet with the mini app's own link.
+    click(c, ".share-app").await;
+    wait_for_text(c, ".share-done", "Đã gửi lời mời.").await;
+    let shared = c
+        .execute(
+            "return window.zmpDouble.calls.find(x => x.name === 'openShareSheet').args;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(shared["type"], "link");
+    assert_eq!(shared["data"]["link"], format!("https://zalo.me/s/{APP_ID}/"));
+    assert_eq!(shared["data"]["title"], "Chạm Coffee (demo)");
 
     // A screen deeper: the path is under Zalo's base, and the header's back button shows; Zalo's back button
     // (history.back in the web view) comes home again.

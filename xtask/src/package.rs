@@ -40,7 +40,7 @@ struct Options {
     prebuilt: bool,
 }
 
-const USAGE: &str = "usage: cargo xtask package zalo --api https://api.example.vn --brand SLUG --app-id ZALO_APP_ID \
+const USAGE: &str = "usage: cargo xtask package zalo [--api https://api.example.vn --brand SLUG --app-id ZALO_APP_ID] \
                      [--oa-id OA_ID] [--title TITLE] [--out DIR] [--zmp-sdk DOUBLE.js] [--prebuilt]\n       \
                      cargo xtask package momo";
 
@@ -67,13 +67,25 @@ fn parse(root: &Path, args: &[String]) -> anyhow::Result<Options> {
         values.insert(name.to_owned(), value.clone());
         at += 2;
     }
-    let required = |name: &str| {
-        values
-            .get(name)
-            .cloned()
-            .with_context(|| format!("--{name} is required\n{USAGE}"))
+    // Without options the package is the demo's, against the server `cargo xtask run` starts, for a trial; a real
+    // deploy names the brand's server, slug and Zalo app id.
+    let mut defaulted = Vec::new();
+    let mut or_default = |name: &str, default: &str| {
+        values.get(name).cloned().unwrap_or_else(|| {
+            defaulted.push(format!("--{name} {default}"));
+            default.to_owned()
+        })
     };
-    let api = required("api")?.trim_end_matches('/').to_owned();
+    let api = or_default("api", "http://127.0.0.1:3000");
+    let brand = or_default("brand", "demo");
+    let app_id = or_default("app-id", "0");
+    if !defaulted.is_empty() {
+        eprintln!(
+            "packaging with {} (a trial of the demo; for a deploy pass the brand's --api, --brand and --app-id)",
+            defaulted.join(" ")
+        );
+    }
+    let api = api.trim_end_matches('/').to_owned();
     let local = [
         "http://127.0.0.1:",
         "http://localhost:",
@@ -84,7 +96,6 @@ fn parse(root: &Path, args: &[String]) -> anyhow::Result<Options> {
     {
         bail!("--api must be the server's https:// address (http:// only to this machine), got {api:?}");
     }
-    let brand = required("brand")?;
     if brand.is_empty()
         || brand.len() > 40
         || !brand
@@ -94,7 +105,6 @@ fn parse(root: &Path, args: &[String]) -> anyhow::Result<Options> {
         bail!("--brand must be the brand's slug (lowercase letters, digits and hyphens), got {brand:?}");
     }
     let id_like = |v: &str| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    let app_id = required("app-id")?;
     if !id_like(&app_id) {
         bail!("--app-id must be the Zalo Mini App's id (letters and digits), got {app_id:?}");
     }

@@ -29,6 +29,8 @@ extern "C" {
     async fn js_follow_oa(sim: &str, oa_id: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = chamBridge, js_name = openUrl)]
     fn js_open_url(url: &str);
+    #[wasm_bindgen(js_namespace = chamBridge, js_name = share, catch)]
+    async fn js_share(title: &str, text: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = chamBridge, js_name = routeChanged, catch)]
     fn js_route_changed(depth: u32) -> Result<(), JsValue>;
 }
@@ -63,6 +65,30 @@ pub async fn follow_oa(sim: &str, oa_id: &str) -> Result<(), String> {
 /// shows from the second screen on). Nothing in a plain browser.
 pub fn route_changed(depth: u32) {
     let _ = js_route_changed(depth);
+}
+
+/// How sharing the app ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shared {
+    /// Sent through Zalo's or the system's share sheet.
+    Shared,
+    /// The link is on the clipboard.
+    Copied,
+    /// The person closed the sheet.
+    Cancelled,
+}
+
+/// Shares the app's link with `title` and `text`: Zalo's share sheet inside Zalo (`openShareSheet`), the system's
+/// share sheet or the clipboard in a browser. `Err` when none is there.
+pub async fn share(title: &str, text: &str) -> Result<Shared, String> {
+    match js_share(title, text).await {
+        Ok(v) => Ok(match v.as_string().as_deref() {
+            Some("copied") => Shared::Copied,
+            Some("cancelled") => Shared::Cancelled,
+            _ => Shared::Shared,
+        }),
+        Err(e) => Err(e.as_string().unwrap_or_else(|| "unsupported".into())),
+    }
 }
 
 /// Opens a payment page in place of the app.

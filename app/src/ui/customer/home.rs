@@ -6,6 +6,7 @@ use leptos::{prelude::*, task::spawn_local};
 use super::{
     super::{
         api::{Api, ApiFailure},
+        bridge::{self, Shared},
         browser::short_date,
         i18n::I18n,
         notice::ErrorNotice,
@@ -33,8 +34,19 @@ pub fn Home(me: Me, go: Callback<Screen>, on_sign_out: Callback<()>) -> impl Int
         name,
         phone_masked: phone,
         loyalty,
+        brand,
         ..
     } = me;
+    // Inviting a friend: the app's link through Zalo's share sheet inside Zalo, the system's (or the clipboard) in a
+    // browser, with a word on how it went.
+    let shared = RwSignal::new(None::<Result<Shared, ()>>);
+    let share = move |_| {
+        let brand = brand.name.clone();
+        spawn_local(async move {
+            let (title, text) = (brand.clone(), format!("{} · {}", i18n.t("share_app_text"), brand));
+            shared.set(Some(bridge::share(&title, &text).await.map_err(|_| ())));
+        });
+    };
     let name = RwSignal::new(name.unwrap_or_default());
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(String::new());
@@ -175,7 +187,17 @@ pub fn Home(me: Me, go: Callback<Screen>, on_sign_out: Callback<()>) -> impl Int
                 <button class="check-in-link" type="button" on:click=nav(Screen::CheckIn(None))>{move || i18n.t("at_the_store")}</button>
                 <button class="stores-link" type="button" on:click=nav(Screen::Stores)>{move || i18n.t("stores")}</button>
                 <button class="my-data-link" type="button" on:click=nav(Screen::MyData)>{move || i18n.t("my_data")}</button>
+                <button class="share-app" type="button" on:click=share>{move || i18n.t("share_app")}</button>
             </nav>
+            {move || shared.get().and_then(|outcome| {
+                let (class, key) = match outcome {
+                    Ok(Shared::Shared) => ("notice success share-done", "share_app_done"),
+                    Ok(Shared::Copied) => ("notice success share-done", "share_app_copied"),
+                    Ok(Shared::Cancelled) => return None,
+                    Err(()) => ("notice share-done", "share_app_unavailable"),
+                };
+                Some(view! { <p class=class role="status">{move || i18n.t(key)}</p> })
+            })}
             <button class="link" type="button" on:click=move |_| on_sign_out.run(())>
                 {move || i18n.t("sign_out")}
             </button>

@@ -220,6 +220,20 @@ pub(super) fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
             "Taken back: the order was refunded",
         ),
         "at_the_store" => ("Tại cửa hàng", "At the store"),
+        "share_app" => ("Giới thiệu bạn bè", "Invite friends"),
+        "share_app_text" => (
+            "Tích điểm, nhận quà và ưu đãi ngay trong Zalo",
+            "Collect points, rewards and offers right in Zalo",
+        ),
+        "share_app_done" => ("Đã gửi lời mời.", "Invitation sent."),
+        "share_app_copied" => (
+            "Đã sao chép liên kết: dán vào tin nhắn để mời bạn bè.",
+            "Link copied: paste it into a message to invite a friend.",
+        ),
+        "share_app_unavailable" => (
+            "Thiết bị này không chia sẻ được. Hãy gửi địa chỉ của trang cho bạn bè.",
+            "This device cannot share. Send this page's address to your friend.",
+        ),
         "scan_poster_lead" => (
             "Quét mã QR dán tại quầy để check-in hoặc gửi hoá đơn tích điểm, hoặc mã QR in trên sản phẩm để nhận điểm.",
             "Scan the QR poster at the counter to check in or send a receipt for points, or the QR code on a product to earn its points.",
