@@ -69,9 +69,9 @@ pub fn route_changed(depth: u32) {
 
 /// How sharing the app ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shared {
+pub enum ShareOutcome {
     /// Sent through Zalo's or the system's share sheet.
-    Shared,
+    Sent,
     /// The link is on the clipboard.
     Copied,
     /// The person closed the sheet.
@@ -80,12 +80,12 @@ pub enum Shared {
 
 /// Shares the app's link with `title` and `text`: Zalo's share sheet inside Zalo (`openShareSheet`), the system's
 /// share sheet or the clipboard in a browser. `Err` when none is there.
-pub async fn share(title: &str, text: &str) -> Result<Shared, String> {
+pub async fn share(title: &str, text: &str) -> Result<ShareOutcome, String> {
     match js_share(title, text).await {
         Ok(v) => Ok(match v.as_string().as_deref() {
-            Some("copied") => Shared::Copied,
-            Some("cancelled") => Shared::Cancelled,
-            _ => Shared::Shared,
+            Some("copied") => ShareOutcome::Copied,
+            Some("cancelled") => ShareOutcome::Cancelled,
+            _ => ShareOutcome::Sent,
         }),
         Err(e) => Err(e.as_string().unwrap_or_else(|| "unsupported".into())),
     }

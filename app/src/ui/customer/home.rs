@@ -6,7 +6,7 @@ use leptos::{prelude::*, task::spawn_local};
 use super::{
     super::{
         api::{Api, ApiFailure},
-        bridge::{self, Shared},
+        bridge::{self, ShareOutcome},
         browser::short_date,
         i18n::I18n,
         notice::ErrorNotice,
@@ -39,7 +39,7 @@ pub fn Home(me: Me, go: Callback<Screen>, on_sign_out: Callback<()>) -> impl Int
     } = me;
     // Inviting a friend: the app's link through Zalo's share sheet inside Zalo, the system's (or the clipboard) in a
     // browser, with a word on how it went.
-    let shared = RwSignal::new(None::<Result<Shared, ()>>);
+    let shared = RwSignal::new(None::<Result<ShareOutcome, ()>>);
     let share = move |_| {
         let brand = brand.name.clone();
         spawn_local(async move {
@@ -191,9 +191,9 @@ pub fn Home(me: Me, go: Callback<Screen>, on_sign_out: Callback<()>) -> impl Int
             </nav>
             {move || shared.get().and_then(|outcome| {
                 let (class, key) = match outcome {
-                    Ok(Shared::Shared) => ("notice success share-done", "share_app_done"),
-                    Ok(Shared::Copied) => ("notice success share-done", "share_app_copied"),
-                    Ok(Shared::Cancelled) => return None,
+                    Ok(ShareOutcome::Sent) => ("notice success share-done", "share_app_done"),
+                    Ok(ShareOutcome::Copied) => ("notice success share-done", "share_app_copied"),
+                    Ok(ShareOutcome::Cancelled) => return None,
                     Err(()) => ("notice share-done", "share_app_unavailable"),
                 };
                 Some(view! { <p class=class role="status">{move || i18n.t(key)}</p> })
