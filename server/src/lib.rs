@@ -80,6 +80,8 @@ pub struct Providers {
     pub sealer: crypto::Sealer,
     /// The server's public address (tracked links, payment return addresses).
     pub public_url: String,
+    /// How long a worker's claim on a message's recipient holds, in milliseconds.
+    pub send_lease_ms: i64,
 }
 
 impl Providers {
@@ -95,6 +97,7 @@ impl Providers {
                 .unwrap_or_else(|| format!("http://{}", config.listen))
                 .trim_end_matches('/')
                 .to_owned(),
+            send_lease_ms: config.send_lease_ms(),
         })
     }
 }
@@ -112,6 +115,7 @@ pub fn job_registry(db: &Db, clock: &Clock, providers: &Providers) -> Registry {
             gateways: providers.gateways.clone(),
             sealer: providers.sealer.clone(),
             public_url: providers.public_url.clone(),
+            lease_ms: providers.send_lease_ms,
         },
     );
     commerce::register(
@@ -310,6 +314,7 @@ pub async fn launch(
             gateways: message_gateways,
             sealer: state.sealer.clone(),
             public_url: state.public_url(),
+            send_lease_ms: state.config.send_lease_ms(),
         };
         spawn_worker(&db, &clock, &state.config, &providers, stopped)
     });

@@ -33,6 +33,7 @@ mod games;
 mod imports;
 mod ingest;
 mod jobs;
+mod killed_send;
 mod ledger_props;
 mod loyalty;
 mod loyalty_support;

@@ -68,6 +68,9 @@ pub struct Config {
     pub job_lease_secs: u64,
     /// How often an idle worker looks for due jobs, in milliseconds (`CHAM_JOB_POLL_MS`).
     pub job_poll_ms: u64,
+    /// How long a worker's claim on a message's recipient holds, in seconds (`CHAM_SEND_LEASE_SECS`): longer than
+    /// every channel's call at its timeout; a killed worker's recipients go to another worker after it.
+    pub send_lease_secs: u64,
     /// Jobs one process runs at once (`CHAM_WORKER_CONCURRENCY`).
     pub worker_concurrency: usize,
 }
@@ -110,6 +113,7 @@ impl Default for Config {
             workers: true,
             job_lease_secs: 60,
             job_poll_ms: 1_000,
+            send_lease_secs: 120,
             worker_concurrency: 4,
         }
     }
@@ -159,6 +163,10 @@ impl Config {
             "job_lease_secs must be between 1 and 3600"
         );
         anyhow::ensure!(
+            (1..=3_600).contains(&self.send_lease_secs),
+            "send_lease_secs must be between 1 and 3600"
+        );
+        anyhow::ensure!(
             (10..=60_000).contains(&self.job_poll_ms),
             "job_poll_ms must be between 10 and 60000"
         );
@@ -174,6 +182,11 @@ impl Config {
     }
 
     /// The job workers' options.
+    /// [`Config::send_lease_secs`] in milliseconds.
+    pub fn send_lease_ms(&self) -> i64 {
+        i64::try_from(self.send_lease_secs.saturating_mul(1000)).unwrap_or(i64::MAX)
+    }
+
     pub fn worker_options(&self) -> crate::platform::jobs::WorkerOptions {
         crate::platform::jobs::WorkerOptions {
             lease: std::time::Duration::from_secs(self.job_lease_secs),

@@ -50,8 +50,6 @@ pub const SHARDS: u32 = 2;
 const BATCH: i64 = 100;
 /// Recipients of a batch handled at once.
 const CONCURRENCY: usize = 16;
-/// How long a claimed recipient is a worker's: longer than four channels' calls at their timeout.
-const LEASE_MS: i64 = 2 * 60 * 1000;
 /// Transient failures retried before the person is failed.
 const MAX_ATTEMPTS: i64 = 5;
 
@@ -66,6 +64,9 @@ pub struct Senders {
     pub sealer: Sealer,
     /// The server's public address, for the tracked links.
     pub public_url: String,
+    /// How long a claimed recipient is a worker's (`CHAM_SEND_LEASE_SECS`, two minutes by default): longer than
+    /// four channels' calls at their timeout.
+    pub lease_ms: i64,
 }
 
 /// The delivery job `shard` of a message, due at `at`.
@@ -115,7 +116,7 @@ struct Claimed {
     channel: Option<String>,
 }
 
-async fn claim(db: &Db, message_id: &str, now: i64) -> Result<Vec<Claimed>> {
+async fn claim(db: &Db, message_id: &str, now: i64, lease_ms: i64) -> Result<Vec<Claimed>> {
     let lock = match db.dialect() {
         Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
         Dialect::Sqlite => "",
@@ -131,7 +132,7 @@ async fn claim(db: &Db, message_id: &str, now: i64) -> Result<Vec<Claimed>> {
     db.transact(move |conn| {
         Box::pin(async move {
             Ok(sqlx::query_as(&sql)
-                .bind(now.saturating_add(LEASE_MS))
+                .bind(now.saturating_add(lease_ms))
                 .bind(now)
                 .bind(&mid)
                 .bind(BATCH)
@@ -173,7 +174,7 @@ async fn run(db: &Db, clock: &Clock, senders: &Senders, message_id: &str, shard:
         if !still_sending(db, &message.id).await? {
             return Ok(());
         }
-        let claimed = claim(db, &message.id, now).await?;
+        let claimed = claim(db, &message.id, now, senders.lease_ms).await?;
         if claimed.is_empty() {
             break;
         }
@@ -189,7 +190,7 @@ async fn run(db: &Db, clock: &Clock, senders: &Senders, message_id: &str, shard:
             r?;
         }
     }
-    finish(db, clock, &message, shard).await
+    finish(db, clock, &message, shard, senders.lease_ms).await
 }
 
 async fn still_sending(db: &Db, message_id: &str) -> Result<bool> {
@@ -202,7 +203,7 @@ async fn still_sending(db: &Db, message_id: &str) -> Result<bool> {
 
 /// After the queue ran dry for now: the message is sent, or this shard comes back when the next recipient is
 /// due (a retry's backoff, or another worker's lease running out).
-async fn finish(db: &Db, clock: &Clock, message: &Message, shard: u32) -> Result<()> {
+async fn finish(db: &Db, clock: &Clock, message: &Message, shard: u32, lease_ms: i64) -> Result<()> {
     let now = clock.now_ms();
     let (open, next_due, next_lease): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
         "SELECT COUNT(*), MIN(CASE WHEN status = 'queued' THEN due_at END), \
@@ -227,7 +228,7 @@ async fn finish(db: &Db, clock: &Clock, message: &Message, shard: u32) -> Result
         (Some(a), Some(b)) => a.min(b.saturating_add(1)),
         (Some(a), None) => a,
         (None, Some(b)) => b.saturating_add(1),
-        (None, None) => now.saturating_add(LEASE_MS),
+        (None, None) => now.saturating_add(lease_ms),
     }
     .max(now.saturating_add(1000));
     jobs::enqueue_now(db, job(&message.brand_id, &message.id, shard, at), now).await?;
