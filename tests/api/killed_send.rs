@@ -21,7 +21,10 @@ use crate::helpers::{SpawnOptions, Store, TestApp, spawn_with};
 const MEMBERS: usize = 10_000;
 
 fn cham_binary() -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join("target/debug/cham");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("target/debug/cham");
     assert!(
         path.exists(),
         "this test runs the server binary ({}): run it with `cargo test --workspace` or `cargo xtask test`",
@@ -30,23 +33,41 @@ fn cham_binary() -> PathBuf {
     path
 }
 
+/// A worker process, killed with SIGKILL when dropped (a failing test leaves none behind).
+struct Worker(Child);
+
+impl Worker {
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
 /// A `cham worker` process on the app's store, sending SMS through the app's simulated eSMS.
-fn worker(app: &TestApp, dir: &Path) -> Child {
-    Command::new(cham_binary())
-        .arg("worker")
-        .current_dir(dir)
-        .env("CHAM_DATABASE_URL", &app.config.database_url)
-        .env("CHAM_MASTER_KEY", app.master.to_hex().expose_secret())
-        .env("CHAM_ESMS_URL", &app.config.esms_url)
-        .env("CHAM_PUBLIC_URL", &app.address)
-        .env("CHAM_JOB_LEASE_SECS", "2")
-        .env("CHAM_SEND_LEASE_SECS", "4")
-        .env("CHAM_JOB_POLL_MS", "100")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the worker starts")
+fn worker(app: &TestApp, dir: &Path) -> Worker {
+    Worker(
+        Command::new(cham_binary())
+            .arg("worker")
+            .current_dir(dir)
+            .env("CHAM_DATABASE_URL", &app.config.database_url)
+            .env("CHAM_MASTER_KEY", app.master.to_hex().expose_secret())
+            .env("CHAM_ESMS_URL", &app.config.esms_url)
+            .env("CHAM_PUBLIC_URL", &app.address)
+            .env("CHAM_JOB_LEASE_SECS", "2")
+            .env("CHAM_SEND_LEASE_SECS", "4")
+            .env("CHAM_JOB_POLL_MS", "100")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the worker starts"),
+    )
 }
 
 async fn admin_call(app: &TestApp, token: &str, method: reqwest::Method, path: &str, body: Value) -> Value {
@@ -109,12 +130,11 @@ async fn seed(app: &TestApp) {
 }
 
 async fn sent_rows(app: &TestApp, message_id: &str) -> i64 {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM message_sends WHERE message_id = $1 AND status = 'sent'")
-            .bind(message_id)
-            .fetch_one(app.db.read())
-            .await
-            .unwrap();
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM message_sends WHERE message_id = $1 AND status = 'sent'")
+        .bind(message_id)
+        .fetch_one(app.db.read())
+        .await
+        .unwrap();
     n
 }
 
@@ -201,8 +221,8 @@ async fn a_worker_killed_mid_send_leaves_no_one_twice_and_no_one_out(store: Stor
     let at_kill = loop {
         let sent = sent_rows(&app, &message_id).await;
         if sent >= 1_000 {
-            first.kill().unwrap();
-            first.wait().unwrap();
+            // std's Child::kill is SIGKILL on Unix: no shutdown, no lease given back.
+            first.kill();
             break sent_rows(&app, &message_id).await;
         }
         assert!(Instant::now() < deadline, "the worker never got going ({sent} sent)");
@@ -235,8 +255,7 @@ async fn a_worker_killed_mid_send_leaves_no_one_twice_and_no_one_out(store: Stor
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    second.kill().unwrap();
-    second.wait().unwrap();
+    second.kill();
     assert_eq!(report["recipients"], MEMBERS, "{report}");
     assert_eq!(report["sent"], MEMBERS, "{report}");
     assert_eq!(report["skipped"], 0, "{report}");
