@@ -259,7 +259,8 @@ async fn in_zalo_a_member_signs_in_goes_back_scans_and_pays(store: Store) {
     server.abort();
 }
 
-/// The package with the real zmp-sdk: what Zalo needs is there, and nothing of the simulator or of a secret.
+/// The package with the real zmp-sdk: what Zalo needs is there, and nothing of the simulator or of a secret; the
+/// browser build has no zmp-sdk.
 async fn the_real_package_has_no_simulator_and_no_secret(store: Store) {
     let Some(app) = spawn_with(
         store,
@@ -348,6 +349,18 @@ async fn the_real_package_has_no_simulator_and_no_secret(store: Store) {
     }
     assert!(files > 10, "the package holds {files} files");
     assert!(shell_has_sdk, "the shell does not bundle zmp-sdk");
+
+    // And the browser build carries no zmp-sdk.
+    let site = workspace().join("target/site");
+    let mut scripts = 0;
+    for entry in walk(&site) {
+        if entry.extension().is_some_and(|e| e == "js") {
+            scripts += 1;
+            let text = std::fs::read_to_string(&entry).unwrap();
+            assert!(!text.contains("h5.event.paused"), "{} carries zmp-sdk", entry.display());
+        }
+    }
+    assert!(scripts > 0, "no browser build under {}", site.display());
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {

@@ -178,10 +178,12 @@ async fn run(db: &Db, clock: &Clock, senders: &Senders, message_id: &str, shard:
         if claimed.is_empty() {
             break;
         }
+        // The brand's accounts, read and opened once for the batch rather than once a person.
+        let accounts = &Accounts::load(db, senders, &message.brand_id, now).await?;
         let results: Vec<Result<()>> = futures::stream::iter(claimed)
             .map(|row| {
                 let message = message.clone();
-                async move { one(db, clock, senders, &message, row).await }
+                async move { one(db, clock, senders, accounts, &message, row).await }
             })
             .buffer_unordered(CONCURRENCY)
             .collect()
@@ -468,8 +470,33 @@ fn cost_of(settings: &ChannelSettings, channel: Channel) -> i64 {
     }
 }
 
+/// The brand's sending accounts, opened: its OA access token (none while paused or expired), its eSMS account and
+/// its SMTP server.
+struct Accounts {
+    oa_token: Option<secrecy::SecretString>,
+    sms: Option<crate::gateways::esms::EsmsAccount>,
+    email: Option<crate::gateways::smtp::EmailAccount>,
+}
+
+impl Accounts {
+    async fn load(db: &Db, senders: &Senders, brand_id: &str, now: i64) -> Result<Self> {
+        Ok(Self {
+            oa_token: oa_tokens::access_token(db, &senders.sealer, brand_id, now).await?,
+            sms: settings::sms_account(db, &senders.sealer, brand_id).await?,
+            email: settings::email_account(db, &senders.sealer, brand_id).await?,
+        })
+    }
+}
+
 /// One recipient's turn.
-async fn one(db: &Db, clock: &Clock, senders: &Senders, message: &Message, row: Claimed) -> Result<()> {
+async fn one(
+    db: &Db,
+    clock: &Clock,
+    senders: &Senders,
+    accounts: &Accounts,
+    message: &Message,
+    row: Claimed,
+) -> Result<()> {
     let now = clock.now_ms();
     let mut tried: Vec<Channel> = row.tried.split(',').filter_map(Channel::parse).collect();
     let person = contacts(db, &row.profile_id).await?;
@@ -484,9 +511,7 @@ async fn one(db: &Db, clock: &Clock, senders: &Senders, message: &Message, row: 
     if !person.live {
         return end(db, message, &row, skip(SkipReason::Erased), now).await;
     }
-    let oa_token = oa_tokens::access_token(db, &senders.sealer, &message.brand_id, now).await?;
-    let sms_account = settings::sms_account(db, &senders.sealer, &message.brand_id).await?;
-    let email_account = settings::email_account(db, &senders.sealer, &message.brand_id).await?;
+    let (oa_token, sms_account, email_account) = (&accounts.oa_token, &accounts.sms, &accounts.email);
     let link = format!("{}/r/{}", senders.public_url, row.token);
     let to = Recipient {
         name: &person.name,
