@@ -184,7 +184,36 @@ async fn messages_reach_each_member_once_on_their_best_channel(store: Store) {
     assert_eq!(saved["members"], 4, "{saved}");
     assert!(saved["computed_at"].is_string());
 
-    let first = message(&shop, &segment, "Quà tháng 12").await;
+    // The message counts its clicks for a campaign; a campaign that is not the brand's is refused.
+    let campaign = shop
+        .admin_post(
+            "/api/v1/admin/campaigns",
+            &json!({ "name": "Tết 2027", "slug": "tet_2027" }),
+            StatusCode::CREATED,
+        )
+        .await;
+    let campaign_id = campaign["id"].as_str().unwrap().to_owned();
+    let refused = shop
+        .send(
+            Method::POST,
+            "/api/v1/admin/messages",
+            &shop.admin,
+            Some(&json!({ "name": "X", "segment_id": segment, "content": content(), "campaign_id": "not-ours" })),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused: Value = refused.json().await.unwrap();
+    assert_eq!(refused["error"]["field"]["pointer"], "/campaign_id", "{refused}");
+    let first = shop
+        .admin_post(
+            "/api/v1/admin/messages",
+            &json!({ "name": "Quà tháng 12", "segment_id": segment, "content": content(),
+                "campaign_id": campaign_id }),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(first["campaign_id"], campaign_id.as_str());
+    let first = first["id"].as_str().unwrap().to_owned();
     let r = shop
         .send(
             Method::POST,
@@ -313,6 +342,24 @@ async fn messages_reach_each_member_once_on_their_best_channel(store: Store) {
     );
     let m = shop.get(&format!("/api/v1/admin/messages/{first}"), &shop.admin).await;
     assert_eq!(m["report"]["clicked"], 1);
+    // Her first click is a touch of the message's campaign, hers at once: a click and a lead in its funnel.
+    assert_eq!(
+        app.count(&format!(
+            "touches WHERE profile_id = '{}' AND kind = 'message' AND campaign_id = '{campaign_id}'",
+            lan.id
+        ))
+        .await,
+        1
+    );
+    let campaigns = shop.get("/api/v1/admin/campaigns", &shop.admin).await;
+    let funnel = &campaigns
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == campaign_id.as_str())
+        .unwrap()["funnel"];
+    assert_eq!(funnel["clicks"], 1, "{funnel}");
+    assert_eq!(funnel["leads"], 1, "{funnel}");
     let r = no_redirect
         .get(format!("{}/r/not-a-token", app.address))
         .send()

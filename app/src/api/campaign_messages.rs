@@ -160,6 +160,10 @@ pub struct MessageInput {
     pub segment_id: String,
     /// What it says per channel (at least one channel).
     pub content: MessageContent,
+    /// The campaign its clicks count for: a recipient's first click is a touch of it, so a visit or purchase
+    /// within the campaign's window is attributed to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign_id: Option<String>,
 }
 
 /// `POST /api/v1/admin/messages/{id}/send`: now, or at a time (RFC 3339, within 90 days).
@@ -335,6 +339,9 @@ pub struct Message {
     /// While it goes out during the brand's quiet hours: when they end and it goes on (RFC 3339).
     #[serde(default)]
     pub held_until: Option<String>,
+    /// The campaign its clicks count for, if any.
+    #[serde(default)]
+    pub campaign_id: Option<String>,
     /// Its send so far.
     pub report: SendReport,
 }

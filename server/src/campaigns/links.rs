@@ -39,6 +39,45 @@ pub fn redirect_router() -> axum::Router<AppState> {
 const TIE_WITHIN_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 
 /// The device a click came from, by its user agent.
+/// A message's recipient clicked its button (`/r/{token}`, the first time): a touch of the message's campaign, theirs
+/// at once, counted as the campaign's click and lead, so a visit or purchase within the campaign's window is
+/// attributed to it as after a campaign link. In the click's transaction.
+pub async fn message_touch(
+    conn: &mut sqlx::AnyConnection,
+    brand_id: &str,
+    campaign_id: &str,
+    profile_id: &str,
+    channel: &str,
+    headers: &HeaderMap,
+    at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO touches (id, brand_id, campaign_id, link_id, kind, channel, device, profile_id, touched_at, \
+         tied_at) VALUES ($1, $2, $3, NULL, 'message', $4, $5, $6, $7, $7)",
+    )
+    .bind(new_id())
+    .bind(brand_id)
+    .bind(campaign_id)
+    .bind(channel)
+    .bind(device(headers))
+    .bind(profile_id)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    rollup::clicked(conn, campaign_id, at).await?;
+    rollup::tied(conn, campaign_id, profile_id, at).await
+}
+
+/// Whether `campaign_id` is one of the brand's campaigns.
+pub async fn exists(db: &crate::db::Db, brand_id: &str, campaign_id: &str) -> Result<bool> {
+    let found: Option<(String,)> = sqlx::query_as("SELECT id FROM campaigns WHERE id = $1 AND brand_id = $2")
+        .bind(campaign_id)
+        .bind(brand_id)
+        .fetch_optional(db.read())
+        .await?;
+    Ok(found.is_some())
+}
+
 fn device(headers: &HeaderMap) -> &'static str {
     let agent = headers
         .get(header::USER_AGENT)

@@ -15,7 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::{AppState, profiles::hooks::AreaHooks};
 
-pub use links::redirect_router;
+pub use links::{exists, message_touch, redirect_router};
 
 /// The campaigns routes: the console's campaigns, links and reports, and the member's click.
 pub fn router() -> OpenApiRouter<AppState> {

@@ -17,8 +17,8 @@ use super::{
     messages::PATH,
 };
 use crate::api::{
-    CustomerSegment, EmailContent, Message, MessageContent, MessageInput, MessageSchedule, OaContent, SmsContent,
-    ZnsContent,
+    Campaign, CustomerSegment, EmailContent, Message, MessageContent, MessageInput, MessageSchedule, OaContent,
+    SmsContent, ZnsContent,
 };
 
 /// The mini app screens a message can open, with their text keys.
@@ -38,6 +38,7 @@ pub struct Draft {
     id: RwSignal<Option<String>>,
     name: RwSignal<String>,
     segment_id: RwSignal<String>,
+    campaign_id: RwSignal<String>,
     target: RwSignal<String>,
     oa: RwSignal<bool>,
     oa_title: RwSignal<String>,
@@ -66,6 +67,7 @@ impl Draft {
             id: RwSignal::new(message.map(|m| m.id.clone())),
             name: RwSignal::new(message.map(|m| m.name.clone()).unwrap_or_default()),
             segment_id: RwSignal::new(message.map(|m| m.segment_id.clone()).unwrap_or_default()),
+            campaign_id: RwSignal::new(message.and_then(|m| m.campaign_id.clone()).unwrap_or_default()),
             target: RwSignal::new(if c.target.is_empty() {
                 "/".into()
             } else {
@@ -107,6 +109,7 @@ impl Draft {
         MessageInput {
             name: self.name.get_untracked(),
             segment_id: self.segment_id.get_untracked(),
+            campaign_id: some(self.campaign_id.get_untracked()),
             content: MessageContent {
                 target: self.target.get_untracked(),
                 zalo_oa: self.oa.get_untracked().then(|| OaContent {
@@ -181,6 +184,16 @@ pub fn Composer(
     let api = expect_context::<Api>();
     let i18n = expect_context::<I18n>();
     let busy = RwSignal::new(false);
+    // The brand's campaigns, one of which the message's clicks may count for.
+    let campaigns = RwSignal::new(Vec::<Campaign>::new());
+    {
+        let api = api.clone();
+        spawn_local(async move {
+            if let Ok(list) = api.get_as::<Vec<Campaign>>(SURFACE, "/api/v1/admin/campaigns").await {
+                campaigns.set(list);
+            }
+        });
+    }
     let save = move |then_send: Option<MessageSchedule>| {
         let api = api.clone();
         busy.set(true);
@@ -248,6 +261,17 @@ pub fn Composer(
                 <FieldMessage at="/segment_id"/>
             </label>
             {move || segments.get().is_empty().then(|| view! { <p class="notice">{i18n.t("msg_no_segments")}</p> })}
+            <label>
+                {move || i18n.t("msg_campaign")}
+                <select class="msg-campaign" on:change=move |ev| draft.campaign_id.set(event_target_value(&ev))>
+                    <option value="">{move || i18n.t("msg_no_campaign")}</option>
+                    {move || campaigns.get().into_iter().map(|c| {
+                        let selected = c.id == draft.campaign_id.get_untracked();
+                        view! { <option value=c.id selected=selected>{c.input.name}</option> }
+                    }).collect_view()}
+                </select>
+                <FieldMessage at="/campaign_id"/>
+            </label>
             <label>
                 {move || i18n.t("msg_target")}
                 <select class="msg-target" on:change=move |ev| draft.target.set(event_target_value(&ev))>

@@ -108,6 +108,11 @@ pub(super) fn messaging_text(key: &str) -> Option<(&'static str, &'static str)> 
         "msg_name" => ("Tên tin", "Name"),
         "msg_segment" => ("Gửi cho nhóm", "Segment"),
         "msg_choose_segment" => ("Chọn nhóm khách hàng", "Choose a segment"),
+        "msg_campaign" => (
+            "Chiến dịch (lượt bấm vào tin được tính cho chiến dịch)",
+            "Campaign (clicks on the message count for it)",
+        ),
+        "msg_no_campaign" => ("Không thuộc chiến dịch nào", "No campaign"),
         "msg_no_segments" => (
             "Hãy tạo một nhóm khách hàng trước trong trang Nhóm khách hàng.",
             "Create a segment first on the Segments page.",

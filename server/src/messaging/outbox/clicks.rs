@@ -19,6 +19,7 @@ use crate::error::Path;
 use crate::{
     AppState,
     brands::Brand,
+    campaigns,
     error::Result,
     events::{self, Campaign, NewEvent},
     privacy::consent,
@@ -151,6 +152,7 @@ struct Send {
     clicked_at: Option<i64>,
     content: String,
     name: String,
+    campaign_id: Option<String>,
 }
 
 async fn follow(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Result<Response> {
@@ -159,7 +161,7 @@ async fn follow(State(state): State<AppState>, Path(token): Path<String>, header
         None
     } else {
         sqlx::query_as(
-            "SELECT s.message_id, s.profile_id, s.brand_id, s.channel, s.clicked_at, m.content, m.name \
+            "SELECT s.message_id, s.profile_id, s.brand_id, s.channel, s.clicked_at, m.content, m.name, m.campaign_id \
              FROM message_sends s JOIN campaign_messages m ON m.id = s.message_id WHERE s.token = $1",
         )
         .bind(&token)
@@ -172,12 +174,14 @@ async fn follow(State(state): State<AppState>, Path(token): Path<String>, header
     let now = state.clock.now_ms();
     let person = profiles::live_id(&state.db, &send.brand_id, &send.profile_id).await?;
     let (t, first) = (token.clone(), send.clicked_at.is_none());
-    let (brand, message_id, channel, name) = (
+    let (brand, message_id, channel, name, campaign) = (
         send.brand_id.clone(),
         send.message_id.clone(),
         send.channel.clone(),
         send.name.clone(),
+        send.campaign_id.clone(),
     );
+    let click_headers = headers.clone();
     state
         .db
         .transact(move |conn| {
@@ -213,6 +217,12 @@ async fn follow(State(state): State<AppState>, Path(token): Path<String>, header
                         },
                     )
                     .await?;
+                    // The message's campaign, if it has one, gets the click as a touch of the person's.
+                    if let Some(campaign) = &campaign {
+                        let channel = channel.as_deref().unwrap_or("message");
+                        campaigns::message_touch(conn, &brand, campaign, &profile, channel, &click_headers, now)
+                            .await?;
+                    }
                 }
                 Ok(())
             })

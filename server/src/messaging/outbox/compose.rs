@@ -15,6 +15,7 @@ use crate::error::{Path, Query};
 use crate::{
     AppState,
     auth::extract::AdminAuth,
+    campaigns,
     db::{Db, new_id, rfc3339},
     error::{Error, Json, Result},
     jobs,
@@ -43,9 +44,11 @@ pub(super) struct Row {
     pub send_at: Option<i64>,
     pub created_at: i64,
     pub finished_at: Option<i64>,
+    pub campaign_id: Option<String>,
 }
 
-pub(super) const COLUMNS: &str = "id, brand_id, name, segment_id, content, status, send_at, created_at, finished_at";
+pub(super) const COLUMNS: &str =
+    "id, brand_id, name, segment_id, content, status, send_at, created_at, finished_at, campaign_id";
 
 pub(super) fn status_of(s: &str) -> MessageStatus {
     match s {
@@ -90,6 +93,7 @@ async fn to_api(db: &Db, r: Row, now: i64) -> Result<Message> {
     };
     Ok(Message {
         held_until,
+        campaign_id: r.campaign_id,
         content: serde_json::from_str(&r.content).map_err(anyhow::Error::from)?,
         status: status_of(&r.status),
         send_at: r.send_at.map(rfc3339),
@@ -232,7 +236,15 @@ pub(super) fn checked_content(mut c: MessageContent) -> Result<MessageContent> {
     Ok(c)
 }
 
-async fn checked(state: &AppState, brand_id: &str, input: MessageInput) -> Result<(String, String, String)> {
+/// A message's input, checked: its name, segment, content (as stored) and campaign.
+struct Checked {
+    name: String,
+    segment_id: String,
+    content: String,
+    campaign_id: Option<String>,
+}
+
+async fn checked(state: &AppState, brand_id: &str, input: MessageInput) -> Result<Checked> {
     let name = input.name.trim().to_owned();
     if !text_ok(&name, 120) || name.contains('\n') {
         return Err(invalid(
@@ -248,8 +260,23 @@ async fn checked(state: &AppState, brand_id: &str, input: MessageInput) -> Resul
             "Choose one of the brand's segments.",
         ));
     }
+    let campaign_id = input.campaign_id.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+    if let Some(campaign) = &campaign_id
+        && (campaign.len() > 64 || !campaigns::exists(&state.db, brand_id, campaign).await?)
+    {
+        return Err(invalid(
+            "/campaign_id",
+            FieldProblem::Unknown,
+            "Choose one of the brand's campaigns, or none.",
+        ));
+    }
     let content = serde_json::to_string(&checked_content(input.content)?).map_err(anyhow::Error::from)?;
-    Ok((name, input.segment_id, content))
+    Ok(Checked {
+        name,
+        segment_id: input.segment_id,
+        content,
+        campaign_id,
+    })
 }
 
 /// `GET /api/v1/admin/messages`'s query.
@@ -306,19 +333,20 @@ async fn create(
     AdminAuth(claims): AdminAuth,
     Json(body): Json<MessageInput>,
 ) -> Result<(StatusCode, Json<Message>)> {
-    let (name, segment_id, content) = checked(&state, &claims.brand, body).await?;
+    let input = checked(&state, &claims.brand, body).await?;
     let (id, now) = (new_id(), state.clock.now_ms());
     sqlx::query(
         "INSERT INTO campaign_messages (id, brand_id, name, segment_id, content, status, created_by, created_at, \
-         updated_at) VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $7)",
+         updated_at, campaign_id) VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $7, $8)",
     )
     .bind(&id)
     .bind(&claims.brand)
-    .bind(&name)
-    .bind(&segment_id)
-    .bind(&content)
+    .bind(&input.name)
+    .bind(&input.segment_id)
+    .bind(&input.content)
     .bind(&claims.sub)
     .bind(now)
+    .bind(&input.campaign_id)
     .execute(state.db.write())
     .await?;
     let saved = row(&state.db, &claims.brand, &id).await?.ok_or_else(unknown_message)?;
@@ -361,17 +389,18 @@ async fn update(
     Json(body): Json<MessageInput>,
 ) -> Result<Json<Message>> {
     row(&state.db, &claims.brand, &id).await?.ok_or_else(unknown_message)?;
-    let (name, segment_id, content) = checked(&state, &claims.brand, body).await?;
+    let input = checked(&state, &claims.brand, body).await?;
     let changed = sqlx::query(
-        "UPDATE campaign_messages SET name = $1, segment_id = $2, content = $3, updated_at = $4 \
+        "UPDATE campaign_messages SET name = $1, segment_id = $2, content = $3, updated_at = $4, campaign_id = $7 \
          WHERE id = $5 AND brand_id = $6 AND status = 'draft'",
     )
-    .bind(&name)
-    .bind(&segment_id)
-    .bind(&content)
+    .bind(&input.name)
+    .bind(&input.segment_id)
+    .bind(&input.content)
     .bind(state.clock.now_ms())
     .bind(&id)
     .bind(&claims.brand)
+    .bind(&input.campaign_id)
     .execute(state.db.write())
     .await?
     .rows_affected();
