@@ -372,6 +372,10 @@ pub struct ChannelSettings {
     pub quiet_until: String,
     /// OA promotion messages per follower per month (Zalo's rule for the OA's package).
     pub oa_per_follower_month: u32,
+    /// OA promotion messages per follower per business day, 0 to 3 (Zalo's rule today: one); past it the person
+    /// is tried on the next channel.
+    #[serde(default = "one_a_day")]
+    pub oa_per_follower_day: u32,
     /// What a ZNS message costs, VND.
     pub zns_cost_vnd: i64,
     /// What an SMS costs, VND.
@@ -387,10 +391,15 @@ impl Default for ChannelSettings {
             quiet_from: "21:00".into(),
             quiet_until: "08:00".into(),
             oa_per_follower_month: 4,
+            oa_per_follower_day: 1,
             zns_cost_vnd: 300,
             sms_cost_vnd: 800,
         }
     }
+}
+
+fn one_a_day() -> u32 {
+    1
 }
 
 /// The brand's eSMS account as `PUT /api/v1/admin/messaging/settings` takes it.

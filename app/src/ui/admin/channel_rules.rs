@@ -29,6 +29,7 @@ pub fn ChannelRules() -> impl IntoView {
     let (per_day, per_week) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let (quiet_from, quiet_until) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let oa_month = RwSignal::new(String::new());
+    let oa_day = RwSignal::new(String::new());
     let (zns_cost, sms_cost) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let (sms_key, sms_secret, sms_brand) = (
         RwSignal::new(String::new()),
@@ -44,6 +45,7 @@ pub fn ChannelRules() -> impl IntoView {
         quiet_from.set(s.quiet_from.clone());
         quiet_until.set(s.quiet_until.clone());
         oa_month.set(s.oa_per_follower_month.to_string());
+        oa_day.set(s.oa_per_follower_day.to_string());
         zns_cost.set(s.zns_cost_vnd.to_string());
         sms_cost.set(s.sms_cost_vnd.to_string());
         loaded.set(Some(m));
@@ -79,6 +81,7 @@ pub fn ChannelRules() -> impl IntoView {
                 quiet_from: quiet_from.get_untracked(),
                 quiet_until: quiet_until.get_untracked(),
                 oa_per_follower_month: count(oa_month),
+                oa_per_follower_day: count(oa_day),
                 zns_cost_vnd: number(&zns_cost.get_untracked()).unwrap_or(-1),
                 sms_cost_vnd: number(&sms_cost.get_untracked()).unwrap_or(-1),
             },
@@ -137,7 +140,10 @@ pub fn ChannelRules() -> impl IntoView {
                 <Field label="ch_quiet_from" value=quiet_from kind="time"/>
                 <Field label="ch_quiet_until" value=quiet_until kind="time"/>
             </div>
-            <Field label="ch_oa_month" value=oa_month kind="number"/>
+            <div class="row">
+                <Field label="ch_oa_day" value=oa_day kind="number"/>
+                <Field label="ch_oa_month" value=oa_month kind="number"/>
+            </div>
             <div class="row">
                 <Field label="ch_zns_cost" value=zns_cost kind="number"/>
                 <Field label="ch_sms_cost" value=sms_cost kind="number"/>

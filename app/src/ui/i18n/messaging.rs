@@ -198,6 +198,10 @@ pub(super) fn messaging_text(key: &str) -> Option<(&'static str, &'static str)> 
         ),
         "ch_quiet_from" => ("Giờ yên lặng từ", "Quiet hours from"),
         "ch_quiet_until" => ("đến", "until"),
+        "ch_oa_day" => (
+            "Tin truyền thông OA mỗi người quan tâm mỗi ngày (Zalo cho phép 1)",
+            "OA promotions per follower a day (Zalo allows 1)",
+        ),
         "ch_oa_month" => (
             "Tin truyền thông OA mỗi người quan tâm mỗi tháng",
             "OA promotions per follower a month",

@@ -49,6 +49,15 @@ impl Counter {
         }
     }
 
+    /// A channel's daily counter (the OA's promotions per follower a day).
+    pub fn channel_day(scope: &str, ms: i64, cap: u32) -> Self {
+        Counter {
+            scope: scope.into(),
+            period: format!("d:{}", day_number(ms)),
+            cap: i64::from(cap),
+        }
+    }
+
     /// A channel's monthly counter (the OA's promotions per follower).
     pub fn month(scope: &str, ms: i64, cap: u32) -> Self {
         Counter {

@@ -404,6 +404,8 @@ async fn reserve(db: &Db, message: &Message, profile_id: &str, channel: Channel,
     let s = &message.settings;
     let mut counters = vec![Counter::day(now, s.per_day), Counter::week(now, s.per_week)];
     if channel == Channel::ZaloOa {
+        // Zalo's limits on promotions to one follower: a day's and a month's; past either, the next channel.
+        counters.push(Counter::channel_day(channel.as_str(), now, s.oa_per_follower_day));
         counters.push(Counter::month(channel.as_str(), now, s.oa_per_follower_month));
     }
     let (mid, brand, profile) = (message.id.clone(), message.brand_id.clone(), profile_id.to_owned());

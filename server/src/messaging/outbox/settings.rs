@@ -142,6 +142,11 @@ fn check(s: &ChannelSettings) -> Result<()> {
     if s.oa_per_follower_month > 100 {
         return Err(invalid("At most 100 OA promotions per follower a month."));
     }
+    if s.oa_per_follower_day > 3 || s.oa_per_follower_day > s.oa_per_follower_month.max(1) {
+        return Err(invalid(
+            "At most 3 OA promotions per follower a day (Zalo allows one), and no more a day than a month.",
+        ));
+    }
     if !(0..=100_000).contains(&s.zns_cost_vnd) || !(0..=100_000).contains(&s.sms_cost_vnd) {
         return Err(invalid("A message costs 0 to 100,000 VND."));
     }
