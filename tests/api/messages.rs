@@ -459,13 +459,26 @@ async fn the_oa_takes_one_promotion_a_follower_a_day(store: Store) {
             "oa_per_follower_day": oa_day, "zns_cost_vnd": 300, "sms_cost_vnd": 800 } })
     };
     let too_many = shop
-        .send(Method::PUT, "/api/v1/admin/messaging/settings", &shop.admin, Some(&rules(5)))
+        .send(
+            Method::PUT,
+            "/api/v1/admin/messaging/settings",
+            &shop.admin,
+            Some(&rules(5)),
+        )
         .await;
     assert_eq!(too_many.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let settings: Value = shop.get("/api/v1/admin/messaging/settings", &shop.admin).await;
-    assert_eq!(settings["settings"]["oa_per_follower_day"], 1, "the default, unchanged: {settings}");
+    assert_eq!(
+        settings["settings"]["oa_per_follower_day"], 1,
+        "the default, unchanged: {settings}"
+    );
     let r = shop
-        .send(Method::PUT, "/api/v1/admin/messaging/settings", &shop.admin, Some(&rules(1)))
+        .send(
+            Method::PUT,
+            "/api/v1/admin/messaging/settings",
+            &shop.admin,
+            Some(&rules(1)),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
 
