@@ -68,7 +68,7 @@ async fn send(State(sim): State<Sim>, Json(body): Json<Value>) -> axum::Json<Val
     if content.is_empty() {
         return answer("118", "Content is empty", "");
     }
-    if !request_id.is_empty() && state.sms_messages.iter().any(|m| m.request_id == request_id) {
+    if !request_id.is_empty() && !state.sms_request_ids.insert(request_id.clone()) {
         return answer("124", "RequestId is duplicated", "");
     }
     let sms_id = numeric_id();

@@ -118,6 +118,8 @@ struct SimState {
     esms_accounts: esms::Accounts,
     /// SMS the simulated gateway took.
     sms_messages: Vec<esms::SimSms>,
+    /// Their `RequestId`s, so a repeated one is refused at once however many were sent.
+    sms_request_ids: std::collections::HashSet<String>,
     /// Every OA send answers `-220` (token expired).
     oa_token_expired: bool,
     zalo_refunds: HashMap<String, refunds::SimZaloRefund>,
