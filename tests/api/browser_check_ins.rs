@@ -8,17 +8,12 @@ use crate::{
     browser::{
         admin_of_demo, browser, click, sign_in_member, spawn_demo, type_into, wait_for_text, wait_for_text_containing,
     },
-    helpers::Store,
+    helpers::{Store, TestApp},
 };
 
-async fn a_member_checks_in_and_staff_confirm_their_receipt(store: Store) {
-    let Some(app) = spawn_demo(store).await else {
-        return;
-    };
-    // The first store's poster, as the console prints it.
-    let password = admin_of_demo(&app).await;
-    let admin = app.admin_token("demo", "console@demo.vn", &password).await;
-    let stores: Value = app.get_with("/api/v1/admin/stores", &admin).await.json().await.unwrap();
+/// The code of the demo's first store's poster, as the console prints it to an admin (`admin`, their token).
+pub(crate) async fn first_poster_code(app: &TestApp, admin: &str) -> String {
+    let stores: Value = app.get_with("/api/v1/admin/stores", admin).await.json().await.unwrap();
     let first = stores
         .as_array()
         .unwrap()
@@ -28,13 +23,22 @@ async fn a_member_checks_in_and_staff_confirm_their_receipt(store: Store) {
     let poster: Value = app
         .get_with(
             &format!("/api/v1/admin/stores/{}/poster", first["id"].as_str().unwrap()),
-            &admin,
+            admin,
         )
         .await
         .json()
         .await
         .unwrap();
-    let code = poster["code"].as_str().unwrap();
+    poster["code"].as_str().unwrap().to_owned()
+}
+
+async fn a_member_checks_in_and_staff_confirm_their_receipt(store: Store) {
+    let Some(app) = spawn_demo(store).await else {
+        return;
+    };
+    let password = admin_of_demo(&app).await;
+    let admin = app.admin_token("demo", "console@demo.vn", &password).await;
+    let code = &first_poster_code(&app, &admin).await;
 
     let browser = browser().await;
     let c = &browser.client;

@@ -16,7 +16,7 @@ use app::api::StaffRole;
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
-use crate::helpers::{SpawnOptions, Store, TestApp, spawn_with};
+use crate::helpers::{SpawnOptions, Store, TestApp, admin_call, seed_sms_members, spawn_with};
 
 const MEMBERS: usize = 10_000;
 
@@ -70,65 +70,6 @@ fn worker(app: &TestApp, dir: &Path) -> Worker {
     )
 }
 
-async fn admin_call(app: &TestApp, token: &str, method: reqwest::Method, path: &str, body: Value) -> Value {
-    let r = app
-        .client
-        .request(method, app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "{path}: {}", r.status());
-    r.json().await.unwrap()
-}
-
-/// Members with a verified phone and SMS marketing consent, written straight into the store.
-async fn seed(app: &TestApp) {
-    let now = cham_server::db::now_ms();
-    for chunk in (0..MEMBERS).collect::<Vec<_>>().chunks(500) {
-        let mut tx = app.db.begin().await.unwrap();
-        for &i in chunk {
-            let id = format!("killed-{i:06}");
-            sqlx::query(
-                "INSERT INTO profiles (id, brand_id, display_name, created_at, updated_at, last_seen_at) \
-                 VALUES ($1, $2, $3, $4, $4, $4)",
-            )
-            .bind(&id)
-            .bind(&app.brand.id)
-            .bind(format!("Khách {i}"))
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-            sqlx::query(
-                "INSERT INTO identities (id, brand_id, profile_id, kind, value, verified, source, first_seen_at, \
-                 last_seen_at) VALUES ($1, $2, $3, 'phone', $4, 1, 'import', $5, $5)",
-            )
-            .bind(format!("{id}-phone"))
-            .bind(&app.brand.id)
-            .bind(&id)
-            .bind(format!("8491{i:07}"))
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-            sqlx::query(
-                "INSERT INTO consent_records (id, brand_id, profile_id, purpose, granted, source, wording_version, \
-                 recorded_at) VALUES ($1, $2, $3, 'marketing_sms', 1, 'import', '2026-01', $4)",
-            )
-            .bind(format!("{id}-consent"))
-            .bind(&app.brand.id)
-            .bind(&id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        }
-        tx.commit().await.unwrap();
-    }
-}
-
 async fn sent_rows(app: &TestApp, message_id: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM message_sends WHERE message_id = $1 AND status = 'sent'")
         .bind(message_id)
@@ -166,7 +107,7 @@ async fn a_worker_killed_mid_send_leaves_no_one_twice_and_no_one_out(store: Stor
         }),
     )
     .await;
-    seed(&app).await;
+    seed_sms_members(&app, "killed", MEMBERS).await;
 
     let mut first = worker(&app, dir.path());
     let segment = admin_call(

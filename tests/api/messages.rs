@@ -48,6 +48,20 @@ async fn member_with(app: &TestApp, name: &str, phone: &str) -> (Member, String)
     )
 }
 
+/// Connects the brand's OA with a refresh token the simulated Zalo grants.
+async fn connect_oa(shop: &Shop<'_>) {
+    let grant = sim(shop.app, "/zalo/oauth/grant", Some(json!({ "app_id": APP_ID }))).await;
+    let r = shop
+        .send(
+            Method::PUT,
+            "/api/v1/admin/messaging/oa",
+            &shop.admin,
+            Some(&json!({ "refresh_token": grant["refresh_token"] })),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
 /// The settings of these tests: no quiet hours unless a test sets them, one message a day, the eSMS account.
 async fn settings(shop: &Shop<'_>, quiet: (&str, &str)) {
     shop.app.sim.sim.open_esms_account("acme-key", "acme-secret", "ACME");
@@ -113,16 +127,7 @@ async fn messages_reach_each_member_once_on_their_best_channel(store: Store) {
         }
     };
     let shop = Shop::open(&app).await;
-    let grant = sim(&app, "/zalo/oauth/grant", Some(json!({ "app_id": APP_ID }))).await;
-    let r = shop
-        .send(
-            Method::PUT,
-            "/api/v1/admin/messaging/oa",
-            &shop.admin,
-            Some(&json!({ "refresh_token": grant["refresh_token"] })),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
+    connect_oa(&shop).await;
     settings(&shop, ("00:00", "00:00")).await;
 
     // Lan follows the OA; Minh has only his phone (Zalo); Hoa signed in with MoMo, so her phone has no Zalo
@@ -443,16 +448,7 @@ async fn the_oa_takes_one_promotion_a_follower_a_day(store: Store) {
         }
     };
     let shop = Shop::open(&app).await;
-    let grant = sim(&app, "/zalo/oauth/grant", Some(json!({ "app_id": APP_ID }))).await;
-    let r = shop
-        .send(
-            Method::PUT,
-            "/api/v1/admin/messaging/oa",
-            &shop.admin,
-            Some(&json!({ "refresh_token": grant["refresh_token"] })),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
+    connect_oa(&shop).await;
     let rules = |oa_day: u32| {
         json!({ "settings": { "priority": ["zalo_oa", "zns", "sms"], "per_day": 3, "per_week": 5,
             "quiet_from": "00:00", "quiet_until": "00:00", "oa_per_follower_month": 4,

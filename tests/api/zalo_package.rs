@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use crate::{
     browser::{admin_of_demo, browser, click, wait_for_text, wait_for_text_containing},
+    browser_check_ins::first_poster_code,
     browser_orders::{add_item, choose},
     helpers::{SpawnOptions, Store, spawn_with},
 };
@@ -132,27 +133,12 @@ async fn in_zalo_a_member_signs_in_goes_back_scans_and_pays(store: Store) {
     // The first store's poster code, which the scanner double reads.
     let password = admin_of_demo(&app).await;
     let admin = app.admin_token("demo", "console@demo.vn", &password).await;
-    let stores: Value = app.get_with("/api/v1/admin/stores", &admin).await.json().await.unwrap();
-    let first = stores
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["input"]["name"] == "Chạm Coffee Nguyễn Huệ")
-        .unwrap();
-    let poster: Value = app
-        .get_with(
-            &format!("/api/v1/admin/stores/{}/poster", first["id"].as_str().unwrap()),
-            &admin,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let poster = first_poster_code(&app, &admin).await;
     let double = serde_json::json!({
         "sim": format!("{}/__sim", app.address),
         "name": "Trần Minh Zalo",
         "phone": "0912 000 717",
-        "scan": poster["code"],
+        "scan": poster,
         "payWith": "paid",
     });
     let host = Host {

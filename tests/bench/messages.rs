@@ -17,7 +17,7 @@ mod measure;
 use std::time::{Duration, Instant};
 
 use app::api::StaffRole;
-use helpers::{Store, TestApp, spawn_app};
+use helpers::{Store, admin_call, seed_sms_members, spawn_app};
 use measure::peak_memory_mib;
 use serde_json::{Value, json};
 
@@ -28,64 +28,6 @@ fn members() -> usize {
         .and_then(|v| v.parse().ok())
         .filter(|&n| n > 0)
         .unwrap_or(20_000)
-}
-
-async fn admin_call(app: &TestApp, token: &str, method: reqwest::Method, path: &str, body: Value) -> Value {
-    let r = app
-        .client
-        .request(method, app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "{path}: {}", r.status());
-    r.json().await.unwrap()
-}
-
-async fn seed(app: &TestApp) {
-    let now = cham_server::db::now_ms();
-    for chunk in (0..members()).collect::<Vec<_>>().chunks(500) {
-        let mut tx = app.db.begin().await.unwrap();
-        for &i in chunk {
-            let id = format!("bench-{i:06}");
-            sqlx::query(
-                "INSERT INTO profiles (id, brand_id, display_name, created_at, updated_at, last_seen_at) \
-                 VALUES ($1, $2, $3, $4, $4, $4)",
-            )
-            .bind(&id)
-            .bind(&app.brand.id)
-            .bind(format!("Khách {i}"))
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-            sqlx::query(
-                "INSERT INTO identities (id, brand_id, profile_id, kind, value, verified, source, first_seen_at, \
-                 last_seen_at) VALUES ($1, $2, $3, 'phone', $4, 1, 'import', $5, $5)",
-            )
-            .bind(format!("{id}-phone"))
-            .bind(&app.brand.id)
-            .bind(&id)
-            .bind(format!("8491{i:07}"))
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-            sqlx::query(
-                "INSERT INTO consent_records (id, brand_id, profile_id, purpose, granted, source, wording_version, \
-                 recorded_at) VALUES ($1, $2, $3, 'marketing_sms', 1, 'import', '2026-01', $4)",
-            )
-            .bind(format!("{id}-consent"))
-            .bind(&app.brand.id)
-            .bind(&id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        }
-        tx.commit().await.unwrap();
-    }
 }
 
 async fn run(store: Store) {
@@ -109,7 +51,7 @@ async fn run(store: Store) {
         }),
     )
     .await;
-    seed(&app).await;
+    seed_sms_members(&app, "bench", members()).await;
     let started = Instant::now();
     let segment = admin_call(
         &app,
