@@ -53,6 +53,13 @@ fn momo_key() -> SecretString {
 fn init_logs() {
     if std::env::var_os("TEST_LOG").is_some() {
         cham_server::telemetry::init(cham_server::config::LogFormat::Text);
+    } else {
+        // The server's warnings and errors through the test harness's capture: a failing test shows what the
+        // server said (a 500's cause), a passing one nothing.
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
+            .try_init();
     }
 }
 
