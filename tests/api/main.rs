@@ -39,6 +39,7 @@ mod loyalty;
 mod loyalty_support;
 mod merges;
 mod messages;
+mod oa_daily_limit;
 mod oa_replies;
 mod oa_tokens;
 mod oa_webhook;
