@@ -28,6 +28,7 @@ pub mod stores;
 pub mod superapp;
 pub mod surveys;
 mod web;
+pub mod website;
 
 // The platform's modules by their short names, as the whole crate uses them.
 pub use platform::{clock, config, crypto, db, error, jobs, telemetry};
@@ -132,6 +133,7 @@ pub fn job_registry(db: &Db, clock: &Clock, providers: &Providers) -> Registry {
     profiles::activity::register(&mut registry, db, clock);
     profiles::marks::register(&mut registry, db, clock);
     imports::register(&mut registry, db, clock);
+    website::register(&mut registry, db, clock);
     registry
 }
 
@@ -186,6 +188,7 @@ pub fn compose() {
             profiles::activity::reactor(),
             messaging::reactor(),
             messaging::segments::membership::reactor(),
+            website::reactor(),
         ],
     });
     profiles::hooks::install(vec![
@@ -198,6 +201,7 @@ pub fn compose() {
         product_codes::hooks(),
         commerce::hooks(),
         messaging::hooks(),
+        website::hooks(),
     ]);
 }
 
@@ -377,6 +381,7 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .merge(messaging::router())
         .merge(product_codes::router())
         .merge(commerce::router())
+        .merge(website::router())
         .merge(ops::router())
         .split_for_parts();
     let openapi = Arc::new(openapi);
@@ -404,12 +409,15 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .route("/api/{*rest}", any(unknown_endpoint))
         .merge(campaigns::redirect_router())
         .merge(messaging::outbox::clicks::redirect_router())
+        .merge(website::snippet_router())
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state)
+        .with_state(state.clone())
         .layer(middleware::from_fn(ops::track))
         // Limits what JSON and other buffered extractors accept; the CSV upload streams and has its own cap.
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
-        .layer(cors);
+        .layer(cors)
+        // Outside the global CORS layer: a brand's listed websites reach the website's endpoints.
+        .layer(middleware::from_fn_with_state(state, website::cross_origin));
     Ok(api
         .merge(web::router(&config.public_dir, pages))
         .layer(TraceLayer::new_for_http()))

@@ -23,6 +23,7 @@ use utoipa::{
         (name = "games", description = "Lucky wheel and scratch card: the server-side draw, prizes and budgets"),
         (name = "surveys", description = "Surveys: the builder, one response per member, attributes, consent capture, results and CSV"),
         (name = "staff", description = "The store staff view"),
+        (name = "website", description = "What the snippet on a brand's website calls: forms, consent, submissions"),
         (name = "ops", description = "Health and metrics"),
     )
 )]

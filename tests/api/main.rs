@@ -59,4 +59,5 @@ mod surveys;
 mod visits;
 
 mod web;
+mod website;
 mod zalo_package;

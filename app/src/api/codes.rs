@@ -291,6 +291,15 @@ error_codes! {
     InvalidAnswer = "invalid_answer": "Câu trả lời chưa hợp lệ.", "This answer is not valid.";
     AnswerRequired = "answer_required": "Câu hỏi này cần câu trả lời.", "This question needs an answer.";
     ConsentRequired = "consent_required": "Hãy đánh dấu đồng ý để chúng tôi lưu thông tin liên hệ này.", "Tick the consent box so we may keep this contact.";
+    // The brand's website.
+    OriginNotAllowed = "origin_not_allowed": "Trang web này chưa được nhãn hàng cho phép gửi dữ liệu.", "This website is not one the brand allows to send data.";
+    InvalidOrigin = "invalid_origin": "Địa chỉ trang web phải có dạng https://ten-mien.vn (không có đường dẫn).", "A website is written like https://www.example.vn (no path).";
+    UnknownForm = "unknown_form": "Không tìm thấy biểu mẫu này.", "This form does not exist.";
+    InvalidForm = "invalid_form": "Biểu mẫu chưa hợp lệ; hãy sửa ô được đánh dấu.", "The form is not valid yet; fix the marked field.";
+    FormClosed = "form_closed": "Biểu mẫu này không còn nhận thông tin. Hãy tải lại trang.", "This form no longer takes answers. Reload the page.";
+    FieldRequired = "field_required": "Hãy điền ô này.", "Fill in this field.";
+    TooManySubmissions = "too_many_submissions": "Bạn đã gửi nhiều lần quá. Hãy thử lại sau ít phút.", "You have sent this too many times. Try again in a few minutes.";
+    SubmittedTooFast = "submitted_too_fast": "Gửi nhanh quá. Hãy đợi một giây rồi gửi lại.", "That was too fast. Wait a second and send again.";
     // Operations.
     UnknownJob = "unknown_job": "Không tìm thấy công việc này.", "This job does not exist.";
     JobNotFailed = "job_not_failed": "Chỉ chạy lại được công việc đã thất bại.", "Only a failed job can be retried.";

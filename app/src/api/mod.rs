@@ -22,6 +22,7 @@ mod sales;
 mod segments;
 mod stores;
 mod surveys;
+mod website;
 
 pub use auth::*;
 pub use campaign_messages::*;
@@ -44,3 +45,4 @@ pub use sales::*;
 pub use segments::*;
 pub use stores::*;
 pub use surveys::*;
+pub use website::*;

@@ -48,7 +48,10 @@ macro_rules! event_types {
 
             /// Whether recording it needs the person's analytics consent: it only measures how the app is used.
             pub fn needs_analytics_consent(self) -> bool {
-                matches!(self, EventType::AppOpened | EventType::ScreenViewed)
+                matches!(
+                    self,
+                    EventType::AppOpened | EventType::ScreenViewed | EventType::PageViewed | EventType::PageLeft
+                )
             }
 
             /// What a person reads for it: Vietnamese, then English.
@@ -110,6 +113,9 @@ event_types! {
     MessageSent = "message_sent", Server, false: "Được gửi tin nhắn", "Was sent a message";
     MessageRead = "message_read", Server, true: "Đọc tin nhắn", "Read a message";
     MessageClicked = "message_clicked", Server, true: "Bấm vào tin nhắn", "Clicked a message";
+    PageViewed = "page_viewed", MiniApp, true: "Xem trang web", "Viewed a web page";
+    PageLeft = "page_left", MiniApp, false: "Rời trang web", "Left a web page";
+    FormSubmitted = "form_submitted", Server, true: "Gửi biểu mẫu trên web", "Sent a web form";
 }
 
 /// A label pair for a name, or the name itself (twice) when it is a brand's own.

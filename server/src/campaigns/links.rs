@@ -2,7 +2,8 @@
 //! device) and redirects to the screen the link opens with the click's id (`?cid=`): inside Zalo to the mini app's
 //! `zalo.me/s/{app}` address, elsewhere to the web mini app. The mini app hands the id back once the person is
 //! signed in (`POST /api/v1/me/clicks`): the touch becomes theirs and `link_clicked` goes on their timeline, as
-//! of when they clicked.
+//! of when they clicked. A link clicked on the brand's website carries the visitor's anonymous id (`?aid=`, added
+//! by the snippet), and tying the click joins the visitor's web history to the member.
 
 use app::api::{ClickTie, ClickTied, ErrorBody, ErrorCode};
 use axum::{
@@ -105,7 +106,24 @@ struct LinkRow {
     target: String,
 }
 
-async fn follow(State(state): State<AppState>, Path(code): Path<String>, headers: HeaderMap) -> Result<Response> {
+/// `?aid=`: the website visitor's anonymous id, which the snippet adds to a campaign link on the brand's site.
+#[derive(Debug, serde::Deserialize)]
+struct FromWebsite {
+    aid: Option<String>,
+}
+
+async fn follow(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    axum::extract::Query(from): axum::extract::Query<FromWebsite>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    // An id that is not one is ignored: the click still counts.
+    let anonymous_id = from
+        .aid
+        .as_deref()
+        .and_then(|a| profiles::parse_anonymous_id(a).ok())
+        .map(str::to_owned);
     let link: Option<LinkRow> =
         sqlx::query_as("SELECT id, brand_id, campaign_id, channel, target FROM campaign_links WHERE code = $1")
             .bind(code.trim())
@@ -132,8 +150,8 @@ async fn follow(State(state): State<AppState>, Path(code): Path<String>, headers
         .transact(move |conn| {
             Box::pin(async move {
                 sqlx::query(
-                    "INSERT INTO touches (id, brand_id, campaign_id, link_id, kind, channel, device, touched_at) \
-                     VALUES ($1, $2, $3, $4, 'link', $5, $6, $7)",
+                    "INSERT INTO touches (id, brand_id, campaign_id, link_id, kind, channel, device, touched_at, \
+                     anonymous_id) VALUES ($1, $2, $3, $4, 'link', $5, $6, $7, $8)",
                 )
                 .bind(&id)
                 .bind(&brand_id)
@@ -142,6 +160,7 @@ async fn follow(State(state): State<AppState>, Path(code): Path<String>, headers
                 .bind(&channel)
                 .bind(device)
                 .bind(now)
+                .bind(anonymous_id)
                 .execute(&mut *conn)
                 .await?;
                 rollup::clicked(conn, &campaign_id, now).await
@@ -181,6 +200,7 @@ struct TouchRow {
     slug: String,
     link_id: Option<String>,
     placement: String,
+    anonymous_id: Option<String>,
 }
 
 /// Ties the click the mini app was opened from to the signed-in member, and puts `link_clicked` on their
@@ -207,7 +227,7 @@ async fn tie(
     let mut tx = state.db.begin().await?;
     let touch: Option<TouchRow> = sqlx::query_as(
         "SELECT t.id, t.campaign_id, t.profile_id AS owner, t.touched_at, t.channel, c.slug, t.link_id, \
-         COALESCE(l.placement, '') AS placement \
+         COALESCE(l.placement, '') AS placement, t.anonymous_id \
          FROM touches t JOIN campaigns c ON c.id = t.campaign_id LEFT JOIN campaign_links l ON l.id = t.link_id \
          WHERE t.id = $1 AND t.brand_id = $2",
     )
@@ -225,6 +245,7 @@ async fn tie(
         slug,
         link_id,
         placement,
+        anonymous_id,
     }) = touch
     else {
         return Err(unknown());
@@ -250,6 +271,10 @@ async fn tie(
         return Err(unknown());
     }
     rollup::tied(&mut tx, &campaign_id, &profile, at).await?;
+    if let Some(anonymous_id) = &anonymous_id {
+        // Clicked on the brand's website: what the visitor did there joins the member.
+        profiles::join_anonymous(&mut tx, &claims.brand, anonymous_id, &profile, "web").await?;
+    }
     let properties = serde_json::json!({ "click_id": id });
     let key = format!("click:{id}");
     events::record(

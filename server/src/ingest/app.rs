@@ -3,7 +3,7 @@
 
 use app::api::ErrorCode;
 use app::api::{AnonymousEventsRequest, ErrorBody, EventIn, EventOutcome, EventsRequest, EventsResponse, Timeline};
-use axum::{extract::State, http::StatusCode};
+use axum::{Extension, extract::State, http::StatusCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::error::Query;
@@ -14,6 +14,7 @@ use crate::{
     error::{Error, Json, Result},
     events::{Origin, Sender, TimelineQuery, store_one, timeline},
     profiles,
+    website::{self, origins::CrossOrigin},
 };
 
 /// Most events in one request.
@@ -69,6 +70,7 @@ async fn ingest(
     request_body = AnonymousEventsRequest,
     responses(
         (status = 200, body = EventsResponse),
+        (status = 403, description = "`origin_not_allowed`: a website the brand does not list", body = ErrorBody),
         (status = 404, description = "`unknown_brand`", body = ErrorBody),
         (status = 413, description = "`batch_too_large`", body = ErrorBody),
         (status = 422, description = "`empty_batch`, `invalid_anonymous_id`", body = ErrorBody),
@@ -76,10 +78,13 @@ async fn ingest(
 )]
 async fn ingest_anonymous(
     State(state): State<AppState>,
+    caller: Option<Extension<CrossOrigin>>,
     Json(request): Json<AnonymousEventsRequest>,
 ) -> Result<Json<EventsResponse>> {
     check_batch(&request.events)?;
     let brand = Brand::require_slug(&state.db, &request.brand).await?;
+    // A brand's website may send its visitors' events; another brand's may not.
+    website::origins::check(&state.db, &brand.id, caller.as_ref().map(|Extension(c)| c)).await?;
     profiles::parse_anonymous_id(&request.anonymous_id)?;
     let mut tx = state.db.begin().await?;
     let profile = profiles::resolve_anonymous(&mut tx, &brand.id, &request.anonymous_id).await?;

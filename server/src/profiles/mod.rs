@@ -23,7 +23,9 @@ use crate::{
 pub use identities::{Claimed, claim, detach, identity_values, link_verified, owner_of};
 pub use import::{ImportBatch, ImportWrites, ImportedPerson, RowOutcome, apply_import};
 pub use merge::merge;
-pub use resolve::{check_user_ref, parse_anonymous_id, resolve_anonymous, resolve_sign_in, resolve_user_ref};
+pub use resolve::{
+    check_user_ref, join_anonymous, parse_anonymous_id, resolve_anonymous, resolve_sign_in, resolve_user_ref,
+};
 pub use traits::traits;
 
 /// The live, unerased profile an id of the brand names, or `unknown_profile` (404): what console routes act on.

@@ -119,25 +119,7 @@ pub async fn resolve_sign_in(
         }
     }
     if let Some(anon) = anonymous_id {
-        match owner(conn, brand_id, "anonymous_id", anon).await? {
-            Some(a) if a != profile => {
-                if mergeable(conn, &a, phone).await? {
-                    merge(conn, brand_id, &a, &profile, "anonymous_signed_in", source).await?;
-                } else {
-                    record_conflict(
-                        conn,
-                        brand_id,
-                        ("anonymous_id", anon),
-                        &a,
-                        &profile,
-                        "different_verified_phones",
-                    )
-                    .await?;
-                }
-            }
-            Some(_) => {}
-            None => attach(conn, brand_id, &profile, ("anonymous_id", anon), false, "web").await?,
-        }
+        join_anonymous(conn, brand_id, anon, &profile, source).await?;
     }
     sqlx::query(
         // The name the person has stays theirs: a super-app's name fills it only when there is none, so signing in
@@ -154,6 +136,40 @@ pub async fn resolve_sign_in(
     .execute(&mut *conn)
     .await?;
     Ok(profile)
+}
+
+/// Joins the history of an anonymous id (a device's, a website visitor's) to `into`, inside the caller's
+/// transaction: the anonymous profile merges in unless it has a verified phone `into` does not have (then the
+/// conflict is recorded and nothing moves); an id nobody holds yet becomes `into`'s.
+pub async fn join_anonymous(
+    conn: &mut AnyConnection,
+    brand_id: &str,
+    anonymous_id: &str,
+    into: &str,
+    source: &str,
+) -> Result<()> {
+    match owner(conn, brand_id, "anonymous_id", anonymous_id).await? {
+        Some(a) if a != into => {
+            let theirs = verified_phones(conn, &a).await?;
+            let ours = verified_phones(conn, into).await?;
+            if theirs.iter().all(|p| ours.contains(p)) {
+                merge(conn, brand_id, &a, into, "anonymous_signed_in", source).await?;
+            } else {
+                record_conflict(
+                    conn,
+                    brand_id,
+                    ("anonymous_id", anonymous_id),
+                    &a,
+                    into,
+                    "different_verified_phones",
+                )
+                .await?;
+            }
+        }
+        Some(_) => {}
+        None => attach(conn, brand_id, into, ("anonymous_id", anonymous_id), false, "web").await?,
+    }
+    Ok(())
 }
 
 /// Checks an anonymous (device or cookie) id: 8 to 64 characters of letters, digits, `-` and `_`.
