@@ -1,4 +1,4 @@
-/* Chạm's website snippet: served as /w/{brand}.js with the brand's settings where CHAM_CONFIG stands.
+/* Chạm's website snippet: served as /w/{brand}.js with the brand's settings passed in on its last line.
  * It keeps an anonymous id in the site's own storage, records page views (with UTM, referrer, time on page and
  * scroll depth) in batches through the anonymous events API only with the visitor's consent to analytics and
  * never under Do Not Track, and shows the brand's pop-up forms in a shadow root when their trigger says.

@@ -19,6 +19,7 @@ mod browser_routes;
 mod browser_stores;
 mod browser_surveys;
 mod browser_visits;
+mod browser_website;
 mod campaigns;
 mod check_ins;
 mod commerce;

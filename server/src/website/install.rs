@@ -20,7 +20,7 @@ use crate::{
     error::{Error, Json, Result},
 };
 
-/// The snippet's source; the server puts the brand's settings where it says `CHAM_CONFIG`.
+/// The snippet's source; the server puts the brand's settings in its last line, `})(CHAM_CONFIG);`.
 const SNIPPET: &str = include_str!("../../../frontend/web/snippet.js");
 
 /// The error codes the snippet can meet, whose words it shows the visitor in their language.
@@ -56,7 +56,10 @@ pub fn snippet_for(brand_slug: &str, api: &str) -> String {
         .collect();
     let config = serde_json::json!({ "brand": brand_slug, "api": api, "texts": texts });
     // `</` is escaped so nothing in the settings can close a `<script>` the snippet is inlined into.
-    SNIPPET.replace("CHAM_CONFIG", &config.to_string().replace("</", "<\\/"))
+    SNIPPET.replace(
+        "})(CHAM_CONFIG);",
+        &format!("}})({});", config.to_string().replace("</", "<\\/")),
+    )
 }
 
 async fn snippet(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response> {

@@ -36,6 +36,8 @@ mod survey_questions;
 mod survey_results;
 mod surveys;
 mod team;
+mod web_form_editor;
+mod website;
 
 use leptos::{prelude::*, task::spawn_local};
 
@@ -87,6 +89,8 @@ enum Page {
     Segments,
     /// Re-engagement messages.
     Messages,
+    /// The brand's website: the snippet and pop-up forms.
+    Website,
     Operations,
 }
 
@@ -116,6 +120,7 @@ fn page_for(path: &str) -> Page {
             "channels" => Page::Channels,
             "segments" => Page::Segments,
             "messages" => Page::Messages,
+            "website" => Page::Website,
             "operations" => Page::Operations,
             _ => Page::Overview,
         },
@@ -228,6 +233,7 @@ pub fn AdminApp() -> impl IntoView {
                             {nav("/admin/segments", "nav_segments", page == Page::Segments)}
                             {nav("/admin/messages", "nav_messages", page == Page::Messages)}
                             {nav("/admin/channels", "nav_channels", page == Page::Channels)}
+                            {nav("/admin/website", "nav_website", page == Page::Website)}
                             {nav("/admin/imports", "nav_imports", page == Page::Imports)}
                             {nav("/admin/api-keys", "nav_api_keys", page == Page::ApiKeys)}
                             {nav("/admin/operations", "nav_operations", page == Page::Operations)}
@@ -256,6 +262,7 @@ pub fn AdminApp() -> impl IntoView {
                         Page::Channels => view! { <channels::ChannelsPage/> }.into_any(),
                         Page::Segments => view! { <segments::SegmentsPage/> }.into_any(),
                         Page::Messages => view! { <messages::MessagesPage/> }.into_any(),
+                        Page::Website => view! { <website::WebsitePage/> }.into_any(),
                         Page::Operations => view! { <operations::OperationsPage/> }.into_any(),
                     };
                     view! {

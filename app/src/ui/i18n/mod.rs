@@ -19,6 +19,8 @@ mod messaging;
 #[cfg(feature = "admin")]
 mod sales;
 mod shared;
+#[cfg(feature = "admin")]
+mod website;
 
 #[cfg(any(feature = "admin", feature = "staff"))]
 fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
@@ -27,7 +29,8 @@ fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
     let text = text
         .or_else(|| marketing::marketing_text(key))
         .or_else(|| messaging::messaging_text(key))
-        .or_else(|| sales::sales_text(key));
+        .or_else(|| sales::sales_text(key))
+        .or_else(|| website::website_text(key));
     text
 }
 #[cfg(all(feature = "customer", not(feature = "admin")))]

@@ -1,0 +1,132 @@
+//! Text of the console's website pages: installing the snippet, the websites it may send from, and the pop-up
+//! form builder with its preview and funnel.
+
+pub(super) fn website_text(key: &str) -> Option<(&'static str, &'static str)> {
+    Some(match key {
+        "nav_website" => ("Trang web", "Website"),
+        "website_lead" => (
+            "Dán một dòng vào trang web của nhãn hàng: mỗi lượt xem được ghi vào hồ sơ khách (khi khách đồng ý), và biểu mẫu hiện ra đúng lúc để xin số điện thoại.",
+            "Paste one line into the brand's website: each visit is recorded on the visitor's profile (with their consent), and pop-up forms ask for a phone at the right moment.",
+        ),
+        "snippet_title" => ("Mã nhúng", "The snippet"),
+        "snippet_help" => (
+            "Dán dòng này ngay trước thẻ </head> của mọi trang. Mã tải không đồng bộ và không làm chậm trang.",
+            "Paste this line just before </head> on every page. It loads asynchronously and never slows the page.",
+        ),
+        "snippet_consent_help" => (
+            "Trang đã có hộp đồng ý cookie? Thêm data-consent=\"site\" vào thẻ và gọi cham('consent', true) khi khách đồng ý. Nếu không, mã tự hỏi khách bằng một thanh nhỏ.",
+            "The site already has a cookie banner? Add data-consent=\"site\" to the tag and call cham('consent', true) when the visitor agrees. Otherwise the snippet asks in a small bar of its own.",
+        ),
+        "origins_title" => ("Trang web được phép gửi dữ liệu", "Websites allowed to send"),
+        "origins_help" => (
+            "Mỗi dòng một địa chỉ, ví dụ https://www.tenmien.vn. Trang khác dán mã này sẽ bị từ chối.",
+            "One address per line, e.g. https://www.example.vn. Any other site that pastes the snippet is refused.",
+        ),
+        "origins_none" => (
+            "Chưa có trang web nào: mã nhúng chưa gửi được dữ liệu.",
+            "No website yet: the snippet cannot send anything.",
+        ),
+        "save_origins" => ("Lưu danh sách", "Save the list"),
+        "live_check" => ("Kiểm tra trực tiếp", "Live check"),
+        "live_none" => (
+            "Chưa nhận được dữ liệu nào từ trang web trong 24 giờ qua.",
+            "Nothing has arrived from the website in the last 24 hours.",
+        ),
+        "live_count" => (
+            "sự kiện từ trang web trong 24 giờ qua",
+            "events from the website in the last 24 hours",
+        ),
+        "live_last" => ("Gần nhất:", "Latest:"),
+        "check_again" => ("Kiểm tra lại", "Check again"),
+        "forms_title" => ("Biểu mẫu hiện ra", "Pop-up forms"),
+        "no_forms" => (
+            "Chưa có biểu mẫu nào. Tạo một biểu mẫu để xin số điện thoại của khách ghé trang.",
+            "No forms yet. Create one to ask the site's visitors for a phone.",
+        ),
+        "new_form" => ("Tạo biểu mẫu", "New form"),
+        "edit_form" => ("Sửa", "Edit"),
+        "form_live" => ("Đang hiện", "Live"),
+        "form_off" => ("Đang tắt", "Off"),
+        "shown" => ("Lượt hiện", "Shown"),
+        "closed_count" => ("Lượt đóng", "Closed"),
+        "submitted" => ("Lượt gửi", "Sent"),
+        "conversion" => ("Tỉ lệ gửi", "Conversion"),
+        "chart_submitted" => ("Lượt gửi 30 ngày qua", "Sent, last 30 days"),
+        "chart_shown" => ("Lượt hiện 30 ngày qua", "Shown, last 30 days"),
+        "form_name" => (
+            "Tên biểu mẫu (chỉ quản trị viên thấy)",
+            "Form name (only admins see it)",
+        ),
+        "form_active" => ("Hiện trên trang web", "Show on the website"),
+        "form_words" => ("Nội dung", "Words"),
+        "form_title_vi" => ("Tiêu đề (tiếng Việt)", "Heading (Vietnamese)"),
+        "form_title_en" => ("Tiêu đề (tiếng Anh)", "Heading (English)"),
+        "form_body_vi" => ("Mô tả (tiếng Việt)", "Line under it (Vietnamese)"),
+        "form_body_en" => ("Mô tả (tiếng Anh)", "Line under it (English)"),
+        "form_button_vi" => ("Nút gửi (tiếng Việt)", "Button (Vietnamese)"),
+        "form_button_en" => ("Nút gửi (tiếng Anh)", "Button (English)"),
+        "form_thanks_vi" => ("Lời cảm ơn (tiếng Việt)", "Thanks (Vietnamese)"),
+        "form_thanks_en" => ("Lời cảm ơn (tiếng Anh)", "Thanks (English)"),
+        "form_fields" => ("Các ô hỏi khách", "Fields"),
+        "field_name" => ("Họ tên", "Name"),
+        "field_phone" => ("Số điện thoại", "Phone"),
+        "field_email" => ("Email", "E-mail"),
+        "field_choice" => ("Một lựa chọn", "A choice"),
+        "field_ask" => ("Hỏi", "Ask"),
+        "field_required" => ("Bắt buộc", "Required"),
+        "label_vi" => ("Nhãn (tiếng Việt)", "Label (Vietnamese)"),
+        "label_en" => ("Nhãn (tiếng Anh)", "Label (English)"),
+        "choice_options" => (
+            "Các lựa chọn, mỗi dòng một lựa chọn: tiếng Việt | tiếng Anh",
+            "Options, one per line: Vietnamese | English",
+        ),
+        "form_consents" => ("Ô đồng ý", "Consent boxes"),
+        "wording_vi" => ("Lời đồng ý (tiếng Việt)", "Wording (Vietnamese)"),
+        "wording_en" => ("Lời đồng ý (tiếng Anh)", "Wording (English)"),
+        "form_trigger" => ("Khi nào hiện", "When it appears"),
+        "after_pages" => ("Sau số trang đã xem", "After this many pages"),
+        "after_seconds" => (
+            "Sau số giây trên trang (ít nhất 3)",
+            "After this many seconds on a page (3 or more)",
+        ),
+        "on_exit_intent" => (
+            "Khi khách định rời trang (máy tính)",
+            "When the visitor is about to leave (desktop)",
+        ),
+        "path_contains" => ("Chỉ trên trang có đường dẫn chứa", "Only on pages whose path contains"),
+        "utm_campaign_only" => (
+            "Chỉ cho lượt ghé từ chiến dịch (utm_campaign)",
+            "Only for visits from the campaign (utm_campaign)",
+        ),
+        "snooze_days" => (
+            "Sau khi khách đóng, không hiện lại trong (ngày)",
+            "After the visitor closes it, not again for (days)",
+        ),
+        "skip_known" => (
+            "Không hiện cho khách đã biết (đã có số điện thoại, email hoặc tài khoản)",
+            "Never to a known visitor (phone, e-mail or account on file)",
+        ),
+        "trigger_note" => (
+            "Biểu mẫu không bao giờ hiện trong 3 giây đầu của lượt ghé.",
+            "A form never appears in a visit's first three seconds.",
+        ),
+        "form_reward" => ("Quà cho khách gửi", "Reward for a lead"),
+        "reward_none" => ("Không có quà", "No reward"),
+        "reward_voucher" => (
+            "Một voucher, tặng ngay (mỗi số điện thoại một lần)",
+            "A voucher, at once (once per phone)",
+        ),
+        "reward_points" => (
+            "Điểm, cộng khi khách tham gia thành viên (mỗi số điện thoại một lần)",
+            "Points, when the person joins (once per phone)",
+        ),
+        "reward_choose" => ("Phần thưởng", "Reward"),
+        "reward_points_count" => ("Số điểm", "Points"),
+        "save_form" => ("Lưu biểu mẫu", "Save the form"),
+        "preview_lang" => ("Ngôn ngữ xem trước", "Preview language"),
+        "lang_vi" => ("Tiếng Việt", "Vietnamese"),
+        "lang_en" => ("Tiếng Anh", "English"),
+        "version" => ("Phiên bản", "Version"),
+        _ => return None,
+    })
+}
