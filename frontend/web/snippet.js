@@ -116,13 +116,14 @@
   win.addEventListener("pagehide", leave);
   doc.addEventListener("visibilitychange", function () { if (doc.visibilityState === "hidden") leave(); });
 
-  // A Chạm campaign link on the site carries the visitor's id, so the click joins their web history.
+  // A link into Chạm (a campaign link, the web mini app) carries the visitor's id, so signing in there joins
+  // their web history.
   doc.addEventListener("click", function (ev) {
     var a = ev.target && ev.target.closest ? ev.target.closest("a[href]") : null;
     if (!a) return;
     try {
       var u = new URL(a.href);
-      if (u.origin === api && /^\/l\/[^/]+$/.test(u.pathname) && !u.searchParams.get("aid")) {
+      if (u.origin === api && !/^\/(api|w|assets)\//.test(u.pathname) && !u.searchParams.get("aid")) {
         u.searchParams.set("aid", aid);
         a.href = u.toString();
       }
@@ -150,7 +151,7 @@
       ".x{position:absolute;top:10px;right:10px;background:transparent;font-size:22px;line-height:1;padding:6px 10px;color:#52606d}" +
       ".yes{background:#d9480f;color:#fff}.no{background:#52606d;color:#fff}.err{color:#b42318;font-size:13px;margin:4px 0 0}" +
       ".code{font-size:22px;font-weight:700;letter-spacing:2px;background:#fff4e6;padding:10px;border-radius:10px;text-align:center}" +
-      ".trap{position:absolute;left:-9999px;width:1px;height:1px;overflow:hidden}:focus-visible{outline:3px solid #f59f00;outline-offset:2px}";
+      ".trap{position:absolute;left:-9999px;width:1px;height:1px;overflow:hidden}:focus-visible{outline:3px solid #f59f00;outline-offset:2px}h2:focus{outline:none}";
     root.appendChild(style);
     return root;
   }

@@ -21,15 +21,16 @@ async fn website(api: &str) -> (String, tokio::task::JoinHandle<()>) {
     // `localhost` is another origin than the API's `127.0.0.1`.
     let origin = format!("http://localhost:{}", listener.local_addr().unwrap().port());
     let script = format!("<script async src=\"{api}/w/demo.js\"></script>");
+    let api = api.to_owned();
     let router = Router::new().route(
         "/{page}",
         get(move |Path(page): Path<String>| {
-            let script = script.clone();
+            let (script, api) = (script.clone(), api.clone());
             async move {
                 Html(format!(
                     "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{page}</title>{script}\
                      <style>input, button {{ all: unset; color: red }}</style></head>\
-                     <body><h1>{page}</h1><a id=\"next\" href=\"/next-{page}\">tiếp</a></body></html>"
+                     <body><h1>{page}</h1><a id=\"next\" href=\"/next-{page}\">tiếp</a> <a id=\"app\" href=\"{api}/\">app</a></body></html>"
                 ))
             }
         }),
@@ -165,6 +166,29 @@ async fn a_website_visitor_becomes_a_lead(store: Store) {
     wait_for_text_containing(c, ".identities", "912000818").await;
     c.goto(&app.url("/admin/website")).await.unwrap();
     wait_for_text_containing(c, ".live-count", "sự kiện từ trang web").await;
+
+    // From the site into the mini app: signing in there (with another phone) joins the visit history.
+    c.goto(&format!("{site}/lien-he")).await.unwrap();
+    until(c, "return !!window.__chamLoaded;", "the snippet").await;
+    c.find(Locator::Css("#app")).await.unwrap().click().await.unwrap();
+    type_into(c, "input[name=name]", "Ngô Bảo").await;
+    type_into(c, "input[name=phone]", "0912 000 819").await;
+    click(c, "button[type=submit]").await;
+    crate::browser::wait_for_text(c, ".points-value", "20").await;
+    let member: (String,) =
+        sqlx::query_as("SELECT profile_id FROM identities WHERE kind = 'phone' AND value = '84912000819'")
+            .fetch_one(app.db.read())
+            .await
+            .unwrap();
+    let joined = count(
+        &app,
+        &format!(
+            "SELECT COUNT(*) FROM events WHERE type = 'page_viewed' AND profile_id = '{}'",
+            member.0
+        ),
+    )
+    .await;
+    assert!(joined >= 3, "the web history is the member's: {joined}");
     first.client.close().await.unwrap();
 
     // A second visitor declines: no page views; the form they close does not come back on the next page.
@@ -190,7 +214,7 @@ async fn a_website_visitor_becomes_a_lead(store: Store) {
         json!(false),
         "a closed form stays closed"
     );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM events WHERE type IN ('page_viewed', 'page_left') AND profile_id <> (SELECT profile_id FROM identities WHERE value = '84912000818')").await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM events WHERE type IN ('page_viewed', 'page_left') AND profile_id <> (SELECT profile_id FROM identities WHERE value = '84912000819')").await, 0);
     assert_eq!(
         count(
             &app,

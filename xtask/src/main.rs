@@ -9,7 +9,8 @@
 //!   benchmark (ledger operations/s with 64 clients), the engagement benchmark (game plays and survey
 //!   responses/s), the import benchmark (a million-row CSV, twice), the online-to-offline benchmark (member scans, a
 //!   campaign report over a million attributions), the one-tap purchase benchmark (orders placed and paid/s) and the
-//!   re-engagement dispatch benchmark (a segment of 20,000 sent one SMS each: messages/s) on
+//!   re-engagement dispatch benchmark (a segment of 20,000 sent one SMS each: messages/s), the website benchmark
+//!   (the snippet's size, website visitors' events/s) on
 //!   SQLite and, with `CHAM_TEST_POSTGRES_URL`, PostgreSQL.
 //! - `fuzz`: Schemathesis over the whole OpenAPI document as an admin, a staff member and a customer, on SQLite
 //!   and (with `CHAM_TEST_POSTGRES_URL`) PostgreSQL: fails on any 5xx or error outside the one shape.
@@ -75,6 +76,8 @@ fn main() -> anyhow::Result<()> {
             "commerce",
             "--bench",
             "messages",
+            "--bench",
+            "website",
         ]),
         "fuzz" => cargo(&["bench", "--package", "cham-tests", "--bench", "fuzz"]),
         _ => {

@@ -195,6 +195,32 @@ fn remember_click() {
     }
 }
 
+/// Where the brand website's visitor id the app was opened with (`?aid=`, added by the website's snippet to links
+/// into the app) waits for the sign-in, which joins that visitor's web history to the member.
+const WEBSITE_VISITOR_KEY: &str = "cham.web_aid";
+
+/// Keeps the website visitor id the address names, if any, for the sign-in.
+fn remember_website_visitor() {
+    let aid = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|search| web_sys::UrlSearchParams::new_with_str(&search).ok())
+        .and_then(|params| params.get("aid"))
+        .filter(|a| {
+            (8..=64).contains(&a.len()) && a.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        });
+    if let (Some(aid), Some(storage)) = (aid, super::api::local_storage()) {
+        let _ = storage.set_item(WEBSITE_VISITOR_KEY, &aid);
+    }
+}
+
+/// The website visitor id kept for the sign-in.
+fn website_visitor() -> Option<String> {
+    super::api::local_storage()?
+        .get_item(WEBSITE_VISITOR_KEY)
+        .ok()
+        .flatten()
+}
+
 /// Hands the kept click to the server, now that the member is signed in: the campaign that brought them gets its
 /// lead. Tried once; a lost connection keeps it for the next start.
 async fn tie_click(api: &Api) {
@@ -226,6 +252,7 @@ fn screen_at_address() -> Screen {
 #[component]
 pub fn CustomerApp() -> impl IntoView {
     remember_click();
+    remember_website_visitor();
     let api = expect_context::<Api>();
     let i18n = expect_context::<I18n>();
     let screen = RwSignal::new(Screen::Loading);
@@ -280,7 +307,7 @@ pub fn CustomerApp() -> impl IntoView {
                     provider,
                     access_token: tokens.access_token,
                     phone_token: tokens.phone_token,
-                    anonymous_id: None,
+                    anonymous_id: website_visitor(),
                     id_by_oa: tokens.id_by_oa,
                 };
                 match api
@@ -293,6 +320,9 @@ pub fn CustomerApp() -> impl IntoView {
                             refresh: session.tokens.refresh_token,
                         };
                         api.store_session(SURFACE, Some(&stored));
+                        if let Some(storage) = super::api::local_storage() {
+                            let _ = storage.remove_item(WEBSITE_VISITOR_KEY);
+                        }
                         me.set(Some(session.me));
                         screen.set(screen_at_address());
                         api.track(opened_events()).await;
