@@ -22,6 +22,7 @@ pub mod platform;
 pub mod privacy;
 pub mod product_codes;
 pub mod profiles;
+pub mod scoring;
 pub mod sim;
 mod state;
 pub mod stores;
@@ -134,6 +135,7 @@ pub fn job_registry(db: &Db, clock: &Clock, providers: &Providers) -> Registry {
     profiles::marks::register(&mut registry, db, clock);
     imports::register(&mut registry, db, clock);
     website::register(&mut registry, db, clock);
+    scoring::register(&mut registry, db, clock);
     registry
 }
 
@@ -202,6 +204,7 @@ pub fn compose() {
         commerce::hooks(),
         messaging::hooks(),
         website::hooks(),
+        scoring::hooks(),
     ]);
 }
 
@@ -382,6 +385,7 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .merge(product_codes::router())
         .merge(commerce::router())
         .merge(website::router())
+        .merge(scoring::router())
         .merge(ops::router())
         .split_for_parts();
     let openapi = Arc::new(openapi);

@@ -1,7 +1,7 @@
 //! In Chromium: an admin lists the brand's website and saves a pop-up form in the console; a page on that website
 //! (another origin) loads the snippet, the visitor allows analytics in its bar, browses three pages, gets the form
 //! on its trigger, sends a phone with consent, and the console shows the visit history on their profile with the
-//! claim. A second visitor who declines sends no page views, and a form they closed does not come back on the
+//! claim and, once the admin scores page views, their lead score. A second visitor who declines sends no page views, and a form they closed does not come back on the
 //! next page. A page on a website the brand did not list gets no form, and a submission from it is refused.
 
 use std::time::Duration;
@@ -158,9 +158,31 @@ async fn a_website_visitor_becomes_a_lead(store: Store) {
         count(&app, "SELECT COUNT(*) FROM events WHERE type = 'page_viewed'").await,
         3
     );
+    // The admin scores page views: the lead's three pages are a score on their profile.
+    c.goto(&app.url("/admin/website")).await.unwrap();
+    wait_for_text_containing(c, ".no-event-scores", "Chưa tính điểm cho việc nào").await;
+    click(c, ".add-event-score").await;
+    type_into(c, ".score-event", "page_viewed").await;
+    let points = c.find(Locator::Css(".event-score .score-points")).await.unwrap();
+    points.clear().await.unwrap();
+    points.send_keys("5").await.unwrap();
+    click(c, ".save-scoring").await;
+    wait_for_text_containing(c, ".save-scoring-done", "Đã lưu").await;
+    let scored = format!(
+        "SELECT COUNT(*) FROM lead_scores WHERE profile_id = '{}' AND score = 15",
+        profile.0
+    );
+    for _ in 0..100 {
+        if count(&app, &scored).await == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(count(&app, &scored).await, 1, "three page views at 5 points");
     c.goto(&app.url(&format!("/admin/customers/{}", profile.0)))
         .await
         .unwrap();
+    crate::browser::wait_for_text(c, ".lead-score .stat-value", "15").await;
     wait_for_text_containing(c, ".timeline-event[data-type=form_submitted]", "Gửi biểu mẫu trên web").await;
     wait_for_text_containing(c, ".timeline-event[data-type=page_viewed]", "Xem trang web").await;
     wait_for_text_containing(c, ".identities", "912000818").await;

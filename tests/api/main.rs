@@ -35,6 +35,7 @@ mod imports;
 mod ingest;
 mod jobs;
 mod killed_send;
+mod lead_scores;
 mod ledger_props;
 mod loyalty;
 mod loyalty_support;

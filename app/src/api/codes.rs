@@ -300,6 +300,7 @@ error_codes! {
     FieldRequired = "field_required": "Hãy điền ô này.", "Fill in this field.";
     TooManySubmissions = "too_many_submissions": "Bạn đã gửi nhiều lần quá. Hãy thử lại sau ít phút.", "You have sent this too many times. Try again in a few minutes.";
     SubmittedTooFast = "submitted_too_fast": "Gửi nhanh quá. Hãy đợi một giây rồi gửi lại.", "That was too fast. Wait a second and send again.";
+    InvalidLeadScoring = "invalid_lead_scoring": "Cách tính điểm tiềm năng chưa hợp lệ; hãy sửa dòng được đánh dấu.", "The lead scoring is not valid yet; fix the marked line.";
     // Operations.
     UnknownJob = "unknown_job": "Không tìm thấy công việc này.", "This job does not exist.";
     JobNotFailed = "job_not_failed": "Chỉ chạy lại được công việc đã thất bại.", "Only a failed job can be retried.";

@@ -67,6 +67,15 @@ pub enum SegmentRule {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max: Option<i64>,
     },
+    /// The person's lead score (the brand's scoring of events and attributes) is within the bounds.
+    LeadScore {
+        /// At least this much.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<i64>,
+        /// At most this much.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<i64>,
+    },
     /// The person is in this tier (its id).
     Tier {
         /// The tier's id.

@@ -322,3 +322,51 @@ pub struct WebConsent {
     /// Whether page views may be recorded.
     pub analytics: bool,
 }
+
+/// Points a kind of event adds to a person's lead score.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EventScore {
+    /// The event type (`page_viewed`, `form_submitted`, `checked_in`, a brand's own…).
+    pub event_type: String,
+    /// Points each time (-1,000 to 1,000).
+    pub points: i64,
+}
+
+/// Points an attribute's value adds to a person's lead score.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AttributeScore {
+    /// The attribute's key.
+    pub key: String,
+    /// The value it must have (compared as text).
+    pub equals: String,
+    /// Points while it has it (-1,000 to 1,000).
+    pub points: i64,
+}
+
+/// `GET/PUT /api/v1/admin/lead-scoring`: how a brand scores its people.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LeadScoring {
+    /// An event's points halve every this many days (0: they never fade; at most 365).
+    #[serde(default)]
+    pub half_life_days: u32,
+    /// Points per event kind (at most 50).
+    #[serde(default)]
+    pub events: Vec<EventScore>,
+    /// Points per attribute value (at most 50).
+    #[serde(default)]
+    pub attributes: Vec<AttributeScore>,
+}
+
+/// A person's lead score.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LeadScore {
+    /// The score, rounded.
+    pub score: i64,
+    /// When it was last computed (RFC 3339); absent when it never was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed_at: Option<String>,
+}

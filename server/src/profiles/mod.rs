@@ -82,6 +82,13 @@ pub fn is_attribute_key(key: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
+/// What a condition's `equals` text is as a stored attribute value: attributes are kept as JSON, so a string is
+/// stored quoted (`"HCM"`) while a number, a boolean or a date's text compares as typed. The two forms to match.
+pub fn attribute_value_forms(equals: &str) -> [String; 2] {
+    let text = equals.trim();
+    [serde_json::Value::from(text).to_string(), text.to_owned()]
+}
+
 /// The attribute keys the brand's profiles hold, sorted.
 pub async fn attribute_keys(db: &Db, brand_id: &str) -> Result<Vec<String>> {
     let keys: Vec<(String,)> =

@@ -11,6 +11,7 @@ mod email_server;
 mod forms;
 mod games;
 mod imports;
+mod lead_scoring;
 mod liability;
 mod loyalty;
 mod menu;

@@ -1,4 +1,4 @@
-//! The profile 360: identities, traits, attributes, consents, merge history, points and the paged timeline.
+//! The profile 360: identities, traits, the lead score, attributes, consents, merge history, points and the paged timeline.
 
 use leptos::{prelude::*, task::spawn_local};
 
@@ -14,7 +14,7 @@ use super::{
     SURFACE,
 };
 use crate::api::{
-    EventType, Profile360, Timeline, TimelineEvent, channel_label, consent_purpose_label, event_type_label,
+    EventType, LeadScore, Profile360, Timeline, TimelineEvent, channel_label, consent_purpose_label, event_type_label,
     identity_kind_label, merge_reason_label, source_label,
 };
 use crate::domain::format_vnd;
@@ -30,6 +30,19 @@ pub fn ProfileView(id: String) -> impl IntoView {
     let event_type = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiFailure>);
     let points_id = id.clone();
+    let lead = RwSignal::new(None::<LeadScore>);
+    {
+        let (api, id) = (api.clone(), id.clone());
+        spawn_local(async move {
+            // The score is a figure beside the others; when it cannot be read the stat says so quietly.
+            if let Ok(score) = api
+                .get_as::<LeadScore>(SURFACE, &format!("/api/v1/admin/profiles/{id}/lead-score"))
+                .await
+            {
+                lead.set(Some(score));
+            }
+        });
+    }
     {
         let (api, id) = (api.clone(), id.clone());
         spawn_local(async move {
@@ -90,6 +103,10 @@ pub fn ProfileView(id: String) -> impl IntoView {
                             <div class="stat"><div class="stat-value">{t.orders}</div><div class="stat-label">{move || i18n.t("orders")}</div></div>
                             <div class="stat"><div class="stat-value">{format_vnd(t.total_spent_vnd)}</div><div class="stat-label">{move || i18n.t("total_spent")}</div></div>
                             <div class="stat"><div class="stat-value">{t.check_ins}</div><div class="stat-label">{move || i18n.t("check_ins")}</div></div>
+                            <div class="stat lead-score">
+                                <div class="stat-value">{move || lead.get().map_or_else(|| "—".to_owned(), |l| l.score.to_string())}</div>
+                                <div class="stat-label">{move || i18n.t("lead_score")}</div>
+                            </div>
                         </div>
                         <p>
                             {move || i18n.t("channels_reachable")} ": "

@@ -10,7 +10,7 @@ use super::forms::number;
 use crate::api::{CONSENT_PURPOSES, SegmentRule, Tier, consent_purpose_label, event_type_label, identity_kind_label};
 
 /// The event types the builder offers (a brand's own types can be typed too).
-const EVENTS: [&str; 14] = [
+pub(super) const EVENTS: [&str; 14] = [
     "checked_in",
     "order_paid",
     "offline_purchase",
@@ -37,10 +37,11 @@ const IDENTITIES: [&str; 6] = [
 ];
 
 /// The kinds of condition, with their text keys.
-const KINDS: [(&str, &str); 8] = [
+const KINDS: [(&str, &str); 9] = [
     ("event", "seg_kind_event"),
     ("spent", "seg_kind_spent"),
     ("points", "seg_kind_points"),
+    ("lead_score", "seg_kind_lead_score"),
     ("tier", "seg_kind_tier"),
     ("consent", "seg_kind_consent"),
     ("has_identity", "seg_kind_identity"),
@@ -57,6 +58,10 @@ fn fresh(kind: &str, tiers: &[Tier]) -> SegmentRule {
         },
         "points" => SegmentRule::Points {
             min: Some(100),
+            max: None,
+        },
+        "lead_score" => SegmentRule::LeadScore {
+            min: Some(50),
             max: None,
         },
         "tier" => SegmentRule::Tier {
@@ -92,6 +97,7 @@ fn kind_of(rule: &SegmentRule) -> &'static str {
         SegmentRule::Event { .. } => "event",
         SegmentRule::Spent { .. } => "spent",
         SegmentRule::Points { .. } => "points",
+        SegmentRule::LeadScore { .. } => "lead_score",
         SegmentRule::Tier { .. } => "tier",
         SegmentRule::Consent { .. } => "consent",
         SegmentRule::HasIdentity { .. } => "has_identity",
@@ -353,6 +359,16 @@ fn leaf_view(tree: RuleTree, path: &[usize], rule: &SegmentRule) -> AnyView {
                 {number_input(min, move |v| tree.edit(&a, |n| if let SegmentRule::Points { min, .. } = n { *min = v; }), "seg-min")}
                 <span>{move || i18n.t("seg_to")}</span>
                 {number_input(max, move |v| tree.edit(&b, |n| if let SegmentRule::Points { max, .. } = n { *max = v; }), "seg-max")}
+            }
+            .into_any()
+        }
+        SegmentRule::LeadScore { min, max } => {
+            let (a, b) = (path.to_vec(), path.to_vec());
+            view! {
+                <span>{move || i18n.t("seg_from")}</span>
+                {number_input(min, move |v| tree.edit(&a, |n| if let SegmentRule::LeadScore { min, .. } = n { *min = v; }), "seg-min")}
+                <span>{move || i18n.t("seg_to")}</span>
+                {number_input(max, move |v| tree.edit(&b, |n| if let SegmentRule::LeadScore { max, .. } = n { *max = v; }), "seg-max")}
             }
             .into_any()
         }

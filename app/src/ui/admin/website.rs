@@ -13,6 +13,7 @@ use super::{
     SURFACE,
     dashboard::BarChart,
     forms::{FieldMessage, FormFailure},
+    lead_scoring::LeadScoringPanel,
     web_form_editor::FormEditor,
 };
 use crate::api::{WebForm, Website, WebsiteInput};
@@ -27,6 +28,7 @@ pub fn WebsitePage() -> impl IntoView {
             <p class="muted">{move || i18n.t("website_lead")}</p>
             <Install/>
             <Forms/>
+            <LeadScoringPanel/>
         </section>
     }
 }

@@ -78,6 +78,7 @@ pub(super) fn messaging_text(key: &str) -> Option<(&'static str, &'static str)> 
         "seg_kind_event" => ("Đã làm", "Did"),
         "seg_kind_spent" => ("Đã chi tiêu", "Spent"),
         "seg_kind_points" => ("Số điểm hiện có", "Points balance"),
+        "seg_kind_lead_score" => ("Điểm tiềm năng", "Lead score"),
         "seg_kind_tier" => ("Hạng thành viên", "Tier"),
         "seg_kind_consent" => ("Đồng ý nhận tin", "Consented to"),
         "seg_kind_identity" => ("Có thông tin", "Has"),

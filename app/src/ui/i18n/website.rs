@@ -4,6 +4,32 @@
 pub(super) fn website_text(key: &str) -> Option<(&'static str, &'static str)> {
     Some(match key {
         "nav_website" => ("Trang web", "Website"),
+        "lead_scoring_title" => ("Điểm tiềm năng", "Lead score"),
+        "lead_scoring_help" => (
+            "Cộng điểm cho mỗi việc khách làm và cho thông tin của khách, để biết ai sắp mua. Điểm hiện trên hồ sơ khách và dùng được trong nhóm khách.",
+            "Points for what each person does and for what is known about them, to see who is ready to buy. The score shows on the profile and can define a segment.",
+        ),
+        "score_events_title" => ("Theo việc khách làm", "For what people do"),
+        "score_attributes_title" => ("Theo thông tin của khách", "For what is known about them"),
+        "score_no_events" => ("Chưa tính điểm cho việc nào.", "No event is scored yet."),
+        "score_no_attributes" => ("Chưa tính điểm cho thông tin nào.", "No attribute is scored yet."),
+        "score_event" => ("Loại sự kiện", "Event type"),
+        "score_points" => ("Điểm", "Points"),
+        "score_each_time" => ("điểm mỗi lần", "points each time"),
+        "score_points_unit" => ("điểm", "points"),
+        "score_add_event" => ("+ Thêm việc được tính điểm", "+ Score an event"),
+        "score_add_attribute" => ("+ Thêm thông tin được tính điểm", "+ Score an attribute"),
+        "score_half_life" => ("Điểm giảm một nửa sau (ngày)", "Points halve after (days)"),
+        "score_half_life_help" => (
+            "0: điểm không giảm. Ví dụ 30: một lượt ghé từ một tháng trước còn nửa số điểm.",
+            "0: points never fade. With 30, a visit a month ago counts half.",
+        ),
+        "save_scoring" => ("Lưu cách tính điểm", "Save the scoring"),
+        "score_saved" => (
+            "Đã lưu. Điểm của mọi khách đang được tính lại.",
+            "Saved. Everyone's score is being recomputed.",
+        ),
+        "lead_score" => ("Điểm tiềm năng", "Lead score"),
         "website_lead" => (
             "Dán một dòng vào trang web của nhãn hàng: mỗi lượt xem được ghi vào hồ sơ khách (khi khách đồng ý), và biểu mẫu hiện ra đúng lúc để xin số điện thoại.",
             "Paste one line into the brand's website: each visit is recorded on the visitor's profile (with their consent), and pop-up forms ask for a phone at the right moment.",

@@ -193,6 +193,8 @@ async fn set_member(
 
 /// Checks one person against every computed segment of the brand, moving them in or out.
 pub async fn check_person(db: &Db, brand_id: &str, profile_id: &str, now: i64) -> Result<()> {
+    // The person's lead score first, so a `lead_score` condition reads what they just did.
+    crate::scoring::refresh(db, brand_id, profile_id, now).await?;
     let segments: Vec<SegmentRow> = sqlx::query_as(
         "SELECT id, brand_id, name, rule, computed_at FROM segments WHERE brand_id = $1 AND archived_at IS NULL \
          AND computed_at IS NOT NULL",

@@ -128,6 +128,17 @@ fn check_node(rule: &SegmentRule) -> Result<()> {
             }
             Ok(())
         }
+        SegmentRule::LeadScore { min, max } => {
+            if min.is_none() && max.is_none() {
+                return Err(invalid("A lead score condition has a least or a most score."));
+            }
+            if let (Some(a), Some(b)) = (min, max)
+                && a > b
+            {
+                return Err(invalid("The least score is more than the most."));
+            }
+            Ok(())
+        }
         SegmentRule::Tier { tier_id } if tier_id.trim().is_empty() => Err(invalid("Choose a tier.")),
         SegmentRule::Consent { purpose } if !CONSENT_PURPOSES.contains(&purpose.as_str()) => {
             Err(invalid("Choose a consent purpose."))
@@ -222,6 +233,10 @@ impl Compiled {
                 let balance = "COALESCE((SELECT a.balance FROM points_accounts a WHERE a.profile_id = p.id), 0)";
                 self.bounds(balance, *min, *max)
             }
+            SegmentRule::LeadScore { min, max } => {
+                let score = "COALESCE((SELECT s.score FROM lead_scores s WHERE s.profile_id = p.id), 0)";
+                self.bounds(score, *min, *max)
+            }
             SegmentRule::Tier { tier_id } => format!(
                 "EXISTS (SELECT 1 FROM points_accounts a WHERE a.profile_id = p.id AND a.tier_id = {})",
                 self.bind(Bind::Text(tier_id.clone()))
@@ -240,10 +255,11 @@ impl Compiled {
             }
             SegmentRule::Attribute { key, equals } => {
                 let k = self.bind(Bind::Text(key.clone()));
-                let v = self.bind(Bind::Text(equals.trim().to_owned()));
+                let [quoted, typed] = crate::profiles::attribute_value_forms(equals);
+                let (q, t) = (self.bind(Bind::Text(quoted)), self.bind(Bind::Text(typed)));
                 format!(
                     "EXISTS (SELECT 1 FROM profile_attributes a WHERE a.profile_id = p.id AND a.key = {k} \
-                     AND a.value = {v})"
+                     AND (a.value = {q} OR a.value = {t}))"
                 )
             }
         }
