@@ -14,6 +14,7 @@ pub mod games;
 pub mod gateways;
 pub mod imports;
 pub mod ingest;
+mod journeys;
 pub mod loyalty;
 pub mod messaging;
 mod openapi;
@@ -22,7 +23,7 @@ pub mod platform;
 pub mod privacy;
 pub mod product_codes;
 pub mod profiles;
-pub mod scoring;
+mod scoring;
 pub mod sim;
 mod state;
 pub mod stores;
@@ -136,6 +137,7 @@ pub fn job_registry(db: &Db, clock: &Clock, providers: &Providers) -> Registry {
     imports::register(&mut registry, db, clock);
     website::register(&mut registry, db, clock);
     scoring::register(&mut registry, db, clock);
+    journeys::register(&mut registry, db, clock);
     registry
 }
 
@@ -185,7 +187,11 @@ pub async fn run_workers(config: Config, shutdown: impl Future<Output = ()> + Se
 /// that reacts to events or keeps rows about a person adds itself here (see ARCHITECTURE.md).
 pub fn compose() {
     events::reactors::install(events::Reactors {
-        same_transaction: vec![loyalty::reactor(), campaigns::attribution::reactor()],
+        same_transaction: vec![
+            loyalty::reactor(),
+            campaigns::attribution::reactor(),
+            journeys::reactor(),
+        ],
         durable: vec![
             profiles::activity::reactor(),
             messaging::reactor(),
@@ -205,6 +211,7 @@ pub fn compose() {
         messaging::hooks(),
         website::hooks(),
         scoring::hooks(),
+        journeys::hooks(),
     ]);
 }
 
@@ -386,6 +393,7 @@ pub fn build_router(state: AppState, simulator: bool) -> anyhow::Result<Router> 
         .merge(commerce::router())
         .merge(website::router())
         .merge(scoring::router())
+        .merge(journeys::router())
         .merge(ops::router())
         .split_for_parts();
     let openapi = Arc::new(openapi);

@@ -16,9 +16,8 @@ fn layer(name: &str) -> Option<(u8, &'static str)> {
         "events" => (2, "events"),
         "profiles" | "auth" | "brands" | "state" | "AppState" => (3, "profiles, auth and brands"),
         "loyalty" | "games" | "surveys" | "imports" | "ingest" | "privacy" | "ops" | "admin" | "customers"
-        | "dashboard" | "stores" | "campaigns" | "product_codes" | "commerce" | "messaging" | "website" | "scoring" => {
-            (4, "areas")
-        }
+        | "dashboard" | "stores" | "campaigns" | "product_codes" | "commerce" | "messaging" | "website" | "scoring"
+        | "journeys" => (4, "areas"),
         "lib" | "main" | "demo" | "web" | "openapi" | "launch" | "compose" | "open_store" | "build_router"
         | "job_registry" | "LaunchOptions" | "run_workers" | "Providers" => (5, "composition"),
         _ => return None,

@@ -300,6 +300,8 @@ error_codes! {
     FieldRequired = "field_required": "Hãy điền ô này.", "Fill in this field.";
     TooManySubmissions = "too_many_submissions": "Bạn đã gửi nhiều lần quá. Hãy thử lại sau ít phút.", "You have sent this too many times. Try again in a few minutes.";
     SubmittedTooFast = "submitted_too_fast": "Gửi nhanh quá. Hãy đợi một giây rồi gửi lại.", "That was too fast. Wait a second and send again.";
+    UnknownJourney = "unknown_journey": "Không tìm thấy hành trình này.", "This journey does not exist.";
+    InvalidJourney = "invalid_journey": "Hành trình chưa hợp lệ; hãy sửa bước được đánh dấu.", "The journey is not valid yet; fix the marked step.";
     InvalidLeadScoring = "invalid_lead_scoring": "Cách tính điểm tiềm năng chưa hợp lệ; hãy sửa dòng được đánh dấu.", "The lead scoring is not valid yet; fix the marked line.";
     // Operations.
     UnknownJob = "unknown_job": "Không tìm thấy công việc này.", "This job does not exist.";

@@ -75,6 +75,10 @@ pub enum FieldProblem {
         /// The last question's number (1-based).
         last: u32,
     },
+    /// A step no path from the start reaches.
+    Unreachable,
+    /// A step from which a path comes back to itself (every path must end).
+    Loops,
 }
 
 /// `n` with its thousands grouped as the language writes them (`1.000.000` in Vietnamese, `1,000,000` in English).
@@ -156,6 +160,14 @@ impl FieldProblem {
             FieldProblem::LaterQuestion { last } => (
                 format!("Chỉ đi tiếp đến một câu phía sau (tối đa câu {last}) hoặc kết thúc."),
                 format!("Only on to a later question (up to question {last}) or to the end."),
+            ),
+            FieldProblem::Unreachable => (
+                "Không có bước nào dẫn tới bước này.".to_owned(),
+                "No step leads to this one.".to_owned(),
+            ),
+            FieldProblem::Loops => (
+                "Bước này dẫn vòng lại chính nó; mọi nhánh phải đi đến kết thúc.".to_owned(),
+                "This step leads back to itself; every path must reach an end.".to_owned(),
             ),
         }
     }

@@ -116,6 +116,9 @@ event_types! {
     PageViewed = "page_viewed", MiniApp, true: "Xem trang web", "Viewed a web page";
     PageLeft = "page_left", MiniApp, false: "Rời trang web", "Left a web page";
     FormSubmitted = "form_submitted", Server, true: "Gửi biểu mẫu trên web", "Sent a web form";
+    JourneyEntered = "journey_entered", Server, false: "Vào hành trình", "Entered a journey";
+    JourneyCompleted = "journey_completed", Server, false: "Đi hết hành trình", "Finished a journey";
+    JourneyExited = "journey_exited", Server, false: "Rời hành trình", "Left a journey";
 }
 
 /// A label pair for a name, or the name itself (twice) when it is a brand's own.
@@ -183,6 +186,7 @@ pub fn source_label(source: &str) -> (String, String) {
         "server" => Some(("Hệ thống", "System")),
         "import" => Some(("Nhập từ tệp", "File import")),
         "survey" => Some(("Khảo sát", "Survey")),
+        "journey" => Some(("Hành trình", "Journey")),
         "admin" | "console" => Some(("Quản trị viên", "Admin")),
         "identify" => Some(("Hệ thống của nhãn hàng", "Brand's system")),
         _ => None,

@@ -173,7 +173,7 @@ pub fn LeadScoringPanel() -> impl IntoView {
         })
         .collect_view();
     view! {
-        <form class="panel lead-scoring" on:submit=save>
+        <form class="panel lead-scoring" novalidate=true on:submit=save>
             <h2>{move || i18n.t("lead_scoring_title")}</h2>
             <p class="muted">{move || i18n.t("lead_scoring_help")}</p>
             <ErrorNotice error=error/>

@@ -11,6 +11,8 @@ mod email_server;
 mod forms;
 mod games;
 mod imports;
+mod journey_editor;
+mod journeys;
 mod lead_scoring;
 mod liability;
 mod loyalty;
@@ -90,6 +92,8 @@ enum Page {
     Segments,
     /// Re-engagement messages.
     Messages,
+    /// Journeys: automated scenarios per person.
+    Journeys,
     /// The brand's website: the snippet and pop-up forms.
     Website,
     Operations,
@@ -121,6 +125,7 @@ fn page_for(path: &str) -> Page {
             "channels" => Page::Channels,
             "segments" => Page::Segments,
             "messages" => Page::Messages,
+            "journeys" => Page::Journeys,
             "website" => Page::Website,
             "operations" => Page::Operations,
             _ => Page::Overview,
@@ -233,6 +238,7 @@ pub fn AdminApp() -> impl IntoView {
                             {nav("/staff", "nav_staff", false)}
                             {nav("/admin/segments", "nav_segments", page == Page::Segments)}
                             {nav("/admin/messages", "nav_messages", page == Page::Messages)}
+                            {nav("/admin/journeys", "nav_journeys", page == Page::Journeys)}
                             {nav("/admin/channels", "nav_channels", page == Page::Channels)}
                             {nav("/admin/website", "nav_website", page == Page::Website)}
                             {nav("/admin/imports", "nav_imports", page == Page::Imports)}
@@ -263,6 +269,7 @@ pub fn AdminApp() -> impl IntoView {
                         Page::Channels => view! { <channels::ChannelsPage/> }.into_any(),
                         Page::Segments => view! { <segments::SegmentsPage/> }.into_any(),
                         Page::Messages => view! { <messages::MessagesPage/> }.into_any(),
+                        Page::Journeys => view! { <journeys::JourneysPage/> }.into_any(),
                         Page::Website => view! { <website::WebsitePage/> }.into_any(),
                         Page::Operations => view! { <operations::OperationsPage/> }.into_any(),
                     };

@@ -13,6 +13,8 @@ mod counter;
 #[cfg(all(feature = "customer", not(feature = "admin")))]
 mod customer;
 #[cfg(feature = "admin")]
+mod journeys;
+#[cfg(feature = "admin")]
 mod marketing;
 #[cfg(feature = "admin")]
 mod messaging;
@@ -30,7 +32,8 @@ fn surface_text(key: &str) -> Option<(&'static str, &'static str)> {
         .or_else(|| marketing::marketing_text(key))
         .or_else(|| messaging::messaging_text(key))
         .or_else(|| sales::sales_text(key))
-        .or_else(|| website::website_text(key));
+        .or_else(|| website::website_text(key))
+        .or_else(|| journeys::journeys_text(key));
     text
 }
 #[cfg(all(feature = "customer", not(feature = "admin")))]

@@ -345,8 +345,9 @@ mod tests {
         check(&rule).unwrap();
         let c = compile(&rule, Dialect::Sqlite, 2, 100 * DAY_MS);
         assert!(!c.sql.contains("DROP"));
-        assert_eq!(c.binds.len(), 4);
-        assert!(c.sql.contains("$2") && c.sql.contains("$5") && !c.sql.contains("$6"));
+        // The event's type and window, the attribute's key and its value in both stored forms.
+        assert_eq!(c.binds.len(), 5);
+        assert!(c.sql.contains("$2") && c.sql.contains("$6") && !c.sql.contains("$7"));
         assert_eq!(c.binds[1], Bind::Int(40 * DAY_MS));
     }
 
