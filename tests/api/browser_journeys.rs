@@ -28,7 +28,7 @@ async fn an_admin_builds_and_opens_a_journey(store: Store) {
 
     // The win-back start: its first step waits for a visit, the third gives points.
     let starts = c.find_all(Locator::Css(".journey-start")).await.unwrap();
-    starts[2].click().await.unwrap();
+    starts[3].click().await.unwrap();
     wait_for_text(c, ".journey-editor h2", "Hành trình mới").await;
     wait_for_text_containing(c, ".journey-step[data-kind=wait_for] .event-name", "Ghé cửa hàng").await;
     let points = c

@@ -190,6 +190,8 @@ pub enum MessageStatus {
     Sent,
     /// Cancelled before it went out (what was sent stays sent).
     Cancelled,
+    /// A journey's: each person who reaches its step gets it (once), never its segment.
+    Journey,
 }
 
 /// Why a person did not get a message.

@@ -46,6 +46,16 @@ pub enum StepCondition {
         /// The value, as typed.
         equals: String,
     },
+    /// They read this message of the journey (a read receipt came).
+    MessageRead {
+        /// The message's id (one a step of this journey sends).
+        message_id: String,
+    },
+    /// They clicked this message of the journey.
+    MessageClicked {
+        /// The message's id (one a step of this journey sends).
+        message_id: String,
+    },
     /// Their lead score is at least this much.
     LeadScore {
         /// The least score.
@@ -89,6 +99,14 @@ pub enum StepAction {
         yes: String,
         /// Where they go when it does not.
         no: String,
+    },
+    /// Sends a message (written in Messages) on the person's first reachable, consenting channel, within the
+    /// brand's caps and quiet hours; a message reaches a person once, however often they enter.
+    Send {
+        /// The message's id: a draft, which becomes the journey's.
+        message_id: String,
+        /// The next step's id.
+        next: String,
     },
     /// Credits points (once per run).
     GivePoints {

@@ -8,6 +8,7 @@ use axum::{extract::State, http::StatusCode};
 use sqlx::AnyConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::check::Known;
 use crate::error::Path;
 use crate::{
     AppState,
@@ -36,17 +37,37 @@ fn status_of(text: &str) -> JourneyStatus {
     }
 }
 
-async fn live_segments(db: &Db, brand_id: &str) -> Result<HashSet<String>> {
+async fn known(db: &Db, brand_id: &str) -> Result<Known> {
     let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM segments WHERE brand_id = $1 AND archived_at IS NULL")
         .bind(brand_id)
         .fetch_all(db.read())
         .await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
+    Ok(Known {
+        segments: rows.into_iter().map(|(id,)| id).collect::<HashSet<_>>(),
+        messages: crate::messaging::outbox::journey_messages(db, brand_id).await?,
+    })
+}
+
+/// Makes the messages the journey sends its own, in the transaction that saves it; refused (changing nothing)
+/// when one stopped being a draft since it was checked.
+async fn hold_messages(conn: &mut AnyConnection, brand_id: &str, journey: &JourneyInput, now: i64) -> Result<()> {
+    for (i, step) in journey.steps.iter().enumerate() {
+        if let app::api::StepAction::Send { message_id, .. } = &step.action
+            && !crate::messaging::outbox::hold_for_journey(conn, brand_id, message_id, now).await?
+        {
+            return Err(Error::unprocessable(
+                ErrorCode::InvalidJourney,
+                "Choose a message still being written (a draft) or one a journey already sends.",
+            )
+            .at(format!("/steps/{i}/action/message_id"), app::api::FieldProblem::Unknown));
+        }
+    }
+    Ok(())
 }
 
 /// Checks a definition against the brand: its segments, and room for the attributes it sets.
 async fn checked(state: &AppState, brand_id: &str, input: JourneyInput) -> Result<JourneyInput> {
-    let journey = super::check::check(input, &live_segments(&state.db, brand_id).await?)?;
+    let journey = super::check::check(input, &known(&state.db, brand_id).await?)?;
     let keys: Vec<&str> = journey
         .steps
         .iter()
@@ -93,7 +114,7 @@ async fn load(conn: &mut AnyConnection, brand_id: &str, id: &str) -> Result<Jour
     .await?;
     let taken: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT step_id, way, COUNT(*) FROM journey_steps_taken WHERE journey_id = $1 AND version = $2 \
-         GROUP BY step_id, way",
+         GROUP BY step_id, way ORDER BY step_id, way",
     )
     .bind(id)
     .bind(row.version)
@@ -199,6 +220,7 @@ async fn create(
                 .bind(now)
                 .execute(&mut *conn)
                 .await?;
+                hold_messages(conn, &brand, &journey, now).await?;
                 load(conn, &brand, &id).await
             })
         })
@@ -286,6 +308,7 @@ async fn save(
                 .bind(now)
                 .execute(&mut *conn)
                 .await?;
+                hold_messages(conn, &brand, &journey, now).await?;
                 super::refresh_listens(conn, &brand, &id).await?;
                 load(conn, &brand, &id).await
             })

@@ -63,9 +63,10 @@ fn minutes(pointer: String, value: u32) -> Result<()> {
 /// The steps a step goes on to, with the field naming each.
 fn exits(action: &StepAction) -> Vec<(&'static str, &str)> {
     match action {
-        StepAction::Wait { next, .. } | StepAction::GivePoints { next, .. } | StepAction::SetAttribute { next, .. } => {
-            vec![("next", next.as_str())]
-        }
+        StepAction::Wait { next, .. }
+        | StepAction::Send { next, .. }
+        | StepAction::GivePoints { next, .. }
+        | StepAction::SetAttribute { next, .. } => vec![("next", next.as_str())],
         StepAction::WaitFor { next, timeout_next, .. } => {
             vec![("next", next.as_str()), ("timeout_next", timeout_next.as_str())]
         }
@@ -74,8 +75,18 @@ fn exits(action: &StepAction) -> Vec<(&'static str, &str)> {
     }
 }
 
-/// Checks a whole journey, trimming its texts; the segments a branch names must be among `segments`.
-pub fn check(mut j: JourneyInput, segments: &HashSet<String>) -> Result<JourneyInput> {
+/// What a journey may refer to: the brand's live segments, and the messages it may send (drafts and journeys').
+#[derive(Debug, Default)]
+pub struct Known {
+    /// Segment ids.
+    pub segments: HashSet<String>,
+    /// Message ids.
+    pub messages: HashSet<String>,
+}
+
+/// Checks a whole journey, trimming its texts; what a step names must be among `known`, and a branch on a
+/// message asks about one this journey sends.
+pub fn check(mut j: JourneyInput, known: &Known) -> Result<JourneyInput> {
     j.name = j.name.trim().to_owned();
     if j.name.is_empty() || j.name.chars().count() > 80 {
         return Err(invalid(
@@ -140,7 +151,29 @@ pub fn check(mut j: JourneyInput, segments: &HashSet<String>) -> Result<JourneyI
                 "Each step has its own id.",
             ));
         }
-        check_action(i, &mut step.action, segments)?;
+        check_action(i, &mut step.action, known)?;
+    }
+    let sent: HashSet<String> = j
+        .steps
+        .iter()
+        .filter_map(|s| match &s.action {
+            StepAction::Send { message_id, .. } => Some(message_id.clone()),
+            _ => None,
+        })
+        .collect();
+    for (i, step) in j.steps.iter().enumerate() {
+        if let StepAction::Branch {
+            condition: StepCondition::MessageRead { message_id } | StepCondition::MessageClicked { message_id },
+            ..
+        } = &step.action
+            && !sent.contains(message_id)
+        {
+            return Err(invalid(
+                format!("/steps/{i}/action/condition/message_id"),
+                FieldProblem::NotAllowed,
+                "Ask about a message one of this journey's steps sends.",
+            ));
+        }
     }
     for (i, step) in j.steps.iter().enumerate() {
         for (field, to) in exits(&step.action) {
@@ -193,7 +226,7 @@ pub fn check(mut j: JourneyInput, segments: &HashSet<String>) -> Result<JourneyI
     Ok(j)
 }
 
-fn check_action(i: usize, action: &mut StepAction, segments: &HashSet<String>) -> Result<()> {
+fn check_action(i: usize, action: &mut StepAction, known: &Known) -> Result<()> {
     let at = |field: &str| format!("/steps/{i}/action/{field}");
     match action {
         StepAction::Wait { minutes: m, .. } => minutes(at("minutes"), *m),
@@ -206,6 +239,12 @@ fn check_action(i: usize, action: &mut StepAction, segments: &HashSet<String>) -
             event_type(at("event_type"), t)?;
             minutes(at("timeout_minutes"), *timeout_minutes)
         }
+        StepAction::Send { message_id, .. } if !known.messages.contains(message_id.as_str()) => Err(invalid(
+            at("message_id"),
+            FieldProblem::Unknown,
+            "Choose a message still being written (a draft) or one a journey already sends.",
+        )),
+        StepAction::Send { .. } => Ok(()),
         StepAction::GivePoints { points, .. } => {
             if (1..=100_000).contains(points) {
                 Ok(())
@@ -250,11 +289,13 @@ fn check_action(i: usize, action: &mut StepAction, segments: &HashSet<String>) -
                         None => Ok(()),
                     }
                 }
-                StepCondition::InSegment { segment_id } if !segments.contains(segment_id.as_str()) => Err(invalid(
-                    at("segment_id"),
-                    FieldProblem::Unknown,
-                    "Choose one of the brand's segments.",
-                )),
+                StepCondition::InSegment { segment_id } if !known.segments.contains(segment_id.as_str()) => {
+                    Err(invalid(
+                        at("segment_id"),
+                        FieldProblem::Unknown,
+                        "Choose one of the brand's segments.",
+                    ))
+                }
                 StepCondition::InSegment { .. } => Ok(()),
                 StepCondition::Attribute { key, equals } => {
                     *key = key.trim().to_owned();
@@ -275,6 +316,7 @@ fn check_action(i: usize, action: &mut StepAction, segments: &HashSet<String>) -
                     }
                     Ok(())
                 }
+                StepCondition::MessageRead { .. } | StepCondition::MessageClicked { .. } => Ok(()),
                 StepCondition::LeadScore { min } if !(-1_000_000..=1_000_000).contains(min) => Err(invalid(
                     at("min"),
                     FieldProblem::Range {
@@ -323,7 +365,7 @@ mod tests {
     }
 
     fn pointer(j: JourneyInput) -> String {
-        match check(j, &HashSet::new()) {
+        match check(j, &Known::default()) {
             Err(Error::Client { field: Some(f), .. }) => f.pointer,
             other => panic!("not refused at a field: {other:?}"),
         }
@@ -350,7 +392,7 @@ mod tests {
             ),
             ("end", StepAction::Exit),
         ]);
-        assert!(check(j, &HashSet::new()).is_ok());
+        assert!(check(j, &Known::default()).is_ok());
     }
 
     #[test]

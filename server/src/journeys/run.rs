@@ -348,6 +348,11 @@ async fn walk(conn: &mut AnyConnection, mut run: Run, def: &JourneyInput, now: i
                     ("no", no.clone())
                 }
             }
+            StepAction::Send { message_id, next } => {
+                let sent = crate::messaging::outbox::send_to_one(conn, &run.brand_id, message_id, &run.profile_id, now)
+                    .await?;
+                (if sent { "sent" } else { "had_it" }, next.clone())
+            }
             StepAction::GivePoints { points, next } => {
                 give_points(conn, &run, def, *points, now).await?;
                 ("next", next.clone())
@@ -461,6 +466,14 @@ async fn holds(conn: &mut AnyConnection, run: &Run, condition: &StepCondition, n
             .fetch_one(&mut *conn)
             .await?;
             n
+        }
+        StepCondition::MessageRead { message_id } => {
+            let (read, _) = crate::messaging::outbox::engagement(conn, message_id, &run.profile_id).await?;
+            i64::from(read)
+        }
+        StepCondition::MessageClicked { message_id } => {
+            let (_, clicked) = crate::messaging::outbox::engagement(conn, message_id, &run.profile_id).await?;
+            i64::from(clicked)
         }
         StepCondition::LeadScore { min } => {
             let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM lead_scores WHERE profile_id = $1 AND score >= $2")

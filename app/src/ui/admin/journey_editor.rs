@@ -17,8 +17,8 @@ use super::{
     segment_rules::EVENTS,
 };
 use crate::api::{
-    CustomerSegment, EntryRule, Journey, JourneyInput, JourneyStep, StepAction, StepCondition, StepCount,
-    event_type_label,
+    CustomerSegment, EntryRule, Journey, JourneyInput, JourneyStep, Message, MessagePage, MessageStatus, StepAction,
+    StepCondition, StepCount, event_type_label,
 };
 
 const DAY: u32 = 24 * 60;
@@ -138,8 +138,63 @@ pub fn starters(vi: bool) -> Vec<(&'static str, JourneyInput)> {
             step("s4", StepAction::Exit),
         ],
     };
+    // The two messages are the admin's to choose (drafts written under Messages).
+    let read_not_clicked = JourneyInput {
+        name: named(
+            "Đọc nhưng chưa bấm: nhắc qua kênh khác",
+            "Read but not clicked: try another channel",
+        ),
+        trigger: "checked_in".into(),
+        entry: EntryRule::Cooldown { days: 30 },
+        exit_on: vec!["order_paid".into()],
+        steps: vec![
+            step(
+                "s1",
+                StepAction::Send {
+                    message_id: String::new(),
+                    next: "s2".into(),
+                },
+            ),
+            step(
+                "s2",
+                StepAction::Wait {
+                    minutes: DAY,
+                    next: "s3".into(),
+                },
+            ),
+            step(
+                "s3",
+                StepAction::Branch {
+                    condition: StepCondition::MessageClicked {
+                        message_id: String::new(),
+                    },
+                    yes: "s6".into(),
+                    no: "s4".into(),
+                },
+            ),
+            step(
+                "s4",
+                StepAction::Branch {
+                    condition: StepCondition::MessageRead {
+                        message_id: String::new(),
+                    },
+                    yes: "s5".into(),
+                    no: "s6".into(),
+                },
+            ),
+            step(
+                "s5",
+                StepAction::Send {
+                    message_id: String::new(),
+                    next: "s6".into(),
+                },
+            ),
+            step("s6", StepAction::Exit),
+        ],
+    };
     vec![
         ("journey_start_blank", blank),
+        ("journey_start_read_not_clicked", read_not_clicked),
         ("journey_start_welcome", welcome),
         ("journey_start_win_back", win_back),
         ("journey_start_ab", ab),
@@ -147,7 +202,8 @@ pub fn starters(vi: bool) -> Vec<(&'static str, JourneyInput)> {
 }
 
 /// The kinds of step, with their text keys.
-const KINDS: [(&str, &str); 6] = [
+const KINDS: [(&str, &str); 7] = [
+    ("send", "step_send"),
     ("wait", "step_wait"),
     ("wait_for", "step_wait_for"),
     ("branch", "step_branch"),
@@ -157,7 +213,9 @@ const KINDS: [(&str, &str); 6] = [
 ];
 
 /// The kinds of condition a branch asks, with their text keys.
-const CONDITIONS: [(&str, &str); 5] = [
+const CONDITIONS: [(&str, &str); 7] = [
+    ("message_read", "cond_message_read"),
+    ("message_clicked", "cond_message_clicked"),
     ("did_event", "cond_did_event"),
     ("in_segment", "cond_in_segment"),
     ("attribute", "cond_attribute"),
@@ -167,6 +225,7 @@ const CONDITIONS: [(&str, &str); 5] = [
 
 fn kind_of(action: &StepAction) -> &'static str {
     match action {
+        StepAction::Send { .. } => "send",
         StepAction::Wait { .. } => "wait",
         StepAction::WaitFor { .. } => "wait_for",
         StepAction::Branch { .. } => "branch",
@@ -187,6 +246,8 @@ fn kind_key(action: &StepAction) -> &'static str {
 
 fn condition_kind(c: &StepCondition) -> &'static str {
     match c {
+        StepCondition::MessageRead { .. } => "message_read",
+        StepCondition::MessageClicked { .. } => "message_clicked",
         StepCondition::DidEvent { .. } => "did_event",
         StepCondition::InSegment { .. } => "in_segment",
         StepCondition::Attribute { .. } => "attribute",
@@ -205,6 +266,12 @@ fn fresh_condition(kind: &str) -> StepCondition {
             equals: String::new(),
         },
         "lead_score" => StepCondition::LeadScore { min: 50 },
+        "message_read" => StepCondition::MessageRead {
+            message_id: String::new(),
+        },
+        "message_clicked" => StepCondition::MessageClicked {
+            message_id: String::new(),
+        },
         "random" => StepCondition::Random { percent: 50 },
         _ => StepCondition::DidEvent {
             event_type: "order_paid".into(),
@@ -217,6 +284,10 @@ fn fresh_condition(kind: &str) -> StepCondition {
 fn fresh(kind: &str, next: &str) -> StepAction {
     let next = next.to_owned();
     match kind {
+        "send" => StepAction::Send {
+            message_id: String::new(),
+            next,
+        },
         "wait" => StepAction::Wait { minutes: DAY, next },
         "wait_for" => StepAction::WaitFor {
             event_type: "checked_in".into(),
@@ -292,6 +363,7 @@ pub fn JourneyEditor(editing: Editing, on_saved: Callback<()>, on_cancel: Callba
     let name = RwSignal::new(start.name.clone());
     let trigger = RwSignal::new(start.trigger.clone());
     let segments = RwSignal::new(Vec::<CustomerSegment>::new());
+    let messages = RwSignal::new(Vec::<Message>::new());
     let error = RwSignal::new(None::<ApiFailure>);
     provide_context(FormFailure(error));
     {
@@ -302,6 +374,15 @@ pub fn JourneyEditor(editing: Editing, on_saved: Callback<()>, on_cancel: Callba
                 .await
             {
                 segments.set(list);
+            }
+            // The messages a journey may send: drafts and journeys' (the newest 50 are on the first page).
+            if let Ok(page) = api.get_as::<MessagePage>(SURFACE, "/api/v1/admin/messages").await {
+                messages.set(
+                    page.items
+                        .into_iter()
+                        .filter(|m| matches!(m.status, MessageStatus::Draft | MessageStatus::Journey))
+                        .collect(),
+                );
             }
         });
     }
@@ -383,7 +464,7 @@ pub fn JourneyEditor(editing: Editing, on_saved: Callback<()>, on_cancel: Callba
             .enumerate()
             .map(|(i, s)| {
                 let count = counts.iter().find(|c| c.step_id == s.id).cloned();
-                view! { <StepCard draft=draft index=i step=s choices=choices.clone() count=count segments=segments/> }
+                view! { <StepCard draft=draft index=i step=s choices=choices.clone() count=count segments=segments messages=messages/> }
             })
             .collect_view()
     };
@@ -450,6 +531,25 @@ fn EventName(value: RwSignal<String>) -> impl IntoView {
     }
 }
 
+/// A select of the messages a journey may send.
+fn message_select(
+    messages: RwSignal<Vec<Message>>,
+    current: String,
+    class: &'static str,
+    on: impl Fn(String) + 'static,
+) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    view! {
+        <select class=class on:change=move |ev| on(event_target_value(&ev))>
+            <option value="" selected=current.is_empty()>{move || i18n.t("step_choose_message")}</option>
+            {move || messages.get().into_iter().map(|m| {
+                let selected = m.id == current;
+                view! { <option value=m.id selected=selected>{m.name}</option> }
+            }).collect_view()}
+        </select>
+    }
+}
+
 /// A select of the step to go to, among the others.
 fn next_select(
     draft: Draft,
@@ -487,6 +587,7 @@ fn StepCard(
     choices: Vec<(String, &'static str)>,
     count: Option<StepCount>,
     segments: RwSignal<Vec<CustomerSegment>>,
+    messages: RwSignal<Vec<Message>>,
 ) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let kind = kind_of(&step.action);
@@ -517,6 +618,17 @@ fn StepCard(
         });
     };
     let fields = match step.action.clone() {
+        StepAction::Send { message_id, next } => view! {
+            <label class="inline">
+                {move || i18n.t("step_message")}
+                {message_select(messages, message_id, "step-message", move |v| draft.edit_step(index, |a| if let StepAction::Send { message_id, .. } = a { *message_id = v; }))}
+            </label>
+            <FieldMessage at=at("message_id")/>
+            <p class="muted small">{move || i18n.t("step_send_help")}</p>
+            <label class="inline">{move || i18n.t("step_then")} {next_select(draft, index, &choices, &next, "step-next", |a, v| if let StepAction::Send { next, .. } = a { *next = v; })}</label>
+            <FieldMessage at=at("next")/>
+        }
+        .into_any(),
         StepAction::Wait { minutes, next } => view! {
             <label class="inline">
                 {move || i18n.t("step_minutes")}
@@ -565,7 +677,7 @@ fn StepCard(
             .into_any()
         }
         StepAction::Branch { condition, yes, no } => view! {
-            <ConditionFields draft=draft index=index condition=condition segments=segments/>
+            <ConditionFields draft=draft index=index condition=condition segments=segments messages=messages/>
             <label class="inline">{move || i18n.t("step_if_yes")} {next_select(draft, index, &choices, &yes, "step-yes", |a, v| if let StepAction::Branch { yes, .. } = a { *yes = v; })}</label>
             <FieldMessage at=at("yes")/>
             <label class="inline">{move || i18n.t("step_if_no")} {next_select(draft, index, &choices, &no, "step-no", |a, v| if let StepAction::Branch { no, .. } = a { *no = v; })}</label>
@@ -615,6 +727,8 @@ fn StepCard(
                     "timeout" => "way_timeout",
                     "exit" => "way_exit",
                     "end" => "way_end",
+                    "sent" => "way_sent",
+                    "had_it" => "way_had_it",
                     _ => "way_next",
                 };
                 let n = w.count;
@@ -650,6 +764,7 @@ fn ConditionFields(
     index: usize,
     condition: StepCondition,
     segments: RwSignal<Vec<CustomerSegment>>,
+    messages: RwSignal<Vec<Message>>,
 ) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let kind = condition_kind(&condition);
@@ -666,6 +781,16 @@ fn ConditionFields(
         .map(|(k, key)| view! { <option value=*k selected=*k == kind>{move || i18n.t(key)}</option> })
         .collect_view();
     let fields = match condition {
+        StepCondition::MessageRead { message_id } => view! {
+            {message_select(messages, message_id, "cond-message", move |v| edit(Box::new(move |c| if let StepCondition::MessageRead { message_id } = c { *message_id = v; })))}
+            <FieldMessage at=at("message_id")/>
+        }
+        .into_any(),
+        StepCondition::MessageClicked { message_id } => view! {
+            {message_select(messages, message_id, "cond-message", move |v| edit(Box::new(move |c| if let StepCondition::MessageClicked { message_id } = c { *message_id = v; })))}
+            <FieldMessage at=at("message_id")/>
+        }
+        .into_any(),
         StepCondition::DidEvent {
             event_type,
             within_minutes,

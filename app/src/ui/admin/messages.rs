@@ -27,6 +27,7 @@ pub(super) fn status_key(status: MessageStatus) -> &'static str {
         MessageStatus::Sending => "msg_status_sending",
         MessageStatus::Sent => "msg_status_sent",
         MessageStatus::Cancelled => "msg_status_cancelled",
+        MessageStatus::Journey => "msg_status_journey",
     }
 }
 

@@ -124,6 +124,7 @@ pub(super) fn messaging_text(key: &str) -> Option<(&'static str, &'static str)> 
         "msg_status_sending" => ("Đang gửi", "Sending"),
         "msg_status_sent" => ("Đã gửi xong", "Sent"),
         "msg_status_cancelled" => ("Đã huỷ", "Cancelled"),
+        "msg_status_journey" => ("Dùng cho hành trình", "A journey's"),
         "msg_when" => ("Thời gian", "When"),
         "msg_target" => ("Nút bấm mở màn hình", "Buttons open"),
         "msg_screen_home" => ("Trang chủ", "Home"),

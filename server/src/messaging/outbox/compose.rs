@@ -56,6 +56,7 @@ pub(super) fn status_of(s: &str) -> MessageStatus {
         "sending" => MessageStatus::Sending,
         "sent" => MessageStatus::Sent,
         "cancelled" => MessageStatus::Cancelled,
+        "journey" => MessageStatus::Journey,
         _ => MessageStatus::Draft,
     }
 }

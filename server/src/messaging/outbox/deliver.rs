@@ -152,7 +152,8 @@ async fn run(db: &Db, clock: &Clock, senders: &Senders, message_id: &str, shard:
     let Some((brand_id, content, status)) = row else {
         return Ok(());
     };
-    if status != "sending" {
+    // A journey's message is never finished: its recipients come one at a time.
+    if status != "sending" && status != "journey" {
         return Ok(());
     }
     let message = Arc::new(Message {
@@ -200,7 +201,7 @@ async fn still_sending(db: &Db, message_id: &str) -> Result<bool> {
         .bind(message_id)
         .fetch_one(db.read())
         .await?;
-    Ok(status == "sending")
+    Ok(status == "sending" || status == "journey")
 }
 
 /// After the queue ran dry for now: the message is sent, or this shard comes back when the next recipient is

@@ -30,6 +30,87 @@ pub fn register(registry: &mut Registry, db: &Db, clock: &Clock, senders: Sender
     deliver::register(registry, db, clock, senders);
 }
 
+/// The brand's messages a journey may send: drafts, and those already a journey's.
+pub async fn journey_messages(db: &Db, brand_id: &str) -> crate::error::Result<std::collections::HashSet<String>> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT id FROM campaign_messages WHERE brand_id = $1 AND status IN ('draft', 'journey')")
+            .bind(brand_id)
+            .fetch_all(db.read())
+            .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Makes a draft a journey's message (in the caller's transaction): it is then never sent to its segment, only to
+/// each person a journey brings to it. Whether it is (now) a journey's.
+pub async fn hold_for_journey(
+    conn: &mut sqlx::AnyConnection,
+    brand_id: &str,
+    message_id: &str,
+    now: i64,
+) -> crate::error::Result<bool> {
+    sqlx::query(
+        "UPDATE campaign_messages SET status = 'journey', updated_at = $3 \
+         WHERE id = $1 AND brand_id = $2 AND status IN ('draft', 'journey')",
+    )
+    .bind(message_id)
+    .bind(brand_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM campaign_messages WHERE id = $1 AND brand_id = $2 AND status = 'journey'")
+            .bind(message_id)
+            .bind(brand_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(n == 1)
+}
+
+/// A journey's message to one person, in the caller's transaction: their recipient row (keyed by message and
+/// person, so a message reaches someone once) and its delivery job, which checks consent, channels, caps and
+/// quiet hours as for any message. Whether a row was written (false: they had it already).
+pub async fn send_to_one(
+    conn: &mut sqlx::AnyConnection,
+    brand_id: &str,
+    message_id: &str,
+    profile_id: &str,
+    now: i64,
+) -> crate::error::Result<bool> {
+    let written = sqlx::query(
+        "INSERT INTO message_sends (message_id, profile_id, brand_id, token, status, due_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'queued', $5, $5) ON CONFLICT (message_id, profile_id) DO NOTHING",
+    )
+    .bind(message_id)
+    .bind(profile_id)
+    .bind(brand_id)
+    .bind(crate::crypto::random_token(16))
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if written == 1 {
+        crate::jobs::enqueue(conn, &deliver::job(brand_id, message_id, 0, now), now).await?;
+    }
+    Ok(written == 1)
+}
+
+/// Whether a person read and clicked a message sent to them: (read, clicked).
+pub async fn engagement(
+    conn: &mut sqlx::AnyConnection,
+    message_id: &str,
+    profile_id: &str,
+) -> crate::error::Result<(bool, bool)> {
+    let row: Option<(Option<i64>, Option<i64>)> =
+        sqlx::query_as("SELECT read_at, clicked_at FROM message_sends WHERE message_id = $1 AND profile_id = $2")
+            .bind(message_id)
+            .bind(profile_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(row.map_or((false, false), |(read, clicked)| {
+        (read.is_some() || clicked.is_some(), clicked.is_some())
+    }))
+}
+
 /// A delivery (`received`) or read receipt for a message one of our sends carried: the send moves on, and a
 /// read is `message_read` on the person's timeline. How many sends moved.
 pub(super) async fn receipt(
