@@ -34,10 +34,10 @@ fn cham_binary() -> PathBuf {
 }
 
 /// A worker process, killed with SIGKILL when dropped (a failing test leaves none behind).
-struct Worker(Child);
+pub(crate) struct Worker(Child);
 
 impl Worker {
-    fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -50,7 +50,7 @@ impl Drop for Worker {
 }
 
 /// A `cham worker` process on the app's store, sending SMS through the app's simulated eSMS.
-fn worker(app: &TestApp, dir: &Path) -> Worker {
+pub(crate) fn worker(app: &TestApp, dir: &Path) -> Worker {
     Worker(
         Command::new(cham_binary())
             .arg("worker")

@@ -35,6 +35,7 @@ mod games;
 mod imports;
 mod ingest;
 mod jobs;
+mod journey_killed;
 mod journey_messages;
 mod journeys;
 mod killed_send;

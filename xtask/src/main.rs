@@ -78,6 +78,8 @@ fn main() -> anyhow::Result<()> {
             "messages",
             "--bench",
             "website",
+            "--bench",
+            "journeys",
         ]),
         "fuzz" => cargo(&["bench", "--package", "cham-tests", "--bench", "fuzz"]),
         _ => {

@@ -180,6 +180,10 @@ async fn create(
         "INSERT INTO stores (id, brand_id, name, address, latitude, longitude, hours, active, created_at, updated_at, \
          check_in_limit, poster_issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $9)",
     )
+    // Not kept prepared: sqlx 0.8.6's Any driver binds a `None::<f64>` as a float4 NULL (its `Null(Double)` and
+    // `Null(Real)` are swapped), so on PostgreSQL a statement first prepared for a store without coordinates
+    // refused the next one's float8 ("incorrect binary data format in bind parameter 5"): the intermittent 500.
+    .persistent(false)
     .bind(&id)
     .bind(&claims.brand)
     .bind(&input.name)
@@ -227,6 +231,8 @@ async fn update(
         "UPDATE stores SET name = $1, address = $2, latitude = $3, longitude = $4, hours = $5, active = $6, \
          updated_at = $7, check_in_limit = $10 WHERE id = $8 AND brand_id = $9",
     )
+    // Not kept prepared: see `create`.
+    .persistent(false)
     .bind(&input.name)
     .bind(&input.address)
     .bind(input.latitude)

@@ -186,6 +186,8 @@ async fn check_in(
         "INSERT INTO store_check_ins (id, brand_id, store_id, profile_id, day, poster_version, checked_in_at, \
          latitude, longitude, distance_m, status, flag) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
+    // Not kept prepared: sqlx 0.8.6's Any driver binds `None::<f64>` as a float4 NULL (see `stores::admin::create`).
+    .persistent(false)
     .bind(&id)
     .bind(&claims.brand)
     .bind(&store.id)
