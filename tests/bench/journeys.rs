@@ -133,7 +133,7 @@ async fn run(store: Store) {
         .map(|c| {
             c.iter()
                 .map(
-                    |i| json!({ "user": { "member_id": format!("jb-{i:06}") }, "type": "checked_in", "source": "pos" }),
+                    |i| json!({ "user": { "external_id": format!("jb-{i:06}") }, "type": "checked_in", "source": "pos" }),
                 )
                 .collect()
         })
@@ -152,6 +152,13 @@ async fn run(store: Store) {
                     .await
                     .unwrap();
                 assert!(r.status().is_success(), "a batch refused: {}", r.status());
+                let body: Value = r.json().await.unwrap();
+                assert_eq!(
+                    body["rejected"],
+                    0,
+                    "{}",
+                    &body.to_string()[..400.min(body.to_string().len())]
+                );
                 t.elapsed()
             }
         })
