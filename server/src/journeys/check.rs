@@ -88,7 +88,7 @@ pub struct Known {
 /// message asks about one this journey sends.
 pub fn check(mut j: JourneyInput, known: &Known) -> Result<JourneyInput> {
     j.name = j.name.trim().to_owned();
-    if j.name.is_empty() || j.name.chars().count() > 80 {
+    if j.name.is_empty() || j.name.chars().count() > 80 || j.name.chars().any(char::is_control) {
         return Err(invalid(
             "/name",
             FieldProblem::Length { min: 1, max: 80 },
@@ -266,7 +266,7 @@ fn check_action(i: usize, action: &mut StepAction, known: &Known) -> Result<()> 
                     "An attribute key has 1 to 40 of a-z, 0-9 and _.",
                 ));
             }
-            if value.is_empty() || value.chars().count() > 200 {
+            if value.is_empty() || value.chars().count() > 200 || value.chars().any(char::is_control) {
                 return Err(invalid(
                     at("value"),
                     FieldProblem::Length { min: 1, max: 200 },
@@ -307,7 +307,7 @@ fn check_action(i: usize, action: &mut StepAction, known: &Known) -> Result<()> 
                             "An attribute key has 1 to 40 of a-z, 0-9 and _.",
                         ));
                     }
-                    if equals.is_empty() || equals.chars().count() > 200 {
+                    if equals.is_empty() || equals.chars().count() > 200 || equals.chars().any(char::is_control) {
                         return Err(invalid(
                             at("equals"),
                             FieldProblem::Length { min: 1, max: 200 },
@@ -413,6 +413,9 @@ mod tests {
             },
         )]);
         assert_eq!(pointer(forever), "/steps/0/action/minutes");
+        let mut control = journey(vec![("a", StepAction::Exit)]);
+        control.name = "Chào\u{7}".into();
+        assert_eq!(pointer(control), "/name", "a control character is refused");
         let mut exits_on_start = journey(vec![("a", StepAction::Exit)]);
         exits_on_start.exit_on = vec!["session_started".into()];
         assert_eq!(pointer(exits_on_start), "/exit_on/0");

@@ -6,6 +6,7 @@
 
 mod admin;
 pub mod check;
+mod effects;
 pub mod run;
 
 use app::api::{JourneyInput, StepAction};

@@ -11,7 +11,8 @@ use super::{
         notice::ErrorNotice,
     },
     SURFACE,
-    journey_editor::{JourneyEditor, starters},
+    journey_editor::JourneyEditor,
+    journey_starts::starters,
 };
 use crate::api::{Journey, JourneyInput, JourneyStatus};
 

@@ -12,6 +12,7 @@ mod forms;
 mod games;
 mod imports;
 mod journey_editor;
+mod journey_starts;
 mod journeys;
 mod lead_scoring;
 mod liability;
